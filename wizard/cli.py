@@ -1,0 +1,195 @@
+"""Command line: the contract in DESIGN.md. Exit 0 = nothing wrong, 1 = a problem, 2 = usage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from wizard import __version__
+from wizard.core.diagnose import DEFAULT_TIMEOUT_S, diagnose
+from wizard.core.engine import EngineEvent
+from wizard.core.model import Diagnosis, Status
+from wizard.core.profile import Profile, load_profile
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+STATUS_MARK = {
+    Status.PASS: "[ ok ]",
+    Status.WARN: "[warn]",
+    Status.FAIL: "[FAIL]",
+    Status.SKIP: "[skip]",
+    Status.ERROR: "[err!]",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 120:
+        raise argparse.ArgumentTypeError("must be between 0 and 120 seconds")
+    return value
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be a TCP port (1-65535)")
+    return value
+
+
+def _add_target_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--auth-url", metavar="URL", help="sign-in server (default: the profile's)")
+    parser.add_argument("--callback-port", metavar="N", type=_port, help="preferred callback port")
+    parser.add_argument(
+        "--timeout",
+        metavar="S",
+        type=_positive_float,
+        default=DEFAULT_TIMEOUT_S,
+        help=f"time budget per check in seconds (default {DEFAULT_TIMEOUT_S:g})",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m wizard",
+        description="Sign-in Doctor: finds out why signing in to Codex with ChatGPT fails.",
+    )
+    parser.add_argument("--version", action="version", version=f"signin-doctor {__version__}")
+    parser.add_argument("--screenshot", metavar="OUT.png", help="diagnose in the window, save it")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("diagnose", help="find out why sign-in fails")
+    _add_target_options(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--error", metavar="TEXT", help="the error message you saw, to decode")
+
+    p = sub.add_parser("report", help="diagnose and write the redacted case file")
+    _add_target_options(p)
+    p.add_argument("--out", metavar="DIR", required=True, type=Path, help="folder to write to")
+    p.add_argument("--error", metavar="TEXT", help="the error message you saw, to decode")
+
+    p = sub.add_parser("watch", help="watch the sign-in ports and logs while you sign in")
+    p.add_argument("--seconds", metavar="N", type=_positive_float, default=60.0)
+    p.add_argument("--callback-port", metavar="N", type=_port, help="preferred callback port")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from wizard.ui.app import run_app  # Qt is imported only for the window
+
+        return run_app(screenshot=args.screenshot)
+    if args.command == "watch":
+        return _watch(args)
+    profile = load_profile()
+    try:
+        target = profile.target(args.auth_url, args.callback_port)
+    except ValueError as exc:
+        print(f"python -m wizard: error: --auth-url {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    quiet = args.command == "diagnose" and args.json
+    diagnosis = _run_diagnosis(profile, target, args.timeout, None if quiet else sys.stderr)
+    decoded = _decode(args.error)
+    if args.command == "report":
+        return _report(diagnosis, args.out, decoded)
+    if args.json:
+        _print_json(diagnosis, decoded)
+    else:
+        _print_human(diagnosis, decoded, sys.stdout)
+    return EXIT_OK if diagnosis.verdict.cause == "none" else EXIT_PROBLEM
+
+
+def _run_diagnosis(profile: Profile, target: Any, timeout: float, progress: TextIO | None) -> Diagnosis:
+    from wizard.checks.catalog import ALL_CHECKS
+    from wizard.platform.system import system_environment
+
+    def on_event(event: EngineEvent) -> None:
+        if progress is not None and event.kind == "finished" and event.result is not None:
+            mark = STATUS_MARK[event.result.status]
+            print(f"  {mark} {event.title}", file=progress, flush=True)
+
+    if progress is not None:
+        print(f"Checking sign-in to {profile.name} ({target.auth_url}) ...", file=progress)
+    return diagnose(ALL_CHECKS, system_environment(), profile, target, timeout, on_event)
+
+
+def _decode(text: str | None) -> list[dict[str, Any]] | None:
+    if text is None:
+        return None
+    from wizard.checks.logs import decode_error
+
+    return [d.to_json() for d in decode_error(text)]
+
+
+def _document(diagnosis: Diagnosis, decoded: list[dict[str, Any]] | None) -> dict[str, Any]:
+    from wizard.report.document import to_document
+    from wizard.report.redact import redact_document
+
+    extra = {"decoded_error": decoded} if decoded is not None else None
+    return redact_document(to_document(diagnosis, extra))
+
+
+def _print_json(diagnosis: Diagnosis, decoded: list[dict[str, Any]] | None) -> None:
+    json.dump(_document(diagnosis, decoded), sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def _print_human(diagnosis: Diagnosis, decoded: list[dict[str, Any]] | None, out: TextIO) -> None:
+    document = _document(diagnosis, decoded)
+    print(file=out)
+    for check in document["checks"]:
+        mark = STATUS_MARK[Status(check["status"])]
+        print(f"{mark} {check['title']}: {check['summary']}", file=out)
+    verdict = document["verdict"]
+    print(file=out)
+    step = f"  (sign-in step: {verdict['flow_step']})" if verdict["flow_step"] else ""
+    print(f"Verdict: {verdict['title']}{step}", file=out)
+    print(f"  {verdict['summary']}", file=out)
+    print(f"Next: {verdict['next_action']}", file=out)
+    if verdict["fixes"]:
+        print(f"Fixes: {', '.join(verdict['fixes'])}  (python -m wizard fix FIX_ID)", file=out)
+    if verdict["also"]:
+        print(f"Also found: {', '.join(verdict['also'])}", file=out)
+    for item in document.get("decoded_error") or []:
+        print(f"Your error message: {item['meaning']}", file=out)
+
+
+def _report(diagnosis: Diagnosis, out_dir: Path, decoded: list[dict[str, Any]] | None) -> int:
+    from wizard.report.case_file import write_case_file
+
+    try:
+        case = write_case_file(_document(diagnosis, decoded), out_dir)
+    except OSError as exc:
+        print(f"python -m wizard: error: cannot write the case file to {out_dir}: {exc}",
+              file=sys.stderr)
+        return EXIT_PROBLEM
+    print(f"Case {case.case_id}: {diagnosis.verdict.title}")
+    for path in case.files:
+        print(f"  wrote {path}")
+    return EXIT_OK if diagnosis.verdict.cause == "none" else EXIT_PROBLEM
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from wizard.checks.watch import watch_signin
+    from wizard.platform.system import system_environment
+
+    profile = load_profile()
+    target = profile.target(None, args.callback_port)
+    report = watch_signin(system_environment(), profile, target, args.seconds, sys.stderr)
+    if args.json:
+        json.dump(report.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(report.summary)
+    return EXIT_OK if report.ok else EXIT_PROBLEM

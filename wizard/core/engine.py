@@ -1,0 +1,217 @@
+"""Runs checks: dependency order, independent checks in parallel, a hard time budget each.
+
+A check never crashes the run: an exception becomes status `error` with its message, and a
+check that overstays its budget is abandoned (its thread is a daemon) and reported as such.
+Progress goes to a plain callback; the window turns it into Qt signals."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from wizard.core.environment import Environment
+from wizard.core.model import CheckResult, Outcome, Status, Target
+from wizard.core.profile import Profile
+
+GRACE_S = 0.4  # how long past its deadline a check may take to notice before it is abandoned
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    title: str
+    run: Callable[[CheckContext], Outcome]
+    needs: tuple[str, ...] = ()
+
+
+class Budget:
+    """A deadline on the monotonic clock; checks derive every timeout from it."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def timeout(self, cap: float | None = None) -> float:
+        """Seconds for the next blocking call: what is left, at most `cap`, never zero."""
+        left = self.remaining()
+        return max(0.05, min(left, cap) if cap is not None else left)
+
+    def expired(self) -> bool:
+        return self.remaining() <= 0
+
+
+class Shared:
+    """Per-run memo for facts several checks need (the effective proxy route, say)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[str, Any] = {}
+        self._locks: dict[str, threading.Lock] = {}
+
+    def get(self, key: str, factory: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._values:
+                return self._values[key]
+            key_lock = self._locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]
+            value = factory()
+            with self._lock:
+                self._values[key] = value
+            return value
+
+
+@dataclass
+class CheckContext:
+    env: Environment
+    profile: Profile
+    target: Target
+    budget: Budget
+    results: Mapping[str, CheckResult]  # the results of the checks this one `needs`
+    shared: Shared
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+
+    def dep(self, check_id: str) -> CheckResult | None:
+        return self.results.get(check_id)
+
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+
+@dataclass(frozen=True)
+class EngineEvent:
+    kind: str  # "started" | "finished"
+    check_id: str
+    title: str
+    result: CheckResult | None = None
+
+
+Spawner = Callable[[Callable[[], None]], None]
+
+
+def _daemon_thread(work: Callable[[], None]) -> None:
+    threading.Thread(target=work, daemon=True).start()
+
+
+def run_checks(
+    specs: Sequence[CheckSpec],
+    env: Environment,
+    profile: Profile,
+    target: Target,
+    timeout_s: float,
+    on_event: Callable[[EngineEvent], None] | None = None,
+    cancel: threading.Event | None = None,
+    spawn: Spawner = _daemon_thread,
+) -> tuple[CheckResult, ...]:
+    """Run `specs` and return their results in the order given.
+
+    Every check gets `timeout_s` from its own start, and none may run past the run's deadline
+    (start + timeout + 1 s): a silent server costs one budget, not one per check."""
+    _validate(specs)
+    cancel = cancel or threading.Event()
+    emit = on_event or (lambda _e: None)
+    shared = Shared()
+    start = time.monotonic()
+    run_deadline = start + timeout_s + 1.0 - GRACE_S
+    by_id = {s.id: s for s in specs}
+    done: dict[str, CheckResult] = {}
+    running: dict[str, tuple[float, float]] = {}  # id -> (started, deadline)
+    finished: queue.Queue[tuple[str, CheckResult]] = queue.Queue()
+
+    def start_check(spec: CheckSpec) -> None:
+        now = time.monotonic()
+        deadline = min(now + timeout_s, run_deadline)
+        ctx = CheckContext(
+            env=env,
+            profile=profile,
+            target=target,
+            budget=Budget(deadline),
+            results={n: done[n] for n in spec.needs},
+            shared=shared,
+            cancel_event=cancel,
+        )
+        running[spec.id] = (now, deadline)
+        emit(EngineEvent("started", spec.id, spec.title))
+        spawn(lambda: finished.put((spec.id, _run_one(spec, ctx))))
+
+    def finish(check_id: str, result: CheckResult) -> None:
+        running.pop(check_id, None)
+        done[check_id] = result
+        emit(EngineEvent("finished", check_id, by_id[check_id].title, result))
+
+    while len(done) < len(specs):
+        if not cancel.is_set() and time.monotonic() < run_deadline:
+            for spec in specs:
+                ready = all(n in done for n in spec.needs)
+                if spec.id not in done and spec.id not in running and ready:
+                    start_check(spec)
+        if not running:
+            reason = "Cancelled." if cancel.is_set() else "Not run: the diagnosis ran out of time."
+            for spec in specs:
+                if spec.id not in done:
+                    finish(spec.id, _stamp(spec, Outcome(Status.SKIP, reason), 0))
+            break
+        wait_until = min(d for _s, d in running.values()) + GRACE_S
+        try:
+            check_id, result = finished.get(timeout=max(0.01, min(0.1, wait_until - time.monotonic())))
+            if check_id in running:
+                finish(check_id, result)
+        except queue.Empty:
+            pass
+        now = time.monotonic()
+        for check_id, (started, deadline) in list(running.items()):
+            if cancel.is_set():
+                outcome = Outcome(Status.SKIP, "Cancelled.")
+            elif now > deadline + GRACE_S:
+                outcome = Outcome(
+                    Status.ERROR,
+                    f"Did not finish within its time budget ({deadline - started:.1f} s).",
+                    {"timed_out": True},
+                )
+            else:
+                continue
+            finish(check_id, _stamp(by_id[check_id], outcome, int((now - started) * 1000)))
+    return tuple(done[s.id] for s in specs)
+
+
+def _run_one(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
+    started = time.monotonic()
+    try:
+        outcome = spec.run(ctx)
+    except Exception as exc:  # a broken check must never break the run
+        outcome = Outcome(
+            Status.ERROR,
+            f"The check itself failed: {type(exc).__name__}: {exc}",
+            {"exception": type(exc).__name__},
+        )
+    return _stamp(spec, outcome, int((time.monotonic() - started) * 1000))
+
+
+def _stamp(spec: CheckSpec, outcome: Outcome, duration_ms: int) -> CheckResult:
+    return CheckResult(
+        id=spec.id,
+        title=spec.title,
+        status=outcome.status,
+        summary=outcome.summary,
+        evidence=dict(outcome.evidence),
+        faults=tuple(outcome.faults),
+        duration_ms=duration_ms,
+    )
+
+
+def _validate(specs: Sequence[CheckSpec]) -> None:
+    ids = [s.id for s in specs]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"duplicate check ids in {ids}")
+    for spec in specs:
+        missing = [n for n in spec.needs if n not in ids]
+        if missing:
+            raise ValueError(f"check {spec.id!r} needs unknown checks {missing}")

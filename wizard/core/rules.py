@@ -1,0 +1,117 @@
+"""Verdict rules: check results -> proven faults -> causes -> the step of the sign-in flow.
+
+Deterministic and ordered (the precedence in resources/causes.json). A cause is named only
+when a check proved one of its faults; otherwise the verdict is `unknown` with what was seen."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
+
+from wizard.core.model import CheckResult, FlowStep, Status, Target, Verdict
+from wizard.core.profile import resource_path
+
+
+@cache
+def cause_table() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resource_path("causes.json").read_text(encoding="utf-8"))
+    return data
+
+
+class _Facts(dict[str, Any]):
+    """Template values; a fact nobody proved renders as a neutral word, never a KeyError."""
+
+    def __missing__(self, key: str) -> str:
+        return "unknown"
+
+
+def _facts(target: Target, results: Sequence[CheckResult]) -> _Facts:
+    facts = _Facts(host=target.host, port=target.port)
+    for result in results:
+        facts.update(result.evidence.get("facts", {}))
+    return facts
+
+
+def proven_causes(results: Sequence[CheckResult]) -> dict[str, list[tuple[str, CheckResult]]]:
+    """cause -> [(fault, check that proved it)], for every fault a check reported."""
+    table = cause_table()["faults"]
+    proven: dict[str, list[tuple[str, CheckResult]]] = {}
+    for result in results:
+        for fault in result.faults:
+            entry = table.get(fault)
+            if entry:
+                proven.setdefault(entry["cause"], []).append((fault, result))
+    return proven
+
+
+def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
+    table = cause_table()
+    proven = proven_causes(results)
+    token_causes = [c for c in table["precedence"] if c in proven]
+    listener_causes = [c for c in table["listener_precedence"] if c in proven]
+    ordered = token_causes + listener_causes
+    by_id = {r.id: r for r in results}
+    passed = _passed_steps(by_id, proven)
+
+    if ordered:
+        cause = ordered[0]
+        fault, _ = proven[cause][0]
+        proving = [r for _f, r in proven[cause]]
+        facts = _facts(target, proving)
+        summary_template = table["faults"][fault].get("summary") or table["causes"][cause]["summary"]
+        return _verdict(cause, facts, summary_template, proving, tuple(ordered[1:]), passed)
+
+    relevant = [by_id[c] for c in table["relevant_checks"] if c in by_id]
+    bad = [r for r in relevant if r.status in (Status.FAIL, Status.ERROR)]
+    token = by_id.get("token_endpoint")
+    if not bad and token is not None and token.status is Status.PASS:
+        facts = _facts(target, [])
+        return _verdict("none", facts, table["causes"]["none"]["summary"], [], (), passed)
+
+    observed = bad or [r for r in relevant if r.status is not Status.PASS]
+    facts = _facts(target, [])
+    facts["observed"] = "; ".join(f"{r.title}: {r.summary}" for r in observed) or "no check ran"
+    return _verdict("unknown", facts, table["causes"]["unknown"]["summary"], observed, (), passed)
+
+
+def _verdict(
+    cause: str,
+    facts: Mapping[str, Any],
+    summary_template: str,
+    proving: Sequence[CheckResult],
+    also: tuple[str, ...],
+    passed: tuple[FlowStep, ...],
+) -> Verdict:
+    entry = cause_table()["causes"][cause]
+    step = FlowStep(entry["step"]) if entry["step"] else None
+    return Verdict(
+        cause=cause,
+        flow_step=step,
+        title=entry["title"].format_map(facts),
+        summary=summary_template.format_map(facts),
+        next_action=entry["next_action"].format_map(facts),
+        fixes=tuple(entry["fixes"]),
+        evidence=tuple(dict.fromkeys(r.id for r in proving)),
+        also=also,
+        passed_steps=tuple(s for s in passed if s != step),
+    )
+
+
+def _passed_steps(
+    by_id: Mapping[str, CheckResult], proven: Mapping[str, Any]
+) -> tuple[FlowStep, ...]:
+    """Steps a check actually exercised and found working (the diagram marks them ok)."""
+    steps: list[FlowStep] = []
+    port = by_id.get("callback_port")
+    listener_bad = any(c in proven for c in cause_table()["listener_precedence"])
+    if port is not None and port.status in (Status.PASS, Status.WARN) and not listener_bad:
+        steps.append(FlowStep.LISTENER)
+    token = by_id.get("token_endpoint")
+    if token is not None and token.status is Status.PASS:
+        steps.append(FlowStep.TOKEN_EXCHANGE)
+    auth = by_id.get("codex_auth")
+    if auth is not None and auth.evidence.get("store_writable") is True:
+        steps.append(FlowStep.STORE)
+    return tuple(steps)
