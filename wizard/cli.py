@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"signin-doctor {__version__}")
     parser.add_argument("--screenshot", metavar="OUT.png", help="diagnose in the window, save it")
+    _add_target_options(parser)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("diagnose", help="find out why sign-in fails")
@@ -89,7 +90,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from wizard.ui.app import run_app  # Qt is imported only for the window
 
-        return run_app(screenshot=args.screenshot)
+        return run_app(
+            screenshot=args.screenshot,
+            auth_url=args.auth_url,
+            callback_port=args.callback_port,
+            timeout_s=args.timeout,
+        )
     if args.command == "watch":
         return _watch(args)
     profile = load_profile()

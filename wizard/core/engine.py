@@ -162,7 +162,7 @@ def run_checks(
         wait_until = min(d for _s, d in running.values()) + GRACE_S
         try:
             check_id, result = finished.get(timeout=max(0.01, min(0.1, wait_until - time.monotonic())))
-            if check_id in running:
+            if check_id in running and not cancel.is_set():
                 finish(check_id, result)
         except queue.Empty:
             pass

@@ -1,0 +1,131 @@
+"""The engine: dependency order, parallelism, hard budgets, errors contained, cancellation."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from tests.helpers import lab_target, make_env
+from wizard.core.engine import CheckContext, CheckSpec, run_checks
+from wizard.core.model import Outcome, Status
+from wizard.core.profile import load_profile
+
+
+def _run(specs, home, timeout_s=1.0, **kwargs):
+    return run_checks(specs, make_env(home), load_profile(), lab_target(), timeout_s, **kwargs)
+
+
+def _ok(ctx: CheckContext) -> Outcome:
+    return Outcome(Status.PASS, "fine", {"saw": sorted(ctx.results)})
+
+
+def test_dependencies_run_first_and_are_passed_in(home):
+    order: list[str] = []
+
+    def record(name):
+        def check(ctx):
+            order.append(name)
+            return _ok(ctx)
+
+        return check
+
+    specs = [
+        CheckSpec("c", "C", record("c"), needs=("b",)),
+        CheckSpec("b", "B", record("b"), needs=("a",)),
+        CheckSpec("a", "A", record("a")),
+    ]
+    results = _run(specs, home)
+    assert order == ["a", "b", "c"]
+    assert [r.id for r in results] == ["c", "b", "a"]  # the order given, not the run order
+    assert results[0].evidence == {"saw": ["b"]}
+
+
+def test_independent_checks_run_in_parallel(home):
+    barrier = threading.Barrier(3, timeout=2)
+
+    def meet(ctx):
+        barrier.wait()  # deadlocks (and times out) unless all three run at once
+        return _ok(ctx)
+
+    results = _run([CheckSpec(n, n, meet) for n in "xyz"], home, timeout_s=3)
+    assert {r.status for r in results} == {Status.PASS}
+
+
+def test_an_exception_becomes_status_error_not_a_crash(home):
+    def broken(ctx):
+        raise RuntimeError("boom")
+
+    (result,) = _run([CheckSpec("b", "Broken", broken)], home)
+    assert result.status is Status.ERROR
+    assert "RuntimeError: boom" in result.summary
+
+
+def test_a_check_that_ignores_its_budget_is_abandoned(home):
+    release = threading.Event()
+
+    def hangs(ctx):
+        release.wait(30)
+        return _ok(ctx)
+
+    started = time.monotonic()
+    results = _run([CheckSpec("h", "Hangs", hangs), CheckSpec("f", "Fine", _ok)], home, 0.5)
+    elapsed = time.monotonic() - started
+    release.set()
+    assert results[0].status is Status.ERROR and results[0].evidence["timed_out"] is True
+    assert results[1].status is Status.PASS
+    assert elapsed < 5  # loose bound; bench/ measures precisely
+
+
+def test_a_silent_chain_costs_one_budget_not_one_per_check(home):
+    """tls hangs for its whole budget; its dependants are then out of time or skip."""
+
+    def slow(ctx):
+        time.sleep(ctx.budget.timeout())
+        return Outcome(Status.FAIL, "no answer")
+
+    def dependant(ctx):
+        if ctx.dep("tls").status is not Status.PASS:
+            return Outcome(Status.SKIP, "Not tested: tls failed.")
+        return _ok(ctx)
+
+    specs = [
+        CheckSpec("tls", "TLS", slow),
+        CheckSpec("openid", "OpenID", dependant, needs=("tls",)),
+        CheckSpec("token", "Token", dependant, needs=("tls",)),
+    ]
+    started = time.monotonic()
+    results = _run(specs, home, timeout_s=1.0)
+    assert time.monotonic() - started < 1.0 + 1.0 + 0.5  # T + 1 s, loosely
+    assert [r.status for r in results] == [Status.FAIL, Status.SKIP, Status.SKIP]
+
+
+def test_cancel_returns_promptly_and_marks_the_rest_cancelled(home):
+    cancel = threading.Event()
+
+    def waits(ctx):
+        ctx.cancel_event.wait(10)
+        return _ok(ctx)
+
+    timer = threading.Timer(0.2, cancel.set)
+    timer.start()
+    started = time.monotonic()
+    results = _run([CheckSpec("w", "W", waits), CheckSpec("n", "N", _ok, needs=("w",))], home,
+                   timeout_s=10, cancel=cancel)
+    assert time.monotonic() - started < 2
+    assert [r.status for r in results] == [Status.SKIP, Status.SKIP]
+    assert results[1].summary == "Cancelled."
+
+
+def test_events_report_start_and_finish_for_every_check(home):
+    events = []
+    _run([CheckSpec("a", "A", _ok), CheckSpec("b", "B", _ok, needs=("a",))], home,
+         on_event=events.append)
+    assert [(e.kind, e.check_id) for e in events] == [
+        ("started", "a"), ("finished", "a"), ("started", "b"), ("finished", "b")]
+
+
+def test_unknown_dependency_is_a_programming_error(home):
+    with pytest.raises(ValueError, match="needs unknown"):
+        _run([CheckSpec("a", "A", _ok, needs=("nope",))], home)

@@ -1,0 +1,91 @@
+"""Verdict rules: faults -> causes, DESIGN precedence, listener rule, none and unknown."""
+
+from __future__ import annotations
+
+from tests.helpers import lab_target
+from wizard.core.model import CheckResult, FlowStep, Status
+from wizard.core.rules import cause_table, decide
+
+
+def result(check_id, status=Status.PASS, faults=(), facts=None, summary="s"):
+    evidence = {"facts": facts} if facts else {}
+    return CheckResult(check_id, check_id.title(), status, summary, evidence, tuple(faults), 1)
+
+
+HEALTHY = [result(c) for c in ("proxy", "dns", "tcp", "tls", "ca_env", "openid",
+                               "token_endpoint", "clock", "callback_port")]
+
+
+def replace(results, new):
+    return [new if r.id == new.id else r for r in results]
+
+
+def test_healthy_is_none_with_passed_steps():
+    verdict = decide(lab_target(), HEALTHY)
+    assert verdict.cause == "none" and verdict.flow_step is None
+    assert verdict.fixes == ("status-page", "device-auth")
+    assert FlowStep.TOKEN_EXCHANGE in verdict.passed_steps
+    assert FlowStep.LISTENER in verdict.passed_steps
+
+
+def test_every_fault_maps_to_a_known_cause_and_every_cause_has_texts():
+    table = cause_table()
+    causes = table["causes"]
+    for fault, entry in table["faults"].items():
+        assert entry["cause"] in causes, fault
+    for cause in table["precedence"] + table["listener_precedence"]:
+        assert {"step", "title", "summary", "next_action", "fixes"} <= causes[cause].keys()
+
+
+def test_interception_names_the_issuer_and_the_step():
+    tls = result("tls", Status.FAIL, ["tls_untrusted"],
+                 {"issuer": "Contoso Inspection Root (Contoso Web Inspection)"})
+    verdict = decide(lab_target(), replace(HEALTHY, tls) )
+    assert verdict.cause == "tls_interception"
+    assert verdict.flow_step is FlowStep.TOKEN_EXCHANGE
+    assert "Contoso Inspection Root" in verdict.summary
+    assert verdict.evidence == ("tls",)
+    assert verdict.fixes[0] == "ca-bundle"
+
+
+def test_precedence_first_wins_and_the_rest_is_also():
+    results = replace(HEALTHY, result("tls", Status.FAIL, ["tls_untrusted"]))
+    results = replace(results, result("proxy", Status.FAIL, ["proxy_unreachable"]))
+    results = replace(results, result("ca_env", Status.FAIL, ["ca_var_broken"],
+                                      {"variable": "SSL_CERT_FILE", "path": "~/x.pem",
+                                       "problem": "the file does not exist"}))
+    verdict = decide(lab_target(), results)
+    assert verdict.cause == "ca_bundle_broken"
+    assert verdict.also == ("proxy_unreachable", "tls_interception")
+    assert "SSL_CERT_FILE is set to ~/x.pem, but the file does not exist" in verdict.summary
+
+
+def test_listener_cause_wins_only_when_the_token_path_is_healthy():
+    port = result("callback_port", Status.FAIL, ["port_held_by_wslrelay"],
+                  {"process": "wslrelay.exe (pid 12528)", "port": 1455})
+    verdict = decide(lab_target(), replace(HEALTHY, port))
+    assert verdict.cause == "wsl_relay" and verdict.flow_step is FlowStep.LISTENER
+    assert "wslrelay.exe (pid 12528)" in verdict.summary
+    assert FlowStep.TOKEN_EXCHANGE in verdict.passed_steps
+    assert FlowStep.LISTENER not in verdict.passed_steps
+
+    broken = replace(replace(HEALTHY, port), result("clock", Status.FAIL, ["clock_skew"]))
+    verdict = decide(lab_target(), broken)
+    assert verdict.cause == "clock_skew" and verdict.also == ("wsl_relay",)
+
+
+def test_a_failure_nothing_explains_is_unknown_with_what_was_seen():
+    odd = result("openid", Status.ERROR, summary="The check itself failed: OSError: weird")
+    verdict = decide(lab_target(), replace(HEALTHY, odd))
+    assert verdict.cause == "unknown" and verdict.flow_step is None
+    assert "OSError: weird" in verdict.summary
+
+
+def test_no_pass_is_claimed_when_the_token_endpoint_was_not_tested():
+    skipped = result("token_endpoint", Status.SKIP, summary="Not tested.")
+    assert decide(lab_target(), replace(HEALTHY, skipped)).cause == "unknown"
+
+
+def test_missing_facts_render_as_a_neutral_word_not_a_crash():
+    verdict = decide(lab_target(), replace(HEALTHY, result("tls", Status.FAIL, ["tls_untrusted"])))
+    assert "{issuer}" not in verdict.summary and "unknown" in verdict.summary

@@ -1,0 +1,121 @@
+"""Building blocks for tests: an Environment over a temporary home, fakes for OS commands
+(fed with recorded real output), and a way to run one check function for real."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from wizard.core.engine import Budget, CheckContext, Shared
+from wizard.core.environment import (
+    CommandNotFound,
+    CommandOutput,
+    Environment,
+    PortHolder,
+    PortInspector,
+)
+from wizard.core.model import CheckResult, Outcome, Target
+from wizard.core.profile import load_profile
+from wizard.platform.ports import PsutilPortInspector
+from wizard.platform.runner import SubprocessRunner
+from wizard.platform.trust_store import BundleTrustStore, system_trust_store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_text(*parts: str) -> str:
+    """A recorded real command output (see the SOURCES.md beside each fixture)."""
+    return FIXTURES.joinpath(*parts).read_text(encoding="utf-8")
+
+
+@dataclass
+class FakeRunner:
+    """Answers commands from recorded outputs, keyed by the program's argv; records calls.
+    A program not listed behaves as not installed."""
+
+    outputs: dict[tuple[str, ...], CommandOutput | Exception] = field(default_factory=dict)
+    calls: list[tuple[str, ...]] = field(default_factory=list)
+
+    def add(self, argv: Sequence[str], stdout: str = "", returncode: int = 0, stderr: str = "") -> None:
+        self.outputs[tuple(argv)] = CommandOutput(returncode, stdout, stderr)
+
+    def fail(self, argv: Sequence[str], error: Exception) -> None:
+        self.outputs[tuple(argv)] = error
+
+    def run(self, argv: Sequence[str], timeout: float) -> CommandOutput:
+        key = tuple(argv)
+        self.calls.append(key)
+        answer = self.outputs.get(key)
+        if answer is None:
+            raise CommandNotFound(argv[0])
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+@dataclass
+class StaticPorts:
+    """Port holders as a Windows or macOS machine reported them (for non-Linux paths)."""
+
+    holders: Mapping[int, list[PortHolder]] = field(default_factory=dict)
+
+    def listeners(self, port: int) -> list[PortHolder]:
+        return list(self.holders.get(port, []))
+
+
+def make_env(
+    home: Path,
+    variables: Mapping[str, str] | None = None,
+    *,
+    platform: str = "linux",
+    runner: object | None = None,
+    ports: PortInspector | None = None,
+    os_roots_file: Path | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Environment:
+    """An Environment over `home`. Real runner, psutil and the system bundle by default;
+    `os_roots_file` stands in for the OS certificate store (e.g. "Windows trusts the corp root")."""
+    base = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
+    if platform == "windows":
+        base.update(USERPROFILE=str(home), APPDATA=str(home / "AppData" / "Roaming"))
+    env_vars = {**base, **(variables or {})}
+    kwargs = {"clock": clock} if clock is not None else {}
+    return Environment(
+        vars=env_vars,
+        home=home,
+        platform=platform,
+        runner=runner if runner is not None else SubprocessRunner(env_vars),  # type: ignore[arg-type]
+        ports=ports if ports is not None else PsutilPortInspector(),
+        trust_store=BundleTrustStore(str(os_roots_file)) if os_roots_file else system_trust_store(platform),
+        **kwargs,
+    )
+
+
+def lab_target(auth_url: str = "https://auth.openai.com", callback_port: int | None = None) -> Target:
+    return load_profile().target(auth_url if auth_url != "https://auth.openai.com" else None, callback_port)
+
+
+def run_check(
+    check: Callable[[CheckContext], Outcome],
+    env: Environment,
+    target: Target | None = None,
+    deps: Mapping[str, CheckResult] | None = None,
+    timeout_s: float = 5.0,
+    shared: Shared | None = None,
+) -> Outcome:
+    """Call one check function with a real context (its budget starts now)."""
+    import time
+
+    ctx = CheckContext(
+        env=env,
+        profile=load_profile(),
+        target=target or lab_target(),
+        budget=Budget(time.monotonic() + timeout_s),
+        results=dict(deps or {}),
+        shared=shared or Shared(),
+        cancel_event=threading.Event(),
+    )
+    return check(ctx)
