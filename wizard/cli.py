@@ -78,6 +78,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", required=True, type=Path, help="folder to write to")
     p.add_argument("--error", metavar="TEXT", help="the error message you saw, to decode")
 
+    p = sub.add_parser("fix", help="preview and apply a repair (see the verdict's fixes)")
+    p.add_argument("fix_id", metavar="FIX_ID")
+    _add_target_options(p)
+    p.add_argument("--yes", action="store_true", help="apply without asking")
+    p.add_argument("--dry-run", action="store_true", help="only show what would change")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--extra-ca", metavar="PEM", type=Path, help="a root certificate to trust")
+
+    p = sub.add_parser("undo", help="undo the last applied fix")
+    p.add_argument("--last", action="store_true", required=True, help="the most recent fix")
+    p.add_argument("--yes", action="store_true", help="undo without asking")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
     p = sub.add_parser("watch", help="watch the sign-in ports and logs while you sign in")
     p.add_argument("--seconds", metavar="N", type=_positive_float, default=60.0)
     p.add_argument("--callback-port", metavar="N", type=_port, help="preferred callback port")
@@ -98,6 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "watch":
         return _watch(args)
+    if args.command in ("fix", "undo"):
+        from wizard.fixes.cli import run_fix_command
+
+        return run_fix_command(args)
     profile = load_profile()
     try:
         target = profile.target(args.auth_url, args.callback_port)
@@ -116,7 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK if diagnosis.verdict.cause == "none" else EXIT_PROBLEM
 
 
-def _run_diagnosis(profile: Profile, target: Any, timeout: float, progress: TextIO | None) -> Diagnosis:
+def _run_diagnosis(
+    profile: Profile, target: Any, timeout: float, progress: TextIO | None
+) -> Diagnosis:
     from wizard.checks.catalog import ALL_CHECKS
     from wizard.platform.system import system_environment
 
@@ -177,8 +196,10 @@ def _report(diagnosis: Diagnosis, out_dir: Path, decoded: list[dict[str, Any]] |
     try:
         case = write_case_file(_document(diagnosis, decoded), out_dir)
     except OSError as exc:
-        print(f"python -m wizard: error: cannot write the case file to {out_dir}: {exc}",
-              file=sys.stderr)
+        print(
+            f"python -m wizard: error: cannot write the case file to {out_dir}: {exc}",
+            file=sys.stderr,
+        )
         return EXIT_PROBLEM
     print(f"Case {case.case_id}: {diagnosis.verdict.title}")
     for path in case.files:

@@ -111,8 +111,12 @@ def test_cancel_returns_promptly_and_marks_the_rest_cancelled(home):
     timer = threading.Timer(0.2, cancel.set)
     timer.start()
     started = time.monotonic()
-    results = _run([CheckSpec("w", "W", waits), CheckSpec("n", "N", _ok, needs=("w",))], home,
-                   timeout_s=10, cancel=cancel)
+    results = _run(
+        [CheckSpec("w", "W", waits), CheckSpec("n", "N", _ok, needs=("w",))],
+        home,
+        timeout_s=10,
+        cancel=cancel,
+    )
     assert time.monotonic() - started < 2
     assert [r.status for r in results] == [Status.SKIP, Status.SKIP]
     assert results[1].summary == "Cancelled."
@@ -120,10 +124,17 @@ def test_cancel_returns_promptly_and_marks_the_rest_cancelled(home):
 
 def test_events_report_start_and_finish_for_every_check(home):
     events = []
-    _run([CheckSpec("a", "A", _ok), CheckSpec("b", "B", _ok, needs=("a",))], home,
-         on_event=events.append)
+    _run(
+        [CheckSpec("a", "A", _ok), CheckSpec("b", "B", _ok, needs=("a",))],
+        home,
+        on_event=events.append,
+    )
     assert [(e.kind, e.check_id) for e in events] == [
-        ("started", "a"), ("finished", "a"), ("started", "b"), ("finished", "b")]
+        ("started", "a"),
+        ("finished", "a"),
+        ("started", "b"),
+        ("finished", "b"),
+    ]
 
 
 def test_unknown_dependency_is_a_programming_error(home):

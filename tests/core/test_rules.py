@@ -12,8 +12,20 @@ def result(check_id, status=Status.PASS, faults=(), facts=None, summary="s"):
     return CheckResult(check_id, check_id.title(), status, summary, evidence, tuple(faults), 1)
 
 
-HEALTHY = [result(c) for c in ("proxy", "dns", "tcp", "tls", "ca_env", "openid",
-                               "token_endpoint", "clock", "callback_port")]
+HEALTHY = [
+    result(c)
+    for c in (
+        "proxy",
+        "dns",
+        "tcp",
+        "tls",
+        "ca_env",
+        "openid",
+        "token_endpoint",
+        "clock",
+        "callback_port",
+    )
+]
 
 
 def replace(results, new):
@@ -38,9 +50,13 @@ def test_every_fault_maps_to_a_known_cause_and_every_cause_has_texts():
 
 
 def test_interception_names_the_issuer_and_the_step():
-    tls = result("tls", Status.FAIL, ["tls_untrusted"],
-                 {"issuer": "Contoso Inspection Root (Contoso Web Inspection)"})
-    verdict = decide(lab_target(), replace(HEALTHY, tls) )
+    tls = result(
+        "tls",
+        Status.FAIL,
+        ["tls_untrusted"],
+        {"issuer": "Contoso Inspection Root (Contoso Web Inspection)"},
+    )
+    verdict = decide(lab_target(), replace(HEALTHY, tls))
     assert verdict.cause == "tls_interception"
     assert verdict.flow_step is FlowStep.TOKEN_EXCHANGE
     assert "Contoso Inspection Root" in verdict.summary
@@ -51,9 +67,15 @@ def test_interception_names_the_issuer_and_the_step():
 def test_precedence_first_wins_and_the_rest_is_also():
     results = replace(HEALTHY, result("tls", Status.FAIL, ["tls_untrusted"]))
     results = replace(results, result("proxy", Status.FAIL, ["proxy_unreachable"]))
-    results = replace(results, result("ca_env", Status.FAIL, ["ca_var_broken"],
-                                      {"variable": "SSL_CERT_FILE", "path": "~/x.pem",
-                                       "problem": "the file does not exist"}))
+    results = replace(
+        results,
+        result(
+            "ca_env",
+            Status.FAIL,
+            ["ca_var_broken"],
+            {"variable": "SSL_CERT_FILE", "path": "~/x.pem", "problem": "the file does not exist"},
+        ),
+    )
     verdict = decide(lab_target(), results)
     assert verdict.cause == "ca_bundle_broken"
     assert verdict.also == ("proxy_unreachable", "tls_interception")
@@ -61,8 +83,12 @@ def test_precedence_first_wins_and_the_rest_is_also():
 
 
 def test_listener_cause_wins_only_when_the_token_path_is_healthy():
-    port = result("callback_port", Status.FAIL, ["port_held_by_wslrelay"],
-                  {"process": "wslrelay.exe (pid 12528)", "port": 1455})
+    port = result(
+        "callback_port",
+        Status.FAIL,
+        ["port_held_by_wslrelay"],
+        {"process": "wslrelay.exe (pid 12528)", "port": 1455},
+    )
     verdict = decide(lab_target(), replace(HEALTHY, port))
     assert verdict.cause == "wsl_relay" and verdict.flow_step is FlowStep.LISTENER
     assert "wslrelay.exe (pid 12528)" in verdict.summary

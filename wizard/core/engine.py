@@ -161,7 +161,9 @@ def run_checks(
             break
         wait_until = min(d for _s, d in running.values()) + GRACE_S
         try:
-            check_id, result = finished.get(timeout=max(0.01, min(0.1, wait_until - time.monotonic())))
+            check_id, result = finished.get(
+                timeout=max(0.01, min(0.1, wait_until - time.monotonic()))
+            )
             if check_id in running and not cancel.is_set():
                 finish(check_id, result)
         except queue.Empty:

@@ -44,8 +44,8 @@ class Profile:
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {url!r}")
         ports = tuple(int(p) for p in self.data["callback_ports"])
-        if callback_port is not None:
-            ports = (callback_port, *(p for p in ports if p != callback_port))
+        if callback_port is not None:  # replaces the preferred port; Codex's fallback stays
+            ports = (callback_port, *(p for p in ports[1:] if p != callback_port))
         return Target(
             profile_id=self.id,
             auth_url=url,

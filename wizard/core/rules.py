@@ -60,7 +60,9 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
         fault, _ = proven[cause][0]
         proving = [r for _f, r in proven[cause]]
         facts = _facts(target, proving)
-        summary_template = table["faults"][fault].get("summary") or table["causes"][cause]["summary"]
+        summary_template = (
+            table["faults"][fault].get("summary") or table["causes"][cause]["summary"]
+        )
         return _verdict(cause, facts, summary_template, proving, tuple(ordered[1:]), passed)
 
     relevant = [by_id[c] for c in table["relevant_checks"] if c in by_id]

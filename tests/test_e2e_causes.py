@@ -1,0 +1,306 @@
+"""One end-to-end run per cause: the real CLI, real loopback servers, real processes.
+
+Each test creates the condition for real and asserts the verdict (cause, flow step, the
+checks that prove it), what the verdict says, and the exit code."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.e2e import clean_env, free_port, run_wizard
+from tests.lab.port_holder import hold_port
+
+
+@pytest.fixture
+def callback_port():
+    return free_port()
+
+
+def diagnose(home, url, port, timeout="3", **env_vars):
+    args = [
+        "diagnose",
+        "--json",
+        "--auth-url",
+        url,
+        "--callback-port",
+        str(port),
+        "--timeout",
+        timeout,
+    ]
+    return run_wizard(args, clean_env(home, **env_vars))
+
+
+def verdict_of(run):
+    assert run.stdout, run.stderr
+    return run.json["verdict"]
+
+
+def test_healthy_run_is_none_and_exit_0(home, pki, auth_server, callback_port):
+    run = diagnose(home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
+    verdict = verdict_of(run)
+    assert (verdict["cause"], verdict["flow_step"], run.returncode) == ("none", None, 0)
+    statuses = {c["id"]: c["status"] for c in run.json["checks"]}
+    for check in ("dns", "tcp", "tls", "openid", "token_endpoint", "clock", "callback_port"):
+        assert statuses[check] == "pass", (check, run.json["checks"])
+    assert statuses["status_page"] == "skip"  # only for OpenAI's own host: nothing left loopback
+    assert any(r[1] == "/oauth/token" for r in auth_server.requests)
+
+
+def test_json_follows_the_contract(home, pki, auth_server, callback_port):
+    document = diagnose(
+        home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(pki.ca_pem)
+    ).json
+    assert document["schema"] == 1
+    assert {"tool", "target", "checks", "verdict"} <= document.keys()
+    for check in document["checks"]:
+        assert {"id", "title", "status", "summary", "evidence", "duration_ms"} <= check.keys()
+        assert check["status"] in ("pass", "warn", "fail", "skip", "error")
+    assert {"cause", "flow_step", "summary", "fixes", "evidence", "also"} <= document[
+        "verdict"
+    ].keys()
+    assert document["target"]["callback_ports"] == [callback_port, 1457]
+
+
+def test_dns_failure(home, callback_port):
+    run = diagnose(home, "https://signin-doctor-lab.invalid", callback_port)
+    verdict = verdict_of(run)
+    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
+        "dns_failure",
+        "token_exchange",
+        1,
+    )
+    assert "dns" in verdict["evidence"]
+    assert "signin-doctor-lab.invalid" in verdict["summary"]
+
+
+def test_network_blocked_when_the_port_refuses(home, callback_port):
+    closed = free_port()
+    run = diagnose(home, f"https://localhost:{closed}", callback_port)
+    verdict = verdict_of(run)
+    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
+        "network_blocked",
+        "token_exchange",
+        1,
+    )
+    assert "tcp" in verdict["evidence"]
+
+
+def test_silent_server_costs_one_budget(home, silent_server, callback_port):
+    started = time.monotonic()
+    run = diagnose(home, silent_server.url, callback_port, timeout="3")
+    elapsed = time.monotonic() - started
+    verdict = verdict_of(run)
+    assert (verdict["cause"], run.returncode) == ("network_blocked", 1)
+    assert "tls" in verdict["evidence"]
+    assert elapsed < 10, elapsed  # loose: the whole run incl. interpreter start; bench/ measures
+
+
+def test_proxy_unreachable(home, auth_server, pki, callback_port):
+    dead = free_port()
+    run = diagnose(
+        home,
+        auth_server.url,
+        callback_port,
+        CODEX_CA_CERTIFICATE=str(pki.ca_pem),
+        HTTPS_PROXY=f"http://127.0.0.1:{dead}",
+    )
+    verdict = verdict_of(run)
+    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
+        "proxy_unreachable",
+        "token_exchange",
+        1,
+    )
+    assert f"127.0.0.1:{dead}" in verdict["summary"]
+    assert "HTTPS_PROXY" in verdict["summary"]
+
+
+def test_proxy_auth_required(home, auth_server, pki, proxy_factory, callback_port):
+    proxy = proxy_factory("auth", credentials=("alice", "s3cret"))
+    run = diagnose(
+        home,
+        auth_server.url,
+        callback_port,
+        CODEX_CA_CERTIFICATE=str(pki.ca_pem),
+        HTTPS_PROXY=proxy.url,
+    )
+    verdict = verdict_of(run)
+    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
+        "proxy_auth_required",
+        "token_exchange",
+        1,
+    )
+
+
+def test_proxy_with_credentials_is_healthy(home, auth_server, pki, proxy_factory, callback_port):
+    proxy = proxy_factory("auth", credentials=("alice", "s3cret"))
+    run = diagnose(
+        home,
+        auth_server.url,
+        callback_port,
+        CODEX_CA_CERTIFICATE=str(pki.ca_pem),
+        HTTPS_PROXY=proxy.url_with_credentials,
+    )
+    assert verdict_of(run)["cause"] == "none", run.stdout
+    assert "s3cret" not in run.stdout + run.stderr
+
+
+def test_blocked_by_proxy(home, auth_server, pki, proxy_factory, callback_port):
+    proxy = proxy_factory("block")
+    run = diagnose(
+        home,
+        auth_server.url,
+        callback_port,
+        CODEX_CA_CERTIFICATE=str(pki.ca_pem),
+        HTTPS_PROXY=proxy.url,
+    )
+    verdict = verdict_of(run)
+    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
+        "blocked_by_proxy",
+        "token_exchange",
+        1,
+    )
+
+
+def test_tls_interception_names_the_issuer(home, auth_server, pki, proxy_factory, callback_port):
+    proxy = proxy_factory("intercept")
+    run = diagnose(
+        home,
+        auth_server.url,
+        callback_port,
+        CODEX_CA_CERTIFICATE=str(pki.ca_pem),
+        HTTPS_PROXY=proxy.url,
+    )
+    verdict = verdict_of(run)
+    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
+        "tls_interception",
+        "token_exchange",
+        1,
+    )
+    assert "Contoso Inspection Root" in verdict["summary"]
+    assert verdict["fixes"][0] == "ca-bundle"
+    tls = next(c for c in run.json["checks"] if c["id"] == "tls")
+    assert tls["status"] == "fail"
+
+
+def test_ca_bundle_broken(home, auth_server, callback_port):
+    missing = home / "corp-root.pem"
+    run = diagnose(home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(missing))
+    verdict = verdict_of(run)
+    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
+        "ca_bundle_broken",
+        "token_exchange",
+        1,
+    )
+    assert "CODEX_CA_CERTIFICATE" in verdict["summary"]
+    assert "~/corp-root.pem" in verdict["summary"]  # the home folder is shown as ~
+
+
+def test_clock_skew(home, auth_server, pki, callback_port):
+    auth_server.date_offset_s = -600  # the server's clock says 10 minutes earlier
+    run = diagnose(home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
+    verdict = verdict_of(run)
+    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
+        "clock_skew",
+        "token_exchange",
+        1,
+    )
+    assert "10 minutes" in verdict["summary"] and "ahead of" in verdict["summary"]
+
+
+def test_region_blocked(home, auth_server, pki, callback_port):
+    auth_server.token_status = 403
+    auth_server.token_body = json.dumps(
+        {
+            "error": {
+                "code": "unsupported_country_region_territory",
+                "message": "Country, region, or territory not supported",
+            }
+        }
+    )
+    run = diagnose(home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
+    verdict = verdict_of(run)
+    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
+        "region_blocked",
+        "token_exchange",
+        1,
+    )
+
+
+def test_server_error(home, auth_server, pki, callback_port):
+    auth_server.token_status = 503
+    auth_server.token_body = json.dumps({"error": "temporarily_unavailable"})
+    run = diagnose(home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
+    verdict = verdict_of(run)
+    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
+        "server_error",
+        "token_exchange",
+        1,
+    )
+    assert "503" in verdict["summary"]
+
+
+def test_wsl_relay_holding_the_callback_port(home, auth_server, pki, callback_port):
+    with hold_port(callback_port, name="wslrelay") as holder:
+        run = diagnose(home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
+    verdict = verdict_of(run)
+    assert (verdict["cause"], verdict["flow_step"], run.returncode) == ("wsl_relay", "listener", 1)
+    assert f"pid {holder.pid}" in verdict["summary"]
+    assert "token_exchange" in verdict["passed_steps"]  # the network itself is fine (seed 000)
+    assert verdict["fixes"][0] == "ide-wsl-off"
+
+
+def test_callback_ports_busy(home, auth_server, pki, callback_port):
+    fallback = 1457
+    with hold_port(callback_port, name="othertool"), hold_port(fallback, name="othertool"):
+        run = diagnose(home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
+    verdict = verdict_of(run)
+    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
+        "callback_port_busy",
+        "listener",
+        1,
+    )
+    assert "othertool" in verdict["summary"]
+
+
+def test_unexplained_failure_is_unknown_with_what_was_seen(home, auth_server, pki, callback_port):
+    auth_server.token_status = 418
+    auth_server.token_body = json.dumps({"weird": True})
+    run = diagnose(home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
+    verdict = verdict_of(run)
+    assert verdict["cause"] in ("unknown", "none")  # a 4xx JSON answer still proves the path
+    assert run.returncode == (0 if verdict["cause"] == "none" else 1)
+
+
+def test_human_output_and_pasted_error(home, pki, auth_server, callback_port):
+    args = [
+        "diagnose",
+        "--auth-url",
+        auth_server.url,
+        "--callback-port",
+        str(callback_port),
+        "--timeout",
+        "3",
+        "--error",
+        "Token exchange failed: error sending request for url "
+        "(https://auth.openai.com/oauth/token)",
+    ]
+    run = run_wizard(args, clean_env(home, CODEX_CA_CERTIFICATE=str(pki.ca_pem)))
+    assert run.returncode == 0
+    assert "Verdict: Nothing wrong found on this computer" in run.stdout
+    assert "Your error message:" in run.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["diagnose", "--timeout", "-1"],
+        ["frobnicate"],
+        ["diagnose", "--auth-url", "ftp://x"],
+        ["fix", "no-such-fix"],
+    ],
+)
+def test_usage_errors_exit_2(home, args):
+    assert run_wizard(args, clean_env(home)).returncode == 2

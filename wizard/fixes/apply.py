@@ -1,0 +1,163 @@
+"""Apply a consented plan atomically with an undo journal entry, re-check, and undo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from wizard.core.diagnose import diagnose
+from wizard.core.engine import CheckSpec
+from wizard.core.model import Diagnosis, Status
+from wizard.fixes.atomic import atomic_remove, atomic_write
+from wizard.fixes.base import Fix, FixContext
+from wizard.fixes.journal import Journal, JournalEntry
+from wizard.fixes.plan import FileEdit, FixPlan, FixResult
+
+RECHECK_TIMEOUT_S = 6.0
+
+
+class PlanOutdated(Exception):
+    """A file changed between the preview and the apply: nothing is written."""
+
+
+def apply_fix(
+    fix: Fix,
+    ctx: FixContext,
+    plan: FixPlan,
+    journal: Journal,
+    specs: Sequence[CheckSpec] = (),
+    progress: Callable[[str], None] = lambda _m: None,
+) -> FixResult:
+    """Write the plan's files (temp + rename, originals backed up first), persist its
+    variables, run its actions, then re-run the checks and report the new verdict."""
+    if not plan.applicable or not plan.changes_anything:
+        return FixResult(
+            plan.fix_id,
+            False,
+            (),
+            {},
+            None,
+            plan.reason or "Nothing to change: this fix is guidance only.",
+        )
+    _ensure_unchanged(plan.files)
+    entry = journal.begin(plan)
+    progress(f"Backed up the originals ({entry.folder}).")
+    written: list[FileEdit] = []
+    try:
+        for edit in plan.files:
+            _write(edit)
+            written.append(edit)
+            progress(f"Changed {edit.shown_as}.")
+        done = ctx.store.apply_live({e.name: e.after for e in plan.env}) if plan.env else []
+        done += fix.run_actions(ctx, plan)
+    except OSError as exc:
+        _restore(entry, written)
+        entry.data["state"] = "rolled_back"
+        entry.save()
+        return FixResult(plan.fix_id, False, (), {}, None, f"Nothing was changed: {exc}")
+    entry.data["state"] = "applied"
+    entry.data["done"] = done
+    entry.save()
+    changed = tuple(e.shown_as for e in plan.files)
+    env = {e.name: e.after for e in plan.env}
+    if not specs or not plan.rechecks:
+        return FixResult(plan.fix_id, True, changed, env, entry.id, _applied_message(plan))
+    progress("Checking again ...")
+    after = recheck(ctx, plan, specs)
+    failing = [
+        c
+        for c in after.checks
+        if c.id in plan.rechecks and c.status not in (Status.PASS, Status.WARN, Status.SKIP)
+    ]
+    verdict = after.verdict.to_json()
+    if failing:
+        names = ", ".join(f"{c.title} ({c.summary})" for c in failing)
+        message = f"Applied, but the re-check still fails: {names}. Undo with `undo --last`."
+        return FixResult(plan.fix_id, False, changed, env, entry.id, message, verdict)
+    return FixResult(
+        plan.fix_id,
+        True,
+        changed,
+        env,
+        entry.id,
+        _applied_message(plan) + f" Re-check: {after.verdict.title}.",
+        verdict,
+    )
+
+
+def recheck(ctx: FixContext, plan: FixPlan, specs: Sequence[CheckSpec]) -> Diagnosis:
+    """The diagnosis as a freshly started app would see it: with the plan's variables."""
+    variables = dict(ctx.env.vars)
+    for edit in plan.env:
+        if edit.after is None:
+            variables.pop(edit.name, None)
+        else:
+            variables[edit.name] = edit.after
+    env = replace(ctx.env, vars=variables)
+    return diagnose(specs, env, ctx.profile, ctx.target, RECHECK_TIMEOUT_S)
+
+
+def undo_last(journal: Journal, ctx: FixContext) -> FixResult:
+    entry = journal.last_undoable()
+    if entry is None:
+        return FixResult("undo", False, (), {}, None, "There is nothing to undo.")
+    restored: list[str] = []
+    for index, record in enumerate(entry.data["files"]):
+        original = entry.backup_bytes(index)
+        path = Path(record["path"])
+        if original is None:
+            atomic_remove(path)
+        else:
+            atomic_write(path, original)
+        restored.append(record["shown_as"])
+    env_before = {e["name"]: e["before"] for e in entry.data["env"]}
+    if env_before:
+        ctx.store.apply_live(env_before)
+    entry.data["state"] = "undone"
+    entry.save()
+    return FixResult(
+        entry.data["fix"],
+        True,
+        tuple(restored),
+        env_before,
+        entry.id,
+        f"Undid '{entry.data['title']}': restored {len(restored)} file(s)"
+        f" and {len(env_before)} variable(s).",
+    )
+
+
+def _ensure_unchanged(edits: Sequence[FileEdit]) -> None:
+    for edit in edits:
+        try:
+            current: bytes | None = edit.path.read_bytes()
+        except FileNotFoundError:
+            current = None
+        if current != edit.before:
+            raise PlanOutdated(
+                f"{edit.shown_as} changed since the preview; nothing was written. "
+                "Run the fix again to see a fresh preview."
+            )
+
+
+def _write(edit: FileEdit) -> None:
+    if edit.after is None:
+        atomic_remove(edit.path)
+    else:
+        atomic_write(edit.path, edit.after)
+
+
+def _restore(entry: JournalEntry, written: Sequence[FileEdit]) -> None:
+    for index, edit in enumerate(written):
+        original = entry.backup_bytes(index)
+        if original is None:
+            atomic_remove(edit.path)
+        else:
+            atomic_write(edit.path, original)
+
+
+def _applied_message(plan: FixPlan) -> str:
+    text = f"Done: {plan.title}."
+    if plan.restart:
+        text += " " + " ".join(plan.restart)
+    return text

@@ -1,0 +1,40 @@
+"""What every fix is: a plan from the current state, optional actions beyond files and
+variables, and the checks that prove it worked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from wizard.core.environment import Environment
+from wizard.core.model import Diagnosis, Target
+from wizard.core.profile import Profile
+from wizard.fixes.plan import FixPlan
+from wizard.platform.env_store import EnvStore, env_store_for
+
+
+@dataclass(frozen=True)
+class FixContext:
+    env: Environment
+    profile: Profile
+    target: Target
+    diagnosis: Diagnosis | None = None  # the diagnosis the fix answers, when there is one
+    extra_ca: Path | None = None  # --extra-ca: a root the user or help desk picked
+    store: EnvStore = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.store is None:
+            object.__setattr__(self, "store", env_store_for(self.env))
+
+
+class Fix(Protocol):
+    id: str
+    title: str
+
+    def plan(self, ctx: FixContext) -> FixPlan:
+        """What would change now; never changes anything."""
+
+    def run_actions(self, ctx: FixContext, plan: FixPlan) -> list[str]:
+        """Effects that are neither files nor variables (e.g. stop a process). Raise OSError
+        with a plain message on failure."""

@@ -1,0 +1,97 @@
+"""Fixes that are steps for a person (or an admin), not changes we make: shown with exact
+commands to copy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wizard.fixes.base import FixContext
+from wizard.fixes.plan import FixPlan
+
+
+@dataclass(frozen=True)
+class GuidanceFix:
+    id: str
+    title: str
+    summary: str
+    steps: tuple[str, ...]
+    commands: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ("windows", "darwin", "linux")
+
+    def plan(self, ctx: FixContext) -> FixPlan:
+        applicable = ctx.env.platform in self.platforms
+        return FixPlan(
+            fix_id=self.id,
+            title=self.title,
+            summary=self.summary,
+            steps=self.steps,
+            commands=self.commands,
+            guidance_only=True,
+            applicable=applicable,
+            reason="" if applicable else "These steps are for Windows only.",
+        )
+
+    def run_actions(self, ctx: FixContext, plan: FixPlan) -> list[str]:
+        return []
+
+
+DEVICE_AUTH = GuidanceFix(
+    "device-auth",
+    "Sign in with a device code instead",
+    "A device code sign-in needs no local port and no browser redirect: you type a short code "
+    "on a web page instead. It still needs the connection to the sign-in server.",
+    (
+        "If you use a ChatGPT workspace, an admin may first have to allow device code sign-in "
+        "(ChatGPT Settings > Security, or the workspace permissions).",
+        "Open a terminal and run the command below.",
+        "Open https://auth.openai.com/codex/device in any browser, sign in and type the code "
+        "the terminal shows (it expires after 15 minutes).",
+    ),
+    ("codex login --device-auth",),
+)
+
+CLOCK_SYNC = GuidanceFix(
+    "clock-sync",
+    "Set the clock automatically",
+    "A clock that is off by more than a few minutes breaks secure connections.",
+    (
+        "Windows: Settings > Time & language > Date & time: turn on 'Set time automatically', "
+        "then click 'Sync now'.",
+        "macOS: System Settings > General > Date & Time: turn on 'Set time and date "
+        "automatically'.",
+        "Linux: run the command below (it turns on network time).",
+    ),
+    ("timedatectl set-ntp true",),
+)
+
+STATUS_PAGE = GuidanceFix(
+    "status-page",
+    "Check OpenAI's status page",
+    "If everything on this computer works, the problem may be on OpenAI's side.",
+    (
+        "Open https://status.openai.com/ and look for problems with Login or Codex.",
+        "If there is one, wait until it is resolved and try again.",
+        "If there is none, try another browser or the other Codex app (CLI or editor), and "
+        "contact OpenAI support with the error code you saw.",
+    ),
+)
+
+WINNAT_RESTART = GuidanceFix(
+    "winnat-restart",
+    "Free the reserved ports (administrator)",
+    "Windows reserved the sign-in ports for Hyper-V, WSL or Docker. Restarting the Windows NAT "
+    "service usually releases them. This needs an administrator and briefly interrupts WSL and "
+    "Docker networking.",
+    (
+        "Open 'Terminal (Admin)' or 'Command Prompt (Admin)'.",
+        "Run the first command, sign in to Codex, then run the second command.",
+        "If it happens again, an administrator can reserve the ports for Codex while WinNAT is "
+        "stopped (third command) - this is reported to work but is not confirmed by OpenAI.",
+    ),
+    (
+        "net stop winnat",
+        "net start winnat",
+        "netsh int ipv4 add excludedportrange protocol=tcp startport=1455 numberofports=3",
+    ),
+    platforms=("windows",),
+)

@@ -1,0 +1,117 @@
+"""What a fix will change, shown before anything is touched (a diff for files, NAME=VALUE for
+variables, the apps to restart), and what it did afterwards."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FileEdit:
+    path: Path  # the file actually written (a symlink's target, resolved)
+    shown_as: str  # how people see it (home shown as ~; "-> target" for a symlink)
+    before: bytes | None  # None: the file does not exist yet
+    after: bytes | None  # None: the file is removed
+
+    def diff(self) -> str:
+        old = _lines(self.before)
+        new = _lines(self.after)
+        label_old = self.shown_as if self.before is not None else "/dev/null"
+        label_new = self.shown_as if self.after is not None else "/dev/null"
+        return "".join(difflib.unified_diff(old, new, label_old, label_new, n=2))
+
+
+def _lines(data: bytes | None) -> list[str]:
+    if data is None:
+        return []
+    text = data.decode("utf-8", errors="replace")
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines
+
+
+@dataclass(frozen=True)
+class EnvEdit:
+    """A per-user environment variable, persisted where the platform keeps them."""
+
+    name: str
+    before: str | None  # the persisted value now (None: not set)
+    after: str | None  # None: removed
+
+    def render(self) -> str:
+        if self.after is None:
+            return f"unset {self.name}" + (f"   (was {self.before})" if self.before else "")
+        return f"{self.name}={self.after}"
+
+
+@dataclass(frozen=True)
+class FixPlan:
+    fix_id: str
+    title: str
+    summary: str  # plain words: what will happen and why
+    files: tuple[FileEdit, ...] = ()
+    env: tuple[EnvEdit, ...] = ()
+    actions: tuple[str, ...] = ()  # effects that are not files or variables (stop a process)
+    restart: tuple[str, ...] = ()  # what must be restarted or reloaded afterwards
+    steps: tuple[str, ...] = ()  # guidance: exact steps for the user
+    commands: tuple[str, ...] = ()  # guidance: commands to copy
+    rechecks: tuple[str, ...] = ()  # check ids that prove the fix worked
+    applicable: bool = True
+    reason: str = ""  # why it is not applicable
+    guidance_only: bool = False
+    data: dict[str, Any] = field(default_factory=dict)  # for the fix's own apply step
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.files or self.env or self.actions)
+
+    def render(self) -> str:
+        """The preview a person consents to."""
+        parts = [f"{self.title}", f"  {self.summary}"]
+        if not self.applicable:
+            parts.append(f"  Not applicable: {self.reason}")
+        for edit in self.files:
+            parts.append(f"\nFile {edit.shown_as}:\n{edit.diff() or '  (no change)'}")
+        if self.env:
+            parts.append("\nVariables for your user account:")
+            parts.extend(f"  {e.render()}" for e in self.env)
+        if self.actions:
+            parts.append("\nActions:")
+            parts.extend(f"  - {a}" for a in self.actions)
+        if self.steps:
+            parts.append("\nSteps:")
+            parts.extend(f"  {i}. {s}" for i, s in enumerate(self.steps, 1))
+        if self.commands:
+            parts.append("\nCommands:")
+            parts.extend(f"  {c}" for c in self.commands)
+        if self.restart:
+            parts.append("\nAfterwards: " + "; ".join(self.restart))
+        return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class FixResult:
+    fix: str
+    applied: bool
+    changed_files: tuple[str, ...]
+    env: dict[str, str | None]
+    backup: str | None  # the journal entry that `undo` restores
+    message: str
+    verdict: dict[str, Any] | None = None  # the verdict after the automatic re-check
+
+    def to_json(self) -> dict[str, Any]:
+        document: dict[str, Any] = {
+            "fix": self.fix,
+            "applied": self.applied,
+            "changed_files": list(self.changed_files),
+            "env": dict(self.env),
+            "backup": self.backup,
+            "message": self.message,
+        }
+        if self.verdict is not None:
+            document["verdict"] = self.verdict
+        return document
