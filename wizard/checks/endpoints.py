@@ -1,12 +1,284 @@
-"""(placeholder: being written)"""
+"""Does the sign-in server itself answer, the way Codex reaches it?
 
+`openid` fetches the discovery document (and notes the server's Date for the clock check).
+`token_endpoint` does what the field report did with curl: POST a made-up code to the token
+endpoint. The server refusing that code as invalid proves the whole path works; a block page,
+a region refusal or a server error in its place is the diagnosis."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from wizard.checks import http
+from wizard.checks.route import effective_route
 from wizard.core.engine import CheckContext
 from wizard.core.model import Outcome, Status
 
+REGION_CODE = "unsupported_country_region_territory"
+REGION_TEXT = "country, region, or territory not supported"
+PROBE_CODE = "signin-doctor-probe"  # a dummy authorization code: nothing secret is sent
+OAUTH_REFUSALS = (400, 401)
+
+NOT_TESTED_TLS = "Not tested: the secure connection failed first."
+
 
 def check_openid(ctx: CheckContext) -> Outcome:
-    return Outcome(Status.SKIP, "Not written yet.")
+    skipped = _needs_tls(ctx)
+    if skipped:
+        return skipped
+    url = ctx.target.auth_url + ctx.profile["openid_path"]
+    result = http.probe(ctx, "GET", url)
+    if not result.answered:
+        return _no_answer(ctx, result)
+
+    evidence = _answer_evidence(result) | result.timing()
+    document = http.json_body(result)
+    if result.status is not None and result.status >= 500:
+        detail = f"HTTP {result.status}"
+        return Outcome(
+            Status.FAIL,
+            f"The sign-in server has a problem of its own (HTTP {result.status}).",
+            evidence | {"facts": {"detail": detail}},
+            ("server_error",),
+        )
+    if document is None:
+        detail = (
+            "a web page instead of the sign-in server's data"
+            if http.looks_like_html(result)
+            else f"an unexpected answer (HTTP {result.status}) instead of the sign-in server's data"
+        )
+        return Outcome(
+            Status.FAIL,
+            "Something else answered instead of the sign-in server.",
+            evidence | _page_evidence(result) | {"facts": {"detail": detail}},
+            ("html_answer",),
+        )
+    issuer = document.get("issuer")
+    evidence["issuer"] = issuer if isinstance(issuer, str) else None
+    if result.status == 200 and isinstance(issuer, str):
+        return Outcome(Status.PASS, "The sign-in server answers.", evidence)
+    return Outcome(
+        Status.WARN,
+        f"The sign-in server answered, but not as expected (HTTP {result.status}).",
+        evidence | {"body": http.snippet(result)},
+    )
 
 
 def check_token_endpoint(ctx: CheckContext) -> Outcome:
-    return Outcome(Status.SKIP, "Not written yet.")
+    skipped = _needs_tls(ctx)
+    if skipped:
+        return skipped
+    url = ctx.target.auth_url + ctx.profile["token_path"]
+    form = probe_exchange_form(ctx)
+    result = http.probe(ctx, "POST", url, data=form)
+    if not result.answered:
+        return _no_answer(ctx, result)
+
+    status = result.status or 0
+    evidence = _answer_evidence(result)
+    evidence["sent"] = {k: v for k, v in form.items() if k != "code_verifier"}
+    document = http.json_body(result)
+    code, description = _oauth_error(document)
+    evidence["error"] = code
+    evidence["error_description"] = _short(description)
+
+    if status == 403 and _is_region_block(result, code, description):
+        return Outcome(
+            Status.FAIL,
+            "The sign-in server refuses this connection's country or region.",
+            evidence | {"facts": {"detail": "country, region, or territory not supported"}},
+            ("region_blocked",),
+        )
+    if status >= 500:
+        detail = f"HTTP {status} {result.reason}".strip()
+        rid = http.request_id(result)
+        if rid:
+            evidence["request_id"] = rid
+        if document is None:
+            evidence |= _page_evidence(result)
+        return Outcome(
+            Status.FAIL,
+            f"The sign-in server has a problem of its own ({detail}).",
+            evidence | {"facts": {"detail": detail}},
+            ("server_error",),
+        )
+    if document is None:
+        what = _foreign_answer(result)
+        detail = f"{what} instead of the sign-in server's answer"
+        return Outcome(
+            Status.FAIL,
+            f"Something else answered instead of the sign-in server: {what}.",
+            evidence | _page_evidence(result) | {"facts": {"detail": detail}},
+            ("html_answer",),
+        )
+    if 200 <= status < 300:
+        # A test code must never be accepted; say what came back without its values.
+        evidence["keys"] = sorted(str(k) for k in document)[:20]
+        return Outcome(
+            Status.WARN,
+            f"The sign-in server accepted a test code (HTTP {status}), which it should not.",
+            evidence,
+        )
+    if status in OAUTH_REFUSALS and code:
+        return Outcome(
+            Status.PASS,
+            "The sign-in server answered as expected (it refused a test code), "
+            "so the whole path to it works.",
+            evidence,
+        )
+    evidence["body"] = http.snippet(result)
+    return Outcome(
+        Status.WARN,
+        f"The sign-in server answered, but not as expected (HTTP {status}"
+        + (f", {code}" if code else "")
+        + ").",
+        evidence,
+    )
+
+
+def probe_exchange_form(ctx: CheckContext) -> dict[str, str]:
+    """The form Codex posts after the browser returns, with a made-up code and verifier."""
+    profile = ctx.profile
+    port = ctx.target.callback_ports[0]
+    return {
+        "grant_type": "authorization_code",
+        "code": PROBE_CODE,
+        "redirect_uri": f"http://localhost:{port}{profile['redirect_path']}",
+        "client_id": str(profile["client_id"]),
+        "code_verifier": secrets.token_urlsafe(48)[:64],
+    }
+
+
+# --- shared judgement ------------------------------------------------------------------
+
+
+def _needs_tls(ctx: CheckContext) -> Outcome | None:
+    tls = ctx.dep("tls")
+    if tls is None or tls.status not in (Status.PASS, Status.WARN):
+        return Outcome(Status.SKIP, NOT_TESTED_TLS)
+    return None
+
+
+def _no_answer(ctx: CheckContext, result: http.Probe) -> Outcome:
+    """No HTTP answer: say why, and name a fault only when this probe proves it."""
+    route = effective_route(ctx)
+    host = ctx.target.host
+    evidence: dict[str, Any] = {
+        "url": result.url,
+        "via": result.via or "direct",
+        "error": result.error,
+        "detail": result.detail,
+    }
+    proxy_facts = {"proxy": route.proxy_display, "proxy_source": route.proxy_source}
+    if result.error == http.UNTRUSTED:
+        # The tls check names the issuer and owns the fault; this one only reports the effect.
+        return Outcome(
+            Status.FAIL,
+            f"Codex does not trust the secure connection to {host}, so the sign-in server "
+            "could not be asked.",
+            evidence,
+        )
+    if result.error == http.PROXY_REFUSED:
+        evidence["proxy_status"] = result.proxy_status
+        if result.proxy_status == 407:
+            return Outcome(
+                Status.FAIL,
+                f"The proxy {route.proxy_display} wants a user name and password.",
+                evidence | {"facts": proxy_facts},
+                ("proxy_auth_required",),
+            )
+        detail = f"the proxy {route.proxy_display} refused the connection" + (
+            f" (HTTP {result.proxy_status})" if result.proxy_status else ""
+        )
+        return Outcome(
+            Status.FAIL,
+            f"The proxy {route.proxy_display} refuses to connect to {host}.",
+            evidence | {"facts": proxy_facts | {"detail": detail}},
+            ("proxy_blocked",),
+        )
+    if result.error == http.CONNECT_FAILED and route.proxy:
+        return Outcome(
+            Status.FAIL,
+            f"The proxy {route.proxy_display} does not answer.",
+            evidence | {"facts": proxy_facts},
+            ("proxy_unreachable",),
+        )
+    if result.error in (http.NO_ANSWER, http.CONNECT_FAILED, http.TRANSPORT_ERROR):
+        return Outcome(
+            Status.FAIL,
+            f"The sign-in server does not answer ({result.detail}).",
+            evidence | {"facts": {"detail": result.detail}},
+            ("http_no_answer",),
+        )
+    return Outcome(Status.FAIL, f"The request could not be sent: {result.detail}.", evidence)
+
+
+def _answer_evidence(result: http.Probe) -> dict[str, Any]:
+    return {
+        "url": result.url,
+        "via": result.via or "direct",
+        "status": result.status,
+        "reason": result.reason,
+        "content_type": result.content_type,
+        "server": result.headers.get("server"),
+        "rtt_ms": result.rtt_ms,
+    }
+
+
+def _page_evidence(result: http.Probe) -> dict[str, Any]:
+    extra: dict[str, Any] = {"body": http.snippet(result)}
+    title = http.page_title(result)
+    if title:
+        extra["page_title"] = title
+    location = result.headers.get("location")
+    if location:
+        extra["location"] = http.redact_tokens(location)[:200]
+    return extra
+
+
+def _foreign_answer(result: http.Probe) -> str:
+    """Plain words for an answer that is not the sign-in server's: 'a web page (HTTP 403)'."""
+    status = result.status
+    location = result.headers.get("location")
+    if status is not None and 300 <= status < 400 and location:
+        where = urlsplit(location).hostname or location[:60]
+        return f"a redirect to {where} (HTTP {status})"
+    if http.looks_like_html(result):
+        title = http.page_title(result)
+        named = f' "{title}"' if title else ""
+        return f"a web page{named} (HTTP {status})"
+    return f"an unexpected answer (HTTP {status})"
+
+
+def _oauth_error(document: dict[str, Any] | None) -> tuple[str | None, str | None]:
+    """(code, description) of an OAuth-style error body, in either shape the server uses."""
+    if not document:
+        return None, None
+    error = document.get("error")
+    if isinstance(error, str):
+        description = document.get("error_description")
+        return error, description if isinstance(description, str) else None
+    if isinstance(error, dict):
+        code = error.get("code") or error.get("type")
+        message = error.get("message")
+        return (
+            code if isinstance(code, str) else None,
+            message if isinstance(message, str) else None,
+        )
+    return None, None
+
+
+def _is_region_block(result: http.Probe, code: str | None, description: str | None) -> bool:
+    if code == REGION_CODE:
+        return True
+    text = f"{description or ''} {result.text()}".lower()
+    return REGION_CODE in text or REGION_TEXT in text
+
+
+def _short(text: str | None, limit: int = 200) -> str | None:
+    if text is None:
+        return None
+    clean = http.redact_tokens(" ".join(text.split()))
+    return clean if len(clean) <= limit else clean[: limit - 3] + "..."

@@ -1,8 +1,64 @@
-"""(placeholder: being written)"""
+"""Does OpenAI's status page report a problem right now?
 
+Only asked when the target is OpenAI's own sign-in server. It goes the same way as the other
+probes (Codex's proxy), but trusts what a browser would (the OS store plus public roots): the
+page is OpenAI's, not Codex's, and a trust problem there is not the diagnosis."""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+from urllib.parse import urlsplit
+
+from wizard.checks import http
 from wizard.core.engine import CheckContext
 from wizard.core.model import Outcome, Status
 
+INDICATORS = ("none", "minor", "major", "critical")
+
 
 def check_status_page(ctx: CheckContext) -> Outcome:
-    return Outcome(Status.SKIP, "Not written yet.")
+    if not ctx.target.is_default_host:
+        return Outcome(Status.SKIP, "Only checked for OpenAI's own sign-in server.")
+    page_host = urlsplit(str(ctx.profile["status_page"])).hostname or "the status page"
+    unreachable = f"Could not reach {page_host} (that alone is not a problem)."
+    url = str(ctx.profile["status_url"])
+    result = http.probe(ctx, "GET", url, verify=public_ssl_context(ctx))
+    evidence: dict[str, Any] = {"url": url, "via": result.via or "direct"}
+    if not result.answered:
+        return Outcome(
+            Status.SKIP, unreachable, evidence | {"error": result.error, "detail": result.detail}
+        )
+    evidence["http_status"] = result.status
+    status = (http.json_body(result) or {}).get("status")
+    status = status if isinstance(status, dict) else {}
+    indicator = status.get("indicator")
+    if result.status != 200 or indicator not in INDICATORS:
+        return Outcome(Status.SKIP, unreachable, evidence | {"body": http.snippet(result, 120)})
+    description = str(status.get("description") or indicator)[:200]
+    evidence |= {"indicator": indicator, "description": description}
+    if indicator == "none":
+        return Outcome(Status.PASS, "OpenAI reports no problems right now.", evidence)
+    if indicator == "minor":
+        return Outcome(Status.WARN, f"OpenAI reports a minor problem: {description}.", evidence)
+    return Outcome(
+        Status.FAIL,
+        f"OpenAI reports a problem right now: {description}.",
+        evidence | {"facts": {"indicator": indicator, "description": description}},
+        ("status_incident",),
+    )
+
+
+def public_ssl_context(ctx: CheckContext) -> ssl.SSLContext:
+    """A verifying context with the OS roots plus certifi's public roots."""
+    from wizard.checks.trust import certifi_roots, os_roots
+
+    def build() -> ssl.SSLContext:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies chain and host name
+        roots = tuple(dict.fromkeys(os_roots(ctx).roots + certifi_roots().roots))
+        if roots:
+            context.load_verify_locations(cadata=b"".join(roots))
+        return context
+
+    context: ssl.SSLContext = ctx.shared.get("ssl:public", build)
+    return context
