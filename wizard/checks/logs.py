@@ -1,8 +1,333 @@
-"""(placeholder: being written)"""
+"""What Codex's own logs say about the last sign-in, and a decoder for its error messages.
+
+Two logs count: `$CODEX_HOME/log/codex-login.log` (direct `codex login`; only the lines of the
+latest attempt) and the newest `Codex.log` of the editor extension. The decoder patterns live in
+resources/decoder.json. Logs tell what happened, not why: a failure found here is a warning and
+the live checks decide the cause; only "Codex runs inside WSL" in the newest editor log is proof."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 from wizard.core.engine import CheckContext
+from wizard.core.environment import Environment
 from wizard.core.model import Outcome, Status
+from wizard.core.profile import Profile, resource_path
+
+MAX_LOG_BYTES = 1_000_000  # only the tail of a log is read
+MAX_EXCERPT = 300
+
+# Lines that open a sign-in attempt in codex-login.log (PR #13797), strongest first.
+ATTEMPT_STARTS = (
+    re.compile(r"starting browser login flow|[Ss]tarting local login server"),
+    re.compile(r"received login callback"),
+    re.compile(r"starting oauth token exchange"),
+)
+ATTEMPT_SUCCEEDED = re.compile(r"oauth token exchange succeeded|Successfully logged in")
+TIMESTAMP = re.compile(
+    r"^\s*\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)"
+)
+VSCODE_SERVER_LOGS = ".vscode-server/data/logs/*/exthost*/openai.chatgpt/Codex.log"
+
+
+# --- the decoder --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    id: str
+    regex: re.Pattern[str]
+    severity: str  # "error" | "info"
+    meaning: str
+    technical: str
+    cause_hint: str | None
+    flow_step: str | None
+    confirm_checks: tuple[str, ...]
+    generic: bool
+
+
+@dataclass(frozen=True)
+class Decoded:
+    id: str
+    meaning: str
+    technical: str
+    cause_hint: str | None
+    flow_step: str | None
+    confirm_checks: tuple[str, ...]
+    severity: str
+    excerpt: str  # the matching line, with codes, tokens and query strings removed
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "meaning": self.meaning,
+            "technical": self.technical,
+            "cause_hint": self.cause_hint,
+            "flow_step": self.flow_step,
+            "confirm_checks": list(self.confirm_checks),
+            "severity": self.severity,
+            "excerpt": self.excerpt,
+        }
+
+
+@cache
+def _decoder_data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resource_path("decoder.json").read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def decoder_patterns() -> tuple[Pattern, ...]:
+    return tuple(
+        Pattern(
+            id=p["id"],
+            regex=re.compile(p["regex"]),
+            severity=p.get("severity", "error"),
+            meaning=p["meaning"],
+            technical=p.get("technical", ""),
+            cause_hint=p.get("cause_hint"),
+            flow_step=p.get("flow_step"),
+            confirm_checks=tuple(p.get("confirm", ())),
+            generic=bool(p.get("generic", False)),
+        )
+        for p in _decoder_data()["patterns"]
+    )
+
+
+def step_summary(flow_step: str | None) -> str:
+    summaries: dict[str, str] = _decoder_data().get("step_summaries", {})
+    return summaries.get(flow_step or "", "The last sign-in failed.")
+
+
+def _line_matches(line: str) -> list[Decoded]:
+    """Every pattern matching `line`; generic ones only when nothing specific matched."""
+    hits = [p for p in decoder_patterns() if p.regex.search(line)]
+    specific = [p for p in hits if not p.generic]
+    chosen = specific or hits[:1]
+    excerpt = sanitize_excerpt(line)
+    return [
+        Decoded(
+            p.id,
+            p.meaning,
+            p.technical,
+            p.cause_hint,
+            p.flow_step,
+            p.confirm_checks,
+            p.severity,
+            excerpt,
+        )
+        for p in chosen
+    ]
+
+
+def decode_line(line: str) -> Decoded | None:
+    """The most specific explanation of one line, or None."""
+    found = _line_matches(line)
+    return found[0] if found else None
+
+
+def decode_error(text: str) -> list[Decoded]:
+    """Every known error in `text` (a pasted message or log lines), once each, most specific
+    pattern first."""
+    found: dict[str, Decoded] = {}
+    for line in text.splitlines():
+        for decoded in _line_matches(line):
+            found.setdefault(decoded.id, decoded)
+    order = {p.id: i for i, p in enumerate(decoder_patterns())}
+    return sorted(found.values(), key=lambda d: order[d.id])
+
+
+_URL_QUERY = re.compile(r"(https?://[^\s?#\"'<>)\]]+)\?[^\s\"'<>)\]]*")
+_SECRET_PARAM = re.compile(
+    r"\b(code|state|id_token|access_token|refresh_token|code_verifier|code_challenge|"
+    r"device_auth_id|user_code|api_key|token)=(\"[^\"]*\"|[^\s&\"',;)]+)",
+    re.I,
+)
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?")
+_API_KEY = re.compile(r"\b(sk-[A-Za-z0-9]*-?)[A-Za-z0-9_-]{12,}")
+_BEARER = re.compile(r"\b(Bearer)\s+[A-Za-z0-9._~+/=-]+", re.I)
+
+
+def sanitize_excerpt(line: str) -> str:
+    """A log line fit for evidence: no URL query strings, OAuth codes, state, tokens or keys."""
+    text = line.strip().replace("\x00", "")
+    text = _URL_QUERY.sub(r"\1?[removed]", text)
+    text = _SECRET_PARAM.sub(r"\1=[removed]", text)
+    text = _JWT.sub("[token removed]", text)
+    text = _API_KEY.sub(r"\1[removed]", text)
+    text = _BEARER.sub(r"\1 [removed]", text)
+    if len(text) > MAX_EXCERPT:
+        text = text[: MAX_EXCERPT - 1] + "…"
+    return text
+
+
+# --- reading logs ----------------------------------------------------------------------
+
+
+def read_tail(path: Path, limit: int = MAX_LOG_BYTES) -> str:
+    """The last `limit` bytes of a log as text, starting at a whole line."""
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        size = handle.tell()
+        start = max(0, size - limit)
+        handle.seek(start)
+        data = handle.read(limit)
+    if start > 0:
+        newline = data.find(b"\n")
+        data = data[newline + 1 :] if newline >= 0 else b""
+    return data.decode("utf-8", errors="replace")
+
+
+def latest_attempt(lines: list[str]) -> list[str]:
+    """The lines of the last sign-in attempt in codex-login.log."""
+    for marker in ATTEMPT_STARTS:
+        starts = [i for i, line in enumerate(lines) if marker.search(line)]
+        if starts:
+            return lines[starts[-1] :]
+    return lines
+
+
+def line_timestamp(line: str) -> str | None:
+    match = TIMESTAMP.match(line)
+    return match.group(1) if match else None
+
+
+def ide_log_files(env: Environment, profile: Profile) -> list[tuple[str, Path]]:
+    """(editor name, Codex.log) for every editor log of the Codex extension that exists."""
+    appdata = env.config_dirs()["appdata"]
+    glob = profile["ide"]["log_glob"]
+    found: list[tuple[str, Path]] = []
+    for editor in profile["ide"]["editors"]:
+        base = appdata / editor["folder"]
+        if base.is_dir():
+            found.extend((editor["name"], p) for p in base.glob(glob) if p.is_file())
+    found.extend(("VS Code Server", p) for p in env.home.glob(VSCODE_SERVER_LOGS) if p.is_file())
+    return found
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
+
+
+def _findings(env: Environment, path: Path, lines: list[str]) -> list[dict[str, Any]]:
+    """Decoded lines, once per pattern (first occurrence, with a count)."""
+    found: dict[str, dict[str, Any]] = {}
+    for line in lines:
+        for decoded in _line_matches(line):
+            entry = found.get(decoded.id)
+            if entry:
+                entry["count"] += 1
+                continue
+            found[decoded.id] = {
+                **decoded.to_json(),
+                "file": env.display_path(path),
+                "timestamp": line_timestamp(line),
+                "count": 1,
+            }
+    order = {p.id: i for i, p in enumerate(decoder_patterns())}
+    return sorted(found.values(), key=lambda f: order[f["id"]])
+
+
+def _read_lines(path: Path) -> list[str] | str:
+    try:
+        return read_tail(path).splitlines()
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+
+
+# --- the check -------------------------------------------------------------------------
 
 
 def check_codex_logs(ctx: CheckContext) -> Outcome:
-    return Outcome(Status.SKIP, "Not written yet.")
+    env, profile = ctx.env, ctx.profile
+    evidence: dict[str, Any] = {"login_log": None, "ide_log": None, "findings": [], "facts": {}}
+    findings: list[dict[str, Any]] = []
+    succeeded = False
+    problems: list[str] = []
+
+    login_path = env.codex_home() / profile["codex_files"]["login_log"]
+    login_file = env.display_path(login_path)
+    if login_path.is_file():
+        lines = _read_lines(login_path)
+        if isinstance(lines, str):
+            problems.append(f"{env.display_path(login_path)} {lines}")
+        else:
+            attempt = latest_attempt(lines)
+            attempt_findings = _findings(env, login_path, attempt)
+            succeeded = any(ATTEMPT_SUCCEEDED.search(line) for line in attempt)
+            failed = any(f["severity"] == "error" for f in attempt_findings)
+            evidence["login_log"] = {
+                "file": env.display_path(login_path),
+                "modified": _iso(_mtime(login_path)),
+                "attempt_started": next((t for t in map(line_timestamp, attempt) if t), None),
+                "attempt_lines": len(attempt),
+                "outcome": "succeeded" if succeeded else "failed" if failed else "unclear",
+            }
+            findings.extend(attempt_findings)
+
+    ide_logs = ide_log_files(env, profile)
+    runs_in_wsl = False
+    if ide_logs:
+        editor, newest = max(ide_logs, key=lambda item: _mtime(item[1]))
+        lines = _read_lines(newest)
+        if isinstance(lines, str):
+            problems.append(f"{env.display_path(newest)} {lines}")
+        else:
+            ide_findings = _findings(env, newest, lines)
+            runs_in_wsl = any(f["id"] == "wsl_spawn" for f in ide_findings)
+            evidence["ide_log"] = {
+                "file": env.display_path(newest),
+                "editor": editor,
+                "modified": _iso(_mtime(newest)),
+                "runs_codex_in_wsl": runs_in_wsl,
+                "logs_found": len(ide_logs),
+            }
+            findings.extend(ide_findings)
+
+    evidence["findings"] = findings
+    if problems:
+        evidence["unreadable"] = problems
+    if evidence["login_log"] is None and evidence["ide_log"] is None:
+        if problems:
+            return Outcome(Status.WARN, "The Codex sign-in logs could not be read.", evidence)
+        return Outcome(Status.SKIP, "No Codex sign-in logs found.", evidence)
+
+    if runs_in_wsl and env.platform == "windows":
+        ide = evidence["ide_log"]
+        evidence["facts"] = {"editors": ide["editor"]}
+        return Outcome(
+            Status.FAIL,
+            f"The {ide['editor']} log shows it starts Codex inside WSL (Linux on Windows).",
+            evidence,
+            faults=("log_wsl_spawn",),
+        )
+
+    # An attempt that ended in success outweighs the errors on its way (a stray callback, say).
+    ignored = login_file if succeeded else None
+    errors = [f for f in findings if f["severity"] == "error" and f["file"] != ignored]
+    if errors:
+        primary = errors[0]
+        evidence["primary_finding"] = primary["id"]
+        return Outcome(Status.WARN, step_summary(primary["flow_step"]), evidence)
+    if succeeded:
+        return Outcome(Status.PASS, "The last sign-in in the Codex log worked.", evidence)
+    if problems:
+        return Outcome(Status.WARN, "Some Codex sign-in logs could not be read.", evidence)
+    return Outcome(Status.PASS, "The Codex logs show no sign-in error.", evidence)

@@ -1,8 +1,92 @@
-"""(placeholder: being written)"""
+"""WSL on Windows: installed distributions, networking mode, and whether an editor runs Codex
+inside it. WSL alone is harmless; it matters when the Codex extension starts Codex inside WSL
+(the ide_settings check proves that) or when wslrelay.exe holds the sign-in port (the port
+check proves that). This check supplies the context for both."""
 
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from wizard.checks.ide import editor_settings, join_names, wsl_editors
 from wizard.core.engine import CheckContext
+from wizard.core.environment import CommandNotFound
 from wizard.core.model import Outcome, Status
+from wizard.platform import wsl
+
+LIST_CAP_S = 8.0
+STATUS_CAP_S = 5.0
+NOT_INSTALLED = "WSL is not installed, so it cannot interfere."
 
 
 def check_wsl(ctx: CheckContext) -> Outcome:
-    return Outcome(Status.SKIP, "Not written yet.")
+    env = ctx.env
+    if env.platform != "windows":
+        return Outcome(Status.SKIP, "Only relevant on Windows.")
+    try:
+        listing = env.runner.run(list(wsl.LIST_ARGS), ctx.budget.timeout(LIST_CAP_S))
+    except CommandNotFound:
+        return Outcome(Status.PASS, NOT_INSTALLED, {"installed": False})
+    except TimeoutError:
+        return Outcome(Status.WARN, "WSL did not answer in time.", {"installed": None})
+    text = listing.stdout + "\n" + listing.stderr
+    if wsl.not_installed(text):
+        return Outcome(Status.PASS, NOT_INSTALLED, {"installed": False})
+
+    distros = wsl.parse_list_verbose(listing.stdout)
+    profile_dir = Path(env.get("USERPROFILE") or env.home)
+    mode, mode_source, mode_problem = wsl.read_networking_mode(profile_dir / ".wslconfig")
+    evidence: dict[str, Any] = {
+        "installed": True,
+        "distros": [d.to_json() for d in distros],
+        "default": next((d.name for d in distros if d.default), None),
+        "networking_mode": mode,
+        "networking_mode_source": mode_source,
+    }
+    if mode_problem:
+        evidence["wslconfig_problem"] = mode_problem
+    if distros and ctx.budget.remaining() > 1.0:
+        evidence["status"] = _status(ctx)
+        if evidence["default"] is None and evidence["status"]:
+            evidence["default"] = evidence["status"].get("default_distribution")
+
+    key = ctx.profile["ide"]["wsl_setting"]
+    inside = wsl_editors(editor_settings(ctx), key)
+    editors = join_names([f.editor_name for f in inside])
+    evidence["editors_running_codex_in_wsl"] = editors or None
+
+    if not distros:
+        if wsl.has_no_distributions(text):
+            return Outcome(
+                Status.PASS,
+                "WSL is installed without any Linux system, so Codex cannot run in it.",
+                evidence,
+            )
+        evidence["exit_code"] = listing.returncode
+        return Outcome(
+            Status.WARN, "WSL is installed but did not list its Linux systems.", evidence
+        )
+
+    where = _describe(distros, evidence["default"], mode)
+    if inside:
+        evidence["facts"] = {"editors": editors}
+        verb = "runs" if len(set(f.editor_name for f in inside)) == 1 else "run"
+        return Outcome(Status.WARN, f"{editors} {verb} Codex inside WSL ({where}).", evidence)
+    return Outcome(
+        Status.PASS, f"WSL is installed ({where}); no editor runs Codex inside it.", evidence
+    )
+
+
+def _status(ctx: CheckContext) -> dict[str, Any] | None:
+    try:
+        out = ctx.env.runner.run(list(wsl.STATUS_ARGS), ctx.budget.timeout(STATUS_CAP_S))
+    except (CommandNotFound, TimeoutError):
+        return None
+    return wsl.parse_status(out.stdout)
+
+
+def _describe(distros: list[wsl.Distro], default: str | None, mode: str) -> str:
+    chosen = next((d for d in distros if d.name == default), distros[0])
+    version = f", WSL {chosen.version}" if chosen.version else ""
+    networking = f", {mode} networking" if chosen.version == 2 else ""
+    return f"{chosen.name}{version}{networking}"
