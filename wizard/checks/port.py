@@ -1,8 +1,369 @@
-"""(placeholder: being written)"""
+"""Can Codex listen for the browser's return (the callback) on its ports?
+
+Codex binds 127.0.0.1:1455; when that is in use (AddrInUse) it asks a stale Codex login server
+there to stop (GET /cancel), retries, then falls back to 1457 (0.139 and newer). Any other bind
+error (Windows WSAEACCES 10013 for a reserved range, a security program) fails at once, with
+no fallback (facts §1a, §7-E, §7-F). Browsers try ::1 first for "localhost", so a different
+program on [::1]:1455 can catch the return even while Codex listens on 127.0.0.1 (§7-G)."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+from pathlib import PurePath, PureWindowsPath
 
 from wizard.core.engine import CheckContext
+from wizard.core.environment import Environment, PortHolder
 from wizard.core.model import Outcome, Status
+from wizard.core.profile import Profile
+from wizard.platform.port_reservations import ExcludedRange, Reservations, read_reservations
+from wizard.platform.ports import BindProbe, probe_bind
+from wizard.platform.system import current_platform
+
+# Addresses whose listener keeps Codex from binding 127.0.0.1 (IPv4 loopback or wildcard, or
+# a dual-stack IPv6 wildcard).
+_IPV4_BLOCKING = {"127.0.0.1", "0.0.0.0", "::", "::ffff:127.0.0.1"}
+# Where a browser that tries ::1 first for "localhost" ends up.
+_IPV6_LOOPBACK = {"::1", "::"}
+
+
+@dataclass
+class PortFinding:
+    port: int
+    state: str  # free | codex | held | reserved | forbidden | refused
+    holders: list[PortHolder]
+    probe: BindProbe | None  # None: not tested here (not this machine's platform)
+    reserved: ExcludedRange | None = None
+    codex_login_server: bool | None = None
+    fingerprint: dict[str, object] | None = None
+    ipv6_others: list[PortHolder] = field(default_factory=list)
+
+    @property
+    def usable(self) -> bool:
+        """Codex can receive the return here: the port is free, or Codex itself waits on it."""
+        return self.state in ("free", "codex")
+
+    @property
+    def blocking(self) -> list[PortHolder]:
+        """The listeners that keep Codex off 127.0.0.1 (none when the port proved free)."""
+        if self.state == "free":
+            return []
+        return [h for h in self.holders if h.address in _IPV4_BLOCKING]
 
 
 def check_callback_port(ctx: CheckContext) -> Outcome:
-    return Outcome(Status.SKIP, "Not written yet.")
+    env, profile = ctx.env, ctx.profile
+    live = env.platform == current_platform()  # a bind test means something only here
+    reservations = None
+    if env.platform == "windows":
+        reservations = read_reservations(env.runner, lambda: ctx.budget.timeout(2.0))
+    findings: list[PortFinding] = []
+    for port in ctx.target.callback_ports:
+        if ctx.cancelled():
+            return Outcome(Status.SKIP, "Cancelled.")
+        findings.append(_inspect(ctx, port, live, reservations))
+    return _verdict(env, profile, findings, live, reservations)
+
+
+def _inspect(
+    ctx: CheckContext, port: int, live: bool, reservations: Reservations | None
+) -> PortFinding:
+    env = ctx.env
+    bind_address = str(ctx.profile.data.get("callback_bind_address", "127.0.0.1"))
+    holders = env.ports.listeners(port)
+    reserved = reservations.blocking(port) if reservations else None
+    probe = probe_bind(bind_address, port) if live else None
+    finding = PortFinding(port, "free", holders, probe, reserved)
+    if probe is not None:
+        if probe.free or probe.lingering:
+            finding.state = "free"
+        elif probe.kind == "in_use":
+            finding.state = "held"
+        elif probe.kind == "forbidden":
+            finding.state = "reserved" if reserved else "forbidden"
+        else:
+            finding.state = "refused"
+    elif any(h.address in _IPV4_BLOCKING for h in holders):
+        finding.state = "held"
+    elif reserved:
+        finding.state = "reserved"
+    if finding.state == "held" and live:
+        finding.fingerprint = probe_login_server(bind_address, port, ctx.budget.timeout(1.0))
+        finding.codex_login_server = bool(finding.fingerprint.get("codex"))
+        if finding.codex_login_server and not any(is_wsl_relay(ctx.profile, h) for h in holders):
+            finding.state = "codex"
+    ipv4_pids = {h.pid for h in finding.blocking if h.pid is not None}
+    finding.ipv6_others = [
+        h
+        for h in holders
+        if h.address in _IPV6_LOOPBACK
+        and (h.pid is None or h.pid not in ipv4_pids)
+        and h not in finding.blocking
+    ]
+    return finding
+
+
+def probe_login_server(address: str, port: int, timeout: float) -> dict[str, object]:
+    """One read-only request, `GET /auth/callback` without a query: a Codex login server
+    answers 400 "State mismatch" and keeps waiting. (/cancel would stop it: never here.)"""
+    host = f"[{address}]" if ":" in address else address
+    request = (
+        f"GET /auth/callback HTTP/1.1\r\nHost: localhost:{port}\r\n"
+        "Connection: close\r\nUser-Agent: signin-doctor\r\n\r\n"
+    ).encode("ascii")
+    data = b""
+    try:
+        with socket.create_connection((address, port), timeout=timeout) as sock:
+            sock.settimeout(timeout)
+            sock.sendall(request)
+            while len(data) < 8192:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+                if _complete(data):
+                    break
+    except OSError as exc:
+        if not data:
+            return {"url": f"http://{host}:{port}/auth/callback", "error": _short(exc)}
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line = head.split(b"\r\n", 1)[0].decode("latin-1", "replace")
+    parts = status_line.split(" ", 2)
+    status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+    text = body.decode("utf-8", "replace").strip()
+    return {
+        "url": f"http://{host}:{port}/auth/callback",
+        "status": status,
+        "body": text[:120],
+        "codex": status == 400 and "State mismatch" in text,
+    }
+
+
+def _complete(data: bytes) -> bool:
+    head, sep, body = data.partition(b"\r\n\r\n")
+    if not sep:
+        return False
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length" and value.strip().isdigit():
+            return len(body) >= int(value.strip())
+    return False
+
+
+def _short(exc: OSError) -> str:
+    return f"{type(exc).__name__}: {exc.strerror or exc}"
+
+
+# --- verdict ---------------------------------------------------------------------------------
+
+
+def _verdict(
+    env: Environment,
+    profile: Profile,
+    findings: list[PortFinding],
+    live: bool,
+    reservations: Reservations | None,
+) -> Outcome:
+    first = findings[0]
+    faults: list[str] = []
+    all_ports = _and([str(f.port) for f in findings])
+    facts: dict[str, str] = {"port": str(first.port), "ports": all_ports}
+    notes: list[str] = []
+
+    relay = [(f, h) for f in findings for h in f.holders if is_wsl_relay(profile, h)]
+    if relay:
+        faults.append("port_held_by_wslrelay")
+        relay_finding, relay_holder = relay[0]
+        facts["port"] = str(relay_finding.port)
+        facts["process"] = holder_text(relay_holder)
+
+    usable = [f for f in findings if f.usable]
+    # Codex falls back only when the first port is merely in use; any other error is final.
+    first_final = first.state in ("reserved", "forbidden", "refused")
+    unusable = [f for f in findings if not f.usable]
+    if not usable or first_final:
+        considered = [first] if first_final and usable else unusable
+        facts["ports"] = _and([str(f.port) for f in considered])
+        facts["holders"] = _holders_sentence(considered)
+        states = {f.state for f in considered}
+        if states == {"reserved"} or ("reserved" in states and "held" not in states):
+            faults.append("callback_ports_reserved")
+        elif "held" in states:
+            faults.append("callback_ports_busy")
+
+    status, summary = _summary(profile, findings, relay, usable, first_final, facts)
+    if status == Status.PASS and usable and usable[0].ipv6_others:
+        status, summary = Status.WARN, _ipv6_summary(usable[0])
+    elif usable and usable[0].ipv6_others:
+        notes.append(_ipv6_summary(usable[0]))
+
+    evidence: dict[str, object] = {
+        "bind_address": str(profile.data.get("callback_bind_address", "127.0.0.1")),
+        "bind_tested": live,
+        "ports": [_finding_json(env, f) for f in findings],
+        "facts": facts,
+    }
+    if not live:
+        evidence["bind_note"] = (
+            f"Not bind-tested: the environment is {env.platform}, this machine is "
+            f"{current_platform()}; based on the listed listeners and reservations."
+        )
+    if reservations is not None:
+        evidence["reservations"] = reservations.to_json()
+    if notes:
+        evidence["notes"] = notes
+    return Outcome(status, summary, evidence, tuple(dict.fromkeys(faults)))
+
+
+def _summary(
+    profile: Profile,
+    findings: list[PortFinding],
+    relay: list[tuple[PortFinding, PortHolder]],
+    usable: list[PortFinding],
+    first_final: bool,
+    facts: dict[str, str],
+) -> tuple[Status, str]:
+    first = findings[0]
+    if relay:
+        finding, holder = relay[0]
+        return Status.FAIL, (
+            f"Port {finding.port} is held by {holder_text(holder)}, the WSL relay: the browser's "
+            "return goes to Codex inside WSL (Linux on Windows), not to Codex on Windows."
+        )
+    if first_final or not usable:
+        considered = [first] if first_final and usable else findings
+        states = {f.state for f in considered}
+        ports = _and([str(f.port) for f in considered])
+        word = "Port" if len(considered) == 1 else "Ports"
+        if states == {"reserved"}:
+            return Status.FAIL, (
+                f"Windows has reserved {word.lower()} {ports} for its own networking (Hyper-V, "
+                "WSL or Docker), so Codex cannot listen for the browser's return."
+            )
+        if states == {"held"}:
+            return Status.FAIL, (
+                f"{word} {ports} {'is' if len(considered) == 1 else 'are all'} in use, so Codex "
+                f"has nowhere to receive the browser's return: {facts['holders']}."
+            )
+        if "held" in states or "reserved" in states:
+            return Status.FAIL, (
+                f"Codex cannot listen on {word.lower()} {ports}: {facts['holders']}."
+            )
+        detail = ", ".join(_bind_error_text(f) for f in considered)
+        return Status.FAIL, (
+            f"Something on this computer (a security program or network filter) refuses to let "
+            f"Codex listen on {word.lower()} {ports} ({detail})."
+        )
+    if first.state == "codex":
+        return Status.WARN, f"Another Codex sign-in is still waiting on port {first.port}."
+    if first.state == "held":
+        target = usable[0]
+        if target.state == "codex":
+            return Status.WARN, f"Another Codex sign-in is still waiting on port {target.port}."
+        version = _short_version(str(profile["versions"]["known_good"]))
+        return Status.WARN, (
+            f"Port {first.port} is used by {_port_holders(first)}; Codex {version} and newer "
+            f"switch to {target.port}, older versions fail."
+        )
+    return Status.PASS, (f"Port {first.port} is free for Codex to receive the browser's return.")
+
+
+def _ipv6_summary(finding: PortFinding) -> str:
+    who = _and([holder_text(h) for h in _unique(finding.ipv6_others)])
+    return (
+        f"{who} listens on port {finding.port} for IPv6 (::1). Browsers try that address "
+        f"first for 'localhost', so the sign-in's return may go there instead of to Codex."
+    )
+
+
+def _holders_sentence(findings: list[PortFinding]) -> str:
+    parts = []
+    for i, f in enumerate(findings):
+        if f.state == "held":
+            parts.append(
+                f"port {f.port} is used by {_port_holders(f)}"
+                if i == 0
+                else f"port {f.port} by {_port_holders(f)}"
+            )
+        elif f.state == "reserved":
+            parts.append(f"port {f.port} is reserved by Windows")
+        elif f.state == "forbidden":
+            parts.append(f"port {f.port} is refused by Windows ({_bind_error_text(f)})")
+        elif f.state == "refused":
+            parts.append(f"port {f.port} is refused ({_bind_error_text(f)})")
+    return _and(parts)
+
+
+def _port_holders(finding: PortFinding) -> str:
+    holders = _unique(finding.blocking or finding.holders)
+    if not holders:
+        return "a program whose owner needs admin rights to see"
+    return _and([holder_text(h) for h in holders])
+
+
+def holder_text(holder: PortHolder) -> str:
+    """ "wslrelay.exe (pid 12528)"; an owner hidden from this account is said as such."""
+    if holder.pid is None:
+        return "a program whose owner needs admin rights to see"
+    if holder.pid == 4 and (holder.name or "").lower() == "system":
+        return "Windows itself (http.sys, pid 4)"
+    return f"{holder.name} (pid {holder.pid})" if holder.name else f"process {holder.pid}"
+
+
+def _unique(holders: list[PortHolder]) -> list[PortHolder]:
+    seen: dict[object, PortHolder] = {}
+    for h in holders:
+        seen.setdefault(h.pid if h.pid is not None else id(h), h)
+    return list(seen.values())
+
+
+def is_wsl_relay(profile: Profile, holder: PortHolder) -> bool:
+    """The holder is the WSL relay (by process name or program file, any case)."""
+    names = {str(n).lower() for n in profile.data.get("wsl_relay_names", [])}
+    candidates = [holder.name or ""]
+    if holder.exe:
+        candidates.append(PureWindowsPath(holder.exe).name)
+        candidates.append(PurePath(holder.exe).name)
+    return any(c.lower() in names for c in candidates if c)
+
+
+def _bind_error_text(finding: PortFinding) -> str:
+    probe = finding.probe
+    if probe is None or probe.code is None:
+        return "not tested"
+    return f"{probe.name or 'error'} {probe.code}"
+
+
+def _short_version(version: str) -> str:
+    return version[:-2] if version.count(".") == 2 and version.endswith(".0") else version
+
+
+def _and(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _finding_json(env: Environment, f: PortFinding) -> dict[str, object]:
+    return {
+        "port": f.port,
+        "free": f.state == "free",
+        "state": f.state,
+        "bind_error": f.probe.error_json() if f.probe else None,
+        "bind_lingering": bool(f.probe and f.probe.lingering),
+        "reserved_range": f.reserved.to_json() if f.reserved else None,
+        "holders": [_holder_json(env, h) for h in f.holders],
+        "codex_login_server": f.codex_login_server,
+        "fingerprint": f.fingerprint,
+        "ipv6_other_listeners": [_holder_json(env, h) for h in f.ipv6_others],
+    }
+
+
+def _holder_json(env: Environment, h: PortHolder) -> dict[str, object]:
+    return {
+        "pid": h.pid,
+        "name": h.name,
+        "exe": env.display_path(h.exe) if h.exe else None,
+        "user": h.username,
+        "address": h.address,
+    }
