@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="only show what would change")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--extra-ca", metavar="PEM", type=Path, help="a root certificate to trust")
+    p.add_argument(
+        "--confirm-process",
+        metavar="NAME",
+        help="port-release: the name of the program you agree to end",
+    )
 
     p = sub.add_parser("undo", help="undo the last applied fix")
     p.add_argument("--last", action="store_true", required=True, help="the most recent fix")
@@ -193,15 +198,16 @@ def _print_human(diagnosis: Diagnosis, decoded: list[dict[str, Any]] | None, out
 def _report(diagnosis: Diagnosis, out_dir: Path, decoded: list[dict[str, Any]] | None) -> int:
     from wizard.report.case_file import write_case_file
 
+    document = _document(diagnosis, decoded)
     try:
-        case = write_case_file(_document(diagnosis, decoded), out_dir)
+        case = write_case_file(document, out_dir)
     except OSError as exc:
         print(
             f"python -m wizard: error: cannot write the case file to {out_dir}: {exc}",
             file=sys.stderr,
         )
         return EXIT_PROBLEM
-    print(f"Case {case.case_id}: {diagnosis.verdict.title}")
+    print(f"Case {case.case_id}: {document['verdict']['title']}")
     for path in case.files:
         print(f"  wrote {path}")
     return EXIT_OK if diagnosis.verdict.cause == "none" else EXIT_PROBLEM

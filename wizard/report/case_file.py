@@ -1,0 +1,121 @@
+"""The help-desk case file: report.json, report.html and report.md in one folder, one case id.
+
+Everything is redacted again here, whatever the caller did: this is the last stop before the
+files leave the machine. Each file is written to a temp file beside it and renamed, so a reader
+never sees half a report. Files are created private to the user (mode 0600 on Unix); the user
+attaches them to a ticket themselves."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from wizard.report.case_id import is_case_id, new_case_id
+from wizard.report.html import render_html
+from wizard.report.markdown import render_markdown
+from wizard.report.redact import redact_document
+
+FILE_NAMES = ("report.json", "report.html", "report.md")
+
+
+class CaseFileError(OSError):
+    """The case file cannot be written; str() is the plain reason, errno says which."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    case_id: str
+    files: tuple[Path, ...]  # report.json, report.html, report.md
+
+    @property
+    def directory(self) -> Path:
+        return self.files[0].parent
+
+
+def case_document(
+    document: Mapping[str, Any], case_id: str | None = None, now: datetime | None = None
+) -> dict[str, Any]:
+    """The redacted document with its case id and time of writing (what report.json holds)."""
+    existing = document.get("case_id")
+    chosen = case_id or (existing if isinstance(existing, str) and is_case_id(existing) else None)
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0).isoformat()
+    body = {k: v for k, v in document.items() if k not in ("case_id", "generated_at")}
+    return {"case_id": chosen or new_case_id(), "generated_at": stamp, **redact_document(body)}
+
+
+def write_case_file(
+    document: Mapping[str, Any],
+    out_dir: Path | str,
+    *,
+    case_id: str | None = None,
+    now: datetime | None = None,
+) -> CaseFile:
+    """Write the three files into `out_dir` (created with its parents). Raises OSError with a
+    plain message when the folder cannot be made or written."""
+    folder = Path(out_dir)
+    full = case_document(document, case_id, now)
+    contents = (
+        json.dumps(full, indent=2, ensure_ascii=False) + "\n",
+        render_html(full),
+        render_markdown(full),
+    )
+    _make_folder(folder)
+    paths = tuple(folder / name for name in FILE_NAMES)
+    for path, text in zip(paths, contents, strict=True):
+        _atomic_write(path, text.encode("utf-8"))
+    return CaseFile(full["case_id"], paths)
+
+
+def _make_folder(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise CaseFileError(errno.ENOTDIR, "it is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise CaseFileError(errno.ENOTDIR, "it is a file, not a folder") from None
+    except NotADirectoryError:
+        raise CaseFileError(errno.ENOTDIR, "part of that path is a file, not a folder") from None
+    except PermissionError:
+        raise CaseFileError(errno.EACCES, "no permission to create that folder") from None
+    except OSError as exc:
+        raise CaseFileError(
+            exc.errno, f"the folder cannot be created ({exc.strerror or exc})"
+        ) from None
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except PermissionError:
+        raise CaseFileError(errno.EACCES, "no permission to write in that folder") from None
+    except OSError as exc:
+        raise CaseFileError(
+            exc.errno, f"cannot write in that folder ({exc.strerror or exc})"
+        ) from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        if isinstance(exc, IsADirectoryError) or path.is_dir():
+            raise CaseFileError(errno.EISDIR, f"{path.name} there is a folder") from None
+        raise CaseFileError(
+            exc.errno, f"cannot write {path.name} ({exc.strerror or exc})"
+        ) from None
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
