@@ -1,12 +1,342 @@
-"""(placeholder: being written)"""
+"""Can this computer find the sign-in server and open a connection to it?
 
+Direct route: look up the auth host (IPv4 and IPv6 separately) and connect to it. Via a proxy:
+the proxy looks names up itself (inside companies the local resolver often does not know
+public names at all, and that is fine), so the proxy's own name and port are what must work;
+the auth host is still looked up locally, but only to report what was seen."""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+
+from wizard.checks.route import Route, effective_route
 from wizard.core.engine import CheckContext
 from wizard.core.model import Outcome, Status
 
+CONNECT_CAP_S = 5.0  # one TCP handshake; past this the path is treated as blocked
+LOCAL_LOOKUP_CAP_S = 2.0  # the informational local lookup behind a proxy
+FAMILIES = ((socket.AF_INET, "ipv4"), (socket.AF_INET6, "ipv6"))
+
+
+# -- name lookup (getaddrinfo has no timeout: it runs in worker threads we stop waiting for) --
+
+
+@dataclass
+class Lookup:
+    host: str
+    ipv4: list[str] = field(default_factory=list)
+    ipv6: list[str] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)  # family -> why nothing came back
+    timed_out: bool = False
+
+    @property
+    def addresses(self) -> list[str]:
+        return self.ipv4 + self.ipv6
+
+    def failure(self) -> str:
+        """Plain words for why no address was found."""
+        if self.timed_out and not self.errors:
+            return "the lookup got no answer in time"
+        reasons = sorted(set(self.errors.values()))
+        return " / ".join(reasons) if reasons else "no address was returned"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "host": self.host,
+            "ipv4": list(self.ipv4),
+            "ipv6": list(self.ipv6),
+            "errors": dict(self.errors),
+            "timed_out": self.timed_out,
+        }
+
+
+class PendingLookup:
+    """A lookup of both address families running in daemon threads."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.result = Lookup(host)
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        literal = _literal(host)
+        if literal is not None:
+            (self.result.ipv6 if literal.version == 6 else self.result.ipv4).append(str(literal))
+            return
+        for family, label in FAMILIES:
+            thread = threading.Thread(
+                target=self._resolve, args=(host, port, family, label), daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def _resolve(self, host: str, port: int, family: int, label: str) -> None:
+        try:
+            infos = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            if exc.errno not in _NO_SUCH_FAMILY:
+                with self._lock:
+                    self.result.errors[label] = _gai_reason(exc)
+            return
+        except (UnicodeError, OSError) as exc:
+            with self._lock:
+                self.result.errors[label] = f"the name is not valid ({exc})"
+            return
+        with self._lock:
+            found = getattr(self.result, label)
+            for info in infos:
+                address = str(info[4][0])
+                if address not in found:
+                    found.append(address)
+
+    def wait(self, timeout: float) -> Lookup:
+        """What was found within `timeout` (a snapshot: late answers are ignored)."""
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        with self._lock:
+            return Lookup(
+                self.result.host,
+                list(self.result.ipv4),
+                list(self.result.ipv6),
+                dict(self.result.errors),
+                timed_out=any(t.is_alive() for t in self._threads),
+            )
+
+
+def lookup(host: str, port: int, timeout: float) -> Lookup:
+    return PendingLookup(host, port).wait(timeout)
+
+
+_NO_SUCH_FAMILY = {
+    getattr(socket, name) for name in ("EAI_NODATA", "EAI_ADDRFAMILY") if hasattr(socket, name)
+}
+
+
+def _gai_reason(exc: socket.gaierror) -> str:
+    if exc.errno == getattr(socket, "EAI_NONAME", None):
+        return "the name is not known"
+    if exc.errno == getattr(socket, "EAI_AGAIN", None):
+        return "the name server did not answer"
+    if exc.errno == getattr(socket, "EAI_FAIL", None):
+        return "the name server failed"
+    return f"the lookup failed ({exc.strerror or exc})"
+
+
+def _literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return None
+
+
+# -- TCP connect -------------------------------------------------------------------------------
+
+
+@dataclass
+class Attempt:
+    address: str
+    ok: bool
+    detail: str  # "connected" or plain words for the failure
+    ms: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"address": self.address, "ok": self.ok, "detail": self.detail, "ms": self.ms}
+
+
+def connect_first(
+    addresses: list[str], port: int, timeout: float
+) -> tuple[socket.socket | None, list[Attempt]]:
+    """Connect to the addresses at once (IPv6 and IPv4 alike); the first that answers wins.
+
+    Returns the connected socket (the caller closes it) and every attempt made."""
+    if not addresses:
+        return None, []
+    attempts: list[Attempt] = []
+    winner: list[socket.socket] = []
+    lock = threading.Lock()
+    done = threading.Event()
+    pending = [len(addresses)]
+
+    def attempt(address: str) -> None:
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.settimeout(timeout)
+        started = time.monotonic()
+        try:
+            sock.connect((address, port))
+            ok, detail = True, "connected"
+        except OSError as exc:
+            sock.close()
+            ok, detail = False, connect_failure(exc, timeout)
+        ms = int((time.monotonic() - started) * 1000)
+        with lock:
+            attempts.append(Attempt(address, ok, detail, ms))
+            if ok and not winner:
+                winner.append(sock)
+            elif ok:
+                sock.close()
+            pending[0] -= 1
+            if ok or pending[0] == 0:
+                done.set()
+
+    for address in addresses:
+        threading.Thread(target=attempt, args=(address,), daemon=True).start()
+    done.wait(timeout + 0.2)  # each socket gives up at `timeout`; this is only a backstop
+    with lock:
+        if not winner and pending[0]:
+            missing = {a.address for a in attempts}
+            attempts.extend(
+                Attempt(a, False, f"timed out after {timeout:.1f} s", int(timeout * 1000))
+                for a in addresses
+                if a not in missing
+            )
+        return (winner[0] if winner else None), list(attempts)
+
+
+def connect_failure(exc: OSError, timeout: float) -> str:
+    """Plain words for a failed connect()."""
+    if isinstance(exc, TimeoutError) or exc.errno == errno.ETIMEDOUT:
+        return f"timed out after {timeout:.1f} s"
+    if isinstance(exc, ConnectionRefusedError):
+        return "the connection was refused"
+    if isinstance(exc, ConnectionResetError):
+        return "the connection was reset"
+    if exc.errno in (errno.ENETUNREACH, errno.EAFNOSUPPORT, errno.EADDRNOTAVAIL):
+        return "this computer has no route to that network"
+    if exc.errno == errno.EHOSTUNREACH:
+        return "the host cannot be reached"
+    return f"the connection failed ({exc.strerror or exc})"
+
+
+def summarize_failures(attempts: list[Attempt]) -> str:
+    details = list(dict.fromkeys(a.detail for a in attempts if not a.ok))
+    return "; ".join(details) if details else "no address to connect to"
+
+
+def interleave(first: list[str], second: list[str]) -> list[str]:
+    out: list[str] = []
+    for i in range(max(len(first), len(second))):
+        out.extend(x[i] for x in (first, second) if i < len(x))
+    return out
+
+
+# -- the checks ----------------------------------------------------------------------------------
+
 
 def check_dns(ctx: CheckContext) -> Outcome:
-    return Outcome(Status.SKIP, "Not written yet.")
+    route = effective_route(ctx)
+    if route.direct:
+        return _dns_direct(ctx, route)
+    return _dns_via_proxy(ctx, route)
+
+
+def _dns_direct(ctx: CheckContext, route: Route) -> Outcome:
+    host, port = ctx.target.host, ctx.target.port
+    found = lookup(host, port, ctx.budget.timeout())
+    evidence: dict[str, object] = {
+        "via_proxy": False,
+        "connect_to": {"host": host, "port": port, "role": "sign-in server"},
+        "ipv4": found.ipv4,
+        "ipv6": found.ipv6,
+        "errors": found.errors,
+        "timed_out": found.timed_out,
+    }
+    if not found.addresses:
+        detail = found.failure()
+        evidence["facts"] = {"host": host, "detail": detail}
+        return Outcome(
+            Status.FAIL,
+            f"This computer cannot find the address of {host} ({detail}).",
+            evidence,
+            ("dns_failure",),
+        )
+    return Outcome(Status.PASS, f"{host} was found at {found.addresses[0]}.", evidence)
+
+
+def _dns_via_proxy(ctx: CheckContext, route: Route) -> Outcome:
+    host, port = ctx.target.host, ctx.target.port
+    proxy_host, proxy_port = route.proxy_address or ("", 0)
+    display = route.proxy_display
+    local = PendingLookup(host, port)  # at the same time: only information
+    proxy = PendingLookup(proxy_host, proxy_port) if proxy_host else None
+    proxy_found = proxy.wait(ctx.budget.timeout()) if proxy else Lookup(proxy_host)
+    local_found = local.wait(ctx.budget.timeout(LOCAL_LOOKUP_CAP_S))
+    evidence: dict[str, object] = {
+        "via_proxy": True,
+        "proxy": display,
+        "connect_to": {"host": proxy_host, "port": proxy_port, "role": "proxy"},
+        "ipv4": proxy_found.ipv4,
+        "ipv6": proxy_found.ipv6,
+        "errors": proxy_found.errors,
+        "timed_out": proxy_found.timed_out,
+        "local_resolution": local_found.to_json(),
+    }
+    if not proxy_found.addresses:
+        detail = (
+            f"its name {proxy_host} cannot be looked up ({proxy_found.failure()})"
+            if proxy_host
+            else "its address has no host name"
+        )
+        evidence["facts"] = {"proxy": display, "proxy_source": route.proxy_source, "detail": detail}
+        return Outcome(
+            Status.FAIL,
+            f"Your proxy {display} cannot be found: {detail}.",
+            evidence,
+            ("proxy_unreachable",),
+        )
+    return Outcome(
+        Status.PASS,
+        f"Codex goes through the proxy {display}, which looks up {host} itself; "
+        f"the proxy was found at {proxy_found.addresses[0]}.",
+        evidence,
+    )
 
 
 def check_tcp(ctx: CheckContext) -> Outcome:
-    return Outcome(Status.SKIP, "Not written yet.")
+    dns = ctx.dep("dns")
+    if dns is None or dns.status not in (Status.PASS, Status.WARN):
+        return Outcome(Status.SKIP, "Not tested: the name could not be looked up.")
+    route = effective_route(ctx)
+    target = dns.evidence.get("connect_to", {})
+    host, port = str(target.get("host", ctx.target.host)), int(target.get("port", ctx.target.port))
+    addresses = interleave(list(dns.evidence.get("ipv6", [])), list(dns.evidence.get("ipv4", [])))
+    timeout = ctx.budget.timeout(CONNECT_CAP_S)
+    sock, attempts = connect_first(addresses, port, timeout)
+    evidence: dict[str, object] = {
+        "via_proxy": not route.direct,
+        "host": host,
+        "port": port,
+        "attempts": [a.to_json() for a in attempts],
+    }
+    if sock is not None:
+        sock.close()
+        winner = next(a for a in attempts if a.ok)
+        evidence.update(address=winner.address, connect_ms=winner.ms)
+        where = f"the proxy {route.proxy_display}" if not route.direct else host
+        return Outcome(
+            Status.PASS, f"Connected to {where} ({winner.address}) in {winner.ms} ms.", evidence
+        )
+    detail = summarize_failures(attempts)
+    if not route.direct:
+        evidence["facts"] = {
+            "proxy": route.proxy_display,
+            "proxy_source": route.proxy_source,
+            "detail": detail,
+        }
+        return Outcome(
+            Status.FAIL,
+            f"Your proxy {route.proxy_display} cannot be reached: {detail}.",
+            evidence,
+            ("proxy_unreachable",),
+        )
+    evidence["facts"] = {"host": host, "port": port, "detail": detail}
+    return Outcome(
+        Status.FAIL,
+        f"This computer cannot connect to {host} on port {port}: {detail}.",
+        evidence,
+        ("tcp_failed",),
+    )

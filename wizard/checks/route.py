@@ -2,18 +2,44 @@
 
 Codex's HTTP client (reqwest) takes HTTPS_PROXY / https_proxy, then ALL_PROXY / all_proxy, for
 an https URL, skips hosts matched by NO_PROXY / no_proxy, and reads `$CODEX_HOME/.env` at start
-for variables not already set (keys starting CODEX_ are ignored there)."""
+for variables not already set (keys starting CODEX_ are ignored there). When no variable names
+a proxy, reqwest also reads the operating system's static proxy (Windows Internet Options,
+macOS network settings). PAC scripts and the system resolver are used only with
+`[features] respect_system_proxy = true` in `$CODEX_HOME/config.toml`; then the system's
+answer comes before the variables. Editor settings (`http.proxy`) are the editor's own."""
 
 from __future__ import annotations
 
+import ipaddress
+import time
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment
 from wizard.core.model import Target
 from wizard.core.profile import Profile
+from wizard.platform import system_proxy
+
+SYSTEM_READ_BUDGET_S = 2.0  # all OS proxy commands together; route resolution is shared
+WINDOWS_SOURCE = "Windows Internet Options"
+WINDOWS_PAC_SOURCE = "Windows Internet Options (automatic configuration script)"
+WINHTTP_SOURCE = "Windows WinHTTP proxy (netsh)"
+MACOS_SOURCE = "macOS network settings"
+MACOS_PAC_SOURCE = "macOS network settings (automatic proxy configuration)"
+RESPECT_SYSTEM_PROXY = "respect_system_proxy"
+RESPECT_SYSTEM_PROXY_TYPO = "respect_system_proxies"  # seen in openai/codex#39237; ignored
+WINDOWS_UNVERIFIED = (
+    "Codex's HTTP client reads this Windows setting when no proxy variable is set "
+    "(not confirmed by OpenAI for Windows)."
+)
+IDE_NOTE = (
+    "Used by the editor itself; Codex launched by the extension does not necessarily use it "
+    "(openai/codex#11998)."
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +50,7 @@ class ProxySetting:
     value: str  # the URL as configured (may hold a password: display with `redact_url`)
     used_by_codex: bool
     note: str = ""
+    active: bool = True  # False for a setting that is there but switched off
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -31,6 +58,7 @@ class ProxySetting:
             "value": redact_url(self.value),
             "used_by_codex": self.used_by_codex,
             "note": self.note,
+            "active": self.active,
         }
 
 
@@ -40,6 +68,8 @@ class Route:
     proxy_source: str | None
     bypassed_by: str | None = None  # the NO_PROXY entry that sends the auth host direct
     settings: tuple[ProxySetting, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = ()  # settings that could not be read, and why
+    no_proxy: tuple[str, str] | None = None  # (where, value) of the NO_PROXY Codex sees
 
     @property
     def direct(self) -> bool:
@@ -61,7 +91,11 @@ class Route:
         default = {"https": 443, "socks5": 1080, "socks5h": 1080, "socks": 1080}.get(
             parts.scheme.lower(), 80
         )
-        return parts.hostname or "", parts.port or default
+        try:
+            port = parts.port
+        except ValueError:  # "host:notaport"
+            port = None
+        return parts.hostname or "", port or default
 
     @property
     def proxy_credentials(self) -> tuple[str, str] | None:
@@ -78,7 +112,14 @@ def redact_url(url: str) -> str:
     parts = urlsplit(_with_scheme(url))
     if parts.password is None:
         return url
-    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = f"{parts.username}:***@{host}" + (f":{port}" if port else "")
     return parts._replace(netloc=netloc).geturl()
 
 
@@ -88,57 +129,335 @@ def _with_scheme(url: str) -> str:
 
 def effective_route(ctx: CheckContext) -> Route:
     """The route for this run, resolved once and shared by every check."""
-    route: Route = ctx.shared.get("route", lambda: resolve_route(ctx.env, ctx.profile, ctx.target))
+
+    def resolve() -> Route:
+        return resolve_route(
+            ctx.env, ctx.profile, ctx.target, timeout=ctx.budget.timeout(SYSTEM_READ_BUDGET_S)
+        )
+
+    route: Route = ctx.shared.get("route", resolve)
     return route
 
 
-def resolve_route(env: Environment, profile: Profile, target: Target) -> Route:
-    dotenv = read_dotenv(env.codex_home() / profile["codex_files"]["dotenv"])
-    dotenv_label = env.display_path(env.codex_home() / profile["codex_files"]["dotenv"])
-    settings: list[ProxySetting] = []
-    chosen: tuple[str, str] | None = None  # (source, value)
+def resolve_route(
+    env: Environment, profile: Profile, target: Target, timeout: float = SYSTEM_READ_BUDGET_S
+) -> Route:
+    dotenv_path = env.codex_home() / profile["codex_files"]["dotenv"]
+    dotenv = read_dotenv(dotenv_path)
+    dotenv_label = env.display_path(dotenv_path)
+    notes: list[str] = []
+    respect_system = _respect_system_proxy(env, profile, notes)
 
     def lookup(name: str) -> tuple[str, str] | None:
-        value = env.vars.get(name)
+        """(source, value) of a variable: the process environment first, then .env."""
+        value = env.get(name)
         if value:
             return name, value
-        value = dotenv.get(name)
-        if value and name not in env.vars:
-            return f"{dotenv_label}: {name}", value
+        if value is None and dotenv.get(name):
+            return f"{dotenv_label}: {name}", dotenv[name]
         return None
 
+    # 1. Variables (reqwest: HTTPS_PROXY, https_proxy, ALL_PROXY, all_proxy for https URLs).
+    env_candidates: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for name in profile.env_names("https_proxy"):
         found = lookup(name)
-        if found and chosen is None:
-            chosen = found
-        if found:
-            settings.append(ProxySetting(found[0], found[1], used_by_codex=found == chosen))
+        key = name.upper() if env.platform == "windows" else name
+        if found and key not in seen:
+            seen.add(key)
+            env_candidates.append(found)
+    http_only: list[tuple[str, str]] = []
     for name in profile.env_names("http_proxy"):
         found = lookup(name)
-        if found:
-            note = "only used for http:// addresses; the sign-in server is https://"
-            settings.append(ProxySetting(found[0], found[1], used_by_codex=False, note=note))
+        key = name.upper() if env.platform == "windows" else name
+        if found and key not in seen:
+            seen.add(key)
+            http_only.append(found)
+    no_proxy_var = next(
+        (
+            found
+            for name in profile.env_names("no_proxy")
+            if (found := _lookup_set(env, dotenv, dotenv_label, name))
+        ),
+        None,
+    )
 
-    no_proxy = next((v for n in profile.env_names("no_proxy") if (v := env.vars.get(n))), "")
-    bypass = no_proxy_match(no_proxy, target.host)
+    # 2. The operating system's own proxy settings.
+    system = _read_system(env, timeout, notes)
+
+    # 3. Which one Codex takes, and whether the auth host bypasses it.
+    # (source, url, the system's own bypass list); respect_system_proxy puts the system first
+    env_first: list[tuple[str, str, str | None]] = [(s, v, None) for s, v in env_candidates]
+    static = [(c.source, c.url, c.no_proxy) for c in system if c.static]
+    candidates = static + env_first if respect_system else env_first + static
+    chosen = candidates[0] if candidates else None
+    bypass: str | None = None  # the matching entry
+    bypass_from = ""  # where that entry is configured
+    if chosen is not None:
+        if no_proxy_var is not None:
+            bypass, bypass_from = no_proxy_match(no_proxy_var[1], target.host), no_proxy_var[0]
+        elif chosen[2]:
+            bypass, bypass_from = no_proxy_match(chosen[2], target.host), f"{chosen[0]} exceptions"
+    exempt = f"{bypass} in {bypass_from}" if bypass else None
+
+    settings: list[ProxySetting] = []
+    for source, value in env_candidates:
+        used = chosen is not None and chosen[0] == source and bypass is None
+        settings.append(ProxySetting(source, value, used, _env_note(source, chosen, exempt)))
+    for source, value in http_only:
+        note = "Only used for http:// addresses; the sign-in server is https://."
+        settings.append(ProxySetting(source, value, used_by_codex=False, note=note))
+    for item in system:
+        used = item.static and chosen is not None and chosen[0] == item.source and bypass is None
+        note = item.note
+        if item.static and not used:
+            note = _join(note, _not_chosen_note(chosen, exempt))
+        if item.pac:
+            used = respect_system
+            note = _pac_note(respect_system)
+        settings.append(ProxySetting(item.source, item.value, used, note, item.active))
+    settings.extend(_editor_settings(env, profile, notes))
+
     if chosen is None or bypass:
-        return Route(None, None, bypass, tuple(settings))
-    return Route(chosen[1], chosen[0], None, tuple(settings))
+        return Route(None, None, bypass, tuple(settings), tuple(notes), no_proxy_var)
+    return Route(chosen[1], chosen[0], None, tuple(settings), tuple(notes), no_proxy_var)
+
+
+def _lookup_set(
+    env: Environment, dotenv: dict[str, str], dotenv_label: str, name: str
+) -> tuple[str, str] | None:
+    """NO_PROXY as reqwest reads it: the first variable that is set counts, even when empty."""
+    value = env.get(name)
+    if value is not None:
+        return name, value
+    if name in dotenv:
+        return f"{dotenv_label}: {name}", dotenv[name]
+    return None
+
+
+def _env_note(source: str, chosen: tuple[str, str, str | None] | None, exempt: str | None) -> str:
+    if chosen is None:
+        return ""
+    if chosen[0] == source:
+        return f"Not used for the sign-in server: it is exempt ({exempt})." if exempt else ""
+    return f"Not used: {chosen[0]} comes first."
+
+
+def _not_chosen_note(chosen: tuple[str, str, str | None] | None, exempt: str | None) -> str:
+    if chosen is not None and exempt:
+        return f"Not used for the sign-in server: it is exempt ({exempt})."
+    if chosen is not None:
+        return f"Not used: {chosen[0]} comes first."
+    return ""
+
+
+def _pac_note(respect_system: bool) -> str:
+    if respect_system:
+        return (
+            "Codex asks this script which proxy to use (respect_system_proxy = true). "
+            "Sign-in Doctor cannot run the script, so the route tested may differ."
+        )
+    return (
+        "Not used by Codex: a proxy script is only followed with [features] "
+        "respect_system_proxy = true in config.toml."
+    )
+
+
+def _join(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class _SystemItem:
+    source: str
+    value: str  # as configured (shown to people)
+    url: str  # as Codex would use it ("" when not a static proxy)
+    static: bool  # a static https proxy Codex can take
+    pac: bool = False
+    no_proxy: str | None = None  # the system's bypass list, as a NO_PROXY list
+    note: str = ""
+    active: bool = True
+
+
+def _read_system(env: Environment, timeout: float, notes: list[str]) -> list[_SystemItem]:
+    """The OS proxy settings, all commands within `timeout` together."""
+    deadline = time.monotonic() + timeout
+
+    def left() -> float:
+        return max(0.05, deadline - time.monotonic())
+
+    items: list[_SystemItem] = []
+    if env.platform == "windows":
+        wininet = system_proxy.read_wininet(env, left())
+        if wininet.note:
+            notes.append(wininet.note)
+        if isinstance(wininet.value, system_proxy.WinInetProxy):
+            items.extend(_wininet_items(wininet.value))
+        winhttp = system_proxy.read_winhttp(env, left())
+        if winhttp.note:
+            notes.append(winhttp.note)
+        if isinstance(winhttp.value, system_proxy.WinHttpProxy):
+            note = "The machine-wide WinHTTP proxy is used by Windows services, not by Codex." + (
+                f" Bypass list: {winhttp.value.bypass}." if winhttp.value.bypass else ""
+            )
+            items.append(_SystemItem(WINHTTP_SOURCE, winhttp.value.server, "", False, note=note))
+    elif env.platform == "darwin":
+        mac = system_proxy.read_macos(env, left())
+        if mac.note:
+            notes.append(mac.note)
+        if isinstance(mac.value, system_proxy.MacProxy):
+            items.extend(_macos_items(mac.value))
+    return items
+
+
+def _wininet_items(settings: system_proxy.WinInetProxy) -> list[_SystemItem]:
+    items: list[_SystemItem] = []
+    if settings.enabled and settings.server:
+        url = system_proxy.proxy_server_for_https(settings.server)
+        no_proxy = (
+            system_proxy.override_as_no_proxy(settings.override) if settings.override else None
+        )
+        if url:
+            note = WINDOWS_UNVERIFIED
+            if "=" in settings.server:
+                note += " The per-protocol form is read for its https entry."
+            items.append(
+                _SystemItem(
+                    WINDOWS_SOURCE, settings.server, url, True, no_proxy=no_proxy, note=note
+                )
+            )
+        else:
+            note = "Names no proxy for https:// addresses, so Codex does not use it."
+            items.append(_SystemItem(WINDOWS_SOURCE, settings.server, "", False, note=note))
+    elif settings.server:
+        note = 'Switched off ("Use a proxy server" is unticked).'
+        items.append(
+            _SystemItem(WINDOWS_SOURCE, settings.server, "", False, note=note, active=False)
+        )
+    if settings.auto_config_url:
+        items.append(_SystemItem(WINDOWS_PAC_SOURCE, settings.auto_config_url, "", False, pac=True))
+    return items
+
+
+def _macos_items(settings: system_proxy.MacProxy) -> list[_SystemItem]:
+    items: list[_SystemItem] = []
+    no_proxy = ",".join(settings.exceptions) or None
+    if settings.https:
+        items.append(
+            _SystemItem(
+                MACOS_SOURCE + " (secure web proxy)",
+                settings.https,
+                f"http://{settings.https}",
+                True,
+                no_proxy=no_proxy,
+                note="Codex's HTTP client reads the macOS proxy when no proxy variable is set.",
+            )
+        )
+    if settings.http:
+        note = "The web proxy (HTTP) is only used for http:// addresses; the sign-in server is https://."
+        items.append(
+            _SystemItem(MACOS_SOURCE + " (web proxy)", settings.http, "", False, note=note)
+        )
+    if settings.socks:
+        note = "Codex does not use a SOCKS proxy from the system settings."
+        items.append(
+            _SystemItem(MACOS_SOURCE + " (SOCKS proxy)", settings.socks, "", False, note=note)
+        )
+    if settings.pac_url:
+        items.append(_SystemItem(MACOS_PAC_SOURCE, settings.pac_url, "", False, pac=True))
+    return items
+
+
+def _respect_system_proxy(env: Environment, profile: Profile, notes: list[str]) -> bool:
+    """`[features] respect_system_proxy` in $CODEX_HOME/config.toml (default off)."""
+    path = env.codex_home() / profile["codex_files"]["config"]
+    try:
+        with path.open("rb") as handle:
+            config: dict[str, Any] = tomllib.load(handle)
+    except FileNotFoundError:
+        return False
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        notes.append(
+            f"{env.display_path(path)} could not be read ({exc}); proxy options in it were ignored."
+        )
+        return False
+    features = config.get("features")
+    if not isinstance(features, dict):
+        return False
+    if RESPECT_SYSTEM_PROXY_TYPO in features and RESPECT_SYSTEM_PROXY not in features:
+        notes.append(
+            f"{env.display_path(path)} sets respect_system_proxies (plural), which Codex ignores; "
+            "the option is respect_system_proxy."
+        )
+    return features.get(RESPECT_SYSTEM_PROXY) is True
+
+
+def _editor_settings(env: Environment, profile: Profile, notes: list[str]) -> list[ProxySetting]:
+    """`http.proxy` of VS Code-family editors, read by the editors module when it is there."""
+    try:
+        from wizard.platform.editors import read_editor_settings
+
+        found = read_editor_settings(env, profile)
+    except (ImportError, AttributeError):
+        return []
+    ide = profile["ide"]
+    result: list[ProxySetting] = []
+    for editor in found:
+        values = getattr(editor, "values", None)
+        if not isinstance(values, dict):
+            continue
+        proxy = values.get(ide["proxy_setting"])
+        if not isinstance(proxy, str) or not proxy.strip():
+            continue
+        note = IDE_NOTE
+        no_proxy = values.get(ide.get("no_proxy_setting", "http.noProxy"))
+        if isinstance(no_proxy, list) and no_proxy:
+            note += " Its http.noProxy: " + ", ".join(str(v) for v in no_proxy) + "."
+        where = env.display_path(editor.path)
+        source = f"{editor.editor_name} {ide['proxy_setting']} ({where})"
+        result.append(ProxySetting(source, proxy.strip(), used_by_codex=False, note=note))
+    return result
 
 
 def no_proxy_match(no_proxy: str, host: str) -> str | None:
-    """The NO_PROXY entry that matches `host` (reqwest rules: `*`, exact, or domain suffix)."""
+    """The NO_PROXY entry that matches `host`, by reqwest's rules: `*` matches everything,
+    an IP or CIDR matches addresses in it, a domain matches itself and its sub-domains
+    (a leading '.' is optional). Wildcards like `*.example.com` are not understood."""
     host = host.lower().strip("[]")
+    host_ip = _ip(host)
     for raw in no_proxy.split(","):
         entry = raw.strip().lower()
         if not entry:
             continue
         if entry == "*":
-            return entry
-        bare = entry.lstrip("*").lstrip(".")
+            return raw.strip()
+        if host_ip is not None:
+            network = _network(entry)
+            if network is not None and host_ip in network:
+                return raw.strip()
+            continue
+        bare = entry[1:] if entry.startswith(".") else entry
         if host == bare or host.endswith("." + bare):
             return raw.strip()
     return None
+
+
+def no_proxy_covers_loopback(no_proxy: str) -> bool:
+    return all(no_proxy_match(no_proxy, h) for h in ("localhost", "127.0.0.1", "::1"))
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    try:
+        return ipaddress.ip_network(text.strip("[]"), strict=False)
+    except ValueError:
+        return None
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
