@@ -39,7 +39,9 @@ class FakeRunner:
     outputs: dict[tuple[str, ...], CommandOutput | Exception] = field(default_factory=dict)
     calls: list[tuple[str, ...]] = field(default_factory=list)
 
-    def add(self, argv: Sequence[str], stdout: str = "", returncode: int = 0, stderr: str = "") -> None:
+    def add(
+        self, argv: Sequence[str], stdout: str = "", returncode: int = 0, stderr: str = ""
+    ) -> None:
         self.outputs[tuple(argv)] = CommandOutput(returncode, stdout, stderr)
 
     def fail(self, argv: Sequence[str], error: Exception) -> None:
@@ -83,19 +85,26 @@ def make_env(
         base.update(USERPROFILE=str(home), APPDATA=str(home / "AppData" / "Roaming"))
     env_vars = {**base, **(variables or {})}
     kwargs = {"clock": clock} if clock is not None else {}
+    runner = runner if runner is not None else SubprocessRunner(env_vars)
     return Environment(
         vars=env_vars,
         home=home,
         platform=platform,
-        runner=runner if runner is not None else SubprocessRunner(env_vars),  # type: ignore[arg-type]
+        runner=runner,  # type: ignore[arg-type]
         ports=ports if ports is not None else PsutilPortInspector(),
-        trust_store=BundleTrustStore(str(os_roots_file)) if os_roots_file else system_trust_store(platform),
+        trust_store=BundleTrustStore(str(os_roots_file))
+        if os_roots_file
+        else system_trust_store(platform, runner),  # type: ignore[arg-type]
         **kwargs,
     )
 
 
-def lab_target(auth_url: str = "https://auth.openai.com", callback_port: int | None = None) -> Target:
-    return load_profile().target(auth_url if auth_url != "https://auth.openai.com" else None, callback_port)
+def lab_target(
+    auth_url: str = "https://auth.openai.com", callback_port: int | None = None
+) -> Target:
+    return load_profile().target(
+        auth_url if auth_url != "https://auth.openai.com" else None, callback_port
+    )
 
 
 def run_check(

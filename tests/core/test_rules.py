@@ -115,3 +115,16 @@ def test_no_pass_is_claimed_when_the_token_endpoint_was_not_tested():
 def test_missing_facts_render_as_a_neutral_word_not_a_crash():
     verdict = decide(lab_target(), replace(HEALTHY, result("tls", Status.FAIL, ["tls_untrusted"])))
     assert "{issuer}" not in verdict.summary and "unknown" in verdict.summary
+
+
+def test_a_weak_root_says_installing_it_will_not_help():
+    tls = result(
+        "tls",
+        Status.FAIL,
+        ["tls_weak_ca"],
+        {"issuer": "Weak Corp Root", "problem": "its key is RSA 1024 bits"},
+    )
+    verdict = decide(lab_target(), replace(HEALTHY, tls))
+    assert verdict.cause == "tls_interception"
+    assert "too weak for Codex (its key is RSA 1024 bits)" in verdict.summary
+    assert "IT must re-issue" in verdict.summary

@@ -1,8 +1,260 @@
-"""(placeholder: being written)"""
+"""The secure connection: who signed what the sign-in server (or a proxy) presents, and who
+trusts it. The differential is the diagnosis: the captured chain is verified against what
+Codex trusts, the OS store, public roots and every configured CA file, so the verdict can say
+"this computer trusts it, Codex does not" and name the issuer.
 
+The crypto stack (cryptography, pyOpenSSL, certifi) is imported when the check runs, not when
+the catalog is loaded: the window's first paint stays light."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from wizard.checks.route import effective_route
 from wizard.core.engine import CheckContext
 from wizard.core.model import Outcome, Status
 
+if TYPE_CHECKING:
+    from cryptography import x509
+
+    from wizard.checks.chain import CaptureFailed
+    from wizard.checks.trust import TrustSet, Verification
+
+PROXY_KINDS = {"proxy_unreachable", "proxy_no_answer", "proxy_refused", "proxy_unsupported"}
+
 
 def check_tls(ctx: CheckContext) -> Outcome:
-    return Outcome(Status.SKIP, "Not written yet.")
+    from wizard.checks.cert_lint import lint_chain, readable_name
+    from wizard.checks.chain import CaptureFailed, presented_chain
+    from wizard.checks.trust import ca_settings, trust_sets, verify_chain
+
+    host = ctx.target.host
+    tcp = ctx.dep("tcp")
+    if tcp is None or tcp.status not in (Status.PASS, Status.WARN):
+        return Outcome(
+            Status.SKIP, "Not tested: the connection to the sign-in server failed first."
+        )
+    route = effective_route(ctx)
+    via = {"route": route.proxy_display or "direct"}
+    try:
+        presented = presented_chain(ctx)
+    except CaptureFailed as failed:
+        return _capture_failed(ctx, failed, via)
+    if not presented.certificates:
+        return Outcome(
+            Status.FAIL, f"{host} presented no certificate.", via | {"error": "empty chain"}
+        )
+
+    chain = presented.certificates
+    now = ctx.env.now()
+    sets = trust_sets(ctx)
+    checks = {s.id: verify_chain(s.roots, chain, host, now) for s in sets}
+    top = chain[-1]
+    issuer = readable_name(top.issuer)
+    vendor = find_vendor(chain, ctx.profile["inspection_vendors"])
+    anchor = _anchor(checks, chain, sets)
+    lint = lint_chain(chain, now, anchor)
+    evidence: dict[str, Any] = {
+        **via,
+        "protocol": presented.protocol,
+        "cipher": presented.cipher,
+        "chain": [_describe(c) for c in chain],
+        "issuer": issuer,
+        "vendor": vendor,
+        "trust": [_row(s, checks[s.id], ctx.env.display_path(s.origin)) for s in sets],
+        "matrix": "; ".join(
+            f"{s.label}: {'trusted' if checks[s.id].trusted else 'NOT trusted'}" for s in sets
+        ),
+        "lint": lint,
+    }
+
+    codex = checks["codex"]
+    if codex.trusted:
+        if lint:
+            return Outcome(
+                Status.WARN,
+                f"The connection to {host} is trusted by Codex, but its certificates have flaws "
+                f"that stricter programs reject ({len(lint)} found).",
+                evidence,
+            )
+        return Outcome(
+            Status.PASS, f"The connection to {host} is secure and trusted by Codex.", evidence
+        )
+
+    if _only_the_date_is_wrong(checks, sets, chain, host):
+        evidence["date_problem"] = True
+        return Outcome(
+            Status.FAIL,
+            f"The certificate of {host} is not valid at this computer's date "
+            f"({now:%Y-%m-%d %H:%M} UTC); check the clock.",
+            evidence,
+        )
+
+    codex_set = next(s for s in sets if s.id == "codex")
+    if codex_set.replaced_by and checks["os"].trusted:
+        settings = ca_settings(ctx.env, ctx.profile)
+        setting = settings[codex_set.replaced_by[0]]
+        path = ctx.env.display_path(setting.path(ctx.env))
+        evidence["facts"] = {
+            "ssl_cert_file": path,
+            "variable": setting.name,
+            "path": path,
+            "host": host,
+            "issuer": issuer,
+        }
+        return Outcome(
+            Status.FAIL,
+            f"{setting.name} ({path}) replaces this computer's certificate store for Codex, and "
+            f"it does not trust {host}; this computer's store would.",
+            evidence,
+            ("ssl_cert_file_hides_os_store",),
+        )
+
+    trusted_by = [s.label for s in sets if checks[s.id].trusted]
+    also = f" ({trusted_by[0]} trusts it.)" if trusted_by else ""
+    weak = _weak_reason(lint, codex)
+    evidence["facts"] = {"issuer": issuer, "host": host}
+    if vendor:
+        evidence["facts"]["vendor"] = vendor
+    who = f"{issuer}, a {vendor} product" if vendor else issuer
+    summary = f"Codex does not trust the certificate {host} presents, issued by {who}.{also}"
+    if weak:
+        evidence["facts"]["problem"] = weak
+        summary = f"Codex rejects the certificate {host} presents: {weak}"
+        return Outcome(Status.FAIL, summary, evidence, ("tls_weak_ca",))
+    return Outcome(Status.FAIL, summary, evidence, ("tls_untrusted",))
+
+
+def _capture_failed(ctx: CheckContext, failed: CaptureFailed, via: dict[str, Any]) -> Outcome:
+    host = ctx.target.host
+    evidence: dict[str, Any] = {**via, "error": failed.kind, "detail": failed.detail}
+    if failed.status is not None:
+        evidence["proxy_status"] = failed.status
+    if failed.kind == "tls_no_answer":
+        evidence["facts"] = {"detail": failed.detail, "host": host, "port": ctx.target.port}
+        return Outcome(
+            Status.FAIL,
+            f"The secure connection to {host} does not complete: {failed.detail}.",
+            evidence,
+            ("tls_no_answer",),
+        )
+    if failed.kind in PROXY_KINDS:
+        return Outcome(
+            Status.SKIP,
+            f"Not tested: {failed.detail} (see Proxy settings).",
+            evidence,
+        )
+    if failed.kind == "cancelled":
+        return Outcome(Status.SKIP, "Cancelled.", evidence)
+    if failed.kind == "connect_failed":
+        return Outcome(
+            Status.FAIL,
+            f"Could not connect to {host} again to check the secure connection ({failed.detail}).",
+            evidence,
+        )
+    return Outcome(
+        Status.FAIL, f"The secure connection to {host} failed: {failed.detail}.", evidence
+    )
+
+
+def find_vendor(chain: Sequence[x509.Certificate], vendors: Sequence[str]) -> str | None:
+    """The inspection product named in the issuers' O / CN / OU, top of the chain first."""
+    from cryptography.x509.oid import NameOID
+
+    from wizard.checks.cert_lint import name_parts
+
+    oids = (NameOID.ORGANIZATION_NAME, NameOID.COMMON_NAME, NameOID.ORGANIZATIONAL_UNIT_NAME)
+    for cert in reversed(chain):
+        texts = [part for oid in oids for part in name_parts(cert.issuer, oid)]
+        for vendor in vendors:
+            pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(vendor)}(?![A-Za-z0-9])", re.I)
+            if any(pattern.search(text) for text in texts):
+                return vendor
+    return None
+
+
+def _anchor(
+    checks: dict[str, Verification], chain: Sequence[x509.Certificate], sets: Sequence[TrustSet]
+) -> x509.Certificate | None:
+    """The root the chain ends at: from a successful verification, else the presented
+    self-signed top, else a root in any set whose subject is the top's issuer."""
+    from wizard.checks.cert_lint import is_self_signed
+    from wizard.checks.trust import load_certificates
+
+    for result in checks.values():
+        if result.trusted and result.path:
+            return result.path[-1]
+    top = chain[-1]
+    if is_self_signed(top):
+        return top
+    for trust in sets:
+        for root in load_certificates(trust.roots):
+            if root.subject == top.issuer:
+                return root
+    return None
+
+
+def _only_the_date_is_wrong(
+    checks: dict[str, Verification],
+    sets: Sequence[TrustSet],
+    chain: Sequence[x509.Certificate],
+    host: str,
+) -> bool:
+    """True when the chain would be trusted by Codex at a moment inside every certificate's
+    validity, i.e. the only thing wrong is this computer's date (the clock check owns that)."""
+    from wizard.checks.trust import verify_chain
+
+    start = max(c.not_valid_before_utc for c in chain)
+    end = min(c.not_valid_after_utc for c in chain)
+    if start >= end or "codex" not in checks:
+        return False
+    codex_set = next(s for s in sets if s.id == "codex")
+    inside: datetime = start + min(timedelta(hours=1), (end - start) / 2)
+    return verify_chain(codex_set.roots, chain, host, inside).trusted
+
+
+def _weak_reason(lint: list[dict[str, str]], codex: Verification) -> str | None:
+    """When the chain is rejected for a weakness rather than for an unknown issuer."""
+    error = (codex.error or "").lower()
+    if "too weak" in error or "signature" in error or "unsupported" in error:
+        weak = [p["message"] for p in lint if p["code"] in ("weak_rsa_key", "weak_signature_hash")]
+        if weak:
+            return weak[0]
+    return None
+
+
+def _row(trust: TrustSet, result: Verification, origin: str) -> dict[str, Any]:
+    return {
+        "id": trust.id,
+        "label": trust.label,
+        "origin": origin,
+        "roots": len(trust.roots),
+        "trusted": result.trusted,
+        "error": _plain_error(result.error),
+    }
+
+
+def _plain_error(error: str | None) -> str | None:
+    """cryptography's wording, with its most common case said plainly."""
+    if error and error.endswith("all candidates exhausted with no interior errors"):
+        return "no certificate in this set vouches for the chain (unknown issuer)"
+    return error
+
+
+def _describe(cert: x509.Certificate) -> dict[str, Any]:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from wizard.checks.cert_lint import is_self_signed
+
+    return {
+        "subject": cert.subject.rfc4514_string(),
+        "issuer": cert.issuer.rfc4514_string(),
+        "not_before": cert.not_valid_before_utc.isoformat(),
+        "not_after": cert.not_valid_after_utc.isoformat(),
+        "sha256": hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest(),
+        "self_signed": is_self_signed(cert),
+    }

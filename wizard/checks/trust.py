@@ -1,20 +1,45 @@
 """The sets of trusted roots the diagnosis compares, and the one Codex itself would use.
 
-Codex (rustls with native roots) trusts the OS store - or, when SSL_CERT_FILE / SSL_CERT_DIR
-is set, only those - and adds the certificates of CODEX_CA_CERTIFICATE (else SSL_CERT_FILE)."""
+Codex (reqwest + rustls with native roots) trusts the OS store - or, when SSL_CERT_FILE /
+SSL_CERT_DIR is set and yields certificates (or fails to load), only those (rustls-native-certs
+0.8 `load_native_certs`: SSL_CERT_DIR contributes only c_rehash-named files like `1a2b3c4d.0`)
+- and adds the certificates of CODEX_CA_CERTIFICATE, else SSL_CERT_FILE (custom_ca.rs).
+Codex loads `$CODEX_HOME/.env` for variables not already set, so SSL_CERT_FILE / SSL_CERT_DIR
+count from there too (CODEX_* keys are ignored there)."""
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import ssl
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import certifi
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.verification import (
+    Criticality,
+    ExtensionPolicy,
+    PolicyBuilder,
+    Store,
+    VerificationError,
+)
 
+from wizard.checks.route import read_dotenv
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment
+from wizard.core.profile import Profile, load_profile
+
+ENVIRONMENT = "environment"
+DOTENV = ".env"
+_PEM_BLOCK = re.compile(
+    rb"-----BEGIN (?:TRUSTED )?CERTIFICATE-----.+?-----END (?:TRUSTED )?CERTIFICATE-----", re.S
+)
+_HASH_NAME = re.compile(r"^[0-9A-Fa-f]{8}\.[0-9]$")
 
 
 @dataclass(frozen=True)
@@ -23,50 +48,99 @@ class TrustSet:
     label: str  # for people: "This computer's certificate store"
     origin: str  # where the roots were read from
     roots: tuple[bytes, ...]  # DER
+    replaced_by: tuple[str, ...] = ()  # codex only: the variables that replace the OS store
+
+
+@dataclass(frozen=True)
+class CaSetting:
+    """One CA variable as Codex's process would see it."""
+
+    name: str
+    value: str
+    source: str  # "environment" or ".env"
+    dotenv: str = ""  # display path of the .env file it came from, if it did
+
+    def path(self, env: Environment) -> Path:
+        return env.path(self.value)
 
 
 class PemError(ValueError):
     """A CA file that is missing, unreadable, or holds no certificate."""
 
 
+def _parse_blocks(data: bytes) -> tuple[bytes, ...]:
+    found: list[bytes] = []
+    for block in _PEM_BLOCK.findall(data):
+        block = block.replace(b"TRUSTED CERTIFICATE-----", b"CERTIFICATE-----")
+        try:
+            with warnings.catch_warnings():  # some public roots have odd serials
+                warnings.simplefilter("ignore")
+                cert = x509.load_pem_x509_certificate(block)
+        except ValueError:
+            continue
+        found.append(cert.public_bytes(Encoding.DER))
+    return tuple(found)
+
+
 def read_pem_certificates(path: Path) -> tuple[bytes, ...]:
-    """DER of every CERTIFICATE block in a PEM file, as Codex parses it."""
+    """DER of every CERTIFICATE block in a PEM file, as Codex parses it (TRUSTED CERTIFICATE
+    labels accepted). Raises PemError with the problem in plain words."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise PemError("the file does not exist") from None
     except IsADirectoryError:
         raise PemError("it is a folder, not a file") from None
-    except OSError as exc:
-        raise PemError(f"the file cannot be read ({exc.strerror or exc})") from None
-    data = data.replace(b"TRUSTED CERTIFICATE-----", b"CERTIFICATE-----")
-    try:
-        certs = x509.load_pem_x509_certificates(data)
-    except ValueError:
-        raise PemError("it holds no PEM certificate") from None
-    return tuple(c.public_bytes(Encoding.DER) for c in certs)
+    except OSError:
+        raise PemError("it cannot be read") from None
+    certs = _parse_blocks(data)
+    if not certs:
+        raise PemError("it holds no PEM certificate")
+    return certs
 
 
 def read_cert_dir(path: Path) -> tuple[bytes, ...]:
-    roots: list[bytes] = []
+    """Certificates of the c_rehash-named files (`1a2b3c4d.0`) in a folder: what
+    rustls-native-certs reads from SSL_CERT_DIR. Raises PemError if the folder is unusable."""
+    if not path.exists():
+        raise PemError("the folder does not exist")
+    if not path.is_dir():
+        raise PemError("it is a file, not a folder")
     try:
         entries = sorted(path.iterdir())
     except OSError:
-        return ()
+        raise PemError("it cannot be read") from None
+    roots: list[bytes] = []
     for entry in entries:
-        if entry.is_file():
+        if _HASH_NAME.match(entry.name) and entry.is_file():
             try:
                 roots.extend(read_pem_certificates(entry))
             except PemError:
                 continue
-    return tuple(roots)
+    return tuple(dict.fromkeys(roots))
+
+
+def ca_settings(env: Environment, profile: Profile) -> dict[str, CaSetting]:
+    """The CA variables that are set, in profile order: from the environment, or (only those
+    that replace the OS store) from `$CODEX_HOME/.env`. An empty value counts as unset."""
+    dotenv_path = env.codex_home() / profile["codex_files"]["dotenv"]
+    dotenv = read_dotenv(dotenv_path)
+    from_dotenv = set(profile.env_names("replaces_os_store"))
+    found: dict[str, CaSetting] = {}
+    for name in profile.env_names("ca"):
+        value = env.get(name)
+        if value:
+            found[name] = CaSetting(name, value, ENVIRONMENT)
+        elif value is None and name in from_dotenv and dotenv.get(name):
+            found[name] = CaSetting(name, dotenv[name], DOTENV, env.display_path(dotenv_path))
+    return found
 
 
 def os_roots(ctx: CheckContext) -> TrustSet:
     def load() -> TrustSet:
         store = ctx.env.trust_store
-        return TrustSet("os", "This computer's certificate store", store.describe(),
-                        tuple(store.certificates()))
+        roots = tuple(store.certificates())
+        return TrustSet("os", "This computer's certificate store", store.describe(), roots)
 
     result: TrustSet = ctx.shared.get("trust:os", load)
     return result
@@ -74,17 +148,27 @@ def os_roots(ctx: CheckContext) -> TrustSet:
 
 def certifi_roots() -> TrustSet:
     path = Path(certifi.where())
-    return TrustSet("certifi", "Public roots (certifi, used by Python tools)", str(path),
-                    read_pem_certificates(path))
+    return TrustSet(
+        "certifi",
+        "Public roots (certifi, used by Python tools)",
+        str(path),
+        read_pem_certificates(path),
+    )
 
 
-def codex_ca_extra(env: Environment) -> tuple[str, str] | None:
+def codex_ca_extra(env: Environment, profile: Profile | None = None) -> tuple[str, str] | None:
     """(variable, path) of the extra CA file Codex adds, if any."""
-    for name in ("CODEX_CA_CERTIFICATE", "SSL_CERT_FILE"):
-        value = env.get(name)
-        if value:
-            return name, value
+    profile = profile or load_profile()
+    settings = ca_settings(env, profile)
+    for name in profile.env_names("codex_ca"):
+        if name in settings:
+            return name, settings[name].value
     return None
+
+
+def _label(setting: CaSetting, env: Environment) -> str:
+    where = f" in {setting.dotenv}" if setting.dotenv else ""
+    return f"{setting.name}{where} ({env.display_path(setting.path(env))})"
 
 
 def codex_roots(ctx: CheckContext) -> TrustSet:
@@ -92,30 +176,62 @@ def codex_roots(ctx: CheckContext) -> TrustSet:
     (Codex would refuse to start; the ca_env check reports that)."""
 
     def load() -> TrustSet:
-        env = ctx.env
-        parts: list[str] = []
+        env, profile = ctx.env, ctx.profile
+        settings = ca_settings(env, profile)
+        replacing = [settings[n] for n in profile.env_names("replaces_os_store") if n in settings]
         roots: list[bytes] = []
-        cert_file, cert_dir = env.get("SSL_CERT_FILE"), env.get("SSL_CERT_DIR")
-        if cert_file or cert_dir:
-            if cert_file:
-                roots.extend(_quiet_read(env.path(cert_file)))
-                parts.append(f"SSL_CERT_FILE ({env.display_path(cert_file)}) instead of the OS store")
-            if cert_dir:
-                roots.extend(read_cert_dir(env.path(cert_dir)))
-                parts.append(f"SSL_CERT_DIR ({env.display_path(cert_dir)}) instead of the OS store")
+        loaded_or_failed = False
+        for setting in replacing:
+            reader = read_cert_dir if setting.name == "SSL_CERT_DIR" else _lenient_file
+            try:
+                roots.extend(reader(setting.path(env)))
+                loaded_or_failed = loaded_or_failed or bool(roots)
+            except PemError:
+                loaded_or_failed = True  # a load error also keeps the OS store out
+        parts: list[str] = []
+        replaced_by: tuple[str, ...] = ()
+        if replacing and loaded_or_failed:
+            replaced_by = tuple(s.name for s in replacing)
+            parts.append(
+                " and ".join(_label(s, env) for s in replacing) + " instead of the OS store"
+            )
         else:
             os_set = os_roots(ctx)
             roots.extend(os_set.roots)
             parts.append(f"the OS store ({os_set.origin})")
-        extra = codex_ca_extra(env)
+        extra = next((settings[n] for n in profile.env_names("codex_ca") if n in settings), None)
         if extra:
-            roots.extend(_quiet_read(env.path(extra[1])))
-            parts.append(f"plus {extra[0]} ({env.display_path(extra[1])})")
-        return TrustSet("codex", "What Codex trusts with your settings", " ".join(parts),
-                        tuple(dict.fromkeys(roots)))
+            roots.extend(_quiet_read(extra.path(env)))
+            parts.append(f"plus {_label(extra, env)}")
+        return TrustSet(
+            "codex",
+            "What Codex trusts with your settings",
+            " ".join(parts),
+            tuple(dict.fromkeys(roots)),
+            replaced_by,
+        )
 
     result: TrustSet = ctx.shared.get("trust:codex", load)
     return result
+
+
+def configured_sets(ctx: CheckContext) -> list[TrustSet]:
+    """One set per configured CA variable (broken ones are empty)."""
+    env = ctx.env
+    sets: list[TrustSet] = []
+    for name, setting in ca_settings(env, ctx.profile).items():
+        path = setting.path(env)
+        try:
+            roots = read_cert_dir(path) if name == "SSL_CERT_DIR" else read_pem_certificates(path)
+        except PemError:
+            roots = ()
+        sets.append(TrustSet(f"file:{name}", _label(setting, env), env.display_path(path), roots))
+    return sets
+
+
+def trust_sets(ctx: CheckContext) -> list[TrustSet]:
+    """Every set the matrix compares: Codex's, the OS store, certifi, each configured file."""
+    return [codex_roots(ctx), os_roots(ctx), certifi_roots(), *configured_sets(ctx)]
 
 
 def codex_ssl_context(ctx: CheckContext) -> ssl.SSLContext:
@@ -130,8 +246,97 @@ def _fresh_context(trust: TrustSet) -> ssl.SSLContext:
     return context
 
 
+def _lenient_file(path: Path) -> tuple[bytes, ...]:
+    """SSL_CERT_FILE as rustls-native-certs reads it: a file without certificates is no error."""
+    try:
+        return read_pem_certificates(path)
+    except PemError as exc:
+        if str(exc) == "it holds no PEM certificate":
+            return ()
+        raise
+
+
 def _quiet_read(path: Path) -> tuple[bytes, ...]:
     try:
         return read_pem_certificates(path)
     except PemError:
         return ()
+
+
+# -- verification -------------------------------------------------------------------------------
+
+
+def _ca_basic_constraints(
+    _policy: object, _cert: x509.Certificate, bc: x509.BasicConstraints
+) -> None:
+    if not bc.ca:
+        raise ValueError("basicConstraints does not allow this certificate to sign others")
+
+
+def _policies() -> tuple[ExtensionPolicy, ExtensionPolicy]:
+    """cryptography's webpki defaults, relaxed where rustls/webpki is relaxed: webpki never
+    looks at a CA's keyUsage, key identifiers or the criticality of basicConstraints, nor at
+    a leaf's Authority Key Identifier. Those are strict-verifier problems, reported by the
+    certificate lint instead of counted as "not trusted"."""
+    ca = (
+        ExtensionPolicy.webpki_defaults_ca()
+        .may_be_present(x509.KeyUsage, Criticality.AGNOSTIC, None)
+        .require_present(x509.BasicConstraints, Criticality.AGNOSTIC, _ca_basic_constraints)
+        .may_be_present(x509.SubjectKeyIdentifier, Criticality.AGNOSTIC, None)
+        .may_be_present(x509.AuthorityKeyIdentifier, Criticality.AGNOSTIC, None)
+    )
+    ee = ExtensionPolicy.webpki_defaults_ee().may_be_present(
+        x509.AuthorityKeyIdentifier, Criticality.AGNOSTIC, None
+    )
+    return ca, ee
+
+
+def load_certificates(ders: Sequence[bytes]) -> list[x509.Certificate]:
+    certs: list[x509.Certificate] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for der in ders:
+            try:
+                certs.append(x509.load_der_x509_certificate(der))
+            except ValueError:
+                continue
+    return certs
+
+
+def server_name(host: str) -> x509.DNSName | x509.IPAddress:
+    try:
+        return x509.IPAddress(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return x509.DNSName(host.encode("idna").decode("ascii").lower())
+
+
+@dataclass(frozen=True)
+class Verification:
+    trusted: bool
+    error: str | None
+    path: tuple[x509.Certificate, ...]  # leaf ... anchor, when trusted
+
+
+def verify_chain(
+    roots: Sequence[bytes], chain: Sequence[x509.Certificate], host: str, when: datetime
+) -> Verification:
+    """Verify a presented chain (leaf first) for `host` at `when` against `roots`, the way a
+    strict webpki-style client (Codex's rustls) would."""
+    if not chain:
+        return Verification(False, "the server presented no certificate", ())
+    anchors = load_certificates(roots)
+    if not anchors:
+        return Verification(False, "no certificates to trust", ())
+    ca_policy, ee_policy = _policies()
+    verifier = (
+        PolicyBuilder()
+        .store(Store(anchors))
+        .time(when)
+        .extension_policies(ca_policy=ca_policy, ee_policy=ee_policy)
+        .build_server_verifier(server_name(host))
+    )
+    try:
+        path = verifier.verify(chain[0], list(chain[1:]))
+    except VerificationError as exc:
+        return Verification(False, str(exc), ())
+    return Verification(True, None, tuple(path))

@@ -26,11 +26,12 @@ def system_environment(variables: Mapping[str, str] | None = None) -> Environmen
     platform = current_platform()
     home_var = "USERPROFILE" if platform == "windows" else "HOME"
     home = Path(env_vars.get(home_var) or env_vars.get("HOME") or Path.home())
+    runner = SubprocessRunner(env_vars)
     return Environment(
         vars=env_vars,
         home=home,
         platform=platform,
-        runner=SubprocessRunner(env_vars),
+        runner=runner,
         ports=PsutilPortInspector(),
-        trust_store=system_trust_store(platform),
+        trust_store=system_trust_store(platform, runner),
     )

@@ -1,12 +1,56 @@
-"""The operating system's trusted roots, per platform."""
+"""The operating system's trusted roots, per platform.
+
+Linux: the distribution bundle OpenSSL was built with. Windows: the ROOT and CA system stores
+(`ssl.enum_certificates`, what Python itself loads). macOS: the system roots keychain plus the
+System keychain where administrators and MDM put company roots (`security find-certificate`).
+Each store answers with DER certificates and never raises: an unreadable store is empty, and
+`describe()` says so."""
 
 from __future__ import annotations
 
+import re
 import ssl
+import warnings
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
+from wizard.core.environment import CommandNotFound, CommandRunner
+from wizard.platform.runner import SubprocessRunner
+
+SERVER_AUTH_OID = "1.3.6.1.5.5.7.3.1"
+WINDOWS_STORES = ("ROOT", "CA")
+MAC_KEYCHAINS = (
+    "/System/Library/Keychains/SystemRootCertificates.keychain",
+    "/Library/Keychains/System.keychain",
+)
+MAC_TIMEOUT_S = 10.0
+
+_PEM_BLOCK = re.compile(
+    rb"-----BEGIN (?:TRUSTED )?CERTIFICATE-----.+?-----END (?:TRUSTED )?CERTIFICATE-----", re.S
+)
+
+# (certificate bytes, encoding "x509_asn" | "pkcs_7_asn", trust True | set of EKU OIDs)
+WindowsEntry = tuple[bytes, str, Any]
+WindowsEnumerator = Callable[[str], Iterable[WindowsEntry]]
+
+
+def pem_to_der(data: bytes) -> list[bytes]:
+    """DER of every parseable certificate block in PEM text; bad blocks are skipped."""
+    from cryptography import x509  # loaded on first use, not with the window
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    found: list[bytes] = []
+    for block in _PEM_BLOCK.findall(data):
+        block = block.replace(b"TRUSTED CERTIFICATE-----", b"CERTIFICATE-----")
+        try:
+            with warnings.catch_warnings():  # old public roots with odd serials warn
+                warnings.simplefilter("ignore")
+                cert = x509.load_pem_x509_certificate(block)
+        except ValueError:
+            continue
+        found.append(cert.public_bytes(Encoding.DER))
+    return found
 
 
 class BundleTrustStore:
@@ -22,18 +66,99 @@ class BundleTrustStore:
             files += sorted(p for p in Path(self.capath).iterdir() if p.is_file())
         for path in files:
             try:
-                certs = x509.load_pem_x509_certificates(path.read_bytes())
-            except (OSError, ValueError):
+                roots.extend(pem_to_der(path.read_bytes()))
+            except OSError:
                 continue
-            roots.extend(c.public_bytes(Encoding.DER) for c in certs)
         return list(dict.fromkeys(roots))
 
     def describe(self) -> str:
         return self.cafile or self.capath or "no system bundle found"
 
 
-def system_trust_store(platform: str) -> BundleTrustStore:
-    """Linux: the distribution bundle OpenSSL was built with (not SSL_CERT_FILE, which is one
-    of the things being diagnosed)."""
+class WindowsTrustStore:
+    """The Windows system stores, as Python's own `load_default_certs` reads them: only X.509
+    entries trusted for everything or for server authentication."""
+
+    def __init__(
+        self,
+        enumerate_store: WindowsEnumerator | None = None,
+        stores: Sequence[str] = WINDOWS_STORES,
+    ) -> None:
+        self._enumerate = enumerate_store or getattr(ssl, "enum_certificates", None)
+        self.stores = tuple(stores)
+        self.problem: str | None = None
+
+    def certificates(self) -> list[bytes]:
+        if self._enumerate is None:
+            self.problem = "the Windows certificate store is not available on this system"
+            return []
+        roots: list[bytes] = []
+        for store in self.stores:
+            try:
+                entries = list(self._enumerate(store))
+            except (OSError, PermissionError) as exc:
+                self.problem = f"the {store} store cannot be read ({exc})"
+                continue
+            for data, encoding, trust in entries:
+                if encoding != "x509_asn":
+                    continue
+                if trust is True or (
+                    isinstance(trust, set | frozenset) and SERVER_AUTH_OID in trust
+                ):
+                    roots.append(bytes(data))
+        return list(dict.fromkeys(roots))
+
+    def describe(self) -> str:
+        text = "Windows certificate store (" + ", ".join(self.stores) + ")"
+        return f"{text}: {self.problem}" if self.problem else text
+
+
+class MacTrustStore:
+    """The macOS system roots and the System keychain, read with the `security` tool."""
+
+    def __init__(
+        self,
+        runner: CommandRunner,
+        keychains: Sequence[str] = MAC_KEYCHAINS,
+        timeout_s: float = MAC_TIMEOUT_S,
+    ) -> None:
+        self.runner = runner
+        self.keychains = tuple(keychains)
+        self.timeout_s = timeout_s
+        self.problems: list[str] = []
+
+    def certificates(self) -> list[bytes]:
+        roots: list[bytes] = []
+        self.problems = []
+        for keychain in self.keychains:
+            argv = ["security", "find-certificate", "-a", "-p", keychain]
+            try:
+                out = self.runner.run(argv, timeout=self.timeout_s)
+            except CommandNotFound:
+                self.problems.append("the 'security' tool is not available")
+                break
+            except (TimeoutError, OSError) as exc:
+                self.problems.append(f"{keychain}: {exc}")
+                continue
+            if out.returncode != 0:
+                self.problems.append(f"{keychain}: {out.stderr.strip() or out.returncode}")
+            roots.extend(pem_to_der(out.stdout.encode("utf-8", errors="replace")))
+        return list(dict.fromkeys(roots))
+
+    def describe(self) -> str:
+        text = "macOS keychains (" + ", ".join(self.keychains) + ")"
+        return f"{text}: {'; '.join(self.problems)}" if self.problems else text
+
+
+OsStore = BundleTrustStore | WindowsTrustStore | MacTrustStore
+
+
+def system_trust_store(platform: str, runner: CommandRunner | None = None) -> OsStore:
+    """The store of `platform`. Linux uses the bundle OpenSSL was built with, not SSL_CERT_FILE
+    (which is one of the things being diagnosed). macOS runs `security` through `runner`."""
+    if platform == "windows":
+        return WindowsTrustStore()
+    if platform == "darwin":
+        return MacTrustStore(runner or SubprocessRunner())
     paths = ssl.get_default_verify_paths()
     return BundleTrustStore(paths.openssl_cafile, paths.openssl_capath)

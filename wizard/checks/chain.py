@@ -1,0 +1,212 @@
+"""Capture the certificate chain the sign-in server - or whatever sits in between, such as an
+intercepting proxy - presents, along the route Codex would take.
+
+The capture handshake accepts any certificate (VERIFY_NONE, lowest security level) only so
+that it can SEE the chain, including weak ones it must name: it sends no application data at
+all (handshake, then close_notify) and every verdict comes from verifying the captured chain
+afterwards (`wizard.checks.trust.verify_chain`). No request that carries data is ever sent
+unverified."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import ipaddress
+import select
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from cryptography import x509
+from OpenSSL import SSL
+
+from wizard.checks.route import Route, effective_route
+from wizard.core.engine import Budget, CheckContext
+
+MAX_PROXY_HEAD = 64 * 1024
+POLL_S = 0.2  # how often a waiting handshake looks at the cancel flag
+
+
+class CaptureFailed(Exception):
+    """Why no chain could be captured. `kind` is one of: connect_failed, proxy_unreachable,
+    proxy_no_answer, proxy_refused, proxy_unsupported, tls_no_answer, tls_failed, cancelled."""
+
+    def __init__(self, kind: str, detail: str, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.kind, self.detail, self.status = kind, detail, status
+
+
+@dataclass(frozen=True)
+class PresentedChain:
+    certificates: tuple[x509.Certificate, ...]  # as sent: leaf first
+    protocol: str | None
+    cipher: str | None
+    via: str | None  # the proxy (redacted) or None for a direct connection
+
+
+def presented_chain(ctx: CheckContext) -> PresentedChain:
+    """The chain for this run's target, captured once per run (a failure is remembered too)."""
+
+    def capture() -> PresentedChain | CaptureFailed:
+        try:
+            return capture_chain(
+                ctx.target.host, ctx.target.port, effective_route(ctx), ctx.budget, ctx.cancelled
+            )
+        except CaptureFailed as failed:
+            return failed
+
+    result = ctx.shared.get("tls:chain", capture)
+    if isinstance(result, CaptureFailed):
+        raise result
+    return result  # type: ignore[no-any-return]
+
+
+def capture_chain(
+    host: str,
+    port: int,
+    route: Route,
+    budget: Budget,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> PresentedChain:
+    sock = _open(host, port, route, budget)
+    try:
+        return _handshake(sock, host, budget, cancelled, route.proxy_display)
+    finally:
+        sock.close()
+
+
+def _open(host: str, port: int, route: Route, budget: Budget) -> socket.socket:
+    if route.direct:
+        try:
+            return socket.create_connection((host, port), timeout=budget.timeout())
+        except OSError as exc:
+            raise CaptureFailed(
+                "connect_failed", f"cannot connect to {host}:{port} ({exc})"
+            ) from None
+    if route.proxy_scheme not in ("http", None):
+        raise CaptureFailed(
+            "proxy_unsupported", f"a '{route.proxy_scheme}' proxy cannot be tested this way"
+        )
+    proxy_host, proxy_port = route.proxy_address or ("", 0)
+    try:
+        sock = socket.create_connection((proxy_host, proxy_port), timeout=budget.timeout())
+    except OSError as exc:
+        raise CaptureFailed(
+            "proxy_unreachable",
+            f"the proxy {route.proxy_display} does not accept connections ({exc})",
+        ) from None
+    try:
+        _connect_through(sock, host, port, route, budget)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def _connect_through(
+    sock: socket.socket, host: str, port: int, route: Route, budget: Budget
+) -> None:
+    authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    lines = [f"CONNECT {authority} HTTP/1.1", f"Host: {authority}"]
+    credentials = route.proxy_credentials
+    if credentials:
+        token = base64.b64encode(
+            f"{unquote(credentials[0])}:{unquote(credentials[1])}".encode()
+        ).decode("ascii")
+        lines.append(f"Proxy-Authorization: Basic {token}")
+    request = ("\r\n".join([*lines, "", ""])).encode("latin-1")
+    head = b""
+    try:
+        sock.settimeout(budget.timeout())
+        sock.sendall(request)
+        while b"\r\n\r\n" not in head:
+            sock.settimeout(budget.timeout())
+            chunk = sock.recv(1)  # byte by byte: nothing past the head may be consumed
+            if not chunk:
+                raise CaptureFailed("proxy_no_answer", "the proxy closed the connection")
+            head += chunk
+            if len(head) > MAX_PROXY_HEAD:
+                raise CaptureFailed("proxy_no_answer", "the proxy sent an endless answer")
+    except TimeoutError:
+        raise CaptureFailed(
+            "proxy_no_answer", f"the proxy {route.proxy_display} did not answer in time"
+        ) from None
+    except OSError as exc:
+        raise CaptureFailed("proxy_no_answer", f"the proxy connection failed ({exc})") from None
+    status_line = head.split(b"\r\n", 1)[0].decode("latin-1", errors="replace")
+    parts = status_line.split(" ", 2)
+    status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+    if status != 200:
+        raise CaptureFailed(
+            "proxy_refused",
+            f"the proxy {route.proxy_display} answered '{status_line.strip()}' "
+            "to the tunnel request",
+            status,
+        )
+
+
+def _handshake(
+    sock: socket.socket,
+    host: str,
+    budget: Budget,
+    cancelled: Callable[[], bool],
+    via: str | None,
+) -> PresentedChain:
+    context = SSL.Context(SSL.TLS_CLIENT_METHOD)
+    context.set_verify(SSL.VERIFY_NONE)  # only to see the chain; see the module docstring
+    context.set_cipher_list(b"DEFAULT:@SECLEVEL=0")  # so weak chains can be seen and named
+    sock.setblocking(False)
+    conn = SSL.Connection(context, sock)
+    if not _is_ip(host):
+        conn.set_tlsext_host_name(host.encode("idna"))
+    conn.set_connect_state()
+    started = time.monotonic()
+    while True:
+        try:
+            conn.do_handshake()
+            break
+        except (SSL.WantReadError, SSL.WantWriteError) as want:
+            if cancelled():
+                raise CaptureFailed("cancelled", "cancelled") from None
+            if budget.expired():
+                waited = time.monotonic() - started
+                raise CaptureFailed(
+                    "tls_no_answer",
+                    f"the secure handshake got no answer within {waited:.1f} seconds",
+                ) from None
+            wait = min(POLL_S, budget.remaining())
+            if isinstance(want, SSL.WantReadError):
+                select.select([sock], [], [], wait)
+            else:
+                select.select([], [sock], [], wait)
+        except (SSL.SysCallError, SSL.ZeroReturnError, ConnectionError):
+            raise CaptureFailed(
+                "tls_no_answer", "the connection was cut during the secure handshake"
+            ) from None
+        except SSL.Error as exc:
+            raise CaptureFailed(
+                "tls_failed", f"the secure handshake failed ({_ssl_reason(exc)})"
+            ) from None
+    chain = conn.get_peer_cert_chain(as_cryptography=True) or []
+    protocol, cipher = conn.get_protocol_version_name(), conn.get_cipher_name()
+    with contextlib.suppress(SSL.Error, OSError):
+        conn.shutdown()  # close_notify only: no application data was ever sent
+    return PresentedChain(tuple(chain), protocol, cipher, via)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _ssl_reason(exc: SSL.Error) -> str:
+    """The OpenSSL reason text, e.g. 'wrong version number'."""
+    try:
+        return ", ".join(str(item[2]) for item in exc.args[0]) or str(exc)
+    except (IndexError, TypeError):
+        return str(exc)
