@@ -1,9 +1,12 @@
 import os
 
-# Headless Qt for every test (set before anything imports Qt).
+import pytest
+
+# Headless Qt for every test (before anything imports Qt).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+# Lab fixtures (real local servers): tests/lab/fixtures.py
+pytest_plugins = ["tests.lab.fixtures"]
 
 
 @pytest.fixture
@@ -12,6 +15,3 @@ def home(tmp_path):
     path = tmp_path / "home"
     path.mkdir()
     return path
-
-# Lab fixtures (real local servers): tests/lab/fixtures.py
-pytest_plugins = ["tests.lab.fixtures"]
