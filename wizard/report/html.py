@@ -29,7 +29,7 @@ VERDICT_STATES: dict[str, tuple[str, str, str]] = {  # cause -> (css state, icon
 }
 PROBLEM_STATE = ("problem", "✖", "Problem found")
 FLOW_STEPS: tuple[tuple[str, str], ...] = (
-    ("authorize", "You sign in in the browser"),
+    ("authorize", "You sign in with your browser"),
     ("callback", "The browser returns to this computer"),
     ("listener", "Codex receives the return"),
     ("token_exchange", "Codex finishes sign-in with OpenAI"),
