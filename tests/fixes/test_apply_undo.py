@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from tests.helpers import lab_target, make_env
+from tests.helpers import FakeRunner, lab_target, make_env
 from wizard.core.profile import load_profile
 from wizard.fixes.apply import PlanOutdated, apply_fix, undo_last
 from wizard.fixes.atomic import WriteRefused, atomic_write
@@ -130,3 +130,21 @@ def test_undo_restores_variables_to_their_previous_absence(home):
     undo_last(journal, ctx)
     assert ctx.store.current("CODEX_CA_CERTIFICATE") is None
     assert not (home / ".profile").exists()
+
+
+def test_variables_go_back_when_a_later_action_fails(home):
+    runner = FakeRunner()
+    runner.add(["launchctl", "setenv", "SSL_CERT_FILE", "/new.pem"], "")
+    runner.add(["launchctl", "unsetenv", "SSL_CERT_FILE"], "")
+    env = make_env(home, platform="darwin", runner=runner)
+    ctx = FixContext(env, load_profile(), lab_target())
+    plan = FixPlan(
+        "test-fix",
+        "Test fix",
+        "sets a variable then fails",
+        env=(EnvEdit("SSL_CERT_FILE", None, "/new.pem"),),
+        actions=("stop it",),
+    )
+    result = apply_fix(FileOnlyFix(fail_action=True), ctx, plan, Journal(home / "journal"))
+    assert not result.applied
+    assert runner.calls[-1] == ("launchctl", "unsetenv", "SSL_CERT_FILE")

@@ -87,3 +87,14 @@ def test_parse_reg_value_picks_the_named_value():
     assert parse_reg_value(out, "onedrive") == "C:\\Users\\user\\OneDrive"
     assert parse_reg_value(out, "TEMP") == "%USERPROFILE%\\AppData\\Local\\Temp"
     assert parse_reg_value(out, "SSL_CERT_FILE") is None
+
+
+def test_a_symlinked_profile_is_edited_at_its_target_and_stays_a_link(home):
+    dotfiles = home / "dotfiles"
+    dotfiles.mkdir()
+    (dotfiles / "profile").write_bytes(b"export EDITOR=vim\n")
+    (home / ".profile").symlink_to(dotfiles / "profile")
+    edits = LinuxEnvStore(make_env(home)).file_edits({"SSL_CERT_FILE": "/x.pem"})
+    (profile_edit,) = [e for e in edits if e.path.name == "profile"]
+    assert profile_edit.path == dotfiles / "profile"
+    assert profile_edit.shown_as == "~/.profile -> ~/dotfiles/profile"

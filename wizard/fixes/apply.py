@@ -42,17 +42,21 @@ def apply_fix(
         )
     _ensure_unchanged(plan.files)
     entry = journal.begin(plan)
-    progress(f"Backed up the originals ({entry.folder}).")
+    progress(f"Backed up the originals ({ctx.env.display_path(entry.folder)}).")
     written: list[FileEdit] = []
+    env_applied = False
     try:
         for edit in plan.files:
             _write(edit)
             written.append(edit)
             progress(f"Changed {edit.shown_as}.")
         done = ctx.store.apply_live({e.name: e.after for e in plan.env}) if plan.env else []
+        env_applied = bool(plan.env)
         done += fix.run_actions(ctx, plan)
     except OSError as exc:
         _restore(entry, written)
+        if env_applied:  # registry / launchctl values go back to what they were
+            ctx.store.apply_live({e.name: e.before for e in plan.env})
         entry.data["state"] = "rolled_back"
         entry.save()
         return FixResult(plan.fix_id, False, (), {}, None, f"Nothing was changed: {exc}")

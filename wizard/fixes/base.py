@@ -22,6 +22,7 @@ class FixContext:
     diagnosis: Diagnosis | None = None  # the diagnosis the fix answers, when there is one
     extra_ca: Path | None = None  # --extra-ca: a root the user or help desk picked
     store: EnvStore = field(default=None)  # type: ignore[assignment]
+    confirm_process: str | None = None  # --confirm-process: the program the user agreed to end
 
     def __post_init__(self) -> None:
         if self.store is None:

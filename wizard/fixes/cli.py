@@ -53,11 +53,12 @@ def run_fix_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     print("Looking at the current state ...", file=sys.stderr)
     diagnosis = diagnose(ALL_CHECKS, env, profile, target, args.timeout)
-    ctx = FixContext(env, profile, target, diagnosis, args.extra_ca)
+    confirm = getattr(args, "confirm_process", None)
+    ctx = FixContext(env, profile, target, diagnosis, args.extra_ca, confirm_process=confirm)
     fix = fixes[args.fix_id]
     plan = fix.plan(ctx)
-    if not args.json or args.dry_run:
-        print(plan.render(), file=sys.stderr if args.json else sys.stdout)
+    # The preview is what --yes consents to, so it is always shown (on stderr with --json).
+    print(plan.render(), file=sys.stderr if args.json else sys.stdout)
     if args.dry_run or plan.guidance_only:
         result = FixResult(
             plan.fix_id,

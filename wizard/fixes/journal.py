@@ -89,6 +89,8 @@ class Journal:
     def last_undoable(self) -> JournalEntry | None:
         """The newest entry that changed something and was not undone yet."""
         for entry in reversed(self.entries()):
+            if not entry.data.get("files") and not entry.data.get("env"):
+                continue  # only actions (a process stopped): nothing that undo could restore
             if entry.data.get("state") in ("applied", "applying"):
                 return entry
         return None

@@ -4,6 +4,7 @@ variables, the apps to restart), and what it did afterwards."""
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,13 +16,22 @@ class FileEdit:
     shown_as: str  # how people see it (home shown as ~; "-> target" for a symlink)
     before: bytes | None  # None: the file does not exist yet
     after: bytes | None  # None: the file is removed
+    preview: str | None = None  # shown instead of the diff (a generated file, e.g. a bundle)
 
     def diff(self) -> str:
         old = _lines(self.before)
         new = _lines(self.after)
         label_old = self.shown_as if self.before is not None else "/dev/null"
         label_new = self.shown_as if self.after is not None else "/dev/null"
-        return "".join(difflib.unified_diff(old, new, label_old, label_new, n=2))
+        return hide_passwords("".join(difflib.unified_diff(old, new, label_old, label_new, n=2)))
+
+
+# user:password@ in a URL (a proxy setting): previews, diffs and JSON never show the password.
+_URL_PASSWORD = re.compile(r"(?P<keep>[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:'\"]*:)[^\s/'\"]*@")
+
+
+def hide_passwords(text: str) -> str:
+    return _URL_PASSWORD.sub(lambda m: m.group("keep") + "***@", text)
 
 
 def _lines(data: bytes | None) -> list[str]:
@@ -44,8 +54,9 @@ class EnvEdit:
 
     def render(self) -> str:
         if self.after is None:
-            return f"unset {self.name}" + (f"   (was {self.before})" if self.before else "")
-        return f"{self.name}={self.after}"
+            was = f"   (was {hide_passwords(self.before)})" if self.before else ""
+            return f"unset {self.name}" + was
+        return f"{self.name}={hide_passwords(self.after)}"
 
 
 @dataclass(frozen=True)
@@ -75,7 +86,8 @@ class FixPlan:
         if not self.applicable:
             parts.append(f"  Not applicable: {self.reason}")
         for edit in self.files:
-            parts.append(f"\nFile {edit.shown_as}:\n{edit.diff() or '  (no change)'}")
+            shown = edit.preview or edit.diff() or "  (no change)"
+            parts.append(f"\nFile {edit.shown_as}:\n{shown}")
         if self.env:
             parts.append("\nVariables for your user account:")
             parts.extend(f"  {e.render()}" for e in self.env)

@@ -107,7 +107,7 @@ class _ShellBlockStore:
         after = after_text.encode("utf-8", "surrogateescape")
         if before == after or (before is None and not values):
             return None
-        return FileEdit(self.profile_file, self.env.display_path(self.profile_file), before, after)
+        return _edit(self.env, self.profile_file, before, after)
 
 
 class LinuxEnvStore:
@@ -147,7 +147,7 @@ class LinuxEnvStore:
             lines += [f"{k}={v}" for k, v in sorted(values.items())]
             after = ("\n".join(lines) + "\n").encode("utf-8")
         if before != after:
-            edits.append(FileEdit(self.env_d, self.env.display_path(self.env_d), before, after))
+            edits.append(_edit(self.env, self.env_d, before, after))
         block = self.shell.block_edit(changes)
         if block:
             edits.append(block)
@@ -226,6 +226,15 @@ class WindowsEnvStore:
 
     def places(self) -> list[str]:
         return [r"HKCU\Environment (your Windows user variables)"]
+
+
+def _edit(env: Environment, path: Path, before: bytes | None, after: bytes | None) -> FileEdit:
+    """A FileEdit that writes through a symlink (dotfile managers) instead of replacing it."""
+    shown = env.display_path(path)
+    if path.is_symlink():
+        target = path.resolve()
+        return FileEdit(target, f"{shown} -> {env.display_path(target)}", before, after)
+    return FileEdit(path, shown, before, after)
 
 
 def parse_reg_value(output: str, name: str) -> str | None:

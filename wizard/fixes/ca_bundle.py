@@ -1,0 +1,372 @@
+"""ca-bundle: give Codex (and Python tools) the organisation's root certificate.
+
+The bundle is this computer's trusted roots + the public roots (certifi) + the intercepting
+root (+ the certificates the user's current CA settings already add, so nothing trusted before
+stops being trusted), written as PEM to the user data folder. CODEX_CA_CERTIFICATE,
+SSL_CERT_FILE and REQUESTS_CA_BUNDLE are pointed at it for the user; since the bundle holds the
+OS roots, SSL_CERT_FILE replacing the OS store hides nothing.
+
+Where the root comes from, in this order: this computer's store, when the presented chain's
+issuer is there (IT installed it; Codex's own list lacks it); the file the user or help desk
+picks (--extra-ca); only as a last resort the top of the chain the network presented - and then
+the plan says so and shows its subject and SHA-256 fingerprint, and applying it is the explicit
+consent (`--yes` after that preview).
+
+Proof, twice: before anything is written the captured chain must verify against the new
+bundle (the plan refuses otherwise); after writing, apply_fix re-runs the checks with the new
+variables and reports success only when `tls` and `token_endpoint` pass (else it says so, and
+`undo --last` restores everything)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from wizard.checks.cert_lint import is_self_signed, readable_name
+from wizard.checks.chain import CaptureFailed, capture_chain
+from wizard.checks.route import resolve_route
+from wizard.checks.trust import ca_settings, certifi_roots, read_pem_certificates, verify_chain
+from wizard.core.engine import Budget
+from wizard.core.model import CheckResult, Status
+from wizard.fixes.base import FixContext
+from wizard.fixes.env_places import Stale, check_result, clean_up, expand, where_text
+from wizard.fixes.plan import FileEdit, FixPlan
+from wizard.platform.paths import user_data_dir
+from wizard.platform.trust_store import pem_to_der
+
+BUNDLE_NAME = "ca-bundle.pem"
+VARIABLES = ("CODEX_CA_CERTIFICATE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
+UNTRUSTED_FAULTS = ("tls_untrusted", "ssl_cert_file_hides_os_store")
+CAPTURE_TIMEOUT_S = 5.0
+OS_STORE, USER_FILE, NETWORK = "os", "file", "network"
+RESTART = (
+    "Fully quit and restart your editor (and terminals): they read variables only when they start."
+)
+
+
+@dataclass(frozen=True)
+class Root:
+    cert: x509.Certificate
+    origin: str  # OS_STORE | USER_FILE | NETWORK
+
+    @property
+    def der(self) -> bytes:
+        return self.cert.public_bytes(Encoding.DER)
+
+    @property
+    def subject(self) -> str:
+        return readable_name(self.cert.subject)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.der)
+
+    def describe(self) -> str:
+        return f"{self.subject} [{self.cert.subject.rfc4514_string()}], SHA-256 {self.fingerprint}"
+
+
+def fingerprint(der: bytes) -> str:
+    digest = hashlib.sha256(der).hexdigest().upper()
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
+
+
+class CaBundle:
+    id = "ca-bundle"
+    title = "Give Codex your organisation's certificate"
+
+    def plan(self, ctx: FixContext) -> FixPlan:
+        env, host = ctx.env, ctx.target.host
+        extra, problem = load_extra_ca(ctx.extra_ca) if ctx.extra_ca else ([], None)
+        if problem:
+            return self._not_applicable(problem)
+        tls = check_result(ctx, "tls", run_if_missing=False)
+        untrusted = tls is not None and any(f in tls.faults for f in UNTRUSTED_FAULTS)
+        if not extra and not untrusted:
+            return self._not_applicable(_why_not(tls, host))
+
+        chain = _capture(ctx) if tls is not None and tls.evidence.get("chain") else None
+        os_roots = list(env.trust_store.certificates())
+        roots: list[Root] = []
+        if untrusted and chain:
+            roots += [Root(c, OS_STORE) for c in issuers_in(os_roots, chain[-1])]
+        roots += [Root(c, USER_FILE) for c in extra]
+        if not roots:
+            top = chain[-1] if chain else None
+            if top is None or not is_ca(top):
+                return self._not_applicable(
+                    "The certificate that signed the connection is neither in this computer's "
+                    "store nor sent by the network. Ask your IT department for your "
+                    "organisation's root certificate file and run this fix again with "
+                    "--extra-ca FILE."
+                )
+            roots = [Root(top, NETWORK)]
+
+        bundle = user_data_dir(env) / BUNDLE_NAME
+        ders = _bundle_roots(ctx, roots, os_roots, bundle)
+        if chain:
+            proof = verify_chain(ders, chain, host, env.now())
+            if not proof.trusted:
+                return self._not_applicable(
+                    f"Even with {_and([r.subject for r in roots])} the connection to {host} "
+                    f"would not be trusted ({_plain(proof.error)}); nothing was changed. Ask "
+                    "your IT department for the right root certificate."
+                )
+
+        data = render_bundle(roots, ders)
+        before = bundle.read_bytes() if bundle.exists() else None
+        preview = _preview(roots, ders, before, len(os_roots))
+        bundle_edit = FileEdit(bundle, env.display_path(bundle), before, data, preview)
+        value = str(bundle)
+        reason = f"replaced by the certificate bundle {env.display_path(bundle)}"
+
+        def other_value(found: str) -> bool:
+            return found != value
+
+        stale = [Stale(n, other_value, reason, replace_with=value) for n in VARIABLES]
+        cleanup = clean_up(ctx, stale)
+        files = ((bundle_edit,) if before != data else ()) + cleanup.files
+        summary, steps = _explain(ctx, tls, roots, ders, bundle, cleanup.lines)
+        return FixPlan(
+            fix_id=self.id,
+            title=self.title,
+            summary=summary,
+            files=files,
+            env=cleanup.env,
+            steps=steps,
+            restart=(RESTART,),
+            rechecks=("tls", "token_endpoint"),
+            data={
+                "bundle": value,
+                "certificates": len(ders),
+                "source": roots[0].origin,
+                "roots": [
+                    {
+                        "subject": r.cert.subject.rfc4514_string(),
+                        "sha256": r.fingerprint,
+                        "origin": r.origin,
+                    }
+                    for r in roots
+                ],
+                "proved_before_writing": bool(chain),
+            },
+        )
+
+    def run_actions(self, ctx: FixContext, plan: FixPlan) -> list[str]:
+        return []
+
+    def _not_applicable(self, reason: str) -> FixPlan:
+        return FixPlan(
+            self.id,
+            self.title,
+            "Builds a certificate bundle with your organisation's root and points Codex at it.",
+            applicable=False,
+            reason=reason,
+        )
+
+
+# -- where the root comes from ---------------------------------------------------------------
+
+
+def load_extra_ca(path: Path) -> tuple[list[x509.Certificate], str | None]:
+    """The CA certificates in a PEM or DER file, or why it cannot be used."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], f"The file {path} cannot be read ({exc.strerror or exc})."
+    ders = pem_to_der(data)
+    if not ders:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ders = [x509.load_der_x509_certificate(data).public_bytes(Encoding.DER)]
+        except ValueError:
+            return [], f"The file {path} holds no certificate (neither PEM nor DER)."
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        certs = [x509.load_der_x509_certificate(d) for d in ders]
+    cas = [c for c in certs if is_ca(c)]
+    if not cas:
+        return [], (
+            f"The file {path} holds no certificate authority, only a server's own certificate "
+            f"({readable_name(certs[0].subject)}); ask your IT department for the root "
+            "certificate instead."
+        )
+    return cas, None
+
+
+def is_ca(cert: x509.Certificate) -> bool:
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except x509.ExtensionNotFound:
+        return cert.version == x509.Version.v1 and is_self_signed(cert)  # an old v1 root
+    except ValueError:
+        return False
+
+
+def issuers_in(store: list[bytes], top: x509.Certificate) -> list[x509.Certificate]:
+    """The certificates in `store` that are the chain's top itself or signed it."""
+    found: list[x509.Certificate] = []
+    top_der = top.public_bytes(Encoding.DER)
+    for der in store:
+        try:
+            with warnings.catch_warnings():  # some public roots have odd serials
+                warnings.simplefilter("ignore")
+                cert = x509.load_der_x509_certificate(der)
+        except ValueError:
+            continue
+        if der == top_der and is_self_signed(top):
+            found.append(cert)
+        elif cert.subject == top.issuer:
+            try:
+                top.verify_directly_issued_by(cert)
+            except (InvalidSignature, ValueError, TypeError):  # another key, or unknown algorithm
+                continue
+            found.append(cert)
+    return found
+
+
+def _capture(ctx: FixContext) -> tuple[x509.Certificate, ...] | None:
+    """The chain presented now on Codex's route (handshake only; no data is sent)."""
+    target = ctx.target
+    budget = Budget(time.monotonic() + CAPTURE_TIMEOUT_S)
+    try:
+        route = resolve_route(ctx.env, ctx.profile, target, timeout=2.0)
+        return capture_chain(target.host, target.port, route, budget).certificates or None
+    except CaptureFailed:
+        return None
+
+
+# -- the bundle -------------------------------------------------------------------------------
+
+
+def _bundle_roots(
+    ctx: FixContext, roots: list[Root], os_roots: list[bytes], bundle: Path
+) -> list[bytes]:
+    """Organisation root(s) first, then what the current CA settings add, the OS roots and
+    the public roots; each certificate once."""
+    existing: list[bytes] = []
+    for name, setting in ca_settings(ctx.env, ctx.profile).items():
+        path = Path(expand(ctx.env, setting.value))
+        if name == "SSL_CERT_DIR" or path == bundle:
+            continue
+        try:
+            existing.extend(read_pem_certificates(path))
+        except ValueError:
+            continue  # a broken file adds nothing (ca-env-repair deals with it)
+    public = list(certifi_roots().roots)
+    return list(dict.fromkeys([*(r.der for r in roots), *existing, *os_roots, *public]))
+
+
+def render_bundle(roots: list[Root], ders: list[bytes]) -> bytes:
+    lines = [
+        "# Certificate bundle written by Sign-in Doctor for Codex and Python tools.",
+        "# Your organisation's root first, then the roots your settings already added, this",
+        "# computer's trusted roots and the public roots (certifi).",
+        "# `python -m wizard undo --last` removes it;",
+        "# `python -m wizard fix ca-bundle` rebuilds it.",
+        "",
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for der in ders:
+            cert = x509.load_der_x509_certificate(der)
+            lines.append(f"# {readable_name(cert.subject)}")
+            lines.append(f"# SHA-256: {fingerprint(der)}")
+            lines.append(cert.public_bytes(Encoding.PEM).decode("ascii").rstrip("\n"))
+            lines.append("")
+    return ("\n".join(lines)).encode("ascii", "replace")
+
+
+def _preview(roots: list[Root], ders: list[bytes], before: bytes | None, os_count: int) -> str:
+    """The bundle's contents in a few lines (its full diff would be thousands of lines)."""
+    verb = "replaced" if before is not None else "new file"
+    lines = [f"  ({verb}: a PEM bundle of {len(ders)} certificates)"]
+    lines += [f"  + {r.subject}, SHA-256 {r.fingerprint}" for r in roots]
+    lines.append(f"  + this computer's trusted roots ({os_count}) and the public roots (certifi)")
+    return "\n".join(lines)
+
+
+# -- words ------------------------------------------------------------------------------------
+
+
+def _why_not(tls: CheckResult | None, host: str) -> str:
+    if tls is None or not tls.evidence.get("chain"):
+        detail = f" ({tls.summary})" if tls is not None else ""
+        return (
+            f"No certificate chain from {host} was captured{detail}, and no --extra-ca file "
+            "was given, so there is no certificate to add."
+        )
+    if tls.status in (Status.PASS, Status.WARN):
+        return f"Codex already trusts the connection to {host}; there is nothing to add."
+    if tls.evidence.get("date_problem"):
+        return (
+            "The certificate is only rejected because of this computer's date: set the clock "
+            "(clock-sync) instead."
+        )
+    return f"The secure connection to {host} fails for another reason: {tls.summary}"
+
+
+def _explain(
+    ctx: FixContext,
+    tls: CheckResult | None,
+    roots: list[Root],
+    ders: list[bytes],
+    bundle: Path,
+    lines: dict[str, list[str]],
+) -> tuple[str, tuple[str, ...]]:
+    env, host = ctx.env, ctx.target.host
+    shown = env.display_path(bundle)
+    names = ", ".join(VARIABLES[:-1]) + " and " + VARIABLES[-1]
+    origin = roots[0].origin
+    where = {
+        OS_STORE: "found in this computer's certificate store (your IT department installed "
+        "it; Codex's own list lacks it)",
+        USER_FILE: f"from the file you gave ({env.display_path(ctx.extra_ca or '')})",
+        NETWORK: "TAKEN FROM THE NETWORK CONNECTION ITSELF, not from this computer or your IT "
+        "department",
+    }[origin]
+    parts = []
+    if tls is not None and tls.status == Status.FAIL:
+        parts.append(f"Codex does not trust the certificate {host} presents.")
+    parts.append(
+        f"This writes a certificate bundle ({len(ders)} certificates: your organisation's root, "
+        f"this computer's trusted roots and the public roots) to {shown} and sets {names} to "
+        "it for your user account."
+    )
+    root_words = "; ".join(r.describe() for r in roots)
+    parts.append(f"Your organisation's root, {where}: {root_words}.")
+    turned_off = [f"{n} in {where_text(lines[n])}" for n in VARIABLES if lines.get(n)]
+    if turned_off:
+        parts.append("Older settings are turned off: " + "; ".join(turned_off) + ".")
+    steps: tuple[str, ...] = ()
+    if origin == NETWORK:
+        parts.insert(
+            0,
+            "CAUTION: the root below comes from the network, so anyone in the middle could "
+            "have sent it. Apply only if your IT department confirms its fingerprint.",
+        )
+        steps = tuple(
+            f"Compare with your IT department: {r.subject}, SHA-256 {r.fingerprint}" for r in roots
+        )
+    return " ".join(parts), steps
+
+
+def _plain(error: str | None) -> str:
+    if not error or error.endswith("all candidates exhausted with no interior errors"):
+        return "no certificate in the bundle vouches for it"
+    return error
+
+
+def _and(items: list[str]) -> str:
+    items = list(dict.fromkeys(items))
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
+CA_BUNDLE = CaBundle()

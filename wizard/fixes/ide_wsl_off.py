@@ -1,0 +1,130 @@
+"""ide-wsl-off: turn off "Run Codex In Windows Subsystem For Linux" in every editor that has it.
+
+With `chatgpt.runCodexInWindowsSubsystemForLinux` on, the Codex extension runs Codex inside
+WSL and the browser's return to localhost lands on Windows' wslrelay.exe instead (seed 000,
+openai/codex#6413). The edit changes only the bytes of that value (see jsonc_edit); a file that
+does not parse is never written, and the person is told which file and line to correct."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wizard.checks.ide import join_names
+from wizard.fixes.base import FixContext
+from wizard.fixes.jsonc_edit import SettingsParseError, set_top_level_bool
+from wizard.fixes.plan import FileEdit, FixPlan
+from wizard.platform.editors import MAX_SETTINGS_BYTES, read_editor_settings
+
+NONE_ON = "None of your editors runs Codex inside WSL."
+
+
+@dataclass
+class _Target:
+    """One real file (several editors may share it through symlinks)."""
+
+    path: Path  # resolved: the file actually written
+    shown_as: str
+    editors: list[str] = field(default_factory=list)
+
+
+class IdeWslOff:
+    id = "ide-wsl-off"
+    title = "Stop running Codex inside WSL"
+
+    def plan(self, ctx: FixContext) -> FixPlan:
+        env = ctx.env
+        key = ctx.profile["ide"]["wsl_setting"]
+        targets: dict[Path, _Target] = {}
+        for found in read_editor_settings(env, ctx.profile):
+            real = found.path.resolve()
+            shown = env.display_path(found.path)
+            if found.path.is_symlink():
+                shown += f" -> {env.display_path(real)}"
+            target = targets.setdefault(real, _Target(real, shown))
+            target.editors.append(found.editor_name)
+
+        edits: list[FileEdit] = []
+        fixed_editors: list[str] = []
+        problems: list[str] = []
+        for target in targets.values():
+            owner = join_names(target.editors)
+            try:
+                before = _read(target.path)
+                after = set_top_level_bool(before, key, False)
+            except (OSError, SettingsParseError) as exc:
+                problems.append(
+                    f"{owner}'s settings file {target.shown_as} was not changed: {_plain(exc)}. "
+                    f"Correct it by hand (or in {owner}), then run this fix again."
+                )
+                continue
+            if after != before:
+                edits.append(FileEdit(target.path, target.shown_as, before, after))
+                fixed_editors.extend(target.editors)
+
+        skipped = tuple(problems)
+        if not edits:
+            reason = " ".join(skipped) if skipped else NONE_ON
+            return FixPlan(
+                self.id,
+                self.title,
+                "Turns off 'Run Codex In Windows Subsystem For Linux' in every editor where it "
+                "is on.",
+                applicable=False,
+                reason=reason,
+                data={"problems": list(skipped)},
+            )
+
+        editors = list(dict.fromkeys(fixed_editors))
+        summary = (
+            f"Turns off 'Run Codex In Windows Subsystem For Linux' ({key}) in "
+            f"{join_names(editors)}, so the Codex extension runs on Windows itself and the "
+            "browser's return after signing in reaches it."
+        )
+        if env.platform != "windows":
+            summary += (
+                " Note: the extension only uses this setting on Windows, so on this computer "
+                "turning it off tidies up but does not change how sign-in works."
+            )
+        if skipped:
+            summary += " " + " ".join(skipped)
+        return FixPlan(
+            self.id,
+            self.title,
+            summary,
+            files=tuple(edits),
+            # An unreadable file is also something to do afterwards, so the applied message
+            # (which lists `restart`) names it too.
+            restart=_reload_steps(editors, env.platform) + skipped,
+            rechecks=("ide_settings", "callback_port"),
+            data={"editors": editors, "problems": list(skipped)},
+        )
+
+    def run_actions(self, ctx: FixContext, plan: FixPlan) -> list[str]:
+        return []
+
+
+def _read(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        data = handle.read(MAX_SETTINGS_BYTES + 1)
+    if len(data) > MAX_SETTINGS_BYTES:
+        raise OSError("too large to be a settings file")
+    return data
+
+
+def _plain(exc: Exception) -> str:
+    if isinstance(exc, SettingsParseError):
+        return f"it has a mistake at line {exc.line}, column {exc.column} ({exc.problem})"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"it cannot be read ({exc.strerror})"
+    return f"it cannot be read ({exc})"
+
+
+def _reload_steps(editors: Sequence[str], platform: str) -> tuple[str, ...]:
+    keys = "Cmd+Shift+P" if platform == "darwin" else "Ctrl+Shift+P"
+    return tuple(
+        f"In {name}: press {keys}, run 'Developer: Reload Window' (or restart {name}), "
+        "then sign in again."
+        for name in editors
+    )

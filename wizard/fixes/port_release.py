@@ -1,0 +1,399 @@
+"""port-release: free the port Codex needs to receive the browser's return.
+
+A stale Codex login server is asked to stop through its own `/cancel` endpoint - exactly what
+Codex itself does when it finds the port busy (server.rs `send_cancel_request`). Any other
+program is only ended after the user confirms it by name (`--confirm-process NAME`), and never
+when it is part of the operating system or belongs to another user. Windows' reserved port
+ranges cannot be freed by ending a program: that needs an administrator (`winnat-restart`)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from wizard.checks.port import is_wsl_relay
+from wizard.core.environment import PortHolder
+from wizard.fixes.base import FixContext
+from wizard.fixes.env_places import check_result
+from wizard.fixes.plan import FixPlan
+from wizard.platform.ports import probe_bind
+from wizard.platform.system import current_platform
+
+CANCEL_TIMEOUT_S = 2.0  # Codex's own connect/read/write timeouts for /cancel
+FREE_WAIT_S = 5.0
+TERMINATE_WAIT_S = 3.0
+IPV4_BLOCKING = {"127.0.0.1", "0.0.0.0", "::", "::ffff:127.0.0.1"}
+PROTECTED_NAMES = {
+    "system",
+    "system idle process",
+    "registry",
+    "smss.exe",
+    "csrss.exe",
+    "wininit.exe",
+    "winlogon.exe",
+    "services.exe",
+    "lsass.exe",
+    "svchost.exe",
+    "init",
+    "systemd",
+    "launchd",
+    "kernel_task",
+    "kthreadd",
+}
+
+
+@dataclass(frozen=True)
+class Holder:
+    port: int
+    pid: int | None
+    name: str | None
+    exe: str | None
+    user: str | None
+    created: float | None  # the process start time, so a recycled pid is never ended
+
+    def text(self) -> str:
+        return f"{self.name or 'an unnamed program'} (pid {self.pid})"
+
+    def details(self) -> str:
+        return (
+            f"{self.name or '?'} - pid {self.pid}, program {self.exe or 'unknown'}, "
+            f"user {self.user or 'unknown'}"
+        )
+
+
+class PortRelease:
+    id = "port-release"
+    title = "Free the sign-in port"
+
+    def plan(self, ctx: FixContext) -> FixPlan:
+        result = check_result(ctx, "callback_port")
+        if result is None:
+            return self._not_applicable("The sign-in port was not checked.")
+        ports: list[dict[str, Any]] = list(result.evidence.get("ports", []))
+        busy = [p for p in ports if p.get("state") in ("codex", "held")]
+        reserved = [p for p in ports if p.get("state") == "reserved"]
+        if not busy:
+            if reserved or "callback_ports_reserved" in result.faults:
+                return self._reserved(ctx, reserved)
+            return self._not_applicable("The sign-in port is free; there is nothing to stop.")
+
+        actions: list[dict[str, Any]] = []
+        said: list[str] = []
+        refusals: list[str] = []
+        handled: set[int] = set()
+        for finding in busy:
+            port = int(finding["port"])
+            holders = [_holder(ctx, port, h) for h in finding.get("holders", [])]
+            relay = [h for h in holders if _is_relay(ctx, h)]
+            if finding.get("codex_login_server") and not relay:
+                actions.append({"kind": "cancel", "port": port})
+                said.append(
+                    f"Port {port} is held by a Codex sign-in that is still waiting. This asks it "
+                    f"to stop (http://127.0.0.1:{port}/cancel), exactly as Codex itself does."
+                )
+                continue
+            blocking = [h for h in holders if _address(finding, h) in IPV4_BLOCKING] or holders
+            if not blocking:
+                refusals.append(
+                    f"Port {port} is in use by a program whose owner needs admin rights to see; "
+                    "Sign-in Doctor cannot end it. Restarting the computer frees it."
+                )
+                continue
+            for holder in blocking:
+                if holder.pid in handled:
+                    continue
+                refusal = _refusal(ctx, holder)
+                note = _relay_note(holder) if holder in relay else ""
+                if refusal:
+                    refusals.append(f"Port {port} is used by {holder.details()}. {refusal}{note}")
+                    continue
+                handled.add(holder.pid or -1)
+                actions.append(_end_action(holder))
+                said.append(
+                    f"Port {port} is used by {holder.details()}. You confirmed "
+                    f"'{ctx.confirm_process}': this ends it (save your work in it first).{note}"
+                )
+        if not actions:
+            return self._not_applicable(" ".join(refusals))
+        summary = " ".join([*said, *refusals])
+        descriptions = tuple(_describe(a) for a in actions)
+        return FixPlan(
+            fix_id=self.id,
+            title=self.title,
+            summary=summary,
+            actions=descriptions,
+            restart=("Start the sign-in again.",),
+            rechecks=("callback_port",),
+            data={"actions": actions},
+        )
+
+    def run_actions(self, ctx: FixContext, plan: FixPlan) -> list[str]:
+        bind_address = str(ctx.profile.data.get("callback_bind_address", "127.0.0.1"))
+        done: list[str] = []
+        for action in plan.data.get("actions", []):
+            port = int(action["port"])
+            if action["kind"] == "cancel":
+                send_cancel(bind_address, port)
+                what = f"asked the waiting Codex sign-in on port {port} to stop"
+            else:
+                end_process(action)
+                what = f"ended {action['name']} (pid {action['pid']})"
+            if not wait_until_free(bind_address, port, FREE_WAIT_S):
+                raise OSError(f"Port {port} is still in use after Sign-in Doctor {what}.")
+            done.append(what)
+        return done
+
+    def _reserved(self, ctx: FixContext, reserved: list[dict[str, Any]]) -> FixPlan:
+        ports = ", ".join(str(p["port"]) for p in reserved) or "the sign-in ports"
+        ranges = [p.get("reserved_range") for p in reserved if p.get("reserved_range")]
+        span = f" (range {ranges[0]['start']}-{ranges[0]['end']})" if ranges and ranges[0] else ""
+        return self._not_applicable(
+            f"Windows has reserved {ports}{span} for its own networking (Hyper-V, WSL or "
+            "Docker); no program holds them, so there is nothing to end. An administrator can "
+            "free them: see `python -m wizard fix winnat-restart`. Meanwhile `codex login "
+            "--device-auth` signs in without a local port."
+        )
+
+    def _not_applicable(self, reason: str) -> FixPlan:
+        return FixPlan(
+            self.id,
+            self.title,
+            "Stops what holds the port Codex needs for the browser's return.",
+            applicable=False,
+            reason=reason,
+        )
+
+
+# -- who holds the port -----------------------------------------------------------------------
+
+
+def _live(ctx: FixContext) -> bool:
+    return ctx.env.platform == current_platform()
+
+
+def _holder(ctx: FixContext, port: int, found: dict[str, Any]) -> Holder:
+    """The holder from the evidence, completed from the process table when it is this
+    machine (the full program path and the start time)."""
+    pid = found.get("pid")
+    holder = Holder(port, pid, found.get("name"), found.get("exe"), found.get("user"), None)
+    if pid is None or not _live(ctx):
+        return holder
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        with proc.oneshot():
+            name, created = proc.name(), proc.create_time()
+            try:
+                exe: str | None = proc.exe() or None
+            except (psutil.AccessDenied, psutil.ZombieProcess):
+                exe = holder.exe
+            try:
+                user: str | None = proc.username()
+            except psutil.AccessDenied:
+                user = holder.user
+    except psutil.NoSuchProcess:
+        return holder
+    except psutil.AccessDenied:
+        return holder
+    shown = ctx.env.display_path(exe) if exe else None
+    return Holder(port, pid, name, shown, user, created)
+
+
+def _address(finding: dict[str, Any], holder: Holder) -> str:
+    for h in finding.get("holders", []):
+        if h.get("pid") == holder.pid:
+            return str(h.get("address"))
+    return ""
+
+
+def _is_relay(ctx: FixContext, holder: Holder) -> bool:
+    as_port_holder = PortHolder(holder.port, "", holder.pid, holder.name, holder.exe, holder.user)
+    return is_wsl_relay(ctx.profile, as_port_holder)
+
+
+def _relay_note(holder: Holder) -> str:
+    return (
+        f" {holder.name} is the WSL relay: ending it stops every port forwarded from WSL "
+        "(Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is "
+        "`ide-wsl-off` (run Codex on Windows, not inside WSL)."
+    )
+
+
+def _refusal(ctx: FixContext, holder: Holder) -> str | None:
+    """Why this process must not (or may not yet) be ended; None when it may."""
+    name = holder.name or ""
+    if holder.pid is None:
+        return "Its owner needs admin rights to see, so Sign-in Doctor cannot end it."
+    if holder.pid <= 4 or name.casefold() in PROTECTED_NAMES:
+        return (
+            f"{name or 'It'} is part of the operating system: Sign-in Doctor never ends it. "
+            "Restarting the computer usually frees the port."
+        )
+    if _live(ctx) and holder.pid in _own_family():
+        return "That is Sign-in Doctor itself or the program that started it; close it yourself."
+    me = _current_user(ctx)
+    if holder.user is None or me is None:
+        return "Sign-in Doctor cannot tell which user it belongs to, so it does not end it."
+    if not _same_user(holder.user, me, ctx.env.platform):
+        return (
+            f"It belongs to another user ({holder.user}); only that user or an administrator "
+            "can end it."
+        )
+    confirmed = ctx.confirm_process
+    if confirmed is None:
+        return (
+            f"If you want Sign-in Doctor to end it, run this fix again with "
+            f"--confirm-process {name}."
+        )
+    if not _same_process_name(confirmed, name):
+        return (
+            f"You confirmed '{confirmed}', but the program holding the port is '{name}'; "
+            "nothing is ended."
+        )
+    return None
+
+
+def _same_process_name(confirmed: str, actual: str) -> bool:
+    def norm(text: str) -> str:
+        text = text.strip().casefold()
+        return text[:-4] if text.endswith(".exe") else text
+
+    return bool(actual) and norm(confirmed) == norm(actual)
+
+
+def _current_user(ctx: FixContext) -> str | None:
+    if _live(ctx):
+        import psutil
+
+        try:
+            return str(psutil.Process().username())
+        except (psutil.Error, KeyError):
+            pass
+    return ctx.env.get("USERNAME") or ctx.env.get("USER")
+
+
+def _same_user(a: str, b: str, platform: str) -> bool:
+    if platform == "windows":
+        return a.rsplit("\\", 1)[-1].casefold() == b.rsplit("\\", 1)[-1].casefold()
+    return a == b
+
+
+def _own_family() -> set[int]:
+    import psutil
+
+    me = psutil.Process()
+    return {me.pid, *(p.pid for p in me.parents())}
+
+
+def _end_action(holder: Holder) -> dict[str, Any]:
+    return {
+        "kind": "end",
+        "port": holder.port,
+        "pid": holder.pid,
+        "name": holder.name,
+        "exe": holder.exe,
+        "user": holder.user,
+        "created": holder.created,
+    }
+
+
+def _describe(action: dict[str, Any]) -> str:
+    if action["kind"] == "cancel":
+        port = action["port"]
+        return f"Ask the waiting Codex sign-in on port {port} to stop (GET /cancel)"
+    return (
+        f"End {action['name']} (pid {action['pid']}, {action['exe'] or 'program unknown'}, "
+        f"user {action['user']}) to free port {action['port']}"
+    )
+
+
+# -- doing it ---------------------------------------------------------------------------------
+
+
+def send_cancel(address: str, port: int) -> None:
+    """`GET /cancel` to a Codex login server, the request Codex itself sends."""
+    request = (
+        f"GET /cancel HTTP/1.1\r\nHost: {address}:{port}\r\nConnection: close\r\n\r\n"
+    ).encode("ascii")
+    try:
+        with socket.create_connection((address, port), timeout=CANCEL_TIMEOUT_S) as sock:
+            sock.settimeout(CANCEL_TIMEOUT_S)
+            sock.sendall(request)
+            try:
+                while sock.recv(4096):
+                    pass
+            except OSError:
+                pass  # the server may close as it stops
+    except OSError as exc:
+        raise OSError(
+            f"Could not reach the Codex sign-in on port {port} ({exc.strerror or exc})."
+        ) from None
+
+
+def end_process(action: dict[str, Any]) -> None:
+    """Terminate the confirmed process (then kill it if it does not stop), after checking it
+    is still the very process the user confirmed."""
+    import psutil
+
+    pid, name = int(action["pid"]), str(action["name"])
+    try:
+        proc = psutil.Process(pid)
+        if proc.name() != name or (
+            action.get("created") is not None and proc.create_time() != action["created"]
+        ):
+            raise OSError(
+                f"The program with pid {pid} is no longer {name}; nothing was ended. "
+                "Run the fix again."
+            )
+        proc.terminate()
+        if not _wait_gone(proc, TERMINATE_WAIT_S):
+            proc.kill()
+            if not _wait_gone(proc, TERMINATE_WAIT_S):
+                raise OSError(f"{name} (pid {pid}) did not stop.")
+    except psutil.NoSuchProcess:
+        return  # it ended by itself meanwhile
+    except psutil.AccessDenied:
+        raise OSError(f"Not allowed to end {name} (pid {pid}).") from None
+
+
+def _wait_gone(proc: Any, timeout: float) -> bool:
+    """True once the process has ended (a zombie has ended: its sockets are closed)."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if proc.status() == psutil.STATUS_ZOMBIE:
+                _reap(proc.pid)
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _reap(pid: int) -> None:
+    """Collect our own child's exit status so it does not linger (others' are their parent's)."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def wait_until_free(address: str, port: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while True:
+        probe = probe_bind(address, port)
+        if probe.free or probe.lingering:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)
+
+
+PORT_RELEASE = PortRelease()
