@@ -1,0 +1,1 @@
+"""The window: Qt only. Everything it shows comes from core, checks, fixes and report."""

@@ -1,0 +1,154 @@
+"""The Verdict page and its flow diagram over diagnoses built from hand-made check results
+(the real rules decide the verdict), so every cause's drawing is tested without a lab."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt
+
+from tests.helpers import make_env
+from tests.ui.conftest import save_screen
+from wizard.core.model import CheckResult, Diagnosis, FlowStep, Status
+from wizard.core.profile import load_profile
+from wizard.core.rules import decide
+from wizard.ui.pages.checking import plain_summary
+
+TARGET = load_profile().target("https://localhost:9", callback_port=1455)
+
+
+def result(
+    check_id: str,
+    status: Status,
+    summary: str = "",
+    faults: tuple[str, ...] = (),
+    **evidence: object,
+) -> CheckResult:
+    return CheckResult(
+        check_id,
+        check_id.replace("_", " ").title(),
+        status,
+        summary or f"{check_id} {status.value}",
+        evidence,
+        faults,
+        5,
+    )
+
+
+def diagnosis_of(*results: CheckResult) -> Diagnosis:
+    return Diagnosis(
+        TARGET,
+        results,
+        decide(TARGET, results),
+        datetime.now(UTC).replace(microsecond=0).isoformat(),
+        10,
+    )
+
+
+HEALTHY_TOKEN_PATH = (
+    result("proxy", Status.PASS),
+    result("dns", Status.PASS),
+    result("tcp", Status.PASS),
+    result("tls", Status.PASS),
+    result("openid", Status.PASS),
+    result("token_endpoint", Status.PASS),
+    result("clock", Status.PASS),
+)
+
+
+def show_verdict(qtbot, open_window, home, diagnosis: Diagnosis):
+    window = open_window(make_env(home), TARGET, specs=())
+    window.session.set_diagnosis(diagnosis)
+    window.setStartId(window.page_id("verdict"))
+    window.restart()
+    page = window.verdict_page()
+    qtbot.waitUntil(page.primary_settled, timeout=10_000)
+    return window, page
+
+
+def test_busy_port_marks_the_listener_and_keeps_the_token_exchange_ok(qtbot, open_window, home):
+    busy = result(
+        "callback_port",
+        Status.FAIL,
+        "Ports 1455 and 1457 are in use.",
+        ("callback_ports_busy",),
+        facts={"ports": "1455 and 1457", "holders": "both are held by othertool (pid 42)"},
+    )
+    window, page = show_verdict(qtbot, open_window, home, diagnosis_of(*HEALTHY_TOKEN_PATH, busy))
+    states = {v.step: v.state for v in page.diagram.views()}
+    assert states == {
+        FlowStep.AUTHORIZE: "untested",
+        FlowStep.CALLBACK: "untested",
+        FlowStep.LISTENER: "fail",
+        FlowStep.TOKEN_EXCHANGE: "ok",
+        FlowStep.STORE: "untested",
+    }
+    assert page.headline.text() == "Another program holds the sign-in port"
+    assert "othertool (pid 42)" in page.summary.text()
+    assert page.primary.text() == "Show me how"  # port-release is steps for now, not a change
+    assert "3. Codex receives the return: Problem here" in page.diagram.accessibleDescription()
+    save_screen(window, "port-busy-3-verdict")
+
+
+def test_keyboard_on_the_diagram_shows_a_steps_evidence(qtbot, open_window, home):
+    busy = result(
+        "callback_port",
+        Status.FAIL,
+        "Busy.",
+        ("callback_ports_busy",),
+        facts={"ports": "1455", "holders": "x"},
+    )
+    _window, page = show_verdict(qtbot, open_window, home, diagnosis_of(*HEALTHY_TOKEN_PATH, busy))
+    page.diagram.setFocus()
+    assert page.diagram.selected() == FlowStep.LISTENER
+    with qtbot.waitSignal(page.diagram.stepClicked) as clicked:
+        qtbot.keyClick(page.diagram, Qt.Key.Key_Right)
+        qtbot.keyClick(page.diagram, Qt.Key.Key_Return)
+    assert clicked.args == ["token_exchange"]
+    assert page.details.is_open()
+    text = page.details_view.toPlainText()
+    assert "Step 4: Codex completes sign-in with OpenAI — OK" in text
+    assert "[OK] Token Endpoint" in text
+
+    with qtbot.waitSignal(page.diagram.stepClicked) as clicked:
+        qtbot.keyClick(page.diagram, Qt.Key.Key_Left)
+        qtbot.keyClick(page.diagram, Qt.Key.Key_Left)
+        qtbot.keyClick(page.diagram, Qt.Key.Key_Space)
+    assert clicked.args == ["callback"]
+    assert "No check on this computer can test this step" in page.details_view.toPlainText()
+
+
+def test_a_broken_check_shows_plain_words_and_keeps_the_exception_for_details(
+    qtbot, open_window, home
+):
+    broken = result(
+        "tls",
+        Status.ERROR,
+        "The check itself failed: ValueError: bad thing in _ssl.c:1006",
+        exception="ValueError",
+    )
+    window, page = show_verdict(
+        qtbot,
+        open_window,
+        home,
+        diagnosis_of(*[r for r in HEALTHY_TOKEN_PATH if r.id != "tls"], broken),
+    )
+    assert window.session.diagnosis.verdict.cause == "unknown"
+    main_view = " ".join([page.headline.text(), page.summary.text(), page.next_action.text()])
+    assert "ValueError" not in main_view and "_ssl.c" not in main_view
+    assert "Tls (could not check)" in page.summary.text()
+    assert "ValueError: bad thing" in page.details_view.toPlainText()
+    assert plain_summary(broken) == (
+        "This check ran into a problem of its own. The details are in the report."
+    )
+
+
+def test_without_fixes_the_one_action_leads_to_the_share_page(qtbot, open_window, home):
+    dns = result("dns", Status.FAIL, "Cannot find localhost.", ("dns_failure",))
+    window, page = show_verdict(
+        qtbot, open_window, home, diagnosis_of(result("proxy", Status.PASS), dns)
+    )
+    assert page.primary.text() == "Get help from your help desk"
+    qtbot.mouseClick(page.primary, Qt.MouseButton.LeftButton)
+    assert window.current_key() == "share"
+    assert window.page_by_key("share").case.text() == window.session.case_id

@@ -1,0 +1,106 @@
+"""Starting the window: `python -m wizard` and `python -m wizard --screenshot OUT.png`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from wizard.core.engine import CheckSpec
+from wizard.core.environment import Environment
+from wizard.core.model import Target
+from wizard.core.profile import Profile, load_profile
+from wizard.ui import theme
+from wizard.ui.session import Session
+from wizard.ui.window import SigninDoctorWindow
+
+APP_NAME = "Sign-in Doctor"
+SETTLE_MS = 300  # let the verdict page lay out and paint before the picture is taken
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName("signin-doctor")
+    app.setDesktopFileName("signin-doctor")
+    app.setWindowIcon(theme.icon("app"))
+    return app
+
+
+def make_window(
+    env: Environment,
+    profile: Profile,
+    target: Target,
+    specs: Sequence[CheckSpec] | None = None,
+    timeout_s: float = 6.0,
+) -> SigninDoctorWindow:
+    """The window over an injected world (tests pass their own Environment and lab target);
+    `specs=None` means the real check catalog."""
+    return SigninDoctorWindow(Session(env, profile, target, specs, timeout_s))
+
+
+def run_unattended(window: SigninDoctorWindow, out: Path, on_done: object) -> None:
+    """Welcome -> Checking -> Verdict without input; save the verdict page as `out`, then
+    call `on_done(exit_code)`."""
+
+    waited = [0]
+
+    def save_when_settled() -> None:
+        # The primary button's word depends on the fix plans (worked out off the GUI thread).
+        if not window.verdict_page().primary_settled() and waited[0] < 30:
+            waited[0] += 1
+            QTimer.singleShot(100, save_when_settled)
+            return
+        try:
+            ok = window.grab().save(str(out), "PNG")
+        except OSError:
+            ok = False
+        on_done(0 if ok else 1)  # type: ignore[operator]
+
+    def page_changed(_id: int) -> None:
+        if window.current_key() == "verdict":
+            QTimer.singleShot(SETTLE_MS, save_when_settled)
+
+    window.currentIdChanged.connect(page_changed)
+    window.next()  # Welcome's "Start checking"
+
+
+def run_app(
+    screenshot: str | None, auth_url: str | None, callback_port: int | None, timeout_s: float
+) -> int:
+    app = application()
+    profile = load_profile()
+    try:
+        target = profile.target(auth_url, callback_port)
+    except ValueError as exc:
+        print(f"python -m wizard: error: --auth-url {exc}", file=sys.stderr)
+        return 2
+    from wizard.platform.system import system_environment
+
+    window = make_window(system_environment(), profile, target, timeout_s=timeout_s)
+    code = 0
+    if screenshot:
+
+        def finish(exit_code: int) -> None:
+            nonlocal code
+            code = exit_code
+            window.close()
+            app.quit()
+
+        window.show()
+        run_unattended(window, Path(screenshot), finish)
+        # Never hang: a diagnosis is bounded by its budget, this by a generous multiple of it.
+        QTimer.singleShot(int((timeout_s * 3 + 20) * 1000), lambda: finish(1))
+        app.exec()
+    else:
+        window.show()
+        code = app.exec()
+    window.shutdown(timeout_s + 2.0)
+    return code

@@ -1,0 +1,376 @@
+"""The sign-in flow as five boxes: sign-in page in the browser -> the browser returns to this
+computer -> Codex receives it -> Codex completes sign-in with OpenAI -> saved. Passed steps
+are marked OK, the failing step is highlighted with an icon and the words "Problem here",
+untested steps are grey and dashed. Click (or Left/Right + Enter) a step for its evidence.
+
+Boxes sit side by side when there is room and stack top to bottom when there is not (large
+text, narrow windows), so no label is ever clipped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from wizard.core.model import FlowStep, Verdict
+from wizard.ui import theme
+from wizard.ui.text import step_state_word, tr
+
+STEPS = tuple(FlowStep)
+ZWSP = "\u200b"  # lets long addresses wrap after "/" and "." instead of mid-word
+_CENTER = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+_LEFT = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+MIN_BOX_UNITS = 6.5  # narrower boxes than this many line heights: stack them vertically
+_KIND = {"ok": "pass", "fail": "fail", "untested": "skip"}
+
+
+def breakable(text: str) -> str:
+    return text.replace("/", "/" + ZWSP).replace(".", "." + ZWSP)
+
+
+@dataclass(frozen=True)
+class StepView:
+    step: FlowStep
+    label: str
+    detail: str  # what a person recognises: the address in the browser, the file on disk
+    state: str  # "ok" | "fail" | "untested"
+
+
+def step_states(verdict: Verdict | None) -> dict[FlowStep, str]:
+    states = dict.fromkeys(STEPS, "untested")
+    if verdict is None:
+        return states
+    for step in verdict.passed_steps:
+        states[step] = "ok"
+    if verdict.flow_step is not None:
+        states[verdict.flow_step] = "fail"
+    return states
+
+
+@dataclass
+class _Box:
+    rect: QRectF
+    circle: QRectF
+    label: QRectF
+    detail: QRectF
+    badge: QPointF  # left end of the badge's vertical middle
+    flags: Qt.AlignmentFlag | Qt.TextFlag
+
+
+class FlowDiagram(QWidget):
+    stepClicked = Signal(str)  # FlowStep value
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._views: list[StepView] = []
+        self._selected: int | None = None
+        self._boxes: list[_Box] = []
+        self.vertical = False
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setAccessibleName(tr("Sign-in steps"))
+
+    # -- data ---------------------------------------------------------------------------
+    def set_steps(self, views: list[StepView]) -> None:
+        self._views = list(views)
+        self._selected = None
+        self.setAccessibleDescription(
+            "; ".join(f"{i}. {v.label}: {step_state_word(v.state)}" for i, v in enumerate(views, 1))
+        )
+        self.updateGeometry()
+        self.update()
+
+    def views(self) -> list[StepView]:
+        return list(self._views)
+
+    def state_of(self, step: FlowStep) -> str:
+        return next(v.state for v in self._views if v.step == step)
+
+    def select(self, step: FlowStep | None) -> None:
+        self._selected = next((i for i, v in enumerate(self._views) if v.step == step), None)
+        self.update()
+
+    def selected(self) -> FlowStep | None:
+        return self._views[self._selected].step if self._selected is not None else None
+
+    def step_rect(self, step: FlowStep) -> QRectF:
+        """Where a step is drawn (widget coordinates), for hit-testing and tests."""
+        self._layout(self.width())
+        index = next(i for i, v in enumerate(self._views) if v.step == step)
+        return QRectF(self._boxes[index].rect)
+
+    # -- geometry -----------------------------------------------------------------------
+    def _fonts(self) -> tuple[QFont, QFont, QFont]:
+        base = QFont(self.font())
+        small = QFont(base)
+        small.setPointSizeF(base.pointSizeF() * 0.88)
+        bold = QFont(base)
+        bold.setBold(True)
+        return base, small, bold
+
+    def _unit(self) -> float:
+        return QFontMetricsF(self.font()).height()
+
+    def _texts(self, view: StepView, number: int) -> tuple[str, str]:
+        return f"{number}. {view.label}", breakable(view.detail)
+
+    def _text_heights(
+        self, width: float, flags: Qt.AlignmentFlag | Qt.TextFlag
+    ) -> list[tuple[float, float]]:
+        base, small, _bold = self._fonts()
+        fm, small_fm = QFontMetricsF(base), QFontMetricsF(small)
+        area = QRectF(0, 0, max(10.0, width), 1e6)
+        heights = []
+        for i, view in enumerate(self._views, 1):
+            label, detail = self._texts(view, i)
+            heights.append(
+                (
+                    fm.boundingRect(area, flags, label).height(),
+                    small_fm.boundingRect(area, flags, detail).height(),
+                )
+            )
+        return heights
+
+    def _layout(self, width: int) -> float:
+        """Lay the boxes out for `width`; returns the height needed."""
+        n = max(1, len(self._views))
+        u = self._unit()
+        margin, gap, pad, d = u * 0.3, u * 1.4, u * 0.5, u * 2.4
+        badge_h = u * 1.3
+        box_w = (width - 2 * margin - (n - 1) * gap) / n
+        self.vertical = box_w < u * MIN_BOX_UNITS
+        self._boxes = []
+        if not self.vertical:
+            inner = box_w - u
+            heights = self._text_heights(inner, _CENTER)
+            label_h = max((h[0] for h in heights), default=0.0)
+            detail_h = max((h[1] for h in heights), default=0.0)
+            box_h = pad + d + u * 0.3 + label_h + u * 0.2 + detail_h + u * 0.4 + badge_h + pad
+            for i in range(len(self._views)):
+                rect = QRectF(margin + i * (box_w + gap), margin, box_w, box_h)
+                circle = QRectF(rect.center().x() - d / 2, rect.top() + pad, d, d)
+                text_left = rect.left() + u * 0.5
+                label = QRectF(text_left, circle.bottom() + u * 0.3, inner, label_h)
+                detail = QRectF(text_left, label.bottom() + u * 0.2, inner, detail_h)
+                badge = QPointF(rect.center().x(), rect.bottom() - pad - badge_h / 2)
+                self._boxes.append(_Box(rect, circle, label, detail, badge, _CENTER))
+            return box_h + 2 * margin
+        full = width - 2 * margin
+        inner = full - d - u * 1.6
+        heights = self._text_heights(inner, _LEFT)
+        y = margin
+        gap = u * 1.1
+        for label_h, detail_h in heights:
+            text_h = label_h + u * 0.1 + detail_h + u * 0.2 + badge_h
+            box_h = pad + max(d, text_h) + pad
+            rect = QRectF(margin, y, full, box_h)
+            circle = QRectF(rect.left() + pad, rect.top() + pad, d, d)
+            text_left = circle.right() + u * 0.6
+            label = QRectF(text_left, rect.top() + pad, inner, label_h)
+            detail = QRectF(text_left, label.bottom() + u * 0.1, inner, detail_h)
+            badge = QPointF(text_left, detail.bottom() + u * 0.2 + badge_h / 2)
+            self._boxes.append(_Box(rect, circle, label, detail, badge, _LEFT))
+            y += box_h + gap
+        return y - gap + margin
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return int(self._layout(width)) + 1
+
+    def sizeHint(self) -> QSize:
+        width = int(self._unit() * 40)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        # Stacked boxes fit any sensible width; the height follows from heightForWidth.
+        width = int(self._unit() * 12)
+        return QSize(width, self.heightForWidth(int(self._unit() * 40)))
+
+    # -- painting -----------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._layout(self.width())
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        for i, (view, box) in enumerate(zip(self._views, self._boxes, strict=True)):
+            if i:
+                self._arrow(painter, self._boxes[i - 1], box, palette)
+            self._box(painter, view, i + 1, box, palette, selected=i == self._selected)
+        painter.end()
+
+    def _arrow(self, painter: QPainter, before: _Box, after: _Box, palette: QPalette) -> None:
+        u = self._unit()
+        color = theme.muted(palette)
+        pen = QPen(color, max(1.5, u * 0.1))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        head = u * 0.35
+        if self.vertical:
+            x = before.circle.center().x()
+            start, end = before.rect.bottom() + u * 0.15, after.rect.top() - u * 0.15
+            tip = [
+                QPointF(x, end),
+                QPointF(x - head * 0.8, end - head),
+                QPointF(x + head * 0.8, end - head),
+            ]
+            line = (QPointF(x, start), QPointF(x, end - head * 0.5))
+        else:
+            y = before.circle.center().y()
+            start, end = before.rect.right() + u * 0.2, after.rect.left() - u * 0.2
+            tip = [
+                QPointF(end, y),
+                QPointF(end - head, y - head * 0.8),
+                QPointF(end - head, y + head * 0.8),
+            ]
+            line = (QPointF(start, y), QPointF(end - head * 0.5, y))
+        painter.setPen(pen)
+        painter.drawLine(*line)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawPolygon(QPolygonF(tip))
+
+    def _box(
+        self,
+        painter: QPainter,
+        view: StepView,
+        number: int,
+        box: _Box,
+        palette: QPalette,
+        selected: bool,
+    ) -> None:
+        base, small, bold = self._fonts()
+        u = self._unit()
+        text = palette.color(QPalette.ColorRole.Text)
+        grey = theme.muted(palette)
+        kind = _KIND[view.state]
+        tone = theme.accent(kind, palette)
+        untested = view.state == "untested"
+
+        fill = QColor(palette.color(QPalette.ColorRole.Base))
+        if view.state == "fail":
+            tint = QColor(tone)
+            tint.setAlphaF(0.14)
+            fill = _blend(fill, tint)
+        pen = QPen(grey if untested else tone)
+        pen.setWidthF(u * (0.16 if view.state == "fail" else 0.08))
+        if untested:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        radius = u * 0.5
+        painter.setPen(pen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(box.rect.adjusted(1, 1, -1, -1), radius, radius)
+        if selected:
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), u * 0.14))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(box.rect.adjusted(-2, -2, 2, 2), radius + 2, radius + 2)
+
+        ring = QColor(grey if untested else tone)
+        ring.setAlphaF(0.18)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(ring)
+        painter.drawEllipse(box.circle)
+        icon_color = tone if view.state == "fail" else (grey if untested else text)
+        size = int(u * 1.4)
+        pixmap = theme.tinted_pixmap(
+            f"step-{view.step.value}", size, icon_color, self.devicePixelRatioF()
+        )
+        center = box.circle.center()
+        painter.drawPixmap(QPointF(center.x() - size / 2, center.y() - size / 2), pixmap)
+
+        label, detail = self._texts(view, number)
+        painter.setFont(base)
+        painter.setPen(grey if untested else text)
+        painter.drawText(box.label, box.flags, label)
+        painter.setFont(small)
+        painter.setPen(grey)
+        painter.drawText(box.detail, box.flags, detail)
+
+        # The badge: icon + word, so the state never depends on colour alone.
+        word = step_state_word(view.state)
+        font = bold if view.state == "fail" else base
+        icon = int(u * 1.0)
+        total = icon + u * 0.3 + QFontMetricsF(font).horizontalAdvance(word)
+        left = box.badge.x() - total / 2 if box.flags == _CENTER else box.badge.x()
+        middle = box.badge.y()
+        theme.status_icon(kind).paint(painter, int(left), int(middle - icon / 2), icon, icon)
+        painter.setFont(font)
+        painter.setPen(tone if view.state == "fail" else (grey if untested else text))
+        area = QRectF(left + icon + u * 0.3, middle - u, box.rect.right() - left, u * 2)
+        painter.drawText(area, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, word)
+
+    # -- interaction --------------------------------------------------------------------
+    def _index_at(self, pos: QPointF) -> int | None:
+        self._layout(self.width())
+        return next((i for i, b in enumerate(self._boxes) if b.rect.contains(pos)), None)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        index = self._index_at(event.position())
+        if index is None:
+            super().mousePressEvent(event)
+            return
+        self._activate(index)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        index = self._index_at(event.position())
+        if index is None:
+            self.unsetCursor()
+            self.setToolTip("")
+            return
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        view = self._views[index]
+        self.setToolTip(
+            tr("{label}: {state}. Click to see what was checked.").format(
+                label=view.label, state=step_state_word(view.state)
+            )
+        )
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self._views:
+            super().keyPressEvent(event)
+            return
+        last = len(self._views) - 1
+        current = self._selected
+        forward = (Qt.Key.Key_Right, Qt.Key.Key_Down)
+        backward = (Qt.Key.Key_Left, Qt.Key.Key_Up)
+        if event.key() in forward:
+            self._selected = 0 if current is None else min(last, current + 1)
+            self.update()
+        elif event.key() in backward:
+            self._selected = 0 if current is None else max(0, current - 1)
+            self.update()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            if current is not None:
+                self._activate(current)
+        else:
+            super().keyPressEvent(event)
+
+    def _activate(self, index: int) -> None:
+        self._selected = index
+        self.update()
+        self.stepClicked.emit(self._views[index].step.value)
+
+
+def _blend(base: QColor, over: QColor) -> QColor:
+    a = over.alphaF()
+    return QColor.fromRgbF(
+        base.redF() * (1 - a) + over.redF() * a,
+        base.greenF() * (1 - a) + over.greenF() * a,
+        base.blueF() * (1 - a) + over.blueF() * a,
+    )

@@ -1,0 +1,108 @@
+"""The Fix page's bridge to `wizard.fixes`: plans for the verdict's fix ids, apply, undo.
+
+All of it runs on worker threads (plans read files). The catalog's fix wins; a fix id it does
+not know gets the manual steps from `guidance.py`, so new fixes plug in by landing in the
+catalog, with no change here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from wizard.core.environment import Environment
+from wizard.fixes.plan import FixPlan, FixResult
+from wizard.ui.guidance import FALLBACKS
+from wizard.ui.session import Session
+
+# Fixes that can use a certificate file the person picks (the CLI's --extra-ca).
+TAKES_CERTIFICATE = ("ca-bundle",)
+_CLI_HINT = "and run this fix again with --extra-ca FILE."
+
+
+def gui_words(text: str) -> str:
+    """Plan texts are shared with the CLI; in the window the file is chosen with a button."""
+    return text.replace(_CLI_HINT, "and choose it with the button below.")
+
+
+@dataclass(frozen=True)
+class PlannedFix:
+    fix_id: str
+    plan: FixPlan
+    automatic: bool  # the catalog can apply it (files, variables or actions change)
+
+
+def _catalog() -> dict[str, Any]:
+    try:
+        from wizard.fixes.catalog import all_fixes
+    except ImportError:
+        return {}
+    return dict(all_fixes())
+
+
+def _context(session: Session) -> Any:
+    from wizard.fixes.base import FixContext
+
+    return FixContext(
+        session.env, session.profile, session.target, session.diagnosis, session.extra_ca
+    )
+
+
+def plan_fixes(session: Session, fix_ids: tuple[str, ...]) -> list[PlannedFix]:
+    """Worker thread: a plan for every fix id, in the verdict's order (best first)."""
+    catalog = _catalog()
+    facts = session.facts()
+    planned: list[PlannedFix] = []
+    for fix_id in fix_ids:
+        fix = catalog.get(fix_id)
+        plan = fix.plan(_context(session)) if fix is not None else None
+        if plan is not None and (plan.applicable or fix_id not in FALLBACKS):
+            automatic = not plan.guidance_only and plan.applicable and plan.changes_anything
+        elif plan is not None:
+            # The catalog cannot do it here (e.g. the setting lives somewhere it cannot see):
+            # the manual steps still can, and the person learns why it is not automatic.
+            manual = FALLBACKS[fix_id](session.env, session.profile, facts)
+            plan = replace(manual, reason=gui_words(plan.reason))
+            automatic = False
+        elif fix_id in FALLBACKS:
+            plan = FALLBACKS[fix_id](session.env, session.profile, facts)
+            automatic = False
+        else:
+            continue
+        planned.append(PlannedFix(fix_id, plan, automatic))
+    return planned
+
+
+def _journal(session: Session) -> Any:
+    from wizard.fixes.journal import Journal
+    from wizard.platform.paths import user_data_dir
+
+    return Journal(user_data_dir(session.env) / "journal")
+
+
+def apply_planned(
+    session: Session, planned: PlannedFix, progress: Callable[[str], None]
+) -> FixResult:
+    """Worker thread: apply a consented plan (journaled). The window re-checks afterwards
+    with its own QThread checks, so `apply_fix` gets no specs."""
+    from wizard.fixes.apply import apply_fix
+
+    fix = _catalog()[planned.fix_id]
+    return apply_fix(fix, _context(session), planned.plan, _journal(session), (), progress)
+
+
+def undo_last(session: Session) -> FixResult:
+    from wizard.fixes.apply import undo_last as core_undo
+
+    return core_undo(_journal(session), _context(session))
+
+
+def env_after(env: Environment, variables: dict[str, str | None]) -> Environment:
+    """The environment a freshly started app sees once the fix's variables are persisted."""
+    merged = dict(env.vars)
+    for name, value in variables.items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    return replace(env, vars=merged)

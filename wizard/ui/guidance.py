@@ -1,0 +1,147 @@
+"""Steps for people, for fixes that `wizard.fixes` does not (yet) provide on this machine.
+
+The fix catalog wins whenever it has the fix id; these are the manual way to the same end,
+so the Fix page never leaves a verdict without a next step. Texts come from the field
+reports (seed 000: the editor's WSL setting) and the reference facts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from wizard.core.environment import Environment
+from wizard.core.profile import Profile
+from wizard.fixes.plan import FixPlan
+
+Facts = Mapping[str, Any]
+
+
+def _ide_wsl_off(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
+    setting = profile["ide"]["wsl_setting"]
+    editors = facts.get("editors") or "Your editor (VS Code, Cursor, Windsurf …)"
+    return FixPlan(
+        fix_id="ide-wsl-off",
+        title="Stop running Codex inside WSL",
+        summary=f"{editors} runs Codex inside WSL (Linux on Windows). Turning that off makes "
+        "Codex receive the browser's return on Windows, where the browser sends it.",
+        steps=(
+            "In the editor, open Settings (File > Preferences > Settings, or Ctrl+,).",
+            "Type codex in the search box.",
+            "Find 'Chatgpt: Run Codex In Windows Subsystem For Linux' and turn it off "
+            "(its setting id is below).",
+            "The editor reloads. Then sign in to Codex again.",
+        ),
+        commands=(setting,),
+        guidance_only=True,
+    )
+
+
+def _ca_bundle(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
+    issuer = facts.get("issuer") or "your organisation's security program"
+    if env.platform == "windows":
+        command = 'setx CODEX_CA_CERTIFICATE "C:\\path\\to\\organisation-root.pem"'
+    else:
+        command = "echo 'export CODEX_CA_CERTIFICATE=/path/to/organisation-root.pem' >> ~/.profile"
+    return FixPlan(
+        fix_id="ca-bundle",
+        title="Give Codex your organisation's certificate",
+        summary=f"The connection is re-signed by {issuer}. Codex signs in once it trusts that "
+        "certificate too.",
+        steps=(
+            f"Ask IT for the root certificate of {issuer} as a PEM file "
+            "(a text file that starts with -----BEGIN CERTIFICATE-----).",
+            "Save it somewhere permanent and put its path in the command below, then run it.",
+            "Quit and restart the editor or terminal completely (it reads this setting only "
+            "when it starts), then sign in again.",
+        ),
+        commands=(command,),
+        guidance_only=True,
+    )
+
+
+def _remove_variable_steps(env: Environment, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if env.platform == "windows":
+        return (
+            (
+                "Open the Start menu, type 'environment' and choose 'Edit environment "
+                "variables for your account'.",
+                f"Select {name}, then click Delete (or Edit to correct it) and OK.",
+                "Restart the editor or terminal, then sign in again.",
+            ),
+            (f'reg delete "HKCU\\Environment" /v {name} /f',),
+        )
+    return (
+        (
+            f"Find the line that sets {name} in your shell profile (~/.profile, ~/.bashrc or "
+            "~/.zshrc) and remove or correct it.",
+            "Open a new terminal (or restart the editor), then sign in again.",
+        ),
+        (f"unset {name}",),
+    )
+
+
+def _ca_env_repair(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
+    name = str(facts.get("variable") or "CODEX_CA_CERTIFICATE")
+    steps, commands = _remove_variable_steps(env, name)
+    return FixPlan(
+        fix_id="ca-env-repair",
+        title=f"Remove the broken setting {name}",
+        summary=f"{name} points at a file that cannot be used, so Codex stops before it signs in.",
+        steps=steps,
+        commands=commands,
+        guidance_only=True,
+    )
+
+
+def _proxy_env_repair(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
+    source = str(facts.get("proxy_source") or "HTTPS_PROXY")
+    name = source.split()[0] if source.split() else "HTTPS_PROXY"
+    steps, commands = _remove_variable_steps(env, name)
+    return FixPlan(
+        fix_id="proxy-env-repair",
+        title="Remove or correct the proxy setting",
+        summary=f"Codex is told to use the proxy {facts.get('proxy', '')} ({source}). "
+        "Remove that setting if you do not need a proxy, or ask IT for the right address.",
+        steps=steps,
+        commands=commands,
+        guidance_only=True,
+    )
+
+
+def _port_release(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
+    port = facts.get("port") or profile["callback_ports"][0]
+    holder = facts.get("process") or facts.get("holders")
+    if holder:
+        summary = (
+            f"Port {port} is held by {holder}. Codex needs it to receive the browser's return."
+        )
+    else:
+        summary = (
+            f"Codex needs port {port} to receive the browser's return; if another program "
+            "holds it, sign-in fails."
+        )
+    if env.platform == "windows":
+        command = f"netstat -ano | findstr :{port}"
+    else:
+        command = f"lsof -iTCP:{port} -sTCP:LISTEN"
+    return FixPlan(
+        fix_id="port-release",
+        title=f"Free port {port}",
+        summary=summary,
+        steps=(
+            "Close other editor windows and Codex apps, then sign in again.",
+            "Still busy? The command below shows which program holds the port; close that "
+            "program (or restart the computer).",
+        ),
+        commands=(command,),
+        guidance_only=True,
+    )
+
+
+FALLBACKS: dict[str, Callable[[Environment, Profile, Facts], FixPlan]] = {
+    "ide-wsl-off": _ide_wsl_off,
+    "ca-bundle": _ca_bundle,
+    "ca-env-repair": _ca_env_repair,
+    "proxy-env-repair": _proxy_env_repair,
+    "port-release": _port_release,
+}

@@ -1,0 +1,1 @@
+"""The wizard's pages, one module each; `wizard.ui.window.PAGES` lists them in order."""

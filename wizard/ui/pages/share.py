@@ -1,0 +1,236 @@
+"""Share: the case file (the report core writes it, redacted), a ready-to-paste summary,
+and a picture of the verdict card with the case id on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWizard,
+)
+
+from wizard.ui.pages.base import Page
+from wizard.ui.text import step_label, tr
+from wizard.ui.threads import Task
+from wizard.ui.widgets import Card, label
+
+STATUS_MARK = {
+    "pass": "OK",
+    "warn": "WARN",
+    "fail": "PROBLEM",
+    "skip": "not checked",
+    "error": "could not check",
+}
+
+
+def summary_text(document: dict[str, Any]) -> str:
+    """Words to paste into a ticket or chat, from the redacted report document."""
+    from wizard.core.model import FlowStep
+
+    verdict = document["verdict"]
+    lines = [
+        f"Sign-in Doctor - case {document.get('case_id', '')}".rstrip(),
+        f"Result: {verdict['title']}",
+        verdict["summary"],
+        f"What to do: {verdict['next_action']}",
+    ]
+    if verdict.get("flow_step"):
+        step = FlowStep(verdict["flow_step"])
+        number = list(FlowStep).index(step) + 1
+        lines.append(f"Failing step: {number}. {step_label(step)} ({step.value})")
+    if verdict.get("also"):
+        lines.append(f"Also found: {', '.join(verdict['also'])}")
+    lines.append(f"Checked: {document['target']['auth_url']} at {document.get('started_at', '')}")
+    lines.append("Checks:")
+    for check in document["checks"]:
+        mark = STATUS_MARK.get(check["status"], check["status"])
+        lines.append(f"  [{mark}] {check['title']}: {check['summary']}")
+    for item in document.get("decoded_error") or []:
+        lines.append(f"Error message seen: {item.get('meaning', '')}")
+    return "\n".join(lines)
+
+
+def write_report(
+    document: dict[str, Any], folder: Path, picture: QImage | None, picture_name: str
+) -> list[str]:
+    """Worker thread: the case file (report core) and/or the picture, into `folder`.
+    Returns the files written."""
+    written: list[str] = []
+    if document:
+        from wizard.report.case_file import write_case_file
+
+        case = write_case_file(document, folder, case_id=document.get("case_id"))
+        written.extend(str(p) for p in case.files)
+    if picture is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / picture_name
+        if not picture.save(str(path), "PNG"):
+            raise OSError(f"could not write {path}")
+        written.append(str(path))
+    return written
+
+
+class SharePage(Page):
+    key = "share"
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.setTitle(tr("Share with your help desk"))
+        u = self.fontMetrics().height()
+        self.intro = label("", selectable=True)
+        self.case = label("", scale=1.3, bold=True, selectable=True)
+        self.case.setAccessibleName(tr("Case number"))
+
+        report = Card()
+        report_layout = QVBoxLayout(report)
+        report_layout.setContentsMargins(int(u), int(u * 0.8), int(u), int(u * 0.8))
+        report_layout.addWidget(label(tr("Save the report"), scale=1.15, bold=True))
+        self.contents = label("", selectable=True)
+        report_layout.addWidget(self.contents)
+        self.folder = QLineEdit(
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        )
+        self.folder.setAccessibleName(tr("Folder for the report"))
+        choose = QPushButton(tr("Choose folder…"))
+        choose.setAutoDefault(False)
+        choose.clicked.connect(self.choose_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(label(tr("Folder:")))
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(choose)
+        report_layout.addLayout(folder_row)
+        self.save_button = QPushButton(tr("Save report"))
+        self.save_button.clicked.connect(self.save_report)
+        self.picture_button = QPushButton(tr("Save picture of the result"))
+        self.picture_button.setAutoDefault(False)
+        self.picture_button.clicked.connect(self.save_picture)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.picture_button)
+        buttons.addStretch(1)
+        report_layout.addLayout(buttons)
+        self.saved = label("", selectable=True)
+        self.saved.setVisible(False)
+        report_layout.addWidget(self.saved)
+
+        paste = Card()
+        paste_layout = QVBoxLayout(paste)
+        paste_layout.setContentsMargins(int(u), int(u * 0.8), int(u), int(u * 0.8))
+        paste_layout.addWidget(label(tr("Summary to paste"), scale=1.15, bold=True))
+        paste_layout.addWidget(
+            label(tr("Paste this into an e-mail, chat or support ticket."), muted=True)
+        )
+        self.summary = QPlainTextEdit()
+        self.summary.setReadOnly(True)
+        self.summary.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.summary.setAccessibleName(tr("Summary to paste"))
+        self.summary.setMinimumHeight(int(u * 6))
+        paste_layout.addWidget(self.summary)
+        self.copy_button = QPushButton(tr("Copy summary"))
+        self.copy_button.setAutoDefault(False)
+        self.copy_button.clicked.connect(self.copy_summary)
+        copy_row = QHBoxLayout()
+        copy_row.addWidget(self.copy_button)
+        copy_row.addStretch(1)
+        paste_layout.addLayout(copy_row)
+
+        content, column = self.column()
+        column.addWidget(self.intro)
+        column.addWidget(self.case)
+        column.addWidget(report)
+        column.addWidget(paste)
+        column.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scrolled(content))
+        self.setButtonText(QWizard.WizardButton.FinishButton, tr("Close"))
+        self._writer = Task(self)
+        self._writer.finished.connect(self._on_saved)
+        self._writer.failed.connect(self._on_save_failed)
+        self.document: dict[str, Any] = {}
+        self.files: list[str] = []
+
+    def initializePage(self) -> None:
+        if self.session.diagnosis is None:
+            return
+        self.document, notes = self.session.document_with_notes()
+        self.intro.setText(tr("Give your help desk or OpenAI support this case number:"))
+        self.case.setText(self.session.case_id)
+        removed = ", ".join(f"{n.label} ({n.count})" for n in notes)
+        text = tr(
+            "The report holds the results of every check and the verdict, as JSON, HTML and text."
+        )
+        if removed:
+            text += " " + tr("Removed before saving: {removed}.").format(removed=removed)
+        else:
+            text += " " + tr(
+                "Passwords, sign-in codes, e-mail addresses and your user name are always removed."
+            )
+        self.contents.setText(text)
+        self.summary.setPlainText(summary_text(self.document))
+        self.saved.setVisible(False)
+
+    # -- actions ------------------------------------------------------------------------
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, tr("Choose a folder"), self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+
+    def copy_summary(self) -> None:
+        QGuiApplication.clipboard().setText(self.summary.toPlainText())
+        self.copy_button.setText(tr("Copied"))
+
+    def picture_name(self) -> str:
+        return f"sign-in-doctor-{self.session.case_id}.png"
+
+    def verdict_picture(self) -> QImage:
+        """The verdict card, as on screen (the case id is on it)."""
+        return self.window_.verdict_page().card.grab().toImage()
+
+    def save_report(self) -> None:
+        self._save(self.document, None)
+
+    def save_picture(self) -> None:
+        self._save({}, self.verdict_picture())
+
+    def case_folder(self) -> Path:
+        """One folder per case inside the chosen one: report files and picture together."""
+        return Path(self.folder.text()).expanduser() / f"Sign-in Doctor {self.session.case_id}"
+
+    def _save(self, document: dict[str, Any], picture: QImage | None) -> None:
+        if self._writer.is_running():
+            return
+        folder = self.case_folder()
+        self.save_button.setEnabled(False)
+        self.picture_button.setEnabled(False)
+        name = self.picture_name()
+        self._writer.start(lambda: write_report(document, folder, picture, name))
+
+    def _on_saved(self, files: list[str]) -> None:
+        self.files.extend(files)
+        self.save_button.setEnabled(True)
+        self.picture_button.setEnabled(True)
+        self.saved.setText(tr("Saved:") + "\n" + "\n".join(files))
+        self.saved.setVisible(True)
+
+    def _on_save_failed(self, error: object) -> None:
+        self.save_button.setEnabled(True)
+        self.picture_button.setEnabled(True)
+        self.saved.setText(tr("Could not save there. Choose another folder and try again."))
+        self.saved.setToolTip(str(error))
+        self.saved.setVisible(True)
+
+    def is_saving(self) -> bool:
+        return self._writer.is_running()
+
+    def shutdown(self, timeout_s: float) -> bool:
+        return self._writer.shutdown(timeout_s)

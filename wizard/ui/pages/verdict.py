@@ -1,0 +1,261 @@
+"""Verdict: the sign-in flow with the failing step highlighted, one plain sentence of cause,
+what to do next, ONE primary action, and the evidence behind a "Details" expander."""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QPushButton,
+    QSizePolicy,
+    QTextBrowser,
+    QVBoxLayout,
+    QWizard,
+)
+
+from wizard.core.model import CheckResult, Diagnosis, FlowStep
+from wizard.ui.diagram import STEPS, FlowDiagram, StepView, step_states
+from wizard.ui.pages.base import Page
+from wizard.ui.session import cause_title
+from wizard.ui.text import status_word, step_label, step_state_word, tr
+from wizard.ui.widgets import Card, Expander, icon_label, icon_size, label, set_icon
+
+
+def headline_kind(cause: str) -> str:
+    return {"none": "pass", "unknown": "warn"}.get(cause, "fail")
+
+
+def plain_summary(diagnosis: Diagnosis) -> str:
+    """The cause in one plain sentence. For `unknown` the core lists what it observed,
+    including raw messages of broken checks; the main view names only the checks."""
+    verdict = diagnosis.verdict
+    if verdict.cause != "unknown":
+        return verdict.summary
+    observed = [r for r in (diagnosis.result(i) for i in verdict.evidence) if r is not None]
+    if not observed:
+        return tr("Some checks could not run, so Sign-in Doctor cannot name a cause.")
+    names = ", ".join(f"{r.title} ({status_word(r.status).lower()})" for r in observed)
+    return tr("Some checks did not pass, but none of them proves a known cause: {names}.").format(
+        names=names
+    )
+
+
+class VerdictPage(Page):
+    key = "verdict"
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.setTitle(tr("Result"))
+        u = self.fontMetrics().height()
+
+        self.card = Card()
+        self.card.setObjectName("verdict-card")
+        self.icon = icon_label("pass", icon_size(self, 2.2))
+        self.headline = label("", scale=1.3, bold=True, selectable=True)
+        self.headline.setAccessibleName(tr("Verdict"))
+        self.case = label("", muted=True, selectable=True)
+        self.diagram = FlowDiagram()
+        self.diagram.stepClicked.connect(self.show_step)
+        self.summary = label("", scale=1.05, selectable=True)
+        self.summary.setAccessibleName(tr("Cause"))
+        self.next_action = label("", selectable=True, rich=True)
+        self.next_action.setAccessibleName(tr("What to do next"))
+        self.also = label("", muted=True, selectable=True)
+        self.primary = QPushButton()
+        self.primary.setDefault(True)
+        self.primary.clicked.connect(self.act)
+        self.primary.setMinimumHeight(int(u * 2.0))
+        self.primary.setMinimumWidth(int(u * 10))
+        self.primary.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+
+        head = QGridLayout()
+        head.setHorizontalSpacing(int(u * 0.7))
+        head.setVerticalSpacing(0)
+        head.addWidget(self.icon, 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.headline, 0, 1)
+        head.addWidget(self.case, 1, 1)
+        head.setColumnStretch(1, 1)
+        action_row = QHBoxLayout()
+        action_row.addWidget(self.primary)
+        action_row.addStretch(1)
+        card_layout = QVBoxLayout(self.card)
+        card_layout.setSpacing(int(u * 0.6))
+        card_layout.setContentsMargins(int(u), int(u), int(u), int(u))
+        card_layout.addLayout(head)
+        card_layout.addWidget(self.diagram)
+        card_layout.addWidget(self.summary)
+        card_layout.addWidget(self.next_action)
+        card_layout.addWidget(self.also)
+        card_layout.addLayout(action_row)
+
+        self.details_view = QTextBrowser()
+        self.details_view.setOpenExternalLinks(False)
+        self.details_view.setAccessibleName(tr("Details"))
+        self.details_view.setMinimumHeight(int(u * 12))
+        self.details = Expander(tr("Details"), self.details_view)
+
+        content, column = self.column()
+        column.addWidget(self.card)
+        column.addWidget(self.details)
+        column.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scrolled(content))
+        self.setButtonText(QWizard.WizardButton.NextButton, tr("Share…"))
+        self._route = "share"
+        window.plansReady.connect(self._plans_ready)
+
+    # -- content ------------------------------------------------------------------------
+    def initializePage(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        diagnosis = self.session.diagnosis
+        if diagnosis is None:
+            return
+        verdict = diagnosis.verdict
+        kind = headline_kind(verdict.cause)
+        set_icon(self.icon, kind, self.icon.width())
+        self.icon.setAccessibleName(
+            {"pass": tr("No problem found"), "warn": tr("Unclear"), "fail": tr("Problem found")}[
+                kind
+            ]
+        )
+        self.headline.setText(verdict.title)
+        self.case.setText(tr("Case {case_id}").format(case_id=self.session.case_id))
+        self.diagram.set_steps(self._step_views(diagnosis))
+        self.summary.setText(plain_summary(diagnosis))
+        self.next_action.setText(
+            "<b>" + html.escape(tr("What to do:")) + "</b> " + html.escape(verdict.next_action)
+        )
+        also = [cause_title(c) for c in verdict.also]
+        self.also.setText(tr("Also found: {causes}.").format(causes="; ".join(also)))
+        self.also.setVisible(bool(also))
+        self._set_primary(self._primary_text(verdict.fixes, None))
+        self.diagram.select(verdict.flow_step)
+        self._render_details(None)
+        self.window_.request_plans()
+
+    def _set_primary(self, text: str) -> None:
+        self.primary.setText(text)
+        self.primary.setAccessibleName(text)
+
+    def _plans_ready(self) -> None:
+        diagnosis = self.session.diagnosis
+        if diagnosis is not None and self.window_.plans_current():
+            self._set_primary(self._primary_text(diagnosis.verdict.fixes, self.session.planned))
+
+    def _step_views(self, diagnosis: Diagnosis) -> list[StepView]:
+        target = diagnosis.target
+        port = target.callback_ports[0]
+        auth_file = self.session.profile["codex_files"]["auth"]
+        details = {
+            FlowStep.AUTHORIZE: target.host,
+            FlowStep.CALLBACK: f"localhost:{port}",
+            FlowStep.LISTENER: tr("Codex on port {port}").format(port=port),
+            FlowStep.TOKEN_EXCHANGE: f"{target.host}{self.session.profile['token_path']}",
+            FlowStep.STORE: auth_file,
+        }
+        states = step_states(diagnosis.verdict)
+        return [StepView(s, step_label(s), details[s], states[s]) for s in STEPS]
+
+    @staticmethod
+    def _primary_text(fixes: tuple[str, ...], planned: list[Any] | None) -> str:
+        if not fixes:
+            return tr("Get help from your help desk")
+        if planned and any(p.automatic for p in planned):
+            return tr("Fix it")
+        return tr("Show me how")
+
+    def primary_settled(self) -> bool:
+        """True once the button's word reflects the fix plans (for the unattended picture)."""
+        return self.window_.plans_current()
+
+    # -- actions ------------------------------------------------------------------------
+    def act(self) -> None:
+        diagnosis = self.session.diagnosis
+        self._route = "fix" if diagnosis is not None and diagnosis.verdict.fixes else "share"
+        self.window_.next()
+        self._route = "share"
+
+    def nextId(self) -> int:
+        return self.window_.page_id(self._route)
+
+    def show_step(self, step_value: str) -> None:
+        step = FlowStep(step_value)
+        self.diagram.select(step)
+        self._render_details(step)
+        self.details.set_open(True)
+
+    # -- details (technical words live here) ---------------------------------------------
+    def _render_details(self, step: FlowStep | None) -> None:
+        diagnosis = self.session.diagnosis
+        if diagnosis is None:
+            return
+        parts: list[str] = []
+        if step is not None:
+            number = STEPS.index(step) + 1
+            state = step_state_word(self.diagram.state_of(step))
+            parts.append(
+                f"<h3>{html.escape(tr('Step {n}').format(n=number))}: "
+                f"{html.escape(step_label(step))} — {html.escape(state)}</h3>"
+            )
+            results = self.session.step_results(step)
+            if not results:
+                parts.append(
+                    "<p>"
+                    + html.escape(
+                        tr(
+                            "No check on this computer can test this step; it happens in "
+                            "your browser and at OpenAI."
+                        )
+                    )
+                    + "</p>"
+                )
+            parts.extend(_result_html(r, technical=True) for r in results)
+        else:
+            evidence = self.session.evidence_results()
+            if evidence:
+                parts.append(f"<h3>{html.escape(tr('Why Sign-in Doctor thinks so'))}</h3>")
+                parts.extend(_result_html(r, technical=True) for r in evidence)
+            verdict = diagnosis.verdict
+            parts.append(f"<h3>{html.escape(tr('Technical summary'))}</h3>")
+            parts.append(
+                "<p>"
+                + html.escape(
+                    f"cause={verdict.cause}; flow_step="
+                    f"{verdict.flow_step.value if verdict.flow_step else '-'}; "
+                    f"fixes={', '.join(verdict.fixes) or '-'}; "
+                    f"target={diagnosis.target.auth_url}; "
+                    f"callback_ports={', '.join(map(str, diagnosis.target.callback_ports))}"
+                )
+                + "</p>"
+            )
+            parts.append(f"<h3>{html.escape(tr('Every check'))}</h3>")
+            parts.extend(_result_html(r, technical=False) for r in diagnosis.checks)
+        parts.append(
+            "<p><i>"
+            + html.escape(tr("Click a step in the picture above to see what was checked for it."))
+            + "</i></p>"
+        )
+        self.details_view.setHtml("".join(parts))
+
+
+def _result_html(result: CheckResult, technical: bool) -> str:
+    word = status_word(result.status)
+    head = (
+        f"<p><b>[{html.escape(word)}] {html.escape(result.title)}</b><br>"
+        f"{html.escape(result.summary)}</p>"
+    )
+    if not technical or not result.evidence:
+        return head
+    lines = []
+    for key, value in result.evidence.items():
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=2)
+        lines.append(f"{key}: {text}")
+    return head + "<pre style='white-space: pre-wrap'>" + html.escape("\n".join(lines)) + "</pre>"

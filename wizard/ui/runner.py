@@ -1,0 +1,84 @@
+"""One diagnosis at a time, off the GUI thread: the engine's loop runs on a QThread (Task)
+and every check runs on its own QThread (CheckThreads). Events arrive on the GUI thread."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from wizard.core.diagnose import diagnose
+from wizard.core.engine import EngineEvent
+from wizard.core.model import Diagnosis
+from wizard.ui.session import Session
+from wizard.ui.threads import CheckThreads, Task
+
+
+class DiagnosisRunner(QObject):
+    checkStarted = Signal(str, str)  # check id, title
+    checkFinished = Signal(object)  # CheckResult
+    finished = Signal(object)  # Diagnosis
+    cancelled = Signal()
+    failed = Signal(object)  # exception (the page shows plain words, Details the rest)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._task = Task(self)
+        self._threads = CheckThreads()
+        self._cancel: threading.Event | None = None
+        self._task.progress.connect(self._on_event)
+        self._task.finished.connect(self._on_done)
+        self._task.failed.connect(self._on_failed)
+
+    def is_running(self) -> bool:
+        return self._task.is_running()
+
+    def start(self, session: Session) -> None:
+        if self.is_running():
+            return
+        cancel = threading.Event()
+        self._cancel = cancel
+        specs, env, profile, target = session.specs, session.env, session.profile, session.target
+        timeout_s, report, spawn = session.timeout_s, self._task.report, self._threads
+
+        def job() -> Diagnosis:
+            return diagnose(specs, env, profile, target, timeout_s, report, cancel, spawn)
+
+        self._task.start(job)
+
+    def cancel(self) -> None:
+        """Stop now: the engine notices within a tenth of a second and reports what it has.
+        Checks still blocked in a socket end at their own deadline, in the background."""
+        if self._cancel is not None:
+            self._cancel.set()
+
+    @Slot(object)
+    def _on_event(self, event: object) -> None:
+        self._threads.reap()
+        if not isinstance(event, EngineEvent):
+            return
+        if event.kind == "started":
+            self.checkStarted.emit(event.check_id, event.title)
+        elif event.kind == "finished" and event.result is not None:
+            self.checkFinished.emit(event.result)
+
+    @Slot(object)
+    def _on_done(self, diagnosis: object) -> None:
+        self._threads.reap()
+        if self._cancel is not None and self._cancel.is_set():
+            self.cancelled.emit()
+        else:
+            self.finished.emit(diagnosis)
+
+    @Slot(object)
+    def _on_failed(self, error: object) -> None:
+        self.failed.emit(error)
+
+    def background_checks(self) -> int:
+        return self._threads.running()
+
+    def shutdown(self, timeout_s: float) -> bool:
+        """Stop and wait for every thread (window close, test teardown)."""
+        self.cancel()
+        ok = self._task.shutdown(timeout_s)
+        return self._threads.shutdown(timeout_s) and ok

@@ -1,0 +1,124 @@
+"""What one window session knows: where it looks (injected, so tests bring their own
+Environment and lab target), the error the user pasted, and the latest diagnosis."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wizard.core.engine import CheckSpec
+from wizard.core.environment import Environment
+from wizard.core.model import CheckResult, Diagnosis, FlowStep, Target
+from wizard.core.profile import Profile
+from wizard.core.rules import cause_table
+
+# Which checks speak for which step of the diagram (clicking a step shows these).
+STEP_CHECKS: dict[FlowStep, tuple[str, ...]] = {
+    FlowStep.AUTHORIZE: ("status_page",),
+    FlowStep.CALLBACK: ("ide_settings", "wsl", "codex_logs"),
+    FlowStep.LISTENER: ("callback_port", "ide_settings", "wsl"),
+    FlowStep.TOKEN_EXCHANGE: (
+        "proxy",
+        "ca_env",
+        "dns",
+        "tcp",
+        "tls",
+        "openid",
+        "token_endpoint",
+        "clock",
+    ),
+    FlowStep.STORE: ("codex_install", "codex_auth"),
+}
+
+
+@dataclass
+class Session:
+    env: Environment
+    profile: Profile
+    target: Target
+    given_specs: Sequence[CheckSpec] | None  # None: the real catalog, imported when first needed
+    timeout_s: float
+    error_text: str = ""
+    decoded: list[dict[str, Any]] | None = None
+    diagnosis: Diagnosis | None = None
+    history: list[Diagnosis] = field(default_factory=list)
+    # A short id people read out on the phone: the same on the screen, the picture and the
+    # saved case file of this diagnosis (a new diagnosis is a new case).
+    case_id: str = ""
+    # The fix plans for `planned_for` (computed off the GUI thread when a verdict is shown).
+    planned: list[Any] | None = None
+    planned_for: Diagnosis | None = None
+    # A root certificate file the user (or help desk) picked for the ca-bundle fix.
+    extra_ca: Path | None = None
+
+    @property
+    def specs(self) -> Sequence[CheckSpec]:
+        """The checks to run. The catalog pulls in the network and crypto stacks, so the
+        window imports it only when the first diagnosis starts, after its first paint."""
+        if self.given_specs is None:
+            from wizard.checks.catalog import ALL_CHECKS
+
+            self.given_specs = ALL_CHECKS
+        return self.given_specs
+
+    def set_diagnosis(self, diagnosis: Diagnosis) -> None:
+        if self.diagnosis is not None:
+            self.history.append(self.diagnosis)
+        self.diagnosis = diagnosis
+        self.case_id = new_case_id(diagnosis)
+
+    def facts(self) -> dict[str, Any]:
+        """Template values the checks proved (for guidance texts)."""
+        facts: dict[str, Any] = {"host": self.target.host, "port": self.target.callback_ports[0]}
+        if self.diagnosis is not None:
+            for result in self.diagnosis.checks:
+                facts.update(result.evidence.get("facts", {}))
+        return facts
+
+    def step_results(self, step: FlowStep) -> list[CheckResult]:
+        if self.diagnosis is None:
+            return []
+        ids = list(STEP_CHECKS[step])
+        if self.diagnosis.verdict.flow_step == step:
+            ids = list(self.diagnosis.verdict.evidence) + ids
+        return [r for r in (self.diagnosis.result(i) for i in dict.fromkeys(ids)) if r]
+
+    def evidence_results(self) -> list[CheckResult]:
+        if self.diagnosis is None:
+            return []
+        found = (self.diagnosis.result(i) for i in self.diagnosis.verdict.evidence)
+        return [r for r in found if r is not None]
+
+    def document(self) -> dict[str, Any]:
+        """The report document, redacted (what leaves the machine)."""
+        return self.document_with_notes()[0]
+
+    def document_with_notes(self) -> tuple[dict[str, Any], list[Any]]:
+        from wizard.report.document import to_document
+        from wizard.report.redact import redact_document_with_log
+
+        assert self.diagnosis is not None
+        extra: dict[str, Any] = {"case_id": self.case_id}
+        if self.decoded:
+            extra["decoded_error"] = self.decoded
+        document = to_document(self.diagnosis, extra)
+        return redact_document_with_log(document, [str(self.env.home)])
+
+
+def new_case_id(diagnosis: Diagnosis) -> str:
+    """The report core's case id; a digest of the run if the report core is missing."""
+    try:
+        from wizard.report.case_id import new_case_id as report_case_id
+    except ImportError:
+        seed = f"{diagnosis.started_at}|{diagnosis.target.auth_url}|{diagnosis.verdict.cause}"
+        digest = hashlib.sha256(seed.encode()).hexdigest()[:8].upper()
+        return f"SD-{digest[:4]}-{digest[4:]}"
+    return report_case_id()
+
+
+def cause_title(cause: str) -> str:
+    entry = cause_table()["causes"].get(cause)
+    return str(entry["title"]) if entry else cause

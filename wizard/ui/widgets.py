@@ -1,0 +1,213 @@
+"""Small building blocks shared by the pages: wrapped labels, a copyable command, a
+"Details" expander, a card, and one status row (icon + word + title + summary)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard.core.model import Status
+from wizard.ui import theme
+from wizard.ui.text import status_word, tr
+
+
+def label(
+    text: str = "",
+    *,
+    selectable: bool = False,
+    scale: float = 1.0,
+    bold: bool = False,
+    muted: bool = False,
+    rich: bool = False,
+) -> QLabel:
+    """A label that wraps (no clipped text at any width or scaling)."""
+    widget = QLabel(text)
+    widget.setWordWrap(True)
+    widget.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    if rich:
+        widget.setOpenExternalLinks(False)
+    if selectable:
+        widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if scale != 1.0 or bold:
+        font = QFont(widget.font())
+        if scale != 1.0:
+            font.setPointSizeF(font.pointSizeF() * scale)
+        font.setBold(bold)
+        widget.setFont(font)
+    if muted:
+        widget.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return widget
+
+
+def icon_label(kind: str, size: int) -> QLabel:
+    widget = QLabel()
+    widget.setFixedSize(size, size)
+    set_icon(widget, kind, size)
+    return widget
+
+
+def set_icon(widget: QLabel, kind: str, size: int) -> None:
+    widget.setPixmap(theme.status_icon(kind).pixmap(QSize(size, size), widget.devicePixelRatioF()))
+
+
+def icon_size(widget: QWidget, factor: float = 1.0) -> int:
+    return max(16, round(widget.fontMetrics().height() * factor))
+
+
+class Card(QFrame):
+    """A panel on the palette's Base colour: it follows light and dark mode."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setAutoFillBackground(True)
+
+
+class CopyField(QWidget):
+    """An exact command or value, read-only, with a Copy button next to it."""
+
+    copied = Signal(str)
+
+    def __init__(self, value: str, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = QLineEdit(value)
+        self.field.setReadOnly(True)
+        self.field.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes to the Copy button
+        self.field.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.field.setAccessibleName(name)
+        self.field.setCursorPosition(0)
+        self.button = QPushButton(theme.icon("copy"), tr("Copy"))
+        self.button.setAccessibleName(tr("Copy: {name}").format(name=name))
+        self.button.setAutoDefault(False)
+        self.button.clicked.connect(self.copy)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.field, 1)
+        row.addWidget(self.button)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.field.text())
+        self.button.setText(tr("Copied"))
+        self.copied.emit(self.field.text())
+
+
+class Expander(QWidget):
+    """A "Details" toggle over any content; closed by default (jargon lives in here)."""
+
+    toggled = Signal(bool)
+
+    def __init__(self, title: str, content: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.button = QToolButton()
+        self.button.setText(title)
+        self.button.setCheckable(True)
+        self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.button.setArrowType(Qt.ArrowType.RightArrow)
+        self.button.setAutoRaise(True)
+        self.button.setAccessibleName(title)
+        self.button.toggled.connect(self.set_open)
+        self.content = content
+        content.setVisible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(content)
+
+    def set_open(self, open_: bool) -> None:
+        if self.button.isChecked() != open_:
+            self.button.setChecked(open_)
+            return
+        self.button.setArrowType(Qt.ArrowType.DownArrow if open_ else Qt.ArrowType.RightArrow)
+        self.content.setVisible(open_)
+        self.toggled.emit(open_)
+
+    def is_open(self) -> bool:
+        return self.button.isChecked()
+
+
+class StatusRow(QWidget):
+    """One check on the Checking page: icon + status word (never colour alone), title and,
+    once done, its one-line summary."""
+
+    def __init__(
+        self, check_id: str, title: str, word_width: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.check_id = check_id
+        self.title_text = title
+        self.size = icon_size(self, 1.15)
+        self.icon = icon_label("pending", self.size)
+        self.word = QLabel(tr("Waiting"))
+        self.word.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.word.setMinimumWidth(word_width)
+        self.title = label(title, bold=True)
+        self.summary = label("", selectable=True, muted=True)
+        self.summary.setVisible(False)
+        text = QVBoxLayout()
+        text.setSpacing(0)
+        text.setContentsMargins(0, 0, 0, 0)
+        text.addWidget(self.title)
+        text.addWidget(self.summary)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        top = Qt.AlignmentFlag.AlignTop
+        row.addWidget(self.icon, 0, top)
+        row.addWidget(self.word, 0, top)
+        row.addLayout(text, 1)
+        self.status: Status | None = None
+        self._describe(tr("Waiting"))
+
+    @staticmethod
+    def word_width(widget: QWidget) -> int:
+        """Room for the longest status word, in bold, so titles line up in one column."""
+        font = QFont(widget.font())
+        font.setBold(True)
+        metrics = QFontMetrics(font)
+        words = [status_word(s) for s in Status] + [tr("Waiting"), tr("Checking…")]
+        return max(metrics.horizontalAdvance(w) for w in words) + metrics.averageCharWidth()
+
+    def running(self) -> None:
+        set_icon(self.icon, "running", self.size)
+        self.word.setText(tr("Checking…"))
+        self.word.setForegroundRole(QPalette.ColorRole.WindowText)
+        self._describe(tr("Checking"))
+
+    def done(self, status: Status, summary: str) -> None:
+        self.status = status
+        set_icon(self.icon, status.value, self.size)
+        self.word.setText(status_word(status))
+        self.word.setForegroundRole(
+            QPalette.ColorRole.PlaceholderText
+            if status is Status.SKIP
+            else QPalette.ColorRole.WindowText
+        )
+        font = QFont(self.word.font())
+        font.setBold(status in (Status.FAIL, Status.ERROR, Status.WARN))
+        self.word.setFont(font)
+        self.summary.setText(summary)
+        self.summary.setVisible(bool(summary))
+        self._describe(status_word(status), summary)
+
+    def _describe(self, word: str, summary: str = "") -> None:
+        text = f"{self.title_text}: {word}" + (f". {summary}" if summary else "")
+        self.setAccessibleName(text)
+        for widget in (self.icon, self.word, self.title, self.summary):
+            widget.setAccessibleName(text)
+
+
+def hline() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    return line
