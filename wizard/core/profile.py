@@ -5,6 +5,7 @@ Loaded from `resources/profiles/<id>.json`, so adding a target touches no logic.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,16 @@ from urllib.parse import urlsplit
 
 from wizard.core.model import Target
 
-RESOURCES = Path(__file__).resolve().parent.parent.parent / "resources"
+
+def _resources_root() -> Path:
+    """The repo's resources/, or the copy inside a PyInstaller bundle (packaging/)."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parent.parent.parent / "resources"
+
+
+RESOURCES = _resources_root()
 
 
 def resource_path(*parts: str) -> Path:
