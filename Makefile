@@ -8,12 +8,12 @@ DEB_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 l
 	libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 xvfb xauth \
 	fonts-dejavu-core fonts-noto-cjk
 
-.PHONY: run test lint bootstrap system-deps clean
+.PHONY: run test lint bootstrap system-deps clean package bench translations
 
-run: bootstrap
+run: bootstrap translations
 	$(PY) -m wizard
 
-test: bootstrap
+test: bootstrap translations
 	$(PY) -m ruff check wizard tests bench
 	$(PY) -m ruff format --check wizard tests bench
 	$(PY) -m mypy
@@ -22,6 +22,29 @@ test: bootstrap
 lint: bootstrap
 	$(PY) -m ruff check --fix wizard tests bench
 	$(PY) -m ruff format wizard tests bench
+
+# The double-click executable (packaging/README.md): build it, then smoke-test what was built.
+package: bootstrap translations
+	$(PY) -m pip install --quiet -e '.[package]'
+	$(PY) packaging/build.py --with-hello
+	SIGNIN_DOCTOR_PACKAGE_SMOKE=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/test_packaging.py
+
+# The budgets of DESIGN.md, measured; results to bench/RESULTS.md (run `make package` first
+# to include the packaged executable's start-up and size).
+bench: bootstrap
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) -m bench.run
+
+# The window's compiled translations (resources/translations/*.qm, not in git), rebuilt when
+# their .ts changes; English is the source text and needs none. `python
+# resources/translations/extract.py` keeps the .ts files current with the code.
+TS_FILES := $(filter-out %_en.ts,$(wildcard resources/translations/*.ts))
+QM_FILES := $(TS_FILES:.ts=.qm)
+
+translations: $(QM_FILES)
+
+resources/translations/%.qm: resources/translations/%.ts | $(STAMP)
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
 
 bootstrap: system-deps $(STAMP)
 
@@ -43,3 +66,4 @@ system-deps:
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -f resources/translations/*.qm

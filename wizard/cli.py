@@ -12,8 +12,10 @@ from typing import Any, TextIO
 from wizard import __version__
 from wizard.core.diagnose import DEFAULT_TIMEOUT_S, diagnose
 from wizard.core.engine import EngineEvent
+from wizard.core.i18n import Translator, localize, tr
 from wizard.core.model import Diagnosis, Status
 from wizard.core.profile import Profile, load_profile
+from wizard.core.translations import LANGUAGES, language_from_env, translator
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -58,6 +60,15 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_lang_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=sorted(LANGUAGES),
+        help="language of what people read (default: from LC_ALL, LC_MESSAGES or LANG); "
+        "ids and JSON keys never change, and --json output is English unless --lang is given",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m wizard",
@@ -65,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"signin-doctor {__version__}")
     parser.add_argument("--screenshot", metavar="OUT.png", help="diagnose in the window, save it")
+    parser.add_argument(
+        "--lang",
+        dest="window_lang",
+        choices=sorted(LANGUAGES),
+        help="the window's language this time (default: the one picked last, else the system's)",
+    )
     _add_target_options(parser)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -72,15 +89,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_target_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--error", metavar="TEXT", help="the error message you saw, to decode")
+    _add_lang_option(p)
 
     p = sub.add_parser("report", help="diagnose and write the redacted case file")
     _add_target_options(p)
     p.add_argument("--out", metavar="DIR", required=True, type=Path, help="folder to write to")
     p.add_argument("--error", metavar="TEXT", help="the error message you saw, to decode")
+    _add_lang_option(p)
 
     p = sub.add_parser("fix", help="preview and apply a repair (see the verdict's fixes)")
     p.add_argument("fix_id", metavar="FIX_ID")
     _add_target_options(p)
+    _add_lang_option(p)
     p.add_argument("--yes", action="store_true", help="apply without asking")
     p.add_argument("--dry-run", action="store_true", help="only show what would change")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -95,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--last", action="store_true", required=True, help="the most recent fix")
     p.add_argument("--yes", action="store_true", help="undo without asking")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_lang_option(p)
 
     p = sub.add_parser("watch", help="watch the sign-in ports and logs while you sign in")
     p.add_argument("--seconds", metavar="N", type=_positive_float, default=60.0)
@@ -113,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             auth_url=args.auth_url,
             callback_port=args.callback_port,
             timeout_s=args.timeout,
+            lang=args.window_lang,
         )
     if args.command == "watch":
         return _watch(args)
@@ -127,19 +149,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"python -m wizard: error: --auth-url {exc}", file=sys.stderr)
         return EXIT_USAGE
     quiet = args.command == "diagnose" and args.json
-    diagnosis = _run_diagnosis(profile, target, args.timeout, None if quiet else sys.stderr)
+    lang = args.lang or language_from_env()
+    translate = translator(lang)
+    diagnosis = _run_diagnosis(
+        profile, target, args.timeout, None if quiet else sys.stderr, translate
+    )
     decoded = _decode(args.error)
     if args.command == "report":
-        return _report(diagnosis, args.out, decoded)
+        return _report(diagnosis, args.out, decoded, lang)
     if args.json:
-        _print_json(diagnosis, decoded)
+        # Machine output stays English unless a language is asked for explicitly.
+        _print_json(diagnosis, decoded, args.lang)
     else:
-        _print_human(diagnosis, decoded, sys.stdout)
+        _print_human(diagnosis, decoded, sys.stdout, lang)
     return EXIT_OK if diagnosis.verdict.cause == "none" else EXIT_PROBLEM
 
 
 def _run_diagnosis(
-    profile: Profile, target: Any, timeout: float, progress: TextIO | None
+    profile: Profile,
+    target: Any,
+    timeout: float,
+    progress: TextIO | None,
+    translate: Translator | None = None,
 ) -> Diagnosis:
     from wizard.checks.catalog import ALL_CHECKS
     from wizard.platform.system import system_environment
@@ -147,10 +178,16 @@ def _run_diagnosis(
     def on_event(event: EngineEvent) -> None:
         if progress is not None and event.kind == "finished" and event.result is not None:
             mark = STATUS_MARK[event.result.status]
-            print(f"  {mark} {event.title}", file=progress, flush=True)
+            print(f"  {mark} {localize(event.title, translate)}", file=progress, flush=True)
 
     if progress is not None:
-        print(f"Checking sign-in to {profile.name} ({target.auth_url}) ...", file=progress)
+        checking = tr(
+            "cli",
+            "Checking sign-in to {name} ({url}) ...",
+            name=profile.name,
+            url=target.auth_url,
+        )
+        print(localize(checking, translate), file=progress)
     return diagnose(ALL_CHECKS, system_environment(), profile, target, timeout, on_event)
 
 
@@ -162,54 +199,96 @@ def _decode(text: str | None) -> list[dict[str, Any]] | None:
     return [d.to_json() for d in decode_error(text)]
 
 
-def _document(diagnosis: Diagnosis, decoded: list[dict[str, Any]] | None) -> dict[str, Any]:
+def _document(
+    diagnosis: Diagnosis, decoded: list[dict[str, Any]] | None, lang: str | None
+) -> dict[str, Any]:
+    """The redacted document, its human texts in `lang` (None: as written, English). Texts
+    are localized before redaction, so the redaction sees exactly what is written."""
     from wizard.report.document import to_document
     from wizard.report.redact import redact_document
 
-    extra = {"decoded_error": decoded} if decoded is not None else None
-    return redact_document(to_document(diagnosis, extra))
+    extra: dict[str, Any] = {"lang": lang or "en"}
+    if decoded is not None:
+        extra["decoded_error"] = decoded
+    document = localize(to_document(diagnosis, extra), translator(lang))
+    redacted: dict[str, Any] = redact_document(document)
+    return redacted
 
 
-def _print_json(diagnosis: Diagnosis, decoded: list[dict[str, Any]] | None) -> None:
-    json.dump(_document(diagnosis, decoded), sys.stdout, indent=2, ensure_ascii=False)
+def _print_json(
+    diagnosis: Diagnosis, decoded: list[dict[str, Any]] | None, lang: str | None
+) -> None:
+    json.dump(_document(diagnosis, decoded, lang), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
 
 
-def _print_human(diagnosis: Diagnosis, decoded: list[dict[str, Any]] | None, out: TextIO) -> None:
-    document = _document(diagnosis, decoded)
+def _print_human(
+    diagnosis: Diagnosis, decoded: list[dict[str, Any]] | None, out: TextIO, lang: str
+) -> None:
+    translate = translator(lang)
+
+    def say(text: str) -> None:
+        print(localize(text, translate), file=out)
+
+    document = _document(diagnosis, decoded, lang)
     print(file=out)
     for check in document["checks"]:
         mark = STATUS_MARK[Status(check["status"])]
         print(f"{mark} {check['title']}: {check['summary']}", file=out)
     verdict = document["verdict"]
     print(file=out)
-    step = f"  (sign-in step: {verdict['flow_step']})" if verdict["flow_step"] else ""
-    print(f"Verdict: {verdict['title']}{step}", file=out)
-    print(f"  {verdict['summary']}", file=out)
-    print(f"Next: {verdict['next_action']}", file=out)
-    if verdict["fixes"]:
-        print(f"Fixes: {', '.join(verdict['fixes'])}  (python -m wizard fix FIX_ID)", file=out)
-    if verdict["also"]:
-        print(f"Also found: {', '.join(verdict['also'])}", file=out)
-    for item in document.get("decoded_error") or []:
-        print(f"Your error message: {item['meaning']}", file=out)
-
-
-def _report(diagnosis: Diagnosis, out_dir: Path, decoded: list[dict[str, Any]] | None) -> int:
-    from wizard.report.case_file import write_case_file
-
-    document = _document(diagnosis, decoded)
-    try:
-        case = write_case_file(document, out_dir)
-    except OSError as exc:
-        print(
-            f"python -m wizard: error: cannot write the case file to {out_dir}: {exc}",
-            file=sys.stderr,
+    if verdict["flow_step"]:
+        say(
+            tr(
+                "cli",
+                "Verdict: {title}  (sign-in step: {step})",
+                title=verdict["title"],
+                step=verdict["flow_step"],
+            )
         )
+    else:
+        say(tr("cli", "Verdict: {title}", title=verdict["title"]))
+    print(f"  {verdict['summary']}", file=out)
+    say(tr("cli", "Next: {action}", action=verdict["next_action"]))
+    if verdict["fixes"]:
+        say(
+            tr(
+                "cli",
+                "Fixes: {fixes}  (python -m wizard fix FIX_ID)",
+                fixes=", ".join(verdict["fixes"]),
+            )
+        )
+    if verdict["also"]:
+        say(tr("cli", "Also found: {causes}", causes=", ".join(verdict["also"])))
+    for item in document.get("decoded_error") or []:
+        say(tr("cli", "Your error message: {meaning}", meaning=item["meaning"]))
+
+
+def _report(
+    diagnosis: Diagnosis, out_dir: Path, decoded: list[dict[str, Any]] | None, lang: str
+) -> int:
+    from wizard.report.case_file import CaseFileError, write_case_file
+
+    translate = translator(lang)
+    document = _document(diagnosis, decoded, lang)
+    try:
+        case = write_case_file(document, out_dir, translate=translate)
+    except OSError as exc:
+        reason = exc.strerror if isinstance(exc, CaseFileError) else str(exc)
+        message = tr(
+            "cli",
+            "python -m wizard: error: cannot write the case file to {folder}: {reason}",
+            folder=str(out_dir),
+            reason=reason,
+        )
+        print(localize(message, translate), file=sys.stderr)
         return EXIT_PROBLEM
-    print(f"Case {case.case_id}: {document['verdict']['title']}")
+    title = document["verdict"]["title"]
+    print(
+        localize(tr("cli", "Case {case_id}: {title}", case_id=case.case_id, title=title), translate)
+    )
     for path in case.files:
-        print(f"  wrote {path}")
+        print(localize(tr("cli", "  wrote {path}", path=str(path)), translate))
     return EXIT_OK if diagnosis.verdict.cause == "none" else EXIT_PROBLEM
 
 
@@ -219,10 +298,28 @@ def _watch(args: argparse.Namespace) -> int:
 
     profile = load_profile()
     target = profile.target(None, args.callback_port)
-    report = watch_signin(system_environment(), profile, target, args.seconds, sys.stderr)
+    translate = translator(language_from_env())
+    progress = _LocalizedLines(sys.stderr, translate)
+    report = watch_signin(system_environment(), profile, target, args.seconds, progress)
     if args.json:
         json.dump(report.to_json(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        print(report.summary)
+        print(localize(report.summary, translate))
     return EXIT_OK if report.ok else EXIT_PROBLEM
+
+
+class _LocalizedLines:
+    """A progress stream that prints whole lines in the reader's language."""
+
+    def __init__(self, out: TextIO, translate: Translator | None) -> None:
+        self.out, self.translate = out, translate
+
+    def write_line(self, line: str) -> None:
+        print(localize(line, self.translate), file=self.out, flush=True)
+
+    def write(self, text: str) -> int:
+        return self.out.write(text)
+
+    def flush(self) -> None:
+        self.out.flush()

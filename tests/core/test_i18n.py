@@ -58,3 +58,29 @@ def test_text_survives_copy_and_pickle():
     text = tr("checks", "Port {port} is free.", port=9)
     for clone in (copy.deepcopy(text), pickle.loads(pickle.dumps(text))):
         assert isinstance(clone, Text) and clone.template == text.template and clone == text
+
+
+LISTS = {
+    ("words", ", "): "、",
+    ("words", "{first} and {last}"): "{first}と{last}",
+    ("words", "{sentence} {following}"): "{sentence}{following}",
+    ("x", "Hi."): "やあ。",
+    ("x", "Bye."): "またね。",
+}
+
+
+def lists(context, source):
+    return LISTS.get((context, source), "")
+
+
+def test_lists_and_sentences_are_english_and_localize_as_a_whole():
+    from wizard.core.i18n import and_list, join, sentences
+
+    names = and_list(["VS Code", "Cursor", "Windsurf", "Cursor"])
+    assert names == "VS Code, Cursor and Windsurf"  # each once
+    assert localize(names, lists) == "VS Code、CursorとWindsurf"
+    assert and_list(["only"]) == "only" and and_list([]) == ""
+    both = sentences(tr("x", "Hi."), "", tr("x", "Bye."))
+    assert both == "Hi. Bye." and localize(both, lists) == "やあ。またね。"
+    joined = join([tr("x", "Hi."), "{not a field}"], " / ")
+    assert joined == "Hi. / {not a field}" and localize(joined, lists) == "やあ。 / {not a field}"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.core.engine import CheckContext
+from wizard.core.i18n import and_list, join, sentences, tr
 from wizard.core.model import Outcome, Status
 
 if TYPE_CHECKING:
@@ -47,51 +48,75 @@ def check_ca_env(ctx: CheckContext) -> Outcome:
     evidence: dict[str, Any] = {"variables": variables}
 
     def where(setting: CaSetting) -> str:
-        return f"{setting.name} (in {setting.dotenv})" if setting.dotenv else setting.name
+        if setting.dotenv:
+            return tr("ca_env", "{name} (in {dotenv})", name=setting.name, dotenv=setting.dotenv)
+        return setting.name
 
     if broken:
         setting, problem = broken[0]
         path = env.display_path(setting.path(env))
-        more = f" ({len(broken) - 1} more broken)" if len(broken) > 1 else ""
         evidence["facts"] = {
             "variable": where(setting),
             "variable_name": setting.name,
             "path": path,
             "problem": problem,
         }
-        return Outcome(
-            Status.FAIL,
-            f"{where(setting)} points at {path}, but {problem}.{more}",
-            evidence,
-            ("ca_var_broken",),
+        summary = tr(
+            "ca_env",
+            "{variable} points at {path}, but {problem}.",
+            variable=where(setting),
+            path=path,
+            problem=problem,
         )
+        if len(broken) > 1:
+            more = tr("ca_env", "({count} more broken)", count=len(broken) - 1)
+            summary = sentences(summary, more)
+        return Outcome(Status.FAIL, summary, evidence, ("ca_var_broken",))
     replacing = [settings[n] for n in profile.env_names("replaces_os_store") if n in settings]
     usable_replacing = [s for s in replacing if variables[s.name]["problem"] is None]
     if soft:
         setting, problem = soft[0]
         path = env.display_path(setting.path(env))
         why = (
-            "Codex ignores it, other tools may not"
+            tr("ca_env", "Codex ignores it, other tools may not")
             if setting.name in WARN_ONLY
-            else "Codex ignores it and uses this computer's store"
+            else tr("ca_env", "Codex ignores it and uses this computer's store")
         )
-        return Outcome(
-            Status.WARN, f"{where(setting)} points at {path}, but {problem} ({why}).", evidence
+        summary = tr(
+            "ca_env",
+            "{variable} points at {path}, but {problem} ({why}).",
+            variable=where(setting),
+            path=path,
+            problem=problem,
+            why=why,
         )
+        return Outcome(Status.WARN, summary, evidence)
     if usable_replacing:
-        names = " and ".join(where(s) for s in usable_replacing)
-        verb = "replaces" if len(usable_replacing) == 1 else "replace"
-        return Outcome(
-            Status.WARN, f"{names} {verb} your computer's certificate store for Codex.", evidence
+        names = and_list([where(s) for s in usable_replacing])
+        summary = (
+            tr(
+                "ca_env",
+                "{names} replaces your computer's certificate store for Codex.",
+                names=names,
+            )
+            if len(usable_replacing) == 1
+            else tr(
+                "ca_env",
+                "{names} replace your computer's certificate store for Codex.",
+                names=names,
+            )
         )
+        return Outcome(Status.WARN, summary, evidence)
     if settings:
-        names = ", ".join(where(s) for s in settings.values())
+        names = join([where(s) for s in settings.values()], tr("words", ", "))
         return Outcome(
-            Status.PASS, f"Your certificate settings point at valid files ({names}).", evidence
+            Status.PASS,
+            tr("ca_env", "Your certificate settings point at valid files ({names}).", names=names),
+            evidence,
         )
     return Outcome(
         Status.PASS,
-        "No certificate settings; Codex uses this computer's certificate store.",
+        tr("ca_env", "No certificate settings; Codex uses this computer's certificate store."),
         evidence,
     )
 
@@ -110,7 +135,12 @@ def _unset() -> dict[str, Any]:
 
 
 def _inspect(setting: CaSetting, path: Path, shown: str) -> dict[str, Any]:
-    from wizard.checks.trust import PemError, read_cert_dir, read_pem_certificates
+    from wizard.checks.trust import (
+        CANNOT_BE_READ,
+        PemError,
+        read_cert_dir,
+        read_pem_certificates,
+    )
 
     info: dict[str, Any] = {
         "set": True,
@@ -128,16 +158,17 @@ def _inspect(setting: CaSetting, path: Path, shown: str) -> dict[str, Any]:
             info["readable"] = True
             info["certificates"] = len(certs)
             if not certs:
-                info["problem"] = (
-                    "it holds no certificate files named the way OpenSSL expects (like 1a2b3c4d.0)"
+                info["problem"] = tr(
+                    "ca_env",
+                    "it holds no certificate files named the way OpenSSL expects (like 1a2b3c4d.0)",
                 )
         else:
             certs = read_pem_certificates(path)
             info["readable"] = True
             info["certificates"] = len(certs)
     except PemError as exc:
-        info["problem"] = str(exc)
-        if str(exc) == "it cannot be read":
+        info["problem"] = exc.problem
+        if exc.problem == CANNOT_BE_READ:
             info["readable"] = False
         elif info["exists"] and not info["is_dir"]:
             info["readable"] = True

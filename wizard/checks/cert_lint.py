@@ -18,6 +18,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from wizard.core.i18n import tr
+
 WEAK_HASHES = {"sha1": "SHA-1", "md5": "MD5"}
 MIN_RSA_BITS = 2048
 
@@ -35,7 +37,7 @@ def readable_name(name: x509.Name) -> str:
     if cn or org:
         return cn or org
     unit = next(iter(name_parts(name, NameOID.ORGANIZATIONAL_UNIT_NAME)), "")
-    return unit or name.rfc4514_string() or "an unnamed certificate authority"
+    return unit or name.rfc4514_string() or tr("cert_lint", "an unnamed certificate authority")
 
 
 def is_self_signed(cert: x509.Certificate) -> bool:
@@ -81,53 +83,92 @@ def lint_certificate(
     if hash_name in WEAK_HASHES and not self_signed:
         add(
             "weak_signature_hash",
-            f"'{who}' is signed with {WEAK_HASHES[hash_name]}, which Codex and other strict "
-            "programs reject.",
+            tr(
+                "cert_lint",
+                "'{who}' is signed with {hash}, which Codex and other strict programs reject.",
+                who=who,
+                hash=WEAK_HASHES[hash_name],
+            ),
         )
     key = cert.public_key()
     if isinstance(key, rsa.RSAPublicKey) and key.key_size < MIN_RSA_BITS:
         add(
             "weak_rsa_key",
-            f"'{who}' has a {key.key_size}-bit RSA key; Codex and other strict programs need at "
-            f"least {MIN_RSA_BITS} bits.",
+            tr(
+                "cert_lint",
+                "'{who}' has a {bits}-bit RSA key; Codex and other strict programs need at "
+                "least {minimum} bits.",
+                who=who,
+                bits=key.key_size,
+                minimum=MIN_RSA_BITS,
+            ),
         )
     if not self_signed and not _has(cert, x509.AuthorityKeyIdentifier):
         add(
             "missing_authority_key_identifier",
-            f"'{who}' has no Authority Key Identifier, which Python 3.13 and other strict "
-            "programs require.",
+            tr(
+                "cert_lint",
+                "'{who}' has no Authority Key Identifier, which Python 3.13 and other strict "
+                "programs require.",
+                who=who,
+            ),
         )
     is_ca = _is_ca(cert)
     if is_ca or acts_as_ca:
         if not _has(cert, x509.SubjectKeyIdentifier):
             add(
                 "missing_subject_key_identifier",
-                f"'{who}' is a certificate authority without a Subject Key Identifier, which "
-                "Python 3.13 and other strict programs require.",
+                tr(
+                    "cert_lint",
+                    "'{who}' is a certificate authority without a Subject Key Identifier, which "
+                    "Python 3.13 and other strict programs require.",
+                    who=who,
+                ),
             )
         try:
             bc = cert.extensions.get_extension_for_class(x509.BasicConstraints)
         except x509.ExtensionNotFound:
             add(
                 "missing_basic_constraints",
-                f"'{who}' does not say it is a certificate authority (no basicConstraints), so "
-                "strict programs do not accept what it signs.",
+                tr(
+                    "cert_lint",
+                    "'{who}' does not say it is a certificate authority (no basicConstraints), "
+                    "so strict programs do not accept what it signs.",
+                    who=who,
+                ),
             )
         else:
             if not bc.critical:
                 add(
                     "basic_constraints_not_critical",
-                    f"'{who}' does not mark its basicConstraints as critical, which Python 3.13 "
-                    "and other strict programs require of a certificate authority.",
+                    tr(
+                        "cert_lint",
+                        "'{who}' does not mark its basicConstraints as critical, which Python "
+                        "3.13 and other strict programs require of a certificate authority.",
+                        who=who,
+                    ),
                 )
     if now < cert.not_valid_before_utc:
         add(
             "not_yet_valid",
-            f"'{who}' is not valid until {cert.not_valid_before_utc:%Y-%m-%d} (this computer's "
-            f"date is {now:%Y-%m-%d}).",
+            tr(
+                "cert_lint",
+                "'{who}' is not valid until {start} (this computer's date is {today}).",
+                who=who,
+                start=f"{cert.not_valid_before_utc:%Y-%m-%d}",
+                today=f"{now:%Y-%m-%d}",
+            ),
         )
     elif now > cert.not_valid_after_utc:
-        add("expired", f"'{who}' expired on {cert.not_valid_after_utc:%Y-%m-%d}.")
+        add(
+            "expired",
+            tr(
+                "cert_lint",
+                "'{who}' expired on {end}.",
+                who=who,
+                end=f"{cert.not_valid_after_utc:%Y-%m-%d}",
+            ),
+        )
     return found
 
 

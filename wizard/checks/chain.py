@@ -24,6 +24,7 @@ from OpenSSL import SSL
 
 from wizard.checks.route import Route, effective_route
 from wizard.core.engine import Budget, CheckContext
+from wizard.core.i18n import tr
 
 MAX_PROXY_HEAD = 64 * 1024
 POLL_S = 0.2  # how often a waiting handshake looks at the cancel flag
@@ -83,11 +84,23 @@ def _open(host: str, port: int, route: Route, budget: Budget) -> socket.socket:
             return socket.create_connection((host, port), timeout=budget.timeout())
         except OSError as exc:
             raise CaptureFailed(
-                "connect_failed", f"cannot connect to {host}:{port} ({exc})"
+                "connect_failed",
+                tr(
+                    "chain",
+                    "cannot connect to {host}:{port} ({error})",
+                    host=host,
+                    port=port,
+                    error=str(exc),
+                ),
             ) from None
     if route.proxy_scheme not in ("http", None):
         raise CaptureFailed(
-            "proxy_unsupported", f"a '{route.proxy_scheme}' proxy cannot be tested this way"
+            "proxy_unsupported",
+            tr(
+                "chain",
+                "a '{scheme}' proxy cannot be tested this way",
+                scheme=route.proxy_scheme,
+            ),
         )
     proxy_host, proxy_port = route.proxy_address or ("", 0)
     try:
@@ -95,7 +108,12 @@ def _open(host: str, port: int, route: Route, budget: Budget) -> socket.socket:
     except OSError as exc:
         raise CaptureFailed(
             "proxy_unreachable",
-            f"the proxy {route.proxy_display} does not accept connections ({exc})",
+            tr(
+                "chain",
+                "the proxy {proxy} does not accept connections ({error})",
+                proxy=route.proxy_display,
+                error=str(exc),
+            ),
         ) from None
     try:
         _connect_through(sock, host, port, route, budget)
@@ -125,24 +143,36 @@ def _connect_through(
             sock.settimeout(budget.timeout())
             chunk = sock.recv(1)  # byte by byte: nothing past the head may be consumed
             if not chunk:
-                raise CaptureFailed("proxy_no_answer", "the proxy closed the connection")
+                raise CaptureFailed(
+                    "proxy_no_answer", tr("chain", "the proxy closed the connection")
+                )
             head += chunk
             if len(head) > MAX_PROXY_HEAD:
-                raise CaptureFailed("proxy_no_answer", "the proxy sent an endless answer")
+                raise CaptureFailed(
+                    "proxy_no_answer", tr("chain", "the proxy sent an endless answer")
+                )
     except TimeoutError:
         raise CaptureFailed(
-            "proxy_no_answer", f"the proxy {route.proxy_display} did not answer in time"
+            "proxy_no_answer",
+            tr("chain", "the proxy {proxy} did not answer in time", proxy=route.proxy_display),
         ) from None
     except OSError as exc:
-        raise CaptureFailed("proxy_no_answer", f"the proxy connection failed ({exc})") from None
+        raise CaptureFailed(
+            "proxy_no_answer",
+            tr("chain", "the proxy connection failed ({error})", error=str(exc)),
+        ) from None
     status_line = head.split(b"\r\n", 1)[0].decode("latin-1", errors="replace")
     parts = status_line.split(" ", 2)
     status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
     if status != 200:
         raise CaptureFailed(
             "proxy_refused",
-            f"the proxy {route.proxy_display} answered '{status_line.strip()}' "
-            "to the tunnel request",
+            tr(
+                "chain",
+                "the proxy {proxy} answered '{answer}' to the tunnel request",
+                proxy=route.proxy_display,
+                answer=status_line.strip(),
+            ),
             status,
         )
 
@@ -169,12 +199,16 @@ def _handshake(
             break
         except (SSL.WantReadError, SSL.WantWriteError) as want:
             if cancelled():
-                raise CaptureFailed("cancelled", "cancelled") from None
+                raise CaptureFailed("cancelled", tr("chain", "cancelled")) from None
             if budget.expired():
                 waited = time.monotonic() - started
                 raise CaptureFailed(
                     "tls_no_answer",
-                    f"the secure handshake got no answer within {waited:.1f} seconds",
+                    tr(
+                        "chain",
+                        "the secure handshake got no answer within {seconds:.1f} seconds",
+                        seconds=waited,
+                    ),
                 ) from None
             wait = min(POLL_S, budget.remaining())
             if isinstance(want, SSL.WantReadError):
@@ -183,11 +217,12 @@ def _handshake(
                 select.select([], [sock], [], wait)
         except (SSL.SysCallError, SSL.ZeroReturnError, ConnectionError):
             raise CaptureFailed(
-                "tls_no_answer", "the connection was cut during the secure handshake"
+                "tls_no_answer", tr("chain", "the connection was cut during the secure handshake")
             ) from None
         except SSL.Error as exc:
             raise CaptureFailed(
-                "tls_failed", f"the secure handshake failed ({_ssl_reason(exc)})"
+                "tls_failed",
+                tr("chain", "the secure handshake failed ({reason})", reason=_ssl_reason(exc)),
             ) from None
     chain = conn.get_peer_cert_chain(as_cryptography=True) or []
     protocol, cipher = conn.get_protocol_version_name(), conn.get_cipher_name()

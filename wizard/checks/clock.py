@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from wizard.core.engine import CheckContext
+from wizard.core.i18n import tr, tr_map
 from wizard.core.model import Outcome, Status
 
 
@@ -17,11 +18,18 @@ def check_clock(ctx: CheckContext) -> Outcome:
     openid = ctx.dep("openid")
     evidence: dict[str, Any] = dict(openid.evidence) if openid else {}
     if openid is None or openid.status is Status.SKIP:
-        return Outcome(Status.SKIP, "Not tested: the sign-in server could not be asked.")
+        return Outcome(
+            Status.SKIP, tr("clock", "Not tested: the sign-in server could not be asked.")
+        )
     if not evidence.get("server_date"):
-        return Outcome(Status.SKIP, "Not tested: the sign-in server did not tell its time.")
+        return Outcome(
+            Status.SKIP, tr("clock", "Not tested: the sign-in server did not tell its time.")
+        )
     if "html_answer" in openid.faults:
-        return Outcome(Status.SKIP, "Not tested: the answer did not come from the sign-in server.")
+        return Outcome(
+            Status.SKIP,
+            tr("clock", "Not tested: the answer did not come from the sign-in server."),
+        )
     measured = measure_skew(
         evidence["server_date"],
         evidence.get("age"),
@@ -31,12 +39,13 @@ def check_clock(ctx: CheckContext) -> Outcome:
     if measured is None:
         return Outcome(
             Status.SKIP,
-            "Not tested: the sign-in server's time could not be read.",
+            tr("clock", "Not tested: the sign-in server's time could not be read."),
             {"server_date": str(evidence["server_date"])[:80]},
         )
     skew, server_time, local_time = measured
     limit = float(ctx.profile["clock_skew_limit_s"])
-    facts = {"skew_human": human_duration(skew), "direction": "ahead of" if skew > 0 else "behind"}
+    direction = tr("clock", "ahead of") if skew > 0 else tr("clock", "behind")
+    facts = {"skew_human": human_duration(skew), "direction": direction}
     details = {
         "skew_s": round(skew, 1),
         "limit_s": limit,
@@ -50,17 +59,20 @@ def check_clock(ctx: CheckContext) -> Outcome:
     if abs(skew) > limit:
         return Outcome(
             Status.FAIL,
-            f"This computer's clock is {facts['skew_human']} {facts['direction']} the sign-in "
-            "server's.",
+            tr(
+                "clock",
+                "This computer's clock is {skew_human} {direction} the sign-in server's.",
+                **facts,
+            ),
             details,
             ("clock_skew",),
         )
     off = round(abs(skew))
     return Outcome(
         Status.PASS,
-        f"This computer's clock is right (off by {off} s)."
+        tr("clock", "This computer's clock is right (off by {off} s).", off=off)
         if off
-        else "This computer's clock is right (off by less than 1 s).",
+        else tr("clock", "This computer's clock is right (off by less than 1 s)."),
         details,
     )
 
@@ -86,6 +98,14 @@ def measure_skew(
     return (local_time - server_time).total_seconds(), server_time, local_time
 
 
+UNITS = {
+    "second": (tr("clock", "{n} second"), tr("clock", "{n} seconds")),
+    "minute": (tr("clock", "{n} minute"), tr("clock", "{n} minutes")),
+    "hour": (tr("clock", "{n} hour"), tr("clock", "{n} hours")),
+    "day": (tr("clock", "{n} day"), tr("clock", "{n} days")),
+}
+
+
 def human_duration(seconds: float) -> str:
     """'45 seconds', '7 minutes', '2 hours 5 minutes', '3 days 4 hours' (sign ignored)."""
     total = round(abs(seconds))
@@ -105,8 +125,11 @@ def human_duration(seconds: float) -> str:
 
 
 def _unit(count: int, name: str) -> str:
-    return f"{count} {name}" + ("" if count == 1 else "s")
+    one, many = UNITS[name]
+    template = one if count == 1 else many
+    return tr_map(template.context, template.template, {"n": count})
 
 
 def _join(*parts: str) -> str:
-    return " ".join(p for p in parts if p)
+    shown = [p for p in parts if p]
+    return shown[0] if len(shown) == 1 else tr("clock", "{a} {b}", a=shown[0], b=shown[1])

@@ -15,6 +15,7 @@ from typing import Any
 
 from wizard.core.engine import CheckContext
 from wizard.core.environment import CommandNotFound, Environment
+from wizard.core.i18n import join, tr, tr_map
 from wizard.core.model import Outcome, Status
 
 VERSION_RE = re.compile(r"\b(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.-]+)?")
@@ -22,7 +23,7 @@ CLI_VERSION_RE = re.compile(r"codex(?:-cli)?\s+v?(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z
 EXTENSION_DIR_RE = re.compile(r"^(?P<ext>.+?)-(?P<version>\d+\.\d+\.\d+)(?:-(?P<platform>.+))?$")
 VERSION_CAP_S = 5.0
 AUTH_ENV_VARS = ("OPENAI_API_KEY", "CODEX_API_KEY", "CODEX_ACCESS_TOKEN")  # facts §5
-OLD_WARNING = "may lack custom-certificate support and the 1457 fallback"
+OLD_WARNING = tr("codex", "may lack custom-certificate support and the 1457 fallback")
 
 
 # --- install ---------------------------------------------------------------------------
@@ -42,19 +43,19 @@ def parse_cli_version(output: str) -> str | None:
 def _run_version(ctx: CheckContext, program: str) -> tuple[str | None, str | None]:
     """(version, problem) of `program --version`."""
     if ctx.budget.remaining() < 0.2:
-        return None, "not run: out of time"
+        return None, tr("codex", "not run: out of time")
     try:
         out = ctx.env.runner.run([program, "--version"], ctx.budget.timeout(VERSION_CAP_S))
     except CommandNotFound:
-        return None, "cannot be started"
+        return None, tr("codex", "cannot be started")
     except TimeoutError:
-        return None, "did not answer to --version in time"
+        return None, tr("codex", "did not answer to --version in time")
     except OSError as exc:
-        return None, f"cannot be started ({exc.strerror or exc})"
+        return None, tr("codex", "cannot be started ({error})", error=str(exc.strerror or exc))
     version = parse_cli_version(out.stdout) or parse_cli_version(out.stderr)
     if version:
         return version, None
-    return None, f"--version printed no version (exit code {out.returncode})"
+    return None, tr("codex", "--version printed no version (exit code {code})", code=out.returncode)
 
 
 def path_entries(env: Environment) -> list[str]:
@@ -118,7 +119,7 @@ def check_codex_install(ctx: CheckContext) -> Outcome:
         installs.append(
             {
                 "kind": "path",
-                "label": "on PATH",
+                "label": tr("codex", "on PATH"),
                 "path": env.display_path(on_path),
                 "version": version,
                 "problem": problem,
@@ -129,15 +130,15 @@ def check_codex_install(ctx: CheckContext) -> Outcome:
         binary = bundle["binary"]
         version = problem = None
         if binary is None:
-            problem = "no codex program inside the extension"
+            problem = tr("codex", "no codex program inside the extension")
         elif _runnable_here(env, binary):
             version, problem = _run_version(ctx, str(binary))
         else:
-            problem = "built for another system"
+            problem = tr("codex", "built for another system")
         installs.append(
             {
                 "kind": "editor",
-                "label": f"in {bundle['editor']}",
+                "label": tr("codex", "in {editor}", editor=bundle["editor"]),
                 "editor": bundle["editor"],
                 "extension_version": bundle["extension_version"],
                 "extension_platform": bundle["extension_platform"],
@@ -157,39 +158,65 @@ def check_codex_install(ctx: CheckContext) -> Outcome:
     }
     if not installs:
         return Outcome(
-            Status.WARN, "Codex was not found on this computer's PATH or in an editor.", evidence
+            Status.WARN,
+            tr("codex", "Codex was not found on this computer's PATH or in an editor."),
+            evidence,
         )
 
     old = [i for i in installs if i["older_than_known_good"]]
     if old:
         first = old[0]
         evidence["facts"] = {"version": first["version"]}
-        more = f" (and {len(old) - 1} more)" if len(old) > 1 else ""
+        which = tr("codex", "{version} {where}", version=first["version"], where=first["label"])
+        if len(old) > 1:
+            which = tr("codex", "{which} (and {count} more)", which=which, count=len(old) - 1)
+        summary = tr(
+            "codex",
+            "Codex {which} is older than {known_good} and {warning}.",
+            which=which,
+            known_good=known_good,
+            warning=OLD_WARNING,
+        )
+        return Outcome(Status.WARN, summary, evidence)
+    versions = [
+        tr("codex", "{version} {where}", version=i["version"], where=i["label"])
+        for i in installs
+        if i["version"]
+    ]
+    if versions:
         return Outcome(
-            Status.WARN,
-            f"Codex {first['version']} {first['label']}{more} is older than {known_good} and "
-            f"{OLD_WARNING}.",
+            Status.PASS,
+            tr("codex", "Codex {versions} is installed.", versions=join(versions, ", ")),
             evidence,
         )
-    versions = [f"{i['version']} {i['label']}" for i in installs if i["version"]]
-    if versions:
-        return Outcome(Status.PASS, f"Codex {', '.join(versions)} is installed.", evidence)
     where = installs[0]["label"]
     return Outcome(
-        Status.PASS, f"Codex is installed ({where}), but its version could not be read.", evidence
+        Status.PASS,
+        tr(
+            "codex", "Codex is installed ({where}), but its version could not be read.", where=where
+        ),
+        evidence,
     )
 
 
 # --- saved sign-in ---------------------------------------------------------------------
 
 
+AGES = (
+    (86400, tr("codex", "{n} day ago"), tr("codex", "{n} days ago")),
+    (3600, tr("codex", "{n} hour ago"), tr("codex", "{n} hours ago")),
+    (60, tr("codex", "{n} minute ago"), tr("codex", "{n} minutes ago")),
+)
+
+
 def human_age(seconds: float) -> str:
     seconds = max(0.0, seconds)
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+    for size, one, many in AGES:
         if seconds >= size:
             count = int(seconds // size)
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return "just now"
+            chosen = one if count == 1 else many
+            return tr_map(chosen.context, chosen.template, {"n": count})
+    return tr("codex", "just now")
 
 
 def read_codex_config(path: Path) -> tuple[dict[str, Any] | None, str | None]:
@@ -199,7 +226,9 @@ def read_codex_config(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     except FileNotFoundError:
         return None, None
     except (OSError, UnicodeDecodeError) as exc:
-        return None, f"cannot be read: {getattr(exc, 'strerror', None) or exc}"
+        return None, tr(
+            "codex", "cannot be read: {error}", error=str(getattr(exc, "strerror", None) or exc)
+        )
     try:
         return tomllib.loads(text), None
     except tomllib.TOMLDecodeError as exc:
@@ -207,7 +236,7 @@ def read_codex_config(path: Path) -> tuple[dict[str, Any] | None, str | None]:
         match = re.search(r"\(at line (\d+), column \d+\)", message)
         detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
         if match:
-            return None, f"line {match.group(1)}: {detail}"
+            return None, tr("codex", "line {line}: {detail}", line=match.group(1), detail=detail)
         return None, detail
 
 
@@ -262,18 +291,27 @@ def check_codex_auth(ctx: CheckContext) -> Outcome:
     if configured and not home.is_dir():
         return Outcome(
             Status.FAIL,
-            f"CODEX_HOME points to a folder that does not exist ({shown}), so Codex cannot start.",
+            tr(
+                "codex",
+                "CODEX_HOME points to a folder that does not exist ({path}), so Codex cannot "
+                "start.",
+                path=shown,
+            ),
             evidence,
         )
 
-    warnings: list[str] = []
+    warnings: list[tuple[str, str]] = []  # (at the start of the summary, after "; ")
     config, config_error = read_codex_config(home / files["config"])
     evidence["config"] = _config_summary(config) if config is not None else None
     if config_error:
         evidence["config_error"] = config_error
-        warnings.append(
-            f"{env.display_path(home / files['config'])} cannot be read ({config_error})"
+        unreadable = tr(
+            "codex",
+            "{file} cannot be read ({error})",
+            file=env.display_path(home / files["config"]),
+            error=config_error,
         )
+        warnings.append((unreadable, unreadable))
     store_kind = (evidence["config"] or {}).get("cli_auth_credentials_store") or "file"
 
     auth = _auth_file(env, home / files["auth"])
@@ -282,14 +320,29 @@ def check_codex_auth(ctx: CheckContext) -> Outcome:
     folder_ok = os.access(folder, os.W_OK | os.X_OK)
     if store_kind == "keyring":
         evidence["store_writable"] = None  # the keyring cannot be tested without writing to it
-        evidence["store_note"] = "Codex saves the sign-in in the system keyring."
+        evidence["store_note"] = tr("codex", "Codex saves the sign-in in the system keyring.")
     else:
         evidence["store_writable"] = folder_ok and (auth is None or bool(auth["writable"]))
     if evidence["store_writable"] is False:
-        warnings.append(f"Codex cannot save a sign-in in {shown} (not writable)")
+        cannot_save = tr(
+            "codex", "Codex cannot save a sign-in in {path} (not writable)", path=shown
+        )
+        warnings.append((cannot_save, cannot_save))
     if auth and auth.get("readable_by_others"):
+        params = {"file": auth["file"], "mode": auth["mode"]}
         warnings.append(
-            f"the saved sign-in {auth['file']} can be read by other users (mode {auth['mode']})"
+            (
+                tr(
+                    "codex",
+                    "The saved sign-in {file} can be read by other users (mode {mode})",
+                    **params,
+                ),
+                tr(
+                    "codex",
+                    "the saved sign-in {file} can be read by other users (mode {mode})",
+                    **params,
+                ),
+            )
         )
 
     auth_vars = profile["env"].get("auth", AUTH_ENV_VARS)
@@ -297,17 +350,40 @@ def check_codex_auth(ctx: CheckContext) -> Outcome:
     evidence["auth_env_vars"] = present
     if present and auth:
         evidence["mixed_auth_signals"] = True
+        names = ", ".join(present)
         warnings.append(
-            f"a ChatGPT sign-in is saved, but {', '.join(present)} is also set (mixed auth signals)"
+            (
+                tr(
+                    "codex",
+                    "A ChatGPT sign-in is saved, but {names} is also set (mixed auth signals)",
+                    names=names,
+                ),
+                tr(
+                    "codex",
+                    "a ChatGPT sign-in is saved, but {names} is also set (mixed auth signals)",
+                    names=names,
+                ),
+            )
         )
 
     if warnings:
-        text = "; ".join(warnings)
-        return Outcome(Status.WARN, text[0].upper() + text[1:] + ".", evidence)
+        parts = [warnings[0][0], *(later for _first, later in warnings[1:])]
+        return Outcome(
+            Status.WARN,
+            tr("codex", "{warnings}.", warnings=join(parts, tr("codex", "; "))),
+            evidence,
+        )
     if auth:
-        summary = f"A saved sign-in exists in {shown} (saved {auth['modified_age']})."
+        summary = tr(
+            "codex",
+            "A saved sign-in exists in {path} (saved {age}).",
+            path=shown,
+            age=auth["modified_age"],
+        )
     elif store_kind == "keyring":
-        summary = "Codex saves its sign-in in the system keyring; no sign-in file is expected."
+        summary = tr(
+            "codex", "Codex saves its sign-in in the system keyring; no sign-in file is expected."
+        )
     else:
-        summary = f"Codex can save a sign-in in {shown} (none saved yet)."
+        summary = tr("codex", "Codex can save a sign-in in {path} (none saved yet).", path=shown)
     return Outcome(Status.PASS, summary, evidence)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from wizard.checks import http
 from wizard.checks.route import effective_route
 from wizard.core.engine import CheckContext
+from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
 
 REGION_CODE = "unsupported_country_region_territory"
@@ -21,7 +22,7 @@ REGION_TEXT = "country, region, or territory not supported"
 PROBE_CODE = "signin-doctor-probe"  # a dummy authorization code: nothing secret is sent
 OAUTH_REFUSALS = (400, 401)
 
-NOT_TESTED_TLS = "Not tested: the secure connection failed first."
+NOT_TESTED_TLS = tr("endpoints", "Not tested: the secure connection failed first.")
 
 
 def check_openid(ctx: CheckContext) -> Outcome:
@@ -39,29 +40,41 @@ def check_openid(ctx: CheckContext) -> Outcome:
         detail = f"HTTP {result.status}"
         return Outcome(
             Status.FAIL,
-            f"The sign-in server has a problem of its own (HTTP {result.status}).",
+            tr(
+                "endpoints",
+                "The sign-in server has a problem of its own ({detail}).",
+                detail=detail,
+            ),
             evidence | {"facts": {"detail": detail}},
             ("server_error",),
         )
     if document is None:
         detail = (
-            "a web page instead of the sign-in server's data"
+            tr("endpoints", "a web page instead of the sign-in server's data")
             if http.looks_like_html(result)
-            else f"an unexpected answer (HTTP {result.status}) instead of the sign-in server's data"
+            else tr(
+                "endpoints",
+                "an unexpected answer (HTTP {status}) instead of the sign-in server's data",
+                status=result.status,
+            )
         )
         return Outcome(
             Status.FAIL,
-            "Something else answered instead of the sign-in server.",
+            tr("endpoints", "Something else answered instead of the sign-in server."),
             evidence | _page_evidence(result) | {"facts": {"detail": detail}},
             ("html_answer",),
         )
     issuer = document.get("issuer")
     evidence["issuer"] = issuer if isinstance(issuer, str) else None
     if result.status == 200 and isinstance(issuer, str):
-        return Outcome(Status.PASS, "The sign-in server answers.", evidence)
+        return Outcome(Status.PASS, tr("endpoints", "The sign-in server answers."), evidence)
     return Outcome(
         Status.WARN,
-        f"The sign-in server answered, but not as expected (HTTP {result.status}).",
+        tr(
+            "endpoints",
+            "The sign-in server answered, but not as expected ({detail}).",
+            detail=f"HTTP {result.status}",
+        ),
         evidence | {"body": http.snippet(result)},
     )
 
@@ -87,8 +100,9 @@ def check_token_endpoint(ctx: CheckContext) -> Outcome:
     if status == 403 and _is_region_block(result, code, description):
         return Outcome(
             Status.FAIL,
-            "The sign-in server refuses this connection's country or region.",
-            evidence | {"facts": {"detail": "country, region, or territory not supported"}},
+            tr("endpoints", "The sign-in server refuses this connection's country or region."),
+            evidence
+            | {"facts": {"detail": tr("endpoints", "country, region, or territory not supported")}},
             ("region_blocked",),
         )
     if status >= 500:
@@ -100,16 +114,24 @@ def check_token_endpoint(ctx: CheckContext) -> Outcome:
             evidence |= _page_evidence(result)
         return Outcome(
             Status.FAIL,
-            f"The sign-in server has a problem of its own ({detail}).",
+            tr(
+                "endpoints",
+                "The sign-in server has a problem of its own ({detail}).",
+                detail=detail,
+            ),
             evidence | {"facts": {"detail": detail}},
             ("server_error",),
         )
     if document is None:
         what = _foreign_answer(result)
-        detail = f"{what} instead of the sign-in server's answer"
+        detail = tr("endpoints", "{what} instead of the sign-in server's answer", what=what)
         return Outcome(
             Status.FAIL,
-            f"Something else answered instead of the sign-in server: {what}.",
+            tr(
+                "endpoints",
+                "Something else answered instead of the sign-in server: {what}.",
+                what=what,
+            ),
             evidence | _page_evidence(result) | {"facts": {"detail": detail}},
             ("html_answer",),
         )
@@ -118,22 +140,31 @@ def check_token_endpoint(ctx: CheckContext) -> Outcome:
         evidence["keys"] = sorted(str(k) for k in document)[:20]
         return Outcome(
             Status.WARN,
-            f"The sign-in server accepted a test code (HTTP {status}), which it should not.",
+            tr(
+                "endpoints",
+                "The sign-in server accepted a test code (HTTP {status}), which it should not.",
+                status=status,
+            ),
             evidence,
         )
     if status in OAUTH_REFUSALS and code:
         return Outcome(
             Status.PASS,
-            "The sign-in server answered as expected (it refused a test code), "
-            "so the whole path to it works.",
+            tr(
+                "endpoints",
+                "The sign-in server answered as expected (it refused a test code), "
+                "so the whole path to it works.",
+            ),
             evidence,
         )
     evidence["body"] = http.snippet(result)
     return Outcome(
         Status.WARN,
-        f"The sign-in server answered, but not as expected (HTTP {status}"
-        + (f", {code}" if code else "")
-        + ").",
+        tr(
+            "endpoints",
+            "The sign-in server answered, but not as expected ({detail}).",
+            detail=f"HTTP {status}" + (f", {code}" if code else ""),
+        ),
         evidence,
     )
 
@@ -176,8 +207,12 @@ def _no_answer(ctx: CheckContext, result: http.Probe) -> Outcome:
         # The tls check names the issuer and owns the fault; this one only reports the effect.
         return Outcome(
             Status.FAIL,
-            f"Codex does not trust the secure connection to {host}, so the sign-in server "
-            "could not be asked.",
+            tr(
+                "endpoints",
+                "Codex does not trust the secure connection to {host}, so the sign-in server "
+                "could not be asked.",
+                host=host,
+            ),
             evidence,
         )
     if result.error == http.PROXY_REFUSED:
@@ -185,34 +220,58 @@ def _no_answer(ctx: CheckContext, result: http.Probe) -> Outcome:
         if result.proxy_status == 407:
             return Outcome(
                 Status.FAIL,
-                f"The proxy {route.proxy_display} wants a user name and password.",
+                tr(
+                    "endpoints",
+                    "The proxy {proxy} wants a user name and password.",
+                    proxy=route.proxy_display,
+                ),
                 evidence | {"facts": proxy_facts},
                 ("proxy_auth_required",),
             )
-        detail = f"the proxy {route.proxy_display} refused the connection" + (
-            f" (HTTP {result.proxy_status})" if result.proxy_status else ""
+        detail = (
+            tr(
+                "endpoints",
+                "the proxy {proxy} refused the connection (HTTP {status})",
+                proxy=route.proxy_display,
+                status=result.proxy_status,
+            )
+            if result.proxy_status
+            else tr(
+                "endpoints",
+                "the proxy {proxy} refused the connection",
+                proxy=route.proxy_display,
+            )
         )
         return Outcome(
             Status.FAIL,
-            f"The proxy {route.proxy_display} refuses to connect to {host}.",
+            tr(
+                "endpoints",
+                "The proxy {proxy} refuses to connect to {host}.",
+                proxy=route.proxy_display,
+                host=host,
+            ),
             evidence | {"facts": proxy_facts | {"detail": detail}},
             ("proxy_blocked",),
         )
     if result.error == http.CONNECT_FAILED and route.proxy:
         return Outcome(
             Status.FAIL,
-            f"The proxy {route.proxy_display} does not answer.",
+            tr("endpoints", "The proxy {proxy} does not answer.", proxy=route.proxy_display),
             evidence | {"facts": proxy_facts},
             ("proxy_unreachable",),
         )
     if result.error in (http.NO_ANSWER, http.CONNECT_FAILED, http.TRANSPORT_ERROR):
         return Outcome(
             Status.FAIL,
-            f"The sign-in server does not answer ({result.detail}).",
+            tr("endpoints", "The sign-in server does not answer ({detail}).", detail=result.detail),
             evidence | {"facts": {"detail": result.detail}},
             ("http_no_answer",),
         )
-    return Outcome(Status.FAIL, f"The request could not be sent: {result.detail}.", evidence)
+    return Outcome(
+        Status.FAIL,
+        tr("endpoints", "The request could not be sent: {detail}.", detail=result.detail),
+        evidence,
+    )
 
 
 def _answer_evidence(result: http.Probe) -> dict[str, Any]:
@@ -244,12 +303,15 @@ def _foreign_answer(result: http.Probe) -> str:
     location = result.headers.get("location")
     if status is not None and 300 <= status < 400 and location:
         where = urlsplit(location).hostname or location[:60]
-        return f"a redirect to {where} (HTTP {status})"
+        return tr("endpoints", "a redirect to {where} (HTTP {status})", where=where, status=status)
     if http.looks_like_html(result):
         title = http.page_title(result)
-        named = f' "{title}"' if title else ""
-        return f"a web page{named} (HTTP {status})"
-    return f"an unexpected answer (HTTP {status})"
+        if title:
+            return tr(
+                "endpoints", 'a web page "{title}" (HTTP {status})', title=title, status=status
+            )
+        return tr("endpoints", "a web page (HTTP {status})", status=status)
+    return tr("endpoints", "an unexpected answer (HTTP {status})", status=status)
 
 
 def _oauth_error(document: dict[str, Any] | None) -> tuple[str | None, str | None]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from wizard import __version__
 from wizard.checks.route import effective_route
 from wizard.core.engine import CheckContext
+from wizard.core.i18n import tr
 
 if TYPE_CHECKING:  # httpx and the trust module load lazily: the window starts without them
     import httpx
@@ -113,7 +114,11 @@ def probe(
         client = probe_client(ctx, verify)
     except (ValueError, ImportError, httpx.InvalidURL):
         # The message may quote the proxy URL with its password: say only what kind it is.
-        detail = f"the proxy address cannot be used (a '{route.proxy_scheme}' proxy)"
+        detail = tr(
+            "http",
+            "the proxy address cannot be used (a '{scheme}' proxy)",
+            scheme=route.proxy_scheme,
+        )
         return replace(base, error=BAD_PROXY, detail=detail)
     with client:
         request = client.build_request(method, url, data=data, headers=headers)
@@ -149,23 +154,27 @@ def classify(exc: BaseException) -> tuple[str, str, int | None]:
     import httpx
 
     if isinstance(exc, httpx.TimeoutException):
-        return NO_ANSWER, "no answer within the time limit", None
+        return NO_ANSWER, tr("http", "no answer within the time limit"), None
     if isinstance(exc, httpx.ProxyError):
         status = _leading_status(str(exc))
         if status == 407:
-            return PROXY_REFUSED, "the proxy asks for a user name and password (HTTP 407)", 407
+            asks = tr("http", "the proxy asks for a user name and password (HTTP 407)")
+            return PROXY_REFUSED, asks, 407
         if status is not None:
-            return PROXY_REFUSED, f"the proxy refused the connection ({exc})", status
-        return PROXY_REFUSED, f"the proxy failed ({exc})", None
+            refused = tr("http", "the proxy refused the connection ({error})", error=str(exc))
+            return PROXY_REFUSED, refused, status
+        return PROXY_REFUSED, tr("http", "the proxy failed ({error})", error=str(exc)), None
     if isinstance(exc, httpx.ConnectError):
         verify_error = _cause_of(exc, ssl.SSLCertVerificationError)
         if verify_error is not None or "CERTIFICATE_VERIFY_FAILED" in str(exc):
             reason = getattr(verify_error, "verify_message", "") or "certificate verify failed"
-            return UNTRUSTED, f"the certificate is not trusted ({reason})", None
-        return CONNECT_FAILED, f"the connection failed ({_short(exc)})", None
+            untrusted = tr("http", "the certificate is not trusted ({reason})", reason=reason)
+            return UNTRUSTED, untrusted, None
+        failed = tr("http", "the connection failed ({error})", error=_short(exc))
+        return CONNECT_FAILED, failed, None
     if isinstance(exc, httpx.RemoteProtocolError):
-        return TRANSPORT_ERROR, "the connection was closed without an answer", None
-    return TRANSPORT_ERROR, f"the connection broke ({_short(exc)})", None
+        return TRANSPORT_ERROR, tr("http", "the connection was closed without an answer"), None
+    return TRANSPORT_ERROR, tr("http", "the connection broke ({error})", error=_short(exc)), None
 
 
 def _timeout(ctx: CheckContext) -> httpx.Timeout:

@@ -12,6 +12,7 @@ from typing import Any
 from wizard.checks.route import redact_url
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment
+from wizard.core.i18n import and_list, tr
 from wizard.core.model import Outcome, Status
 from wizard.platform.editors import EditorSettings, read_editor_settings
 
@@ -26,10 +27,8 @@ def editor_settings(ctx: CheckContext) -> list[EditorSettings]:
 
 def join_names(names: list[str]) -> str:
     """ "Cursor" / "VS Code and Cursor" / "VS Code, Cursor and Windsurf"."""
-    names = list(dict.fromkeys(names))
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    result: str = and_list(names)
+    return result
 
 
 def wsl_editors(files: list[EditorSettings], wsl_key: str) -> list[EditorSettings]:
@@ -66,7 +65,9 @@ def check_ide_settings(ctx: CheckContext) -> Outcome:
     }
     files = editor_settings(ctx)
     if not files:
-        return Outcome(Status.SKIP, "No VS Code, Cursor, Windsurf or VSCodium settings found.")
+        return Outcome(
+            Status.SKIP, tr("ide", "No VS Code, Cursor, Windsurf or VSCodium settings found.")
+        )
 
     entries = [_describe(env, f, keys) for f in files]
     broken = [f for f in files if f.values is None]
@@ -86,29 +87,52 @@ def check_ide_settings(ctx: CheckContext) -> Outcome:
     if wsl_on and env.platform == "windows":
         editors = join_names([f.editor_name for f in wsl_on])
         evidence["facts"] = {"editors": editors}
-        verb = "runs" if len({f.editor_name for f in wsl_on}) == 1 else "run"
+        summary = (
+            tr(
+                "ide",
+                "{editors} runs Codex inside WSL (Linux on Windows), which breaks sign-in.",
+                editors=editors,
+            )
+            if len({f.editor_name for f in wsl_on}) == 1
+            else tr(
+                "ide",
+                "{editors} run Codex inside WSL (Linux on Windows), which breaks sign-in.",
+                editors=editors,
+            )
+        )
         return Outcome(
             Status.FAIL,
-            f"{editors} {verb} Codex inside WSL (Linux on Windows), which breaks sign-in.",
+            summary,
             evidence,
             faults=("ide_wsl_on",),
         )
     if wsl_on:
-        evidence["note"] = (
-            f"{keys['wsl']} is on in {join_names([f.editor_name for f in wsl_on])}, "
-            "but the extension only uses it on Windows."
+        evidence["note"] = tr(
+            "ide",
+            "{setting} is on in {editors}, but the extension only uses it on Windows.",
+            setting=keys["wsl"],
+            editors=join_names([f.editor_name for f in wsl_on]),
         )
     if broken:
         first = broken[0]
         line = (first.error or "").split(":")[0]
-        where = f" ({line})" if line.startswith("line ") else ""
-        more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
-        rest = "; the other settings were checked" if len(broken) < len(files) else ""
-        return Outcome(
-            Status.WARN,
-            f"{first.editor_name}'s settings file {env.display_path(first.path)} cannot be "
-            f"read{where}{more}{rest}.",
-            evidence,
+        number = line.removeprefix("line ")
+        where = tr("ide", " (line {n})", n=number) if line.startswith("line ") else ""
+        more = tr("ide", " (and {count} more)", count=len(broken) - 1) if len(broken) > 1 else ""
+        rest = tr("ide", "; the other settings were checked") if len(broken) < len(files) else ""
+        summary = tr(
+            "ide",
+            "{editor}'s settings file {file} cannot be read{where}{more}{rest}.",
+            editor=first.editor_name,
+            file=env.display_path(first.path),
+            where=where,
+            more=more,
+            rest=rest,
         )
+        return Outcome(Status.WARN, summary, evidence)
     editors = join_names([f.editor_name for f in files])
-    return Outcome(Status.PASS, f"{editors} settings do not get in the way of sign-in.", evidence)
+    return Outcome(
+        Status.PASS,
+        tr("ide", "{editors} settings do not get in the way of sign-in.", editors=editors),
+        evidence,
+    )

@@ -17,6 +17,7 @@ from typing import Any
 
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment
+from wizard.core.i18n import tr, tr_map
 from wizard.core.model import Outcome, Status
 from wizard.core.profile import Profile, resource_path
 
@@ -93,8 +94,8 @@ def decoder_patterns() -> tuple[Pattern, ...]:
             id=p["id"],
             regex=re.compile(p["regex"]),
             severity=p.get("severity", "error"),
-            meaning=p["meaning"],
-            technical=p.get("technical", ""),
+            meaning=tr_map("decoder", p["meaning"], {}),
+            technical=tr_map("decoder", p["technical"], {}) if p.get("technical") else "",
             cause_hint=p.get("cause_hint"),
             flow_step=p.get("flow_step"),
             confirm_checks=tuple(p.get("confirm", ())),
@@ -106,7 +107,8 @@ def decoder_patterns() -> tuple[Pattern, ...]:
 
 def step_summary(flow_step: str | None) -> str:
     summaries: dict[str, str] = _decoder_data().get("step_summaries", {})
-    return summaries.get(flow_step or "", "The last sign-in failed.")
+    summary = summaries.get(flow_step or "")
+    return tr_map("decoder", summary, {}) if summary else tr("logs", "The last sign-in failed.")
 
 
 def _line_matches(line: str) -> list[Decoded]:
@@ -249,7 +251,7 @@ def _read_lines(path: Path) -> list[str] | str:
     try:
         return read_tail(path).splitlines()
     except OSError as exc:
-        return f"cannot be read: {exc.strerror or exc}"
+        return tr("logs", "cannot be read: {error}", error=str(exc.strerror or exc))
 
 
 # --- the check -------------------------------------------------------------------------
@@ -267,7 +269,9 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
     if login_path.is_file():
         lines = _read_lines(login_path)
         if isinstance(lines, str):
-            problems.append(f"{env.display_path(login_path)} {lines}")
+            problems.append(
+                tr("logs", "{file} {problem}", file=env.display_path(login_path), problem=lines)
+            )
         else:
             attempt = latest_attempt(lines)
             attempt_findings = _findings(env, login_path, attempt)
@@ -288,7 +292,9 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
         editor, newest = max(ide_logs, key=lambda item: _mtime(item[1]))
         lines = _read_lines(newest)
         if isinstance(lines, str):
-            problems.append(f"{env.display_path(newest)} {lines}")
+            problems.append(
+                tr("logs", "{file} {problem}", file=env.display_path(newest), problem=lines)
+            )
         else:
             ide_findings = _findings(env, newest, lines)
             runs_in_wsl = any(f["id"] == "wsl_spawn" for f in ide_findings)
@@ -306,15 +312,21 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
         evidence["unreadable"] = problems
     if evidence["login_log"] is None and evidence["ide_log"] is None:
         if problems:
-            return Outcome(Status.WARN, "The Codex sign-in logs could not be read.", evidence)
-        return Outcome(Status.SKIP, "No Codex sign-in logs found.", evidence)
+            return Outcome(
+                Status.WARN, tr("logs", "The Codex sign-in logs could not be read."), evidence
+            )
+        return Outcome(Status.SKIP, tr("logs", "No Codex sign-in logs found."), evidence)
 
     if runs_in_wsl and env.platform == "windows":
         ide = evidence["ide_log"]
         evidence["facts"] = {"editors": ide["editor"]}
         return Outcome(
             Status.FAIL,
-            f"The {ide['editor']} log shows it starts Codex inside WSL (Linux on Windows).",
+            tr(
+                "logs",
+                "The {editor} log shows it starts Codex inside WSL (Linux on Windows).",
+                editor=ide["editor"],
+            ),
             evidence,
             faults=("log_wsl_spawn",),
         )
@@ -327,7 +339,11 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
         evidence["primary_finding"] = primary["id"]
         return Outcome(Status.WARN, step_summary(primary["flow_step"]), evidence)
     if succeeded:
-        return Outcome(Status.PASS, "The last sign-in in the Codex log worked.", evidence)
+        return Outcome(
+            Status.PASS, tr("logs", "The last sign-in in the Codex log worked."), evidence
+        )
     if problems:
-        return Outcome(Status.WARN, "Some Codex sign-in logs could not be read.", evidence)
-    return Outcome(Status.PASS, "The Codex logs show no sign-in error.", evidence)
+        return Outcome(
+            Status.WARN, tr("logs", "Some Codex sign-in logs could not be read."), evidence
+        )
+    return Outcome(Status.PASS, tr("logs", "The Codex logs show no sign-in error."), evidence)

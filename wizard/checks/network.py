@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from wizard.checks.route import Route, effective_route
 from wizard.core.engine import CheckContext
+from wizard.core.i18n import join, tr
 from wizard.core.model import Outcome, Status
 
 CONNECT_CAP_S = 5.0  # one TCP handshake; past this the path is treated as blocked
@@ -41,9 +42,9 @@ class Lookup:
     def failure(self) -> str:
         """Plain words for why no address was found."""
         if self.timed_out and not self.errors:
-            return "the lookup got no answer in time"
+            return tr("network", "the lookup got no answer in time")
         reasons = sorted(set(self.errors.values()))
-        return " / ".join(reasons) if reasons else "no address was returned"
+        return join(reasons, " / ") if reasons else tr("network", "no address was returned")
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -83,7 +84,9 @@ class PendingLookup:
             return
         except (UnicodeError, OSError) as exc:
             with self._lock:
-                self.result.errors[label] = f"the name is not valid ({exc})"
+                self.result.errors[label] = tr(
+                    "network", "the name is not valid ({error})", error=str(exc)
+                )
             return
         with self._lock:
             found = getattr(self.result, label)
@@ -118,12 +121,12 @@ _NO_SUCH_FAMILY = {
 
 def _gai_reason(exc: socket.gaierror) -> str:
     if exc.errno == getattr(socket, "EAI_NONAME", None):
-        return "the name is not known"
+        return tr("network", "the name is not known")
     if exc.errno == getattr(socket, "EAI_AGAIN", None):
-        return "the name server did not answer"
+        return tr("network", "the name server did not answer")
     if exc.errno == getattr(socket, "EAI_FAIL", None):
-        return "the name server failed"
-    return f"the lookup failed ({exc.strerror or exc})"
+        return tr("network", "the name server failed")
+    return tr("network", "the lookup failed ({error})", error=str(exc.strerror or exc))
 
 
 def _literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -168,7 +171,7 @@ def connect_first(
         started = time.monotonic()
         try:
             sock.connect((address, port))
-            ok, detail = True, "connected"
+            ok, detail = True, tr("network", "connected")
         except OSError as exc:
             sock.close()
             ok, detail = False, connect_failure(exc, timeout)
@@ -190,7 +193,7 @@ def connect_first(
         if not winner and pending[0]:
             missing = {a.address for a in attempts}
             attempts.extend(
-                Attempt(a, False, f"timed out after {timeout:.1f} s", int(timeout * 1000))
+                Attempt(a, False, _timed_out(timeout), int(timeout * 1000))
                 for a in addresses
                 if a not in missing
             )
@@ -200,21 +203,25 @@ def connect_first(
 def connect_failure(exc: OSError, timeout: float) -> str:
     """Plain words for a failed connect()."""
     if isinstance(exc, TimeoutError) or exc.errno == errno.ETIMEDOUT:
-        return f"timed out after {timeout:.1f} s"
+        return _timed_out(timeout)
     if isinstance(exc, ConnectionRefusedError):
-        return "the connection was refused"
+        return tr("network", "the connection was refused")
     if isinstance(exc, ConnectionResetError):
-        return "the connection was reset"
+        return tr("network", "the connection was reset")
     if exc.errno in (errno.ENETUNREACH, errno.EAFNOSUPPORT, errno.EADDRNOTAVAIL):
-        return "this computer has no route to that network"
+        return tr("network", "this computer has no route to that network")
     if exc.errno == errno.EHOSTUNREACH:
-        return "the host cannot be reached"
-    return f"the connection failed ({exc.strerror or exc})"
+        return tr("network", "the host cannot be reached")
+    return tr("network", "the connection failed ({error})", error=str(exc.strerror or exc))
+
+
+def _timed_out(timeout: float) -> str:
+    return tr("network", "timed out after {seconds:.1f} s", seconds=timeout)
 
 
 def summarize_failures(attempts: list[Attempt]) -> str:
     details = list(dict.fromkeys(a.detail for a in attempts if not a.ok))
-    return "; ".join(details) if details else "no address to connect to"
+    return join(details) if details else tr("network", "no address to connect to")
 
 
 def interleave(first: list[str], second: list[str]) -> list[str]:
@@ -250,11 +257,20 @@ def _dns_direct(ctx: CheckContext, route: Route) -> Outcome:
         evidence["facts"] = {"host": host, "detail": detail}
         return Outcome(
             Status.FAIL,
-            f"This computer cannot find the address of {host} ({detail}).",
+            tr(
+                "network",
+                "This computer cannot find the address of {host} ({detail}).",
+                host=host,
+                detail=detail,
+            ),
             evidence,
             ("dns_failure",),
         )
-    return Outcome(Status.PASS, f"{host} was found at {found.addresses[0]}.", evidence)
+    return Outcome(
+        Status.PASS,
+        tr("network", "{host} was found at {address}.", host=host, address=found.addresses[0]),
+        evidence,
+    )
 
 
 def _dns_via_proxy(ctx: CheckContext, route: Route) -> Outcome:
@@ -277,21 +293,37 @@ def _dns_via_proxy(ctx: CheckContext, route: Route) -> Outcome:
     }
     if not proxy_found.addresses:
         detail = (
-            f"its name {proxy_host} cannot be looked up ({proxy_found.failure()})"
+            tr(
+                "network",
+                "its name {name} cannot be looked up ({reason})",
+                name=proxy_host,
+                reason=proxy_found.failure(),
+            )
             if proxy_host
-            else "its address has no host name"
+            else tr("network", "its address has no host name")
         )
         evidence["facts"] = {"proxy": display, "proxy_source": route.proxy_source, "detail": detail}
         return Outcome(
             Status.FAIL,
-            f"Your proxy {display} cannot be found: {detail}.",
+            tr(
+                "network",
+                "Your proxy {proxy} cannot be found: {detail}.",
+                proxy=display,
+                detail=detail,
+            ),
             evidence,
             ("proxy_unreachable",),
         )
     return Outcome(
         Status.PASS,
-        f"Codex goes through the proxy {display}, which looks up {host} itself; "
-        f"the proxy was found at {proxy_found.addresses[0]}.",
+        tr(
+            "network",
+            "Codex goes through the proxy {proxy}, which looks up {host} itself; "
+            "the proxy was found at {address}.",
+            proxy=display,
+            host=host,
+            address=proxy_found.addresses[0],
+        ),
         evidence,
     )
 
@@ -299,7 +331,7 @@ def _dns_via_proxy(ctx: CheckContext, route: Route) -> Outcome:
 def check_tcp(ctx: CheckContext) -> Outcome:
     dns = ctx.dep("dns")
     if dns is None or dns.status not in (Status.PASS, Status.WARN):
-        return Outcome(Status.SKIP, "Not tested: the name could not be looked up.")
+        return Outcome(Status.SKIP, tr("network", "Not tested: the name could not be looked up."))
     route = effective_route(ctx)
     target = dns.evidence.get("connect_to", {})
     host, port = str(target.get("host", ctx.target.host)), int(target.get("port", ctx.target.port))
@@ -316,9 +348,21 @@ def check_tcp(ctx: CheckContext) -> Outcome:
         sock.close()
         winner = next(a for a in attempts if a.ok)
         evidence.update(address=winner.address, connect_ms=winner.ms)
-        where = f"the proxy {route.proxy_display}" if not route.direct else host
+        where = (
+            tr("network", "the proxy {proxy}", proxy=route.proxy_display)
+            if not route.direct
+            else host
+        )
         return Outcome(
-            Status.PASS, f"Connected to {where} ({winner.address}) in {winner.ms} ms.", evidence
+            Status.PASS,
+            tr(
+                "network",
+                "Connected to {where} ({address}) in {ms} ms.",
+                where=where,
+                address=winner.address,
+                ms=winner.ms,
+            ),
+            evidence,
         )
     detail = summarize_failures(attempts)
     if not route.direct:
@@ -329,14 +373,25 @@ def check_tcp(ctx: CheckContext) -> Outcome:
         }
         return Outcome(
             Status.FAIL,
-            f"Your proxy {route.proxy_display} cannot be reached: {detail}.",
+            tr(
+                "network",
+                "Your proxy {proxy} cannot be reached: {detail}.",
+                proxy=route.proxy_display,
+                detail=detail,
+            ),
             evidence,
             ("proxy_unreachable",),
         )
     evidence["facts"] = {"host": host, "port": port, "detail": detail}
     return Outcome(
         Status.FAIL,
-        f"This computer cannot connect to {host} on port {port}: {detail}.",
+        tr(
+            "network",
+            "This computer cannot connect to {host} on port {port}: {detail}.",
+            host=host,
+            port=port,
+            detail=detail,
+        ),
         evidence,
         ("tcp_failed",),
     )

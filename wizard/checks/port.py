@@ -14,6 +14,7 @@ from pathlib import PurePath, PureWindowsPath
 
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment, PortHolder
+from wizard.core.i18n import and_list, join, tr, word_list
 from wizard.core.model import Outcome, Status
 from wizard.core.profile import Profile
 from wizard.platform.port_reservations import ExcludedRange, Reservations, read_reservations
@@ -60,7 +61,7 @@ def check_callback_port(ctx: CheckContext) -> Outcome:
     findings: list[PortFinding] = []
     for port in ctx.target.callback_ports:
         if ctx.cancelled():
-            return Outcome(Status.SKIP, "Cancelled.")
+            return Outcome(Status.SKIP, tr("engine", "Cancelled."))
         findings.append(_inspect(ctx, port, live, reservations))
     return _verdict(env, profile, findings, live, reservations)
 
@@ -204,9 +205,12 @@ def _verdict(
         "facts": facts,
     }
     if not live:
-        evidence["bind_note"] = (
-            f"Not bind-tested: the environment is {env.platform}, this machine is "
-            f"{current_platform()}; based on the listed listeners and reservations."
+        evidence["bind_note"] = tr(
+            "port",
+            "Not bind-tested: the environment is {platform}, this machine is "
+            "{machine}; based on the listed listeners and reservations.",
+            platform=env.platform,
+            machine=current_platform(),
         )
     if reservations is not None:
         evidence["reservations"] = reservations.to_json()
@@ -226,53 +230,120 @@ def _summary(
     first = findings[0]
     if relay:
         finding, holder = relay[0]
-        return Status.FAIL, (
-            f"Port {finding.port} is held by {holder_text(holder)}, the WSL relay: the browser's "
-            "return goes to Codex inside WSL (Linux on Windows), not to Codex on Windows."
+        return Status.FAIL, tr(
+            "port",
+            "Port {port} is held by {holder}, the WSL relay: the browser's "
+            "return goes to Codex inside WSL (Linux on Windows), not to Codex on Windows.",
+            port=finding.port,
+            holder=holder_text(holder),
         )
     if first_final or not usable:
         considered = [first] if first_final and usable else findings
         states = {f.state for f in considered}
         ports = _and([str(f.port) for f in considered])
-        word = "Port" if len(considered) == 1 else "Ports"
+        one = len(considered) == 1
         if states == {"reserved"}:
             return Status.FAIL, (
-                f"Windows has reserved {word.lower()} {ports} for its own networking (Hyper-V, "
-                "WSL or Docker), so Codex cannot listen for the browser's return."
+                tr(
+                    "port",
+                    "Windows has reserved port {ports} for its own networking (Hyper-V, "
+                    "WSL or Docker), so Codex cannot listen for the browser's return.",
+                    ports=ports,
+                )
+                if one
+                else tr(
+                    "port",
+                    "Windows has reserved ports {ports} for its own networking (Hyper-V, "
+                    "WSL or Docker), so Codex cannot listen for the browser's return.",
+                    ports=ports,
+                )
             )
+        holders = facts["holders"]
         if states == {"held"}:
             return Status.FAIL, (
-                f"{word} {ports} {'is' if len(considered) == 1 else 'are all'} in use, so Codex "
-                f"has nowhere to receive the browser's return: {facts['holders']}."
+                tr(
+                    "port",
+                    "Port {ports} is in use, so Codex has nowhere to receive the browser's "
+                    "return: {holders}.",
+                    ports=ports,
+                    holders=holders,
+                )
+                if one
+                else tr(
+                    "port",
+                    "Ports {ports} are all in use, so Codex has nowhere to receive the "
+                    "browser's return: {holders}.",
+                    ports=ports,
+                    holders=holders,
+                )
             )
         if "held" in states or "reserved" in states:
             return Status.FAIL, (
-                f"Codex cannot listen on {word.lower()} {ports}: {facts['holders']}."
+                tr(
+                    "port",
+                    "Codex cannot listen on port {ports}: {holders}.",
+                    ports=ports,
+                    holders=holders,
+                )
+                if one
+                else tr(
+                    "port",
+                    "Codex cannot listen on ports {ports}: {holders}.",
+                    ports=ports,
+                    holders=holders,
+                )
             )
-        detail = ", ".join(_bind_error_text(f) for f in considered)
+        detail = join([_bind_error_text(f) for f in considered], ", ")
         return Status.FAIL, (
-            f"Something on this computer (a security program or network filter) refuses to let "
-            f"Codex listen on {word.lower()} {ports} ({detail})."
+            tr(
+                "port",
+                "Something on this computer (a security program or network filter) refuses to "
+                "let Codex listen on port {ports} ({detail}).",
+                ports=ports,
+                detail=detail,
+            )
+            if one
+            else tr(
+                "port",
+                "Something on this computer (a security program or network filter) refuses to "
+                "let Codex listen on ports {ports} ({detail}).",
+                ports=ports,
+                detail=detail,
+            )
         )
     if first.state == "codex":
-        return Status.WARN, f"Another Codex sign-in is still waiting on port {first.port}."
+        return Status.WARN, _still_waiting(first.port)
     if first.state == "held":
         target = usable[0]
         if target.state == "codex":
-            return Status.WARN, f"Another Codex sign-in is still waiting on port {target.port}."
+            return Status.WARN, _still_waiting(target.port)
         version = _short_version(str(profile["versions"]["known_good"]))
-        return Status.WARN, (
-            f"Port {first.port} is used by {_port_holders(first)}; Codex {version} and newer "
-            f"switch to {target.port}, older versions fail."
+        return Status.WARN, tr(
+            "port",
+            "Port {port} is used by {holders}; Codex {version} and newer "
+            "switch to {fallback}, older versions fail.",
+            port=first.port,
+            holders=_port_holders(first),
+            version=version,
+            fallback=target.port,
         )
-    return Status.PASS, (f"Port {first.port} is free for Codex to receive the browser's return.")
+    return Status.PASS, tr(
+        "port", "Port {port} is free for Codex to receive the browser's return.", port=first.port
+    )
+
+
+def _still_waiting(port: int) -> str:
+    return tr("port", "Another Codex sign-in is still waiting on port {port}.", port=port)
 
 
 def _ipv6_summary(finding: PortFinding) -> str:
     who = _and([holder_text(h) for h in _unique(finding.ipv6_others)])
-    return (
-        f"{who} listens on port {finding.port} for IPv6 (::1). Browsers try that address "
-        f"first for 'localhost', so the sign-in's return may go there instead of to Codex."
+    return tr(
+        "port",
+        "{who} listens on port {port} for IPv6 (::1). Browsers try that address "
+        "first for 'localhost', so the sign-in's return may go there instead of to Codex.",
+        who=who,
+        port=finding.port,
     )
 
 
@@ -281,33 +352,59 @@ def _holders_sentence(findings: list[PortFinding]) -> str:
     for i, f in enumerate(findings):
         if f.state == "held":
             parts.append(
-                f"port {f.port} is used by {_port_holders(f)}"
+                tr(
+                    "port",
+                    "port {port} is used by {holders}",
+                    port=f.port,
+                    holders=_port_holders(f),
+                )
                 if i == 0
-                else f"port {f.port} by {_port_holders(f)}"
+                else tr("port", "port {port} by {holders}", port=f.port, holders=_port_holders(f))
             )
         elif f.state == "reserved":
-            parts.append(f"port {f.port} is reserved by Windows")
+            parts.append(tr("port", "port {port} is reserved by Windows", port=f.port))
         elif f.state == "forbidden":
-            parts.append(f"port {f.port} is refused by Windows ({_bind_error_text(f)})")
+            parts.append(
+                tr(
+                    "port",
+                    "port {port} is refused by Windows ({error})",
+                    port=f.port,
+                    error=_bind_error_text(f),
+                )
+            )
         elif f.state == "refused":
-            parts.append(f"port {f.port} is refused ({_bind_error_text(f)})")
-    return _and(parts)
+            parts.append(
+                tr(
+                    "port",
+                    "port {port} is refused ({error})",
+                    port=f.port,
+                    error=_bind_error_text(f),
+                )
+            )
+    # Whole clauses: joined in the port context (another language joins clauses its own way).
+    clauses: str = word_list(parts, tr("port", "{first} and {last}"), tr("port", ", "))
+    return clauses
+
+
+HIDDEN_OWNER = tr("port", "a program whose owner needs admin rights to see")
 
 
 def _port_holders(finding: PortFinding) -> str:
     holders = _unique(finding.blocking or finding.holders)
     if not holders:
-        return "a program whose owner needs admin rights to see"
+        return HIDDEN_OWNER
     return _and([holder_text(h) for h in holders])
 
 
 def holder_text(holder: PortHolder) -> str:
     """ "wslrelay.exe (pid 12528)"; an owner hidden from this account is said as such."""
     if holder.pid is None:
-        return "a program whose owner needs admin rights to see"
+        return HIDDEN_OWNER
     if holder.pid == 4 and (holder.name or "").lower() == "system":
-        return "Windows itself (http.sys, pid 4)"
-    return f"{holder.name} (pid {holder.pid})" if holder.name else f"process {holder.pid}"
+        return tr("port", "Windows itself (http.sys, pid 4)")
+    if holder.name:
+        return tr("port", "{name} (pid {pid})", name=holder.name, pid=holder.pid)
+    return tr("port", "process {pid}", pid=holder.pid)
 
 
 def _unique(holders: list[PortHolder]) -> list[PortHolder]:
@@ -330,7 +427,7 @@ def is_wsl_relay(profile: Profile, holder: PortHolder) -> bool:
 def _bind_error_text(finding: PortFinding) -> str:
     probe = finding.probe
     if probe is None or probe.code is None:
-        return "not tested"
+        return tr("port", "not tested")
     return f"{probe.name or 'error'} {probe.code}"
 
 
@@ -339,9 +436,8 @@ def _short_version(version: str) -> str:
 
 
 def _and(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    result: str = and_list(items)
+    return result
 
 
 def _finding_json(env: Environment, f: PortFinding) -> dict[str, object]:

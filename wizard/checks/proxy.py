@@ -30,6 +30,7 @@ from wizard.checks.route import (
     redact_url,
 )
 from wizard.core.engine import CheckContext
+from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
 
 CONNECT_CAP_S = 5.0
@@ -39,10 +40,11 @@ BODY_WAIT_CAP_S = 0.5
 PAC_SOURCES = (WINDOWS_PAC_SOURCE, MACOS_PAC_SOURCE)
 HTTP_SCHEMES = ("http", "https")
 SOCKS_SCHEMES = ("socks5", "socks5h", "socks4", "socks4a")
-LOOPBACK_NOTE = (
+LOOPBACK_NOTE = tr(
+    "proxy",
     "NO_PROXY does not list localhost, 127.0.0.1 and ::1, so requests Codex makes to this "
     "computer may be sent to the proxy; the usual setting is NO_PROXY=localhost,127.0.0.1,::1 "
-    "(openai/codex#36490)."
+    "(openai/codex#36490).",
 )
 
 
@@ -94,16 +96,27 @@ def check_proxy(ctx: CheckContext) -> Outcome:
         evidence["facts"] = facts
         return Outcome(
             Status.WARN,
-            f"Codex is told to use the SOCKS proxy {display} ({source}); Codex does not work "
-            "reliably through SOCKS, so use the app's HTTP (or mixed) proxy port instead.",
+            tr(
+                "proxy",
+                "Codex is told to use the SOCKS proxy {proxy} ({source}); Codex does not work "
+                "reliably through SOCKS, so use the app's HTTP (or mixed) proxy port instead.",
+                proxy=display,
+                source=source,
+            ),
             evidence,
         )
     if scheme not in HTTP_SCHEMES:
         evidence["facts"] = facts
         return Outcome(
             Status.FAIL,
-            f"Codex is told to use the proxy {display} ({source}), but Codex cannot use a "
-            f"'{scheme}' proxy.",
+            tr(
+                "proxy",
+                "Codex is told to use the proxy {proxy} ({source}), but Codex cannot use a "
+                "'{scheme}' proxy.",
+                proxy=display,
+                source=source,
+                scheme=scheme,
+            ),
             evidence,
             ("proxy_unsupported_scheme",),
         )
@@ -114,38 +127,82 @@ def check_proxy(ctx: CheckContext) -> Outcome:
     if result.failure is not None:
         facts["detail"] = result.failure
         evidence["facts"] = facts
-        how = "does not answer properly" if result.connected else "cannot be reached"
+        summary = (
+            tr(
+                "proxy",
+                "Your proxy {proxy} does not answer properly: {failure}.",
+                proxy=display,
+                failure=result.failure,
+            )
+            if result.connected
+            else tr(
+                "proxy",
+                "Your proxy {proxy} cannot be reached: {failure}.",
+                proxy=display,
+                failure=result.failure,
+            )
+        )
         return Outcome(
             Status.FAIL,
-            f"Your proxy {display} {how}: {result.failure}.",
+            summary,
             evidence,
             ("proxy_unreachable",),
         )
     status = result.status or 0
     if 200 <= status < 300:
-        return Outcome(Status.PASS, f"The proxy {display} lets Codex through.", evidence)
+        return Outcome(
+            Status.PASS,
+            tr("proxy", "The proxy {proxy} lets Codex through.", proxy=display),
+            evidence,
+        )
     answer = f"{status} {result.reason}".strip()
     if status == 407:
         sent = route.proxy_credentials is not None
         facts["detail"] = (
-            "the user name and password sent with the request were rejected (407)"
+            tr("proxy", "the user name and password sent with the request were rejected (407)")
             if sent
-            else "it answered 407 and no user name and password are configured"
+            else tr("proxy", "it answered 407 and no user name and password are configured")
         )
         facts["credentials_sent"] = sent
         evidence["facts"] = facts
         summary = (
-            f"The proxy {display} rejected the user name and password Codex would send."
+            tr(
+                "proxy",
+                "The proxy {proxy} rejected the user name and password Codex would send.",
+                proxy=display,
+            )
             if sent
-            else f"The proxy {display} wants a user name and password, and none is set."
+            else tr(
+                "proxy",
+                "The proxy {proxy} wants a user name and password, and none is set.",
+                proxy=display,
+            )
         )
         return Outcome(Status.FAIL, summary, evidence, ("proxy_auth_required",))
-    page = " with a block page" if result.html else ""
-    facts["detail"] = f"the proxy answered {answer}{page}"
+    if result.html:
+        facts["detail"] = tr(
+            "proxy", "the proxy answered {answer} with a block page", answer=answer
+        )
+        summary = tr(
+            "proxy",
+            "The proxy {proxy} refuses to connect to {host} ({answer} with a block page).",
+            proxy=display,
+            host=host,
+            answer=answer,
+        )
+    else:
+        facts["detail"] = tr("proxy", "the proxy answered {answer}", answer=answer)
+        summary = tr(
+            "proxy",
+            "The proxy {proxy} refuses to connect to {host} ({answer}).",
+            proxy=display,
+            host=host,
+            answer=answer,
+        )
     evidence["facts"] = facts
     return Outcome(
         Status.FAIL,
-        f"The proxy {display} refuses to connect to {host} ({answer}{page}).",
+        summary,
         evidence,
         ("proxy_blocked",),
     )
@@ -154,27 +211,42 @@ def check_proxy(ctx: CheckContext) -> Outcome:
 def _direct(ctx: CheckContext, route: Route, evidence: dict[str, object]) -> Outcome:
     active = [s for s in route.settings if s.active]
     if not active:
-        return Outcome(Status.PASS, "No proxy is set; Codex connects directly.", evidence)
+        return Outcome(
+            Status.PASS, tr("proxy", "No proxy is set; Codex connects directly."), evidence
+        )
     script = next((s for s in active if s.used_by_codex and s.source in PAC_SOURCES), None)
     if route.bypassed_by:
-        where = route.no_proxy[0] if route.no_proxy else "the proxy's exception list"
-        summary = (
-            f"Codex connects to {ctx.target.host} directly: {route.bypassed_by} in {where} exempts "
+        where = route.no_proxy[0] if route.no_proxy else tr("proxy", "the proxy's exception list")
+        summary = tr(
+            "proxy",
+            "Codex connects to {host} directly: {entry} in {where} exempts "
             "it from the proxy, so if your network only lets traffic out through the proxy, "
-            "Codex cannot get out."
+            "Codex cannot get out.",
+            host=ctx.target.host,
+            entry=route.bypassed_by,
+            where=where,
         )
     elif script is not None:
-        summary = (
-            f"Codex asks the proxy script {redact_url(script.value)} ({script.source}) which proxy "
-            "to use; Sign-in Doctor cannot run proxy scripts, so it tested the direct way."
+        summary = tr(
+            "proxy",
+            "Codex asks the proxy script {script} ({source}) which proxy "
+            "to use; Sign-in Doctor cannot run proxy scripts, so it tested the direct way.",
+            script=redact_url(script.value),
+            source=script.source,
         )
     else:
         shown = active[0]
-        what = "proxy script" if shown.source in PAC_SOURCES else "proxy"
-        summary = (
-            f"Codex connects directly, although {shown.source} uses the {what} "
-            f"{redact_url(shown.value)}; if your network only lets traffic out through a proxy, "
-            "Codex cannot get out."
+        what = (
+            tr("proxy", "the proxy script {value}", value=redact_url(shown.value))
+            if shown.source in PAC_SOURCES
+            else tr("proxy", "the proxy {value}", value=redact_url(shown.value))
+        )
+        summary = tr(
+            "proxy",
+            "Codex connects directly, although {source} uses {what}; if your network only lets "
+            "traffic out through a proxy, Codex cannot get out.",
+            source=shown.source,
+            what=what,
         )
     return Outcome(Status.WARN, summary, evidence)
 
@@ -196,11 +268,16 @@ def probe_proxy(ctx: CheckContext, route: Route) -> ProbeResult:
 def _probe(ctx: CheckContext, route: Route, result: ProbeResult) -> None:
     host, port = route.proxy_address or ("", 0)
     if not host:
-        result.failure = "the proxy address has no host name"
+        result.failure = tr("proxy", "the proxy address has no host name")
         return
     found = PendingLookup(host, port).wait(ctx.budget.timeout())
     if not found.addresses:
-        result.failure = f"its name {host} cannot be looked up ({found.failure()})"
+        result.failure = tr(
+            "network",
+            "its name {name} cannot be looked up ({reason})",
+            name=host,
+            reason=found.failure(),
+        )
         return
     timeout = ctx.budget.timeout(CONNECT_CAP_S)
     sock, attempts = connect_first(interleave(found.ipv6, found.ipv4), port, timeout)
@@ -224,7 +301,9 @@ def _probe(ctx: CheckContext, route: Route, result: ProbeResult) -> None:
         if result.failure is None and not 200 <= (result.status or 0) < 300:
             _peek_body(ctx, conn, head, body, result)
     except OSError as exc:
-        result.failure = f"the connection to the proxy broke ({exc.strerror or exc})"
+        result.failure = tr(
+            "proxy", "the connection to the proxy broke ({error})", error=str(exc.strerror or exc)
+        )
     finally:
         conn.close()
 
@@ -239,7 +318,9 @@ def _wrap_tls(
         sock.settimeout(ctx.budget.timeout(CONNECT_CAP_S))
         return context.wrap_socket(sock, server_hostname=host)
     except (ssl.SSLError, OSError, ValueError) as exc:
-        result.failure = f"the secure connection to the proxy failed ({exc})"
+        result.failure = tr(
+            "proxy", "the secure connection to the proxy failed ({error})", error=str(exc)
+        )
         return sock
 
 
@@ -264,7 +345,7 @@ def _read_head(
     data = b""
     while b"\r\n\r\n" not in data:
         if ctx.cancelled():
-            result.failure = "the check was cancelled"
+            result.failure = tr("proxy", "the check was cancelled")
             return None, b""
         wait = ctx.budget.timeout(CONNECT_CAP_S)
         conn.settimeout(wait)
@@ -273,12 +354,16 @@ def _read_head(
         except TimeoutError:
             if data:
                 break  # a head without its blank line: read what came
-            result.failure = f"it accepted the connection but sent no answer within {wait:.1f} s"
+            result.failure = tr(
+                "proxy",
+                "it accepted the connection but sent no answer within {seconds:.1f} s",
+                seconds=wait,
+            )
             return None, b""
         if not chunk:
             if data:
                 break
-            result.failure = "it closed the connection without answering"
+            result.failure = tr("proxy", "it closed the connection without answering")
             return None, b""
         data += chunk
         if len(data) > HEAD_LIMIT:
@@ -295,7 +380,9 @@ def _parse_answer(head: bytes, result: ProbeResult) -> None:
     first = lines[0].strip()
     match = _STATUS_LINE.match(first)
     if not match:
-        result.failure = "it answered, but not like an HTTP proxy (is it a SOCKS port?)"
+        result.failure = tr(
+            "proxy", "it answered, but not like an HTTP proxy (is it a SOCKS port?)"
+        )
         result.status_line = first[:120] or None
         return
     result.status_line = first

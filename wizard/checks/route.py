@@ -20,25 +20,28 @@ from urllib.parse import urlsplit
 
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment
+from wizard.core.i18n import sentences, tr
 from wizard.core.model import Target
 from wizard.core.profile import Profile
 from wizard.platform import system_proxy
 
 SYSTEM_READ_BUDGET_S = 2.0  # all OS proxy commands together; route resolution is shared
-WINDOWS_SOURCE = "Windows Internet Options"
-WINDOWS_PAC_SOURCE = "Windows Internet Options (automatic configuration script)"
-WINHTTP_SOURCE = "Windows WinHTTP proxy (netsh)"
-MACOS_SOURCE = "macOS network settings"
-MACOS_PAC_SOURCE = "macOS network settings (automatic proxy configuration)"
+WINDOWS_SOURCE = tr("route", "Windows Internet Options")
+WINDOWS_PAC_SOURCE = tr("route", "Windows Internet Options (automatic configuration script)")
+WINHTTP_SOURCE = tr("route", "Windows WinHTTP proxy (netsh)")
+MACOS_SOURCE = tr("route", "macOS network settings")
+MACOS_PAC_SOURCE = tr("route", "macOS network settings (automatic proxy configuration)")
 RESPECT_SYSTEM_PROXY = "respect_system_proxy"
 RESPECT_SYSTEM_PROXY_TYPO = "respect_system_proxies"  # seen in openai/codex#39237; ignored
-WINDOWS_UNVERIFIED = (
+WINDOWS_UNVERIFIED = tr(
+    "route",
     "Codex's HTTP client reads this Windows setting when no proxy variable is set "
-    "(not confirmed by OpenAI for Windows)."
+    "(not confirmed by OpenAI for Windows).",
 )
-IDE_NOTE = (
+IDE_NOTE = tr(
+    "route",
     "Used by the editor itself; Codex launched by the extension does not necessarily use it "
-    "(openai/codex#11998)."
+    "(openai/codex#11998).",
 )
 
 
@@ -197,15 +200,16 @@ def resolve_route(
         if no_proxy_var is not None:
             bypass, bypass_from = no_proxy_match(no_proxy_var[1], target.host), no_proxy_var[0]
         elif chosen[2]:
-            bypass, bypass_from = no_proxy_match(chosen[2], target.host), f"{chosen[0]} exceptions"
-    exempt = f"{bypass} in {bypass_from}" if bypass else None
+            bypass = no_proxy_match(chosen[2], target.host)
+            bypass_from = tr("route", "{source} exceptions", source=chosen[0])
+    exempt = tr("route", "{entry} in {where}", entry=bypass, where=bypass_from) if bypass else None
 
     settings: list[ProxySetting] = []
     for source, value in env_candidates:
         used = chosen is not None and chosen[0] == source and bypass is None
         settings.append(ProxySetting(source, value, used, _env_note(source, chosen, exempt)))
     for source, value in http_only:
-        note = "Only used for http:// addresses; the sign-in server is https://."
+        note = tr("route", "Only used for http:// addresses; the sign-in server is https://.")
         settings.append(ProxySetting(source, value, used_by_codex=False, note=note))
     for item in system:
         used = item.static and chosen is not None and chosen[0] == item.source and bypass is None
@@ -239,32 +243,43 @@ def _env_note(source: str, chosen: tuple[str, str, str | None] | None, exempt: s
     if chosen is None:
         return ""
     if chosen[0] == source:
-        return f"Not used for the sign-in server: it is exempt ({exempt})." if exempt else ""
-    return f"Not used: {chosen[0]} comes first."
+        return _exempt_note(exempt) if exempt else ""
+    return _comes_first_note(chosen[0])
 
 
 def _not_chosen_note(chosen: tuple[str, str, str | None] | None, exempt: str | None) -> str:
     if chosen is not None and exempt:
-        return f"Not used for the sign-in server: it is exempt ({exempt})."
+        return _exempt_note(exempt)
     if chosen is not None:
-        return f"Not used: {chosen[0]} comes first."
+        return _comes_first_note(chosen[0])
     return ""
+
+
+def _exempt_note(exempt: str) -> str:
+    return tr("route", "Not used for the sign-in server: it is exempt ({exempt}).", exempt=exempt)
+
+
+def _comes_first_note(first: str) -> str:
+    return tr("route", "Not used: {first} comes first.", first=first)
 
 
 def _pac_note(respect_system: bool) -> str:
     if respect_system:
-        return (
+        return tr(
+            "route",
             "Codex asks this script which proxy to use (respect_system_proxy = true). "
-            "Sign-in Doctor cannot run the script, so the route tested may differ."
+            "Sign-in Doctor cannot run the script, so the route tested may differ.",
         )
-    return (
+    return tr(
+        "route",
         "Not used by Codex: a proxy script is only followed with [features] "
-        "respect_system_proxy = true in config.toml."
+        "respect_system_proxy = true in config.toml.",
     )
 
 
 def _join(*parts: str) -> str:
-    return " ".join(p for p in parts if p)
+    result: str = sentences(*parts)
+    return result
 
 
 @dataclass(frozen=True)
@@ -297,9 +312,12 @@ def _read_system(env: Environment, timeout: float, notes: list[str]) -> list[_Sy
         if winhttp.note:
             notes.append(winhttp.note)
         if isinstance(winhttp.value, system_proxy.WinHttpProxy):
-            note = "The machine-wide WinHTTP proxy is used by Windows services, not by Codex." + (
-                f" Bypass list: {winhttp.value.bypass}." if winhttp.value.bypass else ""
+            note = tr(
+                "route", "The machine-wide WinHTTP proxy is used by Windows services, not by Codex."
             )
+            if winhttp.value.bypass:
+                bypass_list = tr("route", "Bypass list: {bypass}.", bypass=winhttp.value.bypass)
+                note = _join(note, bypass_list)
             items.append(_SystemItem(WINHTTP_SOURCE, winhttp.value.server, "", False, note=note))
     elif env.platform == "darwin":
         mac = system_proxy.read_macos(env, left())
@@ -318,19 +336,20 @@ def _wininet_items(settings: system_proxy.WinInetProxy) -> list[_SystemItem]:
             system_proxy.override_as_no_proxy(settings.override) if settings.override else None
         )
         if url:
-            note = WINDOWS_UNVERIFIED
+            note: str = WINDOWS_UNVERIFIED
             if "=" in settings.server:
-                note += " The per-protocol form is read for its https entry."
+                per_protocol = tr("route", "The per-protocol form is read for its https entry.")
+                note = _join(note, per_protocol)
             items.append(
                 _SystemItem(
                     WINDOWS_SOURCE, settings.server, url, True, no_proxy=no_proxy, note=note
                 )
             )
         else:
-            note = "Names no proxy for https:// addresses, so Codex does not use it."
+            note = tr("route", "Names no proxy for https:// addresses, so Codex does not use it.")
             items.append(_SystemItem(WINDOWS_SOURCE, settings.server, "", False, note=note))
     elif settings.server:
-        note = 'Switched off ("Use a proxy server" is unticked).'
+        note = tr("route", 'Switched off ("Use a proxy server" is unticked).')
         items.append(
             _SystemItem(WINDOWS_SOURCE, settings.server, "", False, note=note, active=False)
         )
@@ -345,24 +364,29 @@ def _macos_items(settings: system_proxy.MacProxy) -> list[_SystemItem]:
     if settings.https:
         items.append(
             _SystemItem(
-                MACOS_SOURCE + " (secure web proxy)",
+                tr("route", "macOS network settings (secure web proxy)"),
                 settings.https,
                 f"http://{settings.https}",
                 True,
                 no_proxy=no_proxy,
-                note="Codex's HTTP client reads the macOS proxy when no proxy variable is set.",
+                note=tr(
+                    "route",
+                    "Codex's HTTP client reads the macOS proxy when no proxy variable is set.",
+                ),
             )
         )
     if settings.http:
-        note = "The web proxy (HTTP) is only used for http:// addresses; the sign-in server is https://."
-        items.append(
-            _SystemItem(MACOS_SOURCE + " (web proxy)", settings.http, "", False, note=note)
+        note = tr(
+            "route",
+            "The web proxy (HTTP) is only used for http:// addresses; the sign-in server is "
+            "https://.",
         )
+        source = tr("route", "macOS network settings (web proxy)")
+        items.append(_SystemItem(source, settings.http, "", False, note=note))
     if settings.socks:
-        note = "Codex does not use a SOCKS proxy from the system settings."
-        items.append(
-            _SystemItem(MACOS_SOURCE + " (SOCKS proxy)", settings.socks, "", False, note=note)
-        )
+        note = tr("route", "Codex does not use a SOCKS proxy from the system settings.")
+        source = tr("route", "macOS network settings (SOCKS proxy)")
+        items.append(_SystemItem(source, settings.socks, "", False, note=note))
     if settings.pac_url:
         items.append(_SystemItem(MACOS_PAC_SOURCE, settings.pac_url, "", False, pac=True))
     return items
@@ -378,7 +402,12 @@ def _respect_system_proxy(env: Environment, profile: Profile, notes: list[str]) 
         return False
     except (OSError, tomllib.TOMLDecodeError) as exc:
         notes.append(
-            f"{env.display_path(path)} could not be read ({exc}); proxy options in it were ignored."
+            tr(
+                "route",
+                "{path} could not be read ({error}); proxy options in it were ignored.",
+                path=env.display_path(path),
+                error=str(exc),
+            )
         )
         return False
     features = config.get("features")
@@ -386,8 +415,12 @@ def _respect_system_proxy(env: Environment, profile: Profile, notes: list[str]) 
         return False
     if RESPECT_SYSTEM_PROXY_TYPO in features and RESPECT_SYSTEM_PROXY not in features:
         notes.append(
-            f"{env.display_path(path)} sets respect_system_proxies (plural), which Codex ignores; "
-            "the option is respect_system_proxy."
+            tr(
+                "route",
+                "{path} sets respect_system_proxies (plural), which Codex ignores; "
+                "the option is respect_system_proxy.",
+                path=env.display_path(path),
+            )
         )
     return features.get(RESPECT_SYSTEM_PROXY) is True
 
@@ -409,10 +442,11 @@ def _editor_settings(env: Environment, profile: Profile, notes: list[str]) -> li
         proxy = values.get(ide["proxy_setting"])
         if not isinstance(proxy, str) or not proxy.strip():
             continue
-        note = IDE_NOTE
+        note: str = IDE_NOTE
         no_proxy = values.get(ide.get("no_proxy_setting", "http.noProxy"))
         if isinstance(no_proxy, list) and no_proxy:
-            note += " Its http.noProxy: " + ", ".join(str(v) for v in no_proxy) + "."
+            listed = ", ".join(str(v) for v in no_proxy)
+            note = _join(note, tr("route", "Its http.noProxy: {entries}.", entries=listed))
         where = env.display_path(editor.path)
         source = f"{editor.editor_name} {ide['proxy_setting']} ({where})"
         result.append(ProxySetting(source, proxy.strip(), used_by_codex=False, note=note))

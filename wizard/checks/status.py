@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from wizard.checks import http
 from wizard.core.engine import CheckContext
+from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
 
 INDICATORS = ("none", "minor", "major", "critical")
@@ -19,9 +20,13 @@ INDICATORS = ("none", "minor", "major", "critical")
 
 def check_status_page(ctx: CheckContext) -> Outcome:
     if not ctx.target.is_default_host:
-        return Outcome(Status.SKIP, "Only checked for OpenAI's own sign-in server.")
-    page_host = urlsplit(str(ctx.profile["status_page"])).hostname or "the status page"
-    unreachable = f"Could not reach {page_host} (that alone is not a problem)."
+        return Outcome(Status.SKIP, tr("status", "Only checked for OpenAI's own sign-in server."))
+    page_host = urlsplit(str(ctx.profile["status_page"])).hostname or tr(
+        "status", "the status page"
+    )
+    unreachable = tr(
+        "status", "Could not reach {host} (that alone is not a problem).", host=page_host
+    )
     url = str(ctx.profile["status_url"])
     result = http.probe(ctx, "GET", url, verify=public_ssl_context(ctx))
     evidence: dict[str, Any] = {"url": url, "via": result.via or "direct"}
@@ -38,12 +43,16 @@ def check_status_page(ctx: CheckContext) -> Outcome:
     description = str(status.get("description") or indicator)[:200]
     evidence |= {"indicator": indicator, "description": description}
     if indicator == "none":
-        return Outcome(Status.PASS, "OpenAI reports no problems right now.", evidence)
+        return Outcome(Status.PASS, tr("status", "OpenAI reports no problems right now."), evidence)
     if indicator == "minor":
-        return Outcome(Status.WARN, f"OpenAI reports a minor problem: {description}.", evidence)
+        return Outcome(
+            Status.WARN,
+            tr("status", "OpenAI reports a minor problem: {description}.", description=description),
+            evidence,
+        )
     return Outcome(
         Status.FAIL,
-        f"OpenAI reports a problem right now: {description}.",
+        tr("status", "OpenAI reports a problem right now: {description}.", description=description),
         evidence | {"facts": {"indicator": indicator, "description": description}},
         ("status_incident",),
     )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard.checks.route import effective_route
 from wizard.core.engine import CheckContext
+from wizard.core.i18n import join, sentences, tr
 from wizard.core.model import Outcome, Status
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def check_tls(ctx: CheckContext) -> Outcome:
     tcp = ctx.dep("tcp")
     if tcp is None or tcp.status not in (Status.PASS, Status.WARN):
         return Outcome(
-            Status.SKIP, "Not tested: the connection to the sign-in server failed first."
+            Status.SKIP, tr("tls", "Not tested: the connection to the sign-in server failed first.")
         )
     route = effective_route(ctx)
     via = {"route": route.proxy_display or "direct"}
@@ -46,7 +47,9 @@ def check_tls(ctx: CheckContext) -> Outcome:
         return _capture_failed(ctx, failed, via)
     if not presented.certificates:
         return Outcome(
-            Status.FAIL, f"{host} presented no certificate.", via | {"error": "empty chain"}
+            Status.FAIL,
+            tr("tls", "{host} presented no certificate.", host=host),
+            via | {"error": "empty chain"},
         )
 
     chain = presented.certificates
@@ -66,8 +69,13 @@ def check_tls(ctx: CheckContext) -> Outcome:
         "issuer": issuer,
         "vendor": vendor,
         "trust": [_row(s, checks[s.id], ctx.env.display_path(s.origin)) for s in sets],
-        "matrix": "; ".join(
-            f"{s.label}: {'trusted' if checks[s.id].trusted else 'NOT trusted'}" for s in sets
+        "matrix": join(
+            [
+                tr("tls", "{label}: trusted", label=s.label)
+                if checks[s.id].trusted
+                else tr("tls", "{label}: NOT trusted", label=s.label)
+                for s in sets
+            ]
         ),
         "lint": lint,
     }
@@ -77,20 +85,32 @@ def check_tls(ctx: CheckContext) -> Outcome:
         if lint:
             return Outcome(
                 Status.WARN,
-                f"The connection to {host} is trusted by Codex, but its certificates have flaws "
-                f"that stricter programs reject ({len(lint)} found).",
+                tr(
+                    "tls",
+                    "The connection to {host} is trusted by Codex, but its certificates have "
+                    "flaws that stricter programs reject ({count} found).",
+                    host=host,
+                    count=len(lint),
+                ),
                 evidence,
             )
         return Outcome(
-            Status.PASS, f"The connection to {host} is secure and trusted by Codex.", evidence
+            Status.PASS,
+            tr("tls", "The connection to {host} is secure and trusted by Codex.", host=host),
+            evidence,
         )
 
     if _only_the_date_is_wrong(checks, sets, chain, host):
         evidence["date_problem"] = True
         return Outcome(
             Status.FAIL,
-            f"The certificate of {host} is not valid at this computer's date "
-            f"({now:%Y-%m-%d %H:%M} UTC); check the clock.",
+            tr(
+                "tls",
+                "The certificate of {host} is not valid at this computer's date "
+                "({date} UTC); check the clock.",
+                host=host,
+                date=f"{now:%Y-%m-%d %H:%M}",
+            ),
             evidence,
         )
 
@@ -108,23 +128,45 @@ def check_tls(ctx: CheckContext) -> Outcome:
         }
         return Outcome(
             Status.FAIL,
-            f"{setting.name} ({path}) replaces this computer's certificate store for Codex, and "
-            f"it does not trust {host}; this computer's store would.",
+            tr(
+                "tls",
+                "{variable} ({path}) replaces this computer's certificate store for Codex, and "
+                "it does not trust {host}; this computer's store would.",
+                variable=setting.name,
+                path=path,
+                host=host,
+            ),
             evidence,
             ("ssl_cert_file_hides_os_store",),
         )
 
     trusted_by = [s.label for s in sets if checks[s.id].trusted]
-    also = f" ({trusted_by[0]} trusts it.)" if trusted_by else ""
     weak = _weak_reason(lint, codex)
     evidence["facts"] = {"issuer": issuer, "host": host}
     if vendor:
         evidence["facts"]["vendor"] = vendor
-    who = f"{issuer}, a {vendor} product" if vendor else issuer
-    summary = f"Codex does not trust the certificate {host} presents, issued by {who}.{also}"
+    who = (
+        tr("tls", "{issuer}, a {vendor} product", issuer=issuer, vendor=vendor)
+        if vendor
+        else issuer
+    )
+    summary = tr(
+        "tls",
+        "Codex does not trust the certificate {host} presents, issued by {who}.",
+        host=host,
+        who=who,
+    )
+    if trusted_by:
+        also = tr("tls", "({label} trusts it.)", label=trusted_by[0])
+        summary = sentences(summary, also)
     if weak:
         evidence["facts"]["problem"] = weak
-        summary = f"Codex rejects the certificate {host} presents: {weak}"
+        summary = tr(
+            "tls",
+            "Codex rejects the certificate {host} presents: {problem}",
+            host=host,
+            problem=weak,
+        )
         return Outcome(Status.FAIL, summary, evidence, ("tls_weak_ca",))
     return Outcome(Status.FAIL, summary, evidence, ("tls_untrusted",))
 
@@ -138,26 +180,43 @@ def _capture_failed(ctx: CheckContext, failed: CaptureFailed, via: dict[str, Any
         evidence["facts"] = {"detail": failed.detail, "host": host, "port": ctx.target.port}
         return Outcome(
             Status.FAIL,
-            f"The secure connection to {host} does not complete: {failed.detail}.",
+            tr(
+                "tls",
+                "The secure connection to {host} does not complete: {detail}.",
+                host=host,
+                detail=failed.detail,
+            ),
             evidence,
             ("tls_no_answer",),
         )
     if failed.kind in PROXY_KINDS:
         return Outcome(
             Status.SKIP,
-            f"Not tested: {failed.detail} (see Proxy settings).",
+            tr("tls", "Not tested: {detail} (see Proxy settings).", detail=failed.detail),
             evidence,
         )
     if failed.kind == "cancelled":
-        return Outcome(Status.SKIP, "Cancelled.", evidence)
+        return Outcome(Status.SKIP, tr("engine", "Cancelled."), evidence)
     if failed.kind == "connect_failed":
         return Outcome(
             Status.FAIL,
-            f"Could not connect to {host} again to check the secure connection ({failed.detail}).",
+            tr(
+                "tls",
+                "Could not connect to {host} again to check the secure connection ({detail}).",
+                host=host,
+                detail=failed.detail,
+            ),
             evidence,
         )
     return Outcome(
-        Status.FAIL, f"The secure connection to {host} failed: {failed.detail}.", evidence
+        Status.FAIL,
+        tr(
+            "tls",
+            "The secure connection to {host} failed: {detail}.",
+            host=host,
+            detail=failed.detail,
+        ),
+        evidence,
     )
 
 
@@ -241,7 +300,7 @@ def _row(trust: TrustSet, result: Verification, origin: str) -> dict[str, Any]:
 def _plain_error(error: str | None) -> str | None:
     """cryptography's wording, with its most common case said plainly."""
     if error and error.endswith("all candidates exhausted with no interior errors"):
-        return "no certificate in this set vouches for the chain (unknown issuer)"
+        return tr("tls", "no certificate in this set vouches for the chain (unknown issuer)")
     return error
 
 

@@ -32,6 +32,7 @@ from cryptography.x509.verification import (
 from wizard.checks.route import read_dotenv
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment
+from wizard.core.i18n import and_list, join, tr
 from wizard.core.profile import Profile, load_profile
 
 ENVIRONMENT = "environment"
@@ -40,6 +41,8 @@ _PEM_BLOCK = re.compile(
     rb"-----BEGIN (?:TRUSTED )?CERTIFICATE-----.+?-----END (?:TRUSTED )?CERTIFICATE-----", re.S
 )
 _HASH_NAME = re.compile(r"^[0-9A-Fa-f]{8}\.[0-9]$")
+CANNOT_BE_READ = tr("trust", "it cannot be read")
+NO_PEM_CERTIFICATE = tr("trust", "it holds no PEM certificate")
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,12 @@ class CaSetting:
 
 
 class PemError(ValueError):
-    """A CA file that is missing, unreadable, or holds no certificate."""
+    """A CA file that is missing, unreadable, or holds no certificate. `problem` is the reason
+    in plain (translatable) words; str() of the exception is the same in English."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
 
 
 def _parse_blocks(data: bytes) -> tuple[bytes, ...]:
@@ -88,14 +96,14 @@ def read_pem_certificates(path: Path) -> tuple[bytes, ...]:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise PemError("the file does not exist") from None
+        raise PemError(tr("trust", "the file does not exist")) from None
     except IsADirectoryError:
-        raise PemError("it is a folder, not a file") from None
+        raise PemError(tr("trust", "it is a folder, not a file")) from None
     except OSError:
-        raise PemError("it cannot be read") from None
+        raise PemError(CANNOT_BE_READ) from None
     certs = _parse_blocks(data)
     if not certs:
-        raise PemError("it holds no PEM certificate")
+        raise PemError(NO_PEM_CERTIFICATE)
     return certs
 
 
@@ -103,13 +111,13 @@ def read_cert_dir(path: Path) -> tuple[bytes, ...]:
     """Certificates of the c_rehash-named files (`1a2b3c4d.0`) in a folder: what
     rustls-native-certs reads from SSL_CERT_DIR. Raises PemError if the folder is unusable."""
     if not path.exists():
-        raise PemError("the folder does not exist")
+        raise PemError(tr("trust", "the folder does not exist"))
     if not path.is_dir():
-        raise PemError("it is a file, not a folder")
+        raise PemError(tr("trust", "it is a file, not a folder"))
     try:
         entries = sorted(path.iterdir())
     except OSError:
-        raise PemError("it cannot be read") from None
+        raise PemError(CANNOT_BE_READ) from None
     roots: list[bytes] = []
     for entry in entries:
         if _HASH_NAME.match(entry.name) and entry.is_file():
@@ -140,7 +148,8 @@ def os_roots(ctx: CheckContext) -> TrustSet:
     def load() -> TrustSet:
         store = ctx.env.trust_store
         roots = tuple(store.certificates())
-        return TrustSet("os", "This computer's certificate store", store.describe(), roots)
+        label = tr("trust", "This computer's certificate store")
+        return TrustSet("os", label, store.describe(), roots)
 
     result: TrustSet = ctx.shared.get("trust:os", load)
     return result
@@ -150,7 +159,7 @@ def certifi_roots() -> TrustSet:
     path = Path(certifi.where())
     return TrustSet(
         "certifi",
-        "Public roots (certifi, used by Python tools)",
+        tr("trust", "Public roots (certifi, used by Python tools)"),
         str(path),
         read_pem_certificates(path),
     )
@@ -167,8 +176,16 @@ def codex_ca_extra(env: Environment, profile: Profile | None = None) -> tuple[st
 
 
 def _label(setting: CaSetting, env: Environment) -> str:
-    where = f" in {setting.dotenv}" if setting.dotenv else ""
-    return f"{setting.name}{where} ({env.display_path(setting.path(env))})"
+    path = env.display_path(setting.path(env))
+    if setting.dotenv:
+        return tr(
+            "trust",
+            "{name} in {dotenv} ({path})",
+            name=setting.name,
+            dotenv=setting.dotenv,
+            path=path,
+        )
+    return f"{setting.name} ({path})"
 
 
 def codex_roots(ctx: CheckContext) -> TrustSet:
@@ -192,21 +209,20 @@ def codex_roots(ctx: CheckContext) -> TrustSet:
         replaced_by: tuple[str, ...] = ()
         if replacing and loaded_or_failed:
             replaced_by = tuple(s.name for s in replacing)
-            parts.append(
-                " and ".join(_label(s, env) for s in replacing) + " instead of the OS store"
-            )
+            labels = and_list([_label(s, env) for s in replacing])
+            parts.append(tr("trust", "{files} instead of the OS store", files=labels))
         else:
             os_set = os_roots(ctx)
             roots.extend(os_set.roots)
-            parts.append(f"the OS store ({os_set.origin})")
+            parts.append(tr("trust", "the OS store ({origin})", origin=os_set.origin))
         extra = next((settings[n] for n in profile.env_names("codex_ca") if n in settings), None)
         if extra:
             roots.extend(_quiet_read(extra.path(env)))
-            parts.append(f"plus {_label(extra, env)}")
+            parts.append(tr("trust", "plus {file}", file=_label(extra, env)))
         return TrustSet(
             "codex",
-            "What Codex trusts with your settings",
-            " ".join(parts),
+            tr("trust", "What Codex trusts with your settings"),
+            join(parts, " "),
             tuple(dict.fromkeys(roots)),
             replaced_by,
         )
@@ -251,7 +267,7 @@ def _lenient_file(path: Path) -> tuple[bytes, ...]:
     try:
         return read_pem_certificates(path)
     except PemError as exc:
-        if str(exc) == "it holds no PEM certificate":
+        if exc.problem == NO_PEM_CERTIFICATE:
             return ()
         raise
 
@@ -323,10 +339,10 @@ def verify_chain(
     """Verify a presented chain (leaf first) for `host` at `when` against `roots`, the way a
     strict webpki-style client (Codex's rustls) would."""
     if not chain:
-        return Verification(False, "the server presented no certificate", ())
+        return Verification(False, tr("trust", "the server presented no certificate"), ())
     anchors = load_certificates(roots)
     if not anchors:
-        return Verification(False, "no certificates to trust", ())
+        return Verification(False, tr("trust", "no certificates to trust"), ())
     ca_policy, ee_policy = _policies()
     verifier = (
         PolicyBuilder()

@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 from wizard.checks.port import holder_text, is_wsl_relay
 from wizard.core.environment import Environment, PortHolder
+from wizard.core.i18n import Text, and_list, join, or_list, tr, tr_map
 from wizard.core.model import Target
 from wizard.core.profile import Profile
 
@@ -28,6 +29,7 @@ INTERVAL_S = 0.1
 MAX_LOG_LINES = 500
 RESCAN_TICKS = 10  # look for a newer editor log once a second
 _CODEX_NAME = re.compile(r"^codex(?:[-_.].*)?$", re.I)
+UNSEEN = tr("watch", "a program this account cannot see")
 
 
 @dataclass(frozen=True)
@@ -83,11 +85,14 @@ def watch_signin(
     started = time.monotonic()
     deadline = started + seconds
     if progress is not None:
-        ports = " and ".join(str(p) for p in target.callback_ports)
-        print(
-            f"Watching ports {ports} and Codex's logs for {seconds:g} s: sign in now.",
-            file=progress,
-            flush=True,
+        say(
+            progress,
+            tr(
+                "watch",
+                "Watching ports {ports} and Codex's logs for {seconds:g} s: sign in now.",
+                ports=and_list([str(p) for p in target.callback_ports]),
+                seconds=seconds,
+            ),
         )
     while True:
         watcher.tick()
@@ -158,12 +163,34 @@ class _Watcher:
                 if entry is None or key not in self.current:
                     entry = entry or self._new_holder(port, h, now)
                     self.holders[key] = entry
-                    where = "" if h.address == "127.0.0.1" else f" on {h.address}"
+                    where = (
+                        ""
+                        if h.address == "127.0.0.1"
+                        else tr("watch", " on {address}", address=h.address)
+                    )
                     what = " (Codex)" if entry["codex"] else ""
-                    verb = "was already listening" if self.ticks == 1 else "started listening"
+                    text = (
+                        tr(
+                            "watch",
+                            "port {port}: {holder} was already listening{where}{what}",
+                            port=port,
+                            holder=holder_text(h),
+                            where=where,
+                            what=what,
+                        )
+                        if self.ticks == 1
+                        else tr(
+                            "watch",
+                            "port {port}: {holder} started listening{where}{what}",
+                            port=port,
+                            holder=holder_text(h),
+                            where=where,
+                            what=what,
+                        )
+                    )
                     self._event(
                         "listening",
-                        f"port {port}: {holder_text(h)} {verb}{where}{what}",
+                        text,
                         port,
                         holder=_public(entry),
                     )
@@ -172,7 +199,12 @@ class _Watcher:
             entry = self.holders[key]
             self._event(
                 "stopped",
-                f"port {key[0]}: {entry['text']} stopped listening",
+                tr(
+                    "watch",
+                    "port {port}: {holder} stopped listening",
+                    port=key[0],
+                    holder=entry["text"],
+                ),
                 key[0],
                 holder=_public(entry),
             )
@@ -202,11 +234,11 @@ class _Watcher:
         self.seen_connections.add(key)
         receiver = self._receiver_entry(conn)
         client = (
-            f"{conn.peer_name} (pid {conn.peer_pid})"
+            tr("port", "{name} (pid {pid})", name=conn.peer_name, pid=conn.peer_pid)
             if conn.peer_pid and conn.peer_name
-            else "a browser or other program"
+            else tr("watch", "a browser or other program")
         )
-        who = receiver["text"] if receiver else "a program this account cannot see"
+        who = receiver["text"] if receiver else UNSEEN
         record = {
             "port": conn.port,
             "at": self._now(),
@@ -218,7 +250,13 @@ class _Watcher:
         self.callbacks.append(record)
         self._event(
             "received",
-            f"port {conn.port}: a connection from {client} was received by {who}",
+            tr(
+                "watch",
+                "port {port}: a connection from {client} was received by {who}",
+                port=conn.port,
+                client=client,
+                who=who,
+            ),
             conn.port,
             receiver=record["receiver"],
             received_by_codex=record["received_by_codex"],
@@ -266,10 +304,18 @@ class _Watcher:
             if len(self.log_lines) < MAX_LOG_LINES:
                 self.log_lines.append(entry)
             if decoded is not None:
-                mark = "problem" if entry["error"] else "note"
+                template = (
+                    tr("watch", "{source} problem: {meaning} ({line})")
+                    if entry["error"]
+                    else tr("watch", "{source} note: {meaning} ({line})")
+                )
                 self._event(
                     "log",
-                    f"{source} {mark}: {decoded.meaning} ({entry['line']})",
+                    tr_map(
+                        template.context,
+                        template.template,
+                        {"source": source, "meaning": decoded.meaning, "line": entry["line"]},
+                    ),
                     None,
                     source=source,
                     decoded=entry["decoded"],
@@ -285,7 +331,7 @@ class _Watcher:
         self.events.append(event)
         if self.progress is not None:
             clock = self.env.now().astimezone().strftime("%H:%M:%S")
-            print(f"{clock} {text}", file=self.progress, flush=True)
+            say(self.progress, join([clock, text], " "))
 
     def report(self, elapsed: float) -> WatchReport:
         failures = [e for e in self.log_lines if e["error"]]
@@ -313,31 +359,56 @@ class _Watcher:
         elsewhere = [c for c in self.callbacks if not c["received_by_codex"]]
         if elsewhere and not to_codex:
             c = elsewhere[0]
-            who = c["receiver"]["text"] if c["receiver"] else "a program this account cannot see"
-            return f"The browser's return on port {c['port']} was received by {who}, not by Codex."
+            who = c["receiver"]["text"] if c["receiver"] else UNSEEN
+            return tr(
+                "watch",
+                "The browser's return on port {port} was received by {who}, not by Codex.",
+                port=c["port"],
+                who=who,
+            )
         if to_codex:
             c = to_codex[0]
-            head = (
-                f"The browser's return on port {c['port']} reached Codex ({c['receiver']['text']})"
-            )
+            receiver = c["receiver"]["text"]
             if failure:
-                return f"{head}, but the sign-in then failed: {_sentence(failure)}"
-            return f"{head} and no error was logged."
-        ports = " or ".join(str(p) for p in self.target.callback_ports)
+                return tr(
+                    "watch",
+                    "The browser's return on port {port} reached Codex ({receiver}), but the "
+                    "sign-in then failed: {failure}",
+                    port=c["port"],
+                    receiver=receiver,
+                    failure=_sentence(failure),
+                )
+            return tr(
+                "watch",
+                "The browser's return on port {port} reached Codex ({receiver}) and no error "
+                "was logged.",
+                port=c["port"],
+                receiver=receiver,
+            )
+        ports = or_list([str(p) for p in self.target.callback_ports])
         if failure:
-            return (
-                f"No browser return arrived on port {ports}, and Codex logged a failure: "
-                f"{_sentence(failure)}"
+            return tr(
+                "watch",
+                "No browser return arrived on port {ports}, and Codex logged a failure: {failure}",
+                ports=ports,
+                failure=_sentence(failure),
             )
         listeners = _unique_texts(self.holders.values())
         if listeners:
-            return (
-                f"{listeners} listened, but no browser return arrived on port {ports} "
-                f"within {_seconds(elapsed)}."
+            return tr(
+                "watch",
+                "{listeners} listened, but no browser return arrived on port {ports} "
+                "within {duration}.",
+                listeners=listeners,
+                ports=ports,
+                duration=_seconds(elapsed),
             )
-        return (
-            f"Nothing listened on port {ports} and no browser return arrived within "
-            f"{_seconds(elapsed)}: start the sign-in while watching."
+        return tr(
+            "watch",
+            "Nothing listened on port {ports} and no browser return arrived within "
+            "{duration}: start the sign-in while watching.",
+            ports=ports,
+            duration=_seconds(elapsed),
         )
 
 
@@ -394,19 +465,31 @@ def _public(entry: dict[str, Any]) -> dict[str, Any]:
     return dict(entry)
 
 
+def say(progress: TextIO, line: str) -> None:
+    """One progress line. A stream that takes whole lines (`write_line`, the window's) gets
+    it as translatable text; any other stream (the terminal) gets it printed."""
+    write_line = getattr(progress, "write_line", None)
+    if callable(write_line):
+        write_line(line)
+    else:
+        print(line, file=progress, flush=True)
+
+
 def _unique_texts(entries: Any) -> str:
-    texts = [str(t) for t in dict.fromkeys(e["text"] for e in entries)]
-    if len(texts) <= 1:
-        return "".join(texts)
-    return ", ".join(texts[:-1]) + " and " + texts[-1]
+    result: str = and_list([e["text"] for e in entries])
+    return result
 
 
 def _seconds(value: float) -> str:
     shown = round(value) if value >= 10 else round(value, 1)
-    return f"{shown:g} second" + ("" if shown == 1 else "s")
+    if shown == 1:
+        return tr("watch", "{n:g} second", n=shown)
+    return tr("watch", "{n:g} seconds", n=shown)
 
 
 def _sentence(text: str) -> str:
+    if isinstance(text, Text):
+        return text  # decoder meanings are whole sentences already
     text = text.strip()
     return text if text.endswith((".", "!", "?")) else text + "."
 

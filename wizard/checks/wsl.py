@@ -11,24 +11,25 @@ from typing import Any
 from wizard.checks.ide import editor_settings, join_names, wsl_editors
 from wizard.core.engine import CheckContext
 from wizard.core.environment import CommandNotFound
+from wizard.core.i18n import join, tr
 from wizard.core.model import Outcome, Status
 from wizard.platform import wsl
 
 LIST_CAP_S = 8.0
 STATUS_CAP_S = 5.0
-NOT_INSTALLED = "WSL is not installed, so it cannot interfere."
+NOT_INSTALLED = tr("wsl", "WSL is not installed, so it cannot interfere.")
 
 
 def check_wsl(ctx: CheckContext) -> Outcome:
     env = ctx.env
     if env.platform != "windows":
-        return Outcome(Status.SKIP, "Only relevant on Windows.")
+        return Outcome(Status.SKIP, tr("wsl", "Only relevant on Windows."))
     try:
         listing = env.runner.run(list(wsl.LIST_ARGS), ctx.budget.timeout(LIST_CAP_S))
     except CommandNotFound:
         return Outcome(Status.PASS, NOT_INSTALLED, {"installed": False})
     except TimeoutError:
-        return Outcome(Status.WARN, "WSL did not answer in time.", {"installed": None})
+        return Outcome(Status.WARN, tr("wsl", "WSL did not answer in time."), {"installed": None})
     text = listing.stdout + "\n" + listing.stderr
     if wsl.not_installed(text):
         return Outcome(Status.PASS, NOT_INSTALLED, {"installed": False})
@@ -59,21 +60,29 @@ def check_wsl(ctx: CheckContext) -> Outcome:
         if wsl.has_no_distributions(text):
             return Outcome(
                 Status.PASS,
-                "WSL is installed without any Linux system, so Codex cannot run in it.",
+                tr("wsl", "WSL is installed without any Linux system, so Codex cannot run in it."),
                 evidence,
             )
         evidence["exit_code"] = listing.returncode
         return Outcome(
-            Status.WARN, "WSL is installed but did not list its Linux systems.", evidence
+            Status.WARN, tr("wsl", "WSL is installed but did not list its Linux systems."), evidence
         )
 
     where = _describe(distros, evidence["default"], mode)
     if inside:
         evidence["facts"] = {"editors": editors}
-        verb = "runs" if len(set(f.editor_name for f in inside)) == 1 else "run"
-        return Outcome(Status.WARN, f"{editors} {verb} Codex inside WSL ({where}).", evidence)
+        summary = (
+            tr("wsl", "{editors} runs Codex inside WSL ({where}).", editors=editors, where=where)
+            if len(set(f.editor_name for f in inside)) == 1
+            else tr(
+                "wsl", "{editors} run Codex inside WSL ({where}).", editors=editors, where=where
+            )
+        )
+        return Outcome(Status.WARN, summary, evidence)
     return Outcome(
-        Status.PASS, f"WSL is installed ({where}); no editor runs Codex inside it.", evidence
+        Status.PASS,
+        tr("wsl", "WSL is installed ({where}); no editor runs Codex inside it.", where=where),
+        evidence,
     )
 
 
@@ -88,5 +97,5 @@ def _status(ctx: CheckContext) -> dict[str, Any] | None:
 def _describe(distros: list[wsl.Distro], default: str | None, mode: str) -> str:
     chosen = next((d for d in distros if d.name == default), distros[0])
     version = f", WSL {chosen.version}" if chosen.version else ""
-    networking = f", {mode} networking" if chosen.version == 2 else ""
-    return f"{chosen.name}{version}{networking}"
+    networking = tr("wsl", ", {mode} networking", mode=mode) if chosen.version == 2 else ""
+    return join([chosen.name, version, networking], "")

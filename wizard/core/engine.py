@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.core.environment import Environment
+from wizard.core.i18n import tr
 from wizard.core.model import CheckResult, Outcome, Status, Target
 from wizard.core.profile import Profile
 
@@ -154,7 +155,11 @@ def run_checks(
                 if spec.id not in done and spec.id not in running and ready:
                     start_check(spec)
         if not running:
-            reason = "Cancelled." if cancel.is_set() else "Not run: the diagnosis ran out of time."
+            reason = (
+                tr("engine", "Cancelled.")
+                if cancel.is_set()
+                else tr("engine", "Not run: the diagnosis ran out of time.")
+            )
             for spec in specs:
                 if spec.id not in done:
                     finish(spec.id, _stamp(spec, Outcome(Status.SKIP, reason), 0))
@@ -171,11 +176,15 @@ def run_checks(
         now = time.monotonic()
         for check_id, (started, deadline) in list(running.items()):
             if cancel.is_set():
-                outcome = Outcome(Status.SKIP, "Cancelled.")
+                outcome = Outcome(Status.SKIP, tr("engine", "Cancelled."))
             elif now > deadline + GRACE_S:
                 outcome = Outcome(
                     Status.ERROR,
-                    f"Did not finish within its time budget ({deadline - started:.1f} s).",
+                    tr(
+                        "engine",
+                        "Did not finish within its time budget ({seconds:.1f} s).",
+                        seconds=deadline - started,
+                    ),
                     {"timed_out": True},
                 )
             else:
@@ -191,7 +200,12 @@ def _run_one(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
     except Exception as exc:  # a broken check must never break the run
         outcome = Outcome(
             Status.ERROR,
-            f"The check itself failed: {type(exc).__name__}: {exc}",
+            tr(
+                "engine",
+                "The check itself failed: {kind}: {error}",
+                kind=type(exc).__name__,
+                error=str(exc),
+            ),
             {"exception": type(exc).__name__},
         )
     return _stamp(spec, outcome, int((time.monotonic() - started) * 1000))

@@ -9,7 +9,7 @@ again, translating parameters that are themselves `Text`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 Translator = Callable[[str, str], str]  # (context, English source) -> translation or ""
@@ -38,6 +38,50 @@ def tr(context: str, template: str, **params: Any) -> Text:
 def tr_map(context: str, template: str, params: Mapping[str, Any]) -> Text:
     """`tr` with the parameters as a mapping (templates from data files)."""
     return Text(context, template, params)
+
+
+def join(parts: Sequence[Any], sep: Any = "; ") -> Text:
+    """`sep.join(parts)` that stays translatable: every part (and `sep`, if it is a `Text`)
+    is localized on its own. The joined template itself needs no translation."""
+    params: dict[str, Any] = {f"p{i}": part for i, part in enumerate(parts)}
+    params["sep"] = sep
+    template = "{sep}".join("{p" + str(i) + "}" for i in range(len(parts)))
+    return Text("", template, params)
+
+
+def sentences(*parts: Any) -> Any:
+    """Whole sentences one after another (empty ones left out): 'A. B.' in English, and
+    without the space in a language that writes sentences without one."""
+    shown = [p for p in parts if p]
+    if not shown:
+        return ""
+    result = shown[0]
+    for following in shown[1:]:
+        result = tr("words", "{sentence} {following}", sentence=result, following=following)
+    return result
+
+
+def and_list(items: Sequence[Any]) -> Any:
+    """'A', 'A and B', 'A, B and C' - in the reader's language."""
+    return word_list(items, tr("words", "{first} and {last}"), tr("words", ", "))
+
+
+def or_list(items: Sequence[Any]) -> Any:
+    """'A', 'A or B', 'A, B or C' - in the reader's language."""
+    return word_list(items, tr("words", "{first} or {last}"), tr("words", ", "))
+
+
+def word_list(items: Sequence[Any], pair: Text, sep: Any) -> Any:
+    """Items (each once) as 'A, B <pair> C': `pair` joins the rest to the last one, `sep`
+    the rest. Lists of whole clauses bring their own `pair` and `sep` (another language may
+    join clauses differently from nouns)."""
+    items = list(dict.fromkeys(items))
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    first = join(items[:-1], sep)
+    return tr_map(pair.context, pair.template, {"first": first, "last": items[-1]})
 
 
 def localize(value: Any, translate: Translator | None) -> Any:

@@ -6,10 +6,12 @@ when a check proved one of its faults; otherwise the verdict is `unknown` with w
 from __future__ import annotations
 
 import json
+import string
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
+from wizard.core.i18n import Text, join, tr, tr_map
 from wizard.core.model import CheckResult, FlowStep, Status, Target, Verdict
 from wizard.core.profile import resource_path
 
@@ -21,10 +23,15 @@ def cause_table() -> dict[str, Any]:
 
 
 class _Facts(dict[str, Any]):
-    """Template values; a fact nobody proved renders as a neutral word, never a KeyError."""
+    """Template values of the checks that prove the cause."""
 
-    def __missing__(self, key: str) -> str:
-        return "unknown"
+
+def render(template: str, facts: Mapping[str, Any]) -> Text:
+    """A causes.json template as translatable text (context "causes"), with the facts it
+    names; a fact nobody proved is the word "unknown"."""
+    names = {f for _t, f, _s, _c in string.Formatter().parse(template) if f}
+    unknown = tr("rules", "unknown")
+    return tr_map("causes", template, {n: facts.get(n, unknown) for n in sorted(names)})
 
 
 def _facts(target: Target, results: Sequence[CheckResult]) -> _Facts:
@@ -74,7 +81,13 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
 
     observed = bad or [r for r in relevant if r.status is not Status.PASS]
     facts = _facts(target, [])
-    facts["observed"] = "; ".join(f"{r.title}: {r.summary}" for r in observed) or "no check ran"
+    facts["observed"] = (
+        join(
+            [tr("rules", "{title}: {summary}", title=r.title, summary=r.summary) for r in observed]
+        )
+        if observed
+        else tr("rules", "no check ran")
+    )
     return _verdict("unknown", facts, table["causes"]["unknown"]["summary"], observed, (), passed)
 
 
@@ -91,9 +104,9 @@ def _verdict(
     return Verdict(
         cause=cause,
         flow_step=step,
-        title=entry["title"].format_map(facts),
-        summary=summary_template.format_map(facts),
-        next_action=entry["next_action"].format_map(facts),
+        title=render(entry["title"], facts),
+        summary=render(summary_template, facts),
+        next_action=render(entry["next_action"], facts),
         fixes=tuple(entry["fixes"]),
         evidence=tuple(dict.fromkeys(r.id for r in proving)),
         also=also,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from wizard.core.diagnose import diagnose
 from wizard.core.engine import CheckSpec
+from wizard.core.i18n import Text, join, sentences, tr
 from wizard.core.model import Diagnosis, Status
 from wizard.fixes.atomic import atomic_remove, atomic_write
 from wizard.fixes.base import Fix, FixContext
@@ -38,18 +39,24 @@ def apply_fix(
             (),
             {},
             None,
-            plan.reason or "Nothing to change: this fix is guidance only.",
+            plan.reason or tr("apply", "Nothing to change: this fix is guidance only."),
         )
     _ensure_unchanged(plan.files)
     entry = journal.begin(plan)
-    progress(f"Backed up the originals ({ctx.env.display_path(entry.folder)}).")
+    progress(
+        tr(
+            "apply",
+            "Backed up the originals ({folder}).",
+            folder=ctx.env.display_path(entry.folder),
+        )
+    )
     written: list[FileEdit] = []
     env_applied = False
     try:
         for edit in plan.files:
             _write(edit)
             written.append(edit)
-            progress(f"Changed {edit.shown_as}.")
+            progress(tr("apply", "Changed {file}.", file=edit.shown_as))
         done = ctx.store.apply_live({e.name: e.after for e in plan.env}) if plan.env else []
         env_applied = bool(plan.env)
         done += fix.run_actions(ctx, plan)
@@ -59,7 +66,14 @@ def apply_fix(
             ctx.store.apply_live({e.name: e.before for e in plan.env})
         entry.data["state"] = "rolled_back"
         entry.save()
-        return FixResult(plan.fix_id, False, (), {}, None, f"Nothing was changed: {exc}")
+        return FixResult(
+            plan.fix_id,
+            False,
+            (),
+            {},
+            None,
+            tr("apply", "Nothing was changed: {error}", error=error_text(exc)),
+        )
     entry.data["state"] = "applied"
     entry.data["done"] = done
     entry.save()
@@ -67,7 +81,7 @@ def apply_fix(
     env = {e.name: e.after for e in plan.env}
     if not specs or not plan.rechecks:
         return FixResult(plan.fix_id, True, changed, env, entry.id, _applied_message(plan))
-    progress("Checking again ...")
+    progress(tr("apply", "Checking again ..."))
     after = recheck(ctx, plan, specs)
     failing = [
         c
@@ -76,16 +90,24 @@ def apply_fix(
     ]
     verdict = after.verdict.to_json()
     if failing:
-        names = ", ".join(f"{c.title} ({c.summary})" for c in failing)
-        message = f"Applied, but the re-check still fails: {names}. Undo with `undo --last`."
+        names = join(
+            [tr("apply", "{title} ({summary})", title=c.title, summary=c.summary) for c in failing],
+            tr("words", ", "),
+        )
+        message = tr(
+            "apply",
+            "Applied, but the re-check still fails: {names}. Undo with `undo --last`.",
+            names=names,
+        )
         return FixResult(plan.fix_id, False, changed, env, entry.id, message, verdict)
+    recheck_words = tr("apply", "Re-check: {title}.", title=after.verdict.title)
     return FixResult(
         plan.fix_id,
         True,
         changed,
         env,
         entry.id,
-        _applied_message(plan) + f" Re-check: {after.verdict.title}.",
+        sentences(_applied_message(plan), recheck_words),
         verdict,
     )
 
@@ -105,7 +127,7 @@ def recheck(ctx: FixContext, plan: FixPlan, specs: Sequence[CheckSpec]) -> Diagn
 def undo_last(journal: Journal, ctx: FixContext) -> FixResult:
     entry = journal.last_undoable()
     if entry is None:
-        return FixResult("undo", False, (), {}, None, "There is nothing to undo.")
+        return FixResult("undo", False, (), {}, None, tr("apply", "There is nothing to undo."))
     restored: list[str] = []
     for index, record in enumerate(entry.data["files"]):
         original = entry.backup_bytes(index)
@@ -126,8 +148,13 @@ def undo_last(journal: Journal, ctx: FixContext) -> FixResult:
         tuple(restored),
         env_before,
         entry.id,
-        f"Undid '{entry.data['title']}': restored {len(restored)} file(s)"
-        f" and {len(env_before)} variable(s).",
+        tr(
+            "apply",
+            "Undid '{title}': restored {files} file(s) and {variables} variable(s).",
+            title=_fix_title(entry.data["fix"], entry.data["title"]),
+            files=len(restored),
+            variables=len(env_before),
+        ),
     )
 
 
@@ -139,8 +166,12 @@ def _ensure_unchanged(edits: Sequence[FileEdit]) -> None:
             current = None
         if current != edit.before:
             raise PlanOutdated(
-                f"{edit.shown_as} changed since the preview; nothing was written. "
-                "Run the fix again to see a fresh preview."
+                tr(
+                    "apply",
+                    "{file} changed since the preview; nothing was written. "
+                    "Run the fix again to see a fresh preview.",
+                    file=edit.shown_as,
+                )
             )
 
 
@@ -161,7 +192,20 @@ def _restore(entry: JournalEntry, written: Sequence[FileEdit]) -> None:
 
 
 def _applied_message(plan: FixPlan) -> str:
-    text = f"Done: {plan.title}."
-    if plan.restart:
-        text += " " + " ".join(plan.restart)
-    return text
+    result: str = sentences(tr("apply", "Done: {title}.", title=plan.title), *plan.restart)
+    return result
+
+
+def error_text(exc: BaseException) -> str:
+    """The plain reason of a fix's error, still translatable when it was raised as text."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], Text):
+        return exc.args[0]
+    return str(exc)
+
+
+def _fix_title(fix_id: str, saved: str) -> str:
+    """The fix's title in the reader's language (the journal keeps the English one)."""
+    from wizard.fixes.catalog import all_fixes
+
+    fix = all_fixes().get(fix_id)
+    return fix.title if fix is not None and fix.title == saved else saved

@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from wizard.core.i18n import tr
+
 
 class WriteRefused(OSError):
     """A file we must not or cannot write; the message says why, in plain words."""
@@ -20,12 +22,18 @@ def atomic_write(path: Path, data: bytes) -> None:
     except FileNotFoundError:
         mode = None
     if mode is not None and not mode & 0o200:
-        raise WriteRefused(f"{path} is read-only; nothing was changed")
+        raise WriteRefused(tr("atomic", "{file} is read-only; nothing was changed", file=str(path)))
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except PermissionError:
-        raise WriteRefused(f"no permission to write in {directory}; nothing was changed") from None
+        raise WriteRefused(
+            tr(
+                "atomic",
+                "no permission to write in {folder}; nothing was changed",
+                folder=str(directory),
+            )
+        ) from None
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:

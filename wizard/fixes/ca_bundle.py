@@ -34,6 +34,7 @@ from wizard.checks.chain import CaptureFailed, capture_chain
 from wizard.checks.route import resolve_route
 from wizard.checks.trust import ca_settings, certifi_roots, read_pem_certificates, verify_chain
 from wizard.core.engine import Budget
+from wizard.core.i18n import and_list, join, sentences, tr
 from wizard.core.model import CheckResult, Status
 from wizard.fixes.base import FixContext
 from wizard.fixes.env_places import Stale, check_result, clean_up, expand, where_text
@@ -46,9 +47,11 @@ VARIABLES = ("CODEX_CA_CERTIFICATE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 UNTRUSTED_FAULTS = ("tls_untrusted", "ssl_cert_file_hides_os_store")
 CAPTURE_TIMEOUT_S = 5.0
 OS_STORE, USER_FILE, NETWORK = "os", "file", "network"
-RESTART = (
-    "Fully quit and restart your editor (and terminals): they read variables only when they start."
+RESTART = tr(
+    "fixes",
+    "Fully quit and restart your editor (and terminals): they read variables only when they start.",
 )
+EXTRA_CA_HINT = tr("ca_bundle", "and run this fix again with --extra-ca FILE.")
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ def fingerprint(der: bytes) -> str:
 
 class CaBundle:
     id = "ca-bundle"
-    title = "Give Codex your organisation's certificate"
+    title = tr("ca_bundle", "Give Codex your organisation's certificate")
 
     def plan(self, ctx: FixContext) -> FixPlan:
         env, host = ctx.env, ctx.target.host
@@ -101,10 +104,13 @@ class CaBundle:
             top = chain[-1] if chain else None
             if top is None or not is_ca(top):
                 return self._not_applicable(
-                    "The certificate that signed the connection is neither in this computer's "
-                    "store nor sent by the network. Ask your IT department for your "
-                    "organisation's root certificate file and run this fix again with "
-                    "--extra-ca FILE."
+                    tr(
+                        "ca_bundle",
+                        "The certificate that signed the connection is neither in this "
+                        "computer's store nor sent by the network. Ask your IT department for "
+                        "your organisation's root certificate file {how}",
+                        how=EXTRA_CA_HINT,
+                    )
                 )
             roots = [Root(top, NETWORK)]
 
@@ -114,9 +120,15 @@ class CaBundle:
             proof = verify_chain(ders, chain, host, env.now())
             if not proof.trusted:
                 return self._not_applicable(
-                    f"Even with {_and([r.subject for r in roots])} the connection to {host} "
-                    f"would not be trusted ({_plain(proof.error)}); nothing was changed. Ask "
-                    "your IT department for the right root certificate."
+                    tr(
+                        "ca_bundle",
+                        "Even with {roots} the connection to {host} would not be trusted "
+                        "({error}); nothing was changed. Ask your IT department for the right "
+                        "root certificate.",
+                        roots=_and([r.subject for r in roots]),
+                        host=host,
+                        error=_plain(proof.error),
+                    )
                 )
 
         data = render_bundle(roots, ders)
@@ -124,7 +136,11 @@ class CaBundle:
         preview = _preview(roots, ders, before, len(os_roots))
         bundle_edit = FileEdit(bundle, env.display_path(bundle), before, data, preview)
         value = str(bundle)
-        reason = f"replaced by the certificate bundle {env.display_path(bundle)}"
+        reason = tr(
+            "ca_bundle",
+            "replaced by the certificate bundle {file}",
+            file=env.display_path(bundle),
+        )
 
         def other_value(found: str) -> bool:
             return found != value
@@ -165,7 +181,10 @@ class CaBundle:
         return FixPlan(
             self.id,
             self.title,
-            "Builds a certificate bundle with your organisation's root and points Codex at it.",
+            tr(
+                "ca_bundle",
+                "Builds a certificate bundle with your organisation's root and points Codex at it.",
+            ),
             applicable=False,
             reason=reason,
         )
@@ -179,7 +198,12 @@ def load_extra_ca(path: Path) -> tuple[list[x509.Certificate], str | None]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return [], f"The file {path} cannot be read ({exc.strerror or exc})."
+        return [], tr(
+            "ca_bundle",
+            "The file {file} cannot be read ({error}).",
+            file=str(path),
+            error=str(exc.strerror or exc),
+        )
     ders = pem_to_der(data)
     if not ders:
         try:
@@ -187,16 +211,22 @@ def load_extra_ca(path: Path) -> tuple[list[x509.Certificate], str | None]:
                 warnings.simplefilter("ignore")
                 ders = [x509.load_der_x509_certificate(data).public_bytes(Encoding.DER)]
         except ValueError:
-            return [], f"The file {path} holds no certificate (neither PEM nor DER)."
+            return [], tr(
+                "ca_bundle",
+                "The file {file} holds no certificate (neither PEM nor DER).",
+                file=str(path),
+            )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         certs = [x509.load_der_x509_certificate(d) for d in ders]
     cas = [c for c in certs if is_ca(c)]
     if not cas:
-        return [], (
-            f"The file {path} holds no certificate authority, only a server's own certificate "
-            f"({readable_name(certs[0].subject)}); ask your IT department for the root "
-            "certificate instead."
+        return [], tr(
+            "ca_bundle",
+            "The file {file} holds no certificate authority, only a server's own certificate "
+            "({subject}); ask your IT department for the root certificate instead.",
+            file=str(path),
+            subject=readable_name(certs[0].subject),
         )
     return cas, None
 
@@ -286,11 +316,21 @@ def render_bundle(roots: list[Root], ders: list[bytes]) -> bytes:
 
 def _preview(roots: list[Root], ders: list[bytes], before: bytes | None, os_count: int) -> str:
     """The bundle's contents in a few lines (its full diff would be thousands of lines)."""
-    verb = "replaced" if before is not None else "new file"
-    lines = [f"  ({verb}: a PEM bundle of {len(ders)} certificates)"]
+    head = (
+        tr("ca_bundle", "  (replaced: a PEM bundle of {count} certificates)", count=len(ders))
+        if before is not None
+        else tr("ca_bundle", "  (new file: a PEM bundle of {count} certificates)", count=len(ders))
+    )
+    lines = [head]
     lines += [f"  + {r.subject}, SHA-256 {r.fingerprint}" for r in roots]
-    lines.append(f"  + this computer's trusted roots ({os_count}) and the public roots (certifi)")
-    return "\n".join(lines)
+    lines.append(
+        tr(
+            "ca_bundle",
+            "  + this computer's trusted roots ({count}) and the public roots (certifi)",
+            count=os_count,
+        )
+    )
+    return join(lines, "\n")
 
 
 # -- words ------------------------------------------------------------------------------------
@@ -298,19 +338,38 @@ def _preview(roots: list[Root], ders: list[bytes], before: bytes | None, os_coun
 
 def _why_not(tls: CheckResult | None, host: str) -> str:
     if tls is None or not tls.evidence.get("chain"):
-        detail = f" ({tls.summary})" if tls is not None else ""
-        return (
-            f"No certificate chain from {host} was captured{detail}, and no --extra-ca file "
-            "was given, so there is no certificate to add."
+        if tls is not None:
+            return tr(
+                "ca_bundle",
+                "No certificate chain from {host} was captured ({detail}), and no --extra-ca "
+                "file was given, so there is no certificate to add.",
+                host=host,
+                detail=tls.summary,
+            )
+        return tr(
+            "ca_bundle",
+            "No certificate chain from {host} was captured, and no --extra-ca file was given, "
+            "so there is no certificate to add.",
+            host=host,
         )
     if tls.status in (Status.PASS, Status.WARN):
-        return f"Codex already trusts the connection to {host}; there is nothing to add."
-    if tls.evidence.get("date_problem"):
-        return (
-            "The certificate is only rejected because of this computer's date: set the clock "
-            "(clock-sync) instead."
+        return tr(
+            "ca_bundle",
+            "Codex already trusts the connection to {host}; there is nothing to add.",
+            host=host,
         )
-    return f"The secure connection to {host} fails for another reason: {tls.summary}"
+    if tls.evidence.get("date_problem"):
+        return tr(
+            "ca_bundle",
+            "The certificate is only rejected because of this computer's date: set the clock "
+            "(clock-sync) instead.",
+        )
+    return tr(
+        "ca_bundle",
+        "The secure connection to {host} fails for another reason: {detail}",
+        host=host,
+        detail=tls.summary,
+    )
 
 
 def _explain(
@@ -323,50 +382,90 @@ def _explain(
 ) -> tuple[str, tuple[str, ...]]:
     env, host = ctx.env, ctx.target.host
     shown = env.display_path(bundle)
-    names = ", ".join(VARIABLES[:-1]) + " and " + VARIABLES[-1]
+    names = and_list(list(VARIABLES))
     origin = roots[0].origin
     where = {
-        OS_STORE: "found in this computer's certificate store (your IT department installed "
-        "it; Codex's own list lacks it)",
-        USER_FILE: f"from the file you gave ({env.display_path(ctx.extra_ca or '')})",
-        NETWORK: "TAKEN FROM THE NETWORK CONNECTION ITSELF, not from this computer or your IT "
-        "department",
+        OS_STORE: tr(
+            "ca_bundle",
+            "found in this computer's certificate store (your IT department installed "
+            "it; Codex's own list lacks it)",
+        ),
+        USER_FILE: tr(
+            "ca_bundle",
+            "from the file you gave ({file})",
+            file=env.display_path(ctx.extra_ca or ""),
+        ),
+        NETWORK: tr(
+            "ca_bundle",
+            "TAKEN FROM THE NETWORK CONNECTION ITSELF, not from this computer or your IT "
+            "department",
+        ),
     }[origin]
     parts = []
     if tls is not None and tls.status == Status.FAIL:
-        parts.append(f"Codex does not trust the certificate {host} presents.")
+        parts.append(
+            tr("ca_bundle", "Codex does not trust the certificate {host} presents.", host=host)
+        )
     parts.append(
-        f"This writes a certificate bundle ({len(ders)} certificates: your organisation's root, "
-        f"this computer's trusted roots and the public roots) to {shown} and sets {names} to "
-        "it for your user account."
+        tr(
+            "ca_bundle",
+            "This writes a certificate bundle ({count} certificates: your organisation's root, "
+            "this computer's trusted roots and the public roots) to {file} and sets {names} to "
+            "it for your user account.",
+            count=len(ders),
+            file=shown,
+            names=names,
+        )
     )
     root_words = "; ".join(r.describe() for r in roots)
-    parts.append(f"Your organisation's root, {where}: {root_words}.")
-    turned_off = [f"{n} in {where_text(lines[n])}" for n in VARIABLES if lines.get(n)]
+    parts.append(
+        tr(
+            "ca_bundle",
+            "Your organisation's root, {where}: {roots}.",
+            where=where,
+            roots=root_words,
+        )
+    )
+    turned_off = [
+        tr("ca_bundle", "{name} in {places}", name=n, places=where_text(lines[n]))
+        for n in VARIABLES
+        if lines.get(n)
+    ]
     if turned_off:
-        parts.append("Older settings are turned off: " + "; ".join(turned_off) + ".")
+        parts.append(
+            tr("ca_bundle", "Older settings are turned off: {settings}.", settings=join(turned_off))
+        )
     steps: tuple[str, ...] = ()
     if origin == NETWORK:
         parts.insert(
             0,
-            "CAUTION: the root below comes from the network, so anyone in the middle could "
-            "have sent it. Apply only if your IT department confirms its fingerprint.",
+            tr(
+                "ca_bundle",
+                "CAUTION: the root below comes from the network, so anyone in the middle could "
+                "have sent it. Apply only if your IT department confirms its fingerprint.",
+            ),
         )
         steps = tuple(
-            f"Compare with your IT department: {r.subject}, SHA-256 {r.fingerprint}" for r in roots
+            tr(
+                "ca_bundle",
+                "Compare with your IT department: {subject}, SHA-256 {fingerprint}",
+                subject=r.subject,
+                fingerprint=r.fingerprint,
+            )
+            for r in roots
         )
-    return " ".join(parts), steps
+    return sentences(*parts), steps
 
 
 def _plain(error: str | None) -> str:
     if not error or error.endswith("all candidates exhausted with no interior errors"):
-        return "no certificate in the bundle vouches for it"
+        return tr("ca_bundle", "no certificate in the bundle vouches for it")
     return error
 
 
 def _and(items: list[str]) -> str:
-    items = list(dict.fromkeys(items))
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+    result: str = and_list(items)
+    return result
 
 
 CA_BUNDLE = CaBundle()

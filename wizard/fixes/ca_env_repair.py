@@ -14,26 +14,38 @@ from typing import Any
 
 from wizard.checks.ca_env import DIR_VARIABLES, WARN_ONLY
 from wizard.checks.trust import PemError, ca_settings, read_cert_dir, read_pem_certificates
+from wizard.core.i18n import tr
 from wizard.fixes.base import FixContext
-from wizard.fixes.env_places import Stale, check_result, clean_up, unplaced_note, where_text
+from wizard.fixes.env_places import (
+    Stale,
+    check_result,
+    clean_up,
+    sentences,
+    unplaced_note,
+    where_text,
+)
 from wizard.fixes.plan import FixPlan
 
-RESTART = (
-    "Fully quit and restart your editor (and terminals): they read variables only when they start."
+RESTART = tr(
+    "fixes",
+    "Fully quit and restart your editor (and terminals): they read variables only when they start.",
 )
 HIDES_OS_STORE = "ssl_cert_file_hides_os_store"
 
 
 class CaEnvRepair:
     id = "ca-env-repair"
-    title = "Repair a broken certificate setting"
+    title = tr("ca_env_repair", "Repair a broken certificate setting")
 
     def plan(self, ctx: FixContext) -> FixPlan:
         env = ctx.env
         problems = _problems(ctx)
         if not problems:
             return self._not_applicable(
-                "Your certificate settings point at usable files; there is nothing to repair."
+                tr(
+                    "ca_env_repair",
+                    "Your certificate settings point at usable files; there is nothing to repair.",
+                )
             )
         extra: str | None = None
         count = 0
@@ -43,9 +55,14 @@ class CaEnvRepair:
             except PemError as exc:
                 shown = env.display_path(ctx.extra_ca)
                 return self._not_applicable(
-                    f"The file you gave ({shown}) cannot be used: {exc}. Codex needs a PEM file "
-                    "(text starting with -----BEGIN CERTIFICATE-----); the `ca-bundle` fix can "
-                    "convert other formats."
+                    tr(
+                        "ca_env_repair",
+                        "The file you gave ({file}) cannot be used: {problem}. Codex needs a PEM "
+                        "file (text starting with -----BEGIN CERTIFICATE-----); the `ca-bundle` "
+                        "fix can convert other formats.",
+                        file=shown,
+                        problem=exc.problem,
+                    )
                 )
             extra = str(ctx.extra_ca.resolve())
 
@@ -59,28 +76,47 @@ class CaEnvRepair:
             info = problems[item.name]
             places = cleanup.places.get(item.name)
             if item.replace_with:
-                action = f"points it at {env.display_path(item.replace_with)} instead"
+                action = tr(
+                    "ca_env_repair",
+                    "points it at {file} instead",
+                    file=env.display_path(item.replace_with),
+                )
                 if item.name in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE") and count < 10:
-                    action += (
-                        f" (that file holds {count} certificate(s) and {item.name} replaces "
-                        "the whole list of trusted certificates; if it is only your "
-                        "organisation's root, the `ca-bundle` fix is the better choice)"
+                    action = tr(
+                        "ca_env_repair",
+                        "points it at {file} instead (that file holds {count} certificate(s) "
+                        "and {name} replaces the whole list of trusted certificates; if it is "
+                        "only your organisation's root, the `ca-bundle` fix is the better choice)",
+                        file=env.display_path(item.replace_with),
+                        count=count,
+                        name=item.name,
                     )
             else:
-                action = "turns it off"
-            where = f" in {where_text(places)}" if places else ""
-            lines.append(f"{info['problem']} This {action}{where}.")
+                action = tr("ca_env_repair", "turns it off")
+            line = (
+                tr(
+                    "ca_env_repair",
+                    "This {action} in {places}.",
+                    action=action,
+                    places=where_text(places),
+                )
+                if places
+                else tr("ca_env_repair", "This {action}.", action=action)
+            )
+            lines.append(sentences(info["problem"], line))
         if not cleanup.files and not cleanup.env:
             return self._not_applicable(
-                "Nothing to change in a place Sign-in Doctor knows."
-                + unplaced_note(env, cleanup.unplaced)
+                sentences(
+                    tr("ca_env_repair", "Nothing to change in a place Sign-in Doctor knows."),
+                    unplaced_note(env, cleanup.unplaced),
+                )
             )
         after = (
-            "Codex then uses the file you gave."
+            tr("ca_env_repair", "Codex then uses the file you gave.")
             if extra
-            else "Codex then uses this computer's own certificate store."
+            else tr("ca_env_repair", "Codex then uses this computer's own certificate store.")
         )
-        summary = " ".join([*lines, after]) + unplaced_note(env, cleanup.unplaced)
+        summary = sentences(*lines, after, unplaced_note(env, cleanup.unplaced))
         return FixPlan(
             fix_id=self.id,
             title=self.title,
@@ -99,7 +135,9 @@ class CaEnvRepair:
         return FixPlan(
             self.id,
             self.title,
-            "Removes or corrects a certificate setting that points at nothing.",
+            tr(
+                "ca_env_repair", "Removes or corrects a certificate setting that points at nothing."
+            ),
             applicable=False,
             reason=reason,
         )
@@ -119,10 +157,31 @@ def _problems(ctx: FixContext) -> dict[str, dict[str, Any]]:
         if name in DIR_VARIABLES and info.get("is_dir") and info.get("readable"):
             continue  # a folder without hashed files: Codex falls back, the check only warns
         shown = info.get("path") or "?"
-        source = " (in Codex's .env file)" if info.get("source") == ".env" else ""
+        problem_text = (
+            tr(
+                "ca_env_repair",
+                "{name} (in Codex's .env file) points at {path}, but {problem}.",
+                name=name,
+                path=shown,
+                problem=problem,
+            )
+            if info.get("source") == ".env"
+            else tr(
+                "ca_env_repair",
+                "{name} points at {path}, but {problem}.",
+                name=name,
+                path=shown,
+                problem=problem,
+            )
+        )
         found[name] = {
-            "problem": f"{name}{source} points at {shown}, but {problem}.",
-            "reason": f"{name} pointed at a file that cannot be used ({problem})",
+            "problem": problem_text,
+            "reason": tr(
+                "ca_env_repair",
+                "{name} pointed at a file that cannot be used ({problem})",
+                name=name,
+                problem=problem,
+            ),
             "matches": _broken_matcher(name),
         }
     tls = check_result(ctx, "tls", run_if_missing=False)
@@ -134,13 +193,20 @@ def _problems(ctx: FixContext) -> dict[str, dict[str, Any]]:
             path = setting.path(env)
             host = facts.get("host", ctx.target.host)
             found[name] = {
-                "problem": (
-                    f"{name} ({env.display_path(path)}) replaces this computer's certificate "
-                    f"store for Codex and does not trust {host}; the computer's store does."
+                "problem": tr(
+                    "ca_env_repair",
+                    "{name} ({path}) replaces this computer's certificate store for Codex and "
+                    "does not trust {host}; the computer's store does.",
+                    name=name,
+                    path=env.display_path(path),
+                    host=host,
                 ),
-                "reason": (
-                    f"{name} replaced this computer's certificate store with a file "
-                    f"that does not trust {host}"
+                "reason": tr(
+                    "ca_env_repair",
+                    "{name} replaced this computer's certificate store with a file that does "
+                    "not trust {host}",
+                    name=name,
+                    host=host,
                 ),
                 "matches": _same_path_or_broken(name, path),
             }

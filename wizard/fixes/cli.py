@@ -7,7 +7,9 @@ import json
 import sys
 from typing import Any
 
-from wizard.fixes.apply import PlanOutdated, apply_fix, undo_last
+from wizard.core.i18n import Translator, localize, tr
+from wizard.core.translations import language_from_env, translator
+from wizard.fixes.apply import PlanOutdated, apply_fix, error_text, undo_last
 from wizard.fixes.base import FixContext
 from wizard.fixes.catalog import all_fixes
 from wizard.fixes.journal import Journal
@@ -26,14 +28,20 @@ def run_fix_command(args: argparse.Namespace) -> int:
     env = system_environment()
     profile = load_profile()
     journal = Journal(user_data_dir(env) / "journal")
+    lang = getattr(args, "lang", None) or language_from_env()
+    translate = translator(lang)
+    args.translate = translate
     if args.command == "undo":
         ctx = FixContext(env, profile, profile.target())
-        if not _consent(args, "Undo the last fix?"):
-            return _finish(args, FixResult("undo", False, (), {}, None, "Not undone."))
+        if not _consent(args, tr("fix_cli", "Undo the last fix?")):
+            return _finish(
+                args, FixResult("undo", False, (), {}, None, tr("fix_cli", "Not undone."))
+            )
         try:
             return _finish(args, undo_last(journal, ctx))
         except OSError as exc:
-            return _finish(args, FixResult("undo", False, (), {}, None, f"Undo failed: {exc}"))
+            failed = tr("fix_cli", "Undo failed: {error}", error=error_text(exc))
+            return _finish(args, FixResult("undo", False, (), {}, None, failed))
 
     fixes = all_fixes()
     if args.fix_id not in fixes:
@@ -51,14 +59,14 @@ def run_fix_command(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"python -m wizard: error: --auth-url {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print("Looking at the current state ...", file=sys.stderr)
+    print(_t(args, tr("fix_cli", "Looking at the current state ...")), file=sys.stderr)
     diagnosis = diagnose(ALL_CHECKS, env, profile, target, args.timeout)
     confirm = getattr(args, "confirm_process", None)
     ctx = FixContext(env, profile, target, diagnosis, args.extra_ca, confirm_process=confirm)
     fix = fixes[args.fix_id]
     plan = fix.plan(ctx)
     # The preview is what --yes consents to, so it is always shown (on stderr with --json).
-    print(plan.render(), file=sys.stderr if args.json else sys.stdout)
+    print(plan.render(translate), file=sys.stderr if args.json else sys.stdout)
     if args.dry_run or plan.guidance_only:
         result = FixResult(
             plan.fix_id,
@@ -66,30 +74,39 @@ def run_fix_command(args: argparse.Namespace) -> int:
             (),
             {e.name: e.after for e in plan.env},
             None,
-            "Dry run: nothing was changed."
+            tr("fix_cli", "Dry run: nothing was changed.")
             if args.dry_run
-            else "These are steps for you to follow; nothing was changed.",
+            else tr("fix_cli", "These are steps for you to follow; nothing was changed."),
         )
         _finish(args, result)
         return EXIT_OK if plan.applicable else EXIT_PROBLEM
     if not plan.applicable or not plan.changes_anything:
         return _finish(
-            args, FixResult(plan.fix_id, False, (), {}, None, plan.reason or "Nothing to change.")
-        )
-    if not _consent(args, "Apply these changes?"):
-        return _finish(
             args,
             FixResult(
-                plan.fix_id, False, (), {}, None, "Not applied (no consent). Add --yes to apply."
+                plan.fix_id, False, (), {}, None, plan.reason or tr("fix_cli", "Nothing to change.")
             ),
         )
+    if not _consent(args, tr("fix_cli", "Apply these changes?")):
+        refused = tr("fix_cli", "Not applied (no consent). Add --yes to apply.")
+        return _finish(args, FixResult(plan.fix_id, False, (), {}, None, refused))
     try:
         result = apply_fix(
-            fix, ctx, plan, journal, ALL_CHECKS, progress=lambda m: print(m, file=sys.stderr)
+            fix,
+            ctx,
+            plan,
+            journal,
+            ALL_CHECKS,
+            progress=lambda m: print(_t(args, m), file=sys.stderr),
         )
     except (PlanOutdated, OSError) as exc:
-        result = FixResult(plan.fix_id, False, (), {}, None, str(exc))
+        result = FixResult(plan.fix_id, False, (), {}, None, error_text(exc))
     return _finish(args, result)
+
+
+def _t(args: argparse.Namespace, text: str) -> str:
+    translate: Translator | None = getattr(args, "translate", None)
+    return str(localize(text, translate))
 
 
 def _consent(args: argparse.Namespace, question: str) -> bool:
@@ -97,15 +114,18 @@ def _consent(args: argparse.Namespace, question: str) -> bool:
         return True
     if not sys.stdin.isatty():
         return False
-    answer = input(f"{question} [y/N] ").strip().lower()
+    answer = input(f"{_t(args, question)} [y/N] ").strip().lower()
     return answer in ("y", "yes")
 
 
 def _finish(args: argparse.Namespace, result: FixResult) -> int:
     if args.json:
+        # Machine output: English unless --lang asks otherwise (ids and keys never change).
         document: dict[str, Any] = result.to_json()
+        if getattr(args, "lang", None):
+            document = localize(document, getattr(args, "translate", None))
         json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        print(result.message)
+        print(_t(args, result.message))
     return EXIT_OK if result.applied else EXIT_PROBLEM

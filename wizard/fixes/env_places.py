@@ -22,6 +22,8 @@ from pathlib import Path
 
 from wizard.core.diagnose import diagnose
 from wizard.core.environment import Environment
+from wizard.core.i18n import and_list, tr
+from wizard.core.i18n import sentences as i18n_sentences
 from wizard.core.model import CheckResult
 from wizard.core.profile import Profile
 from wizard.fixes.base import FixContext
@@ -53,7 +55,7 @@ class Definition:
     kind: str  # SHELL | ENV_D | DOTENV
 
     def where(self) -> str:
-        return f"{self.shown} (line {self.line})"
+        return tr("env_places", "{file} (line {line})", file=self.shown, line=self.line)
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,14 @@ class PlannedFiles:
             return None
         except OSError as exc:
             shown = self.env.display_path(path)
-            raise OSError(f"{shown} cannot be read ({exc.strerror or exc})") from None
+            raise OSError(
+                tr(
+                    "env_places",
+                    "{file} cannot be read ({error})",
+                    file=shown,
+                    error=str(exc.strerror or exc),
+                )
+            ) from None
         self._before[key] = data
         self._text[key] = data.decode("utf-8", "surrogateescape")
         self._shown[key] = self._shown_as(path, key)
@@ -385,24 +394,35 @@ def _stale_here(env: Environment, item: Stale) -> bool:
 
 
 def where_text(places: Sequence[str]) -> str:
-    items = list(dict.fromkeys(places))
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    result: str = and_list(list(places))
+    return result
+
+
+def sentences(*parts: str) -> str:
+    """Sentences joined by a space (empty ones left out), each still translatable."""
+    result: str = i18n_sentences(*parts)
+    return result
 
 
 def unplaced_note(env: Environment, names: Sequence[str]) -> str:
-    """What to say about variables set in this process that no known place persists."""
+    """What to say about variables set in this process that no known place persists (a
+    sentence to add with `sentences`)."""
     if not names:
         return ""
     listed = where_text(list(names))
     system = (
-        "the system-wide variables (an administrator can change them)"
+        tr("env_places", "the system-wide variables (an administrator can change them)")
         if env.platform == "windows"
-        else "a system-wide file such as /etc/environment, or the program that started this one"
+        else tr(
+            "env_places",
+            "a system-wide file such as /etc/environment, or the program that started this one",
+        )
     )
-    return (
-        f" {listed} is set for this program, but not in any place Sign-in Doctor can change: "
-        f"it may come from {system}, or only from this terminal (then a new one will not "
-        "have it)."
+    return tr(
+        "env_places",
+        "{names} is set for this program, but not in any place Sign-in Doctor can change: "
+        "it may come from {system}, or only from this terminal (then a new one will not "
+        "have it).",
+        names=listed,
+        system=system,
     )

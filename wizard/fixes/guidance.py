@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wizard.core.i18n import tr
 from wizard.fixes.base import FixContext
 from wizard.fixes.plan import FixPlan
 
@@ -28,7 +29,7 @@ class GuidanceFix:
             commands=self.commands,
             guidance_only=True,
             applicable=applicable,
-            reason="" if applicable else "These steps are for Windows only.",
+            reason="" if applicable else tr("guidance", "These steps are for Windows only."),
         )
 
     def run_actions(self, ctx: FixContext, plan: FixPlan) -> list[str]:
@@ -37,56 +38,83 @@ class GuidanceFix:
 
 DEVICE_AUTH = GuidanceFix(
     "device-auth",
-    "Sign in with a device code instead",
-    "A device code sign-in needs no local port and no browser redirect: you type a short code "
-    "on a web page instead. It still needs the connection to the sign-in server.",
+    tr("guidance", "Sign in with a device code instead"),
+    tr(
+        "guidance",
+        "A device code sign-in needs no local port and no browser redirect: you type a short "
+        "code on a web page instead. It still needs the connection to the sign-in server.",
+    ),
     (
-        "If you use a ChatGPT workspace, an admin may first have to allow device code sign-in "
-        "(ChatGPT Settings > Security, or the workspace permissions).",
-        "Open a terminal and run the command below.",
-        "Open https://auth.openai.com/codex/device in any browser, sign in and type the code "
-        "the terminal shows (it expires after 15 minutes).",
+        tr(
+            "guidance",
+            "If you use a ChatGPT workspace, an admin may first have to allow device code "
+            "sign-in (ChatGPT Settings > Security, or the workspace permissions).",
+        ),
+        tr("guidance", "Open a terminal and run the command below."),
+        tr(
+            "guidance",
+            "Open https://auth.openai.com/codex/device in any browser, sign in and type the code "
+            "the terminal shows (it expires after 15 minutes).",
+        ),
     ),
     ("codex login --device-auth",),
 )
 
 CLOCK_SYNC = GuidanceFix(
     "clock-sync",
-    "Set the clock automatically",
-    "A clock that is off by more than a few minutes breaks secure connections.",
+    tr("guidance", "Set the clock automatically"),
+    tr("guidance", "A clock that is off by more than a few minutes breaks secure connections."),
     (
-        "Windows: Settings > Time & language > Date & time: turn on 'Set time automatically', "
-        "then click 'Sync now'.",
-        "macOS: System Settings > General > Date & Time: turn on 'Set time and date "
-        "automatically'.",
-        "Linux: run the command below (it turns on network time).",
+        tr(
+            "guidance",
+            "Windows: Settings > Time & language > Date & time: turn on 'Set time "
+            "automatically', then click 'Sync now'.",
+        ),
+        tr(
+            "guidance",
+            "macOS: System Settings > General > Date & Time: turn on 'Set time and date "
+            "automatically'.",
+        ),
+        tr("guidance", "Linux: run the command below (it turns on network time)."),
     ),
     ("timedatectl set-ntp true",),
 )
 
 STATUS_PAGE = GuidanceFix(
     "status-page",
-    "Check OpenAI's status page",
-    "If everything on this computer works, the problem may be on OpenAI's side.",
+    tr("guidance", "Check OpenAI's status page"),
+    tr("guidance", "If everything on this computer works, the problem may be on OpenAI's side."),
     (
-        "Open https://status.openai.com/ and look for problems with Login or Codex.",
-        "If there is one, wait until it is resolved and try again.",
-        "If there is none, try another browser or the other Codex app (CLI or editor), and "
-        "contact OpenAI support with the error code you saw.",
+        tr(
+            "guidance", "Open https://status.openai.com/ and look for problems with Login or Codex."
+        ),
+        tr("guidance", "If there is one, wait until it is resolved and try again."),
+        tr(
+            "guidance",
+            "If there is none, try another browser or the other Codex app (CLI or editor), and "
+            "contact OpenAI support with the error code you saw.",
+        ),
     ),
 )
 
 WINNAT_RESTART = GuidanceFix(
     "winnat-restart",
-    "Free the reserved ports (administrator)",
-    "Windows reserved the sign-in ports for Hyper-V, WSL or Docker. Restarting the Windows NAT "
-    "service usually releases them. This needs an administrator and briefly interrupts WSL and "
-    "Docker networking.",
+    tr("guidance", "Free the reserved ports (administrator)"),
+    tr(
+        "guidance",
+        "Windows reserved the sign-in ports for Hyper-V, WSL or Docker. Restarting the Windows "
+        "NAT service usually releases them. This needs an administrator and briefly interrupts "
+        "WSL and Docker networking.",
+    ),
     (
-        "Open 'Terminal (Admin)' or 'Command Prompt (Admin)'.",
-        "Run the first command, sign in to Codex, then run the second command.",
-        "If it happens again, an administrator can reserve the ports for Codex while WinNAT is "
-        "stopped (third command) - this is reported to work but is not confirmed by OpenAI.",
+        tr("guidance", "Open 'Terminal (Admin)' or 'Command Prompt (Admin)'."),
+        tr("guidance", "Run the first command, sign in to Codex, then run the second command."),
+        tr(
+            "guidance",
+            "If it happens again, an administrator can reserve the ports for Codex while WinNAT "
+            "is stopped (third command) - this is reported to work but is not confirmed by "
+            "OpenAI.",
+        ),
     ),
     (
         "net stop winnat",

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.checks.ide import join_names
+from wizard.core.i18n import sentences, tr
 from wizard.fixes.base import FixContext
 from wizard.fixes.jsonc_edit import SettingsParseError, set_top_level_bool
 from wizard.fixes.plan import FileEdit, FixPlan
 from wizard.platform.editors import MAX_SETTINGS_BYTES, read_editor_settings
 
-NONE_ON = "None of your editors runs Codex inside WSL."
+NONE_ON = tr("ide_wsl_off", "None of your editors runs Codex inside WSL.")
 
 
 @dataclass
@@ -31,7 +32,7 @@ class _Target:
 
 class IdeWslOff:
     id = "ide-wsl-off"
-    title = "Stop running Codex inside WSL"
+    title = tr("ide_wsl_off", "Stop running Codex inside WSL")
 
     def plan(self, ctx: FixContext) -> FixPlan:
         env = ctx.env
@@ -55,8 +56,14 @@ class IdeWslOff:
                 after = set_top_level_bool(before, key, False)
             except (OSError, SettingsParseError) as exc:
                 problems.append(
-                    f"{owner}'s settings file {target.shown_as} was not changed: {_plain(exc)}. "
-                    f"Correct it by hand (or in {owner}), then run this fix again."
+                    tr(
+                        "ide_wsl_off",
+                        "{editor}'s settings file {file} was not changed: {problem}. "
+                        "Correct it by hand (or in {editor}), then run this fix again.",
+                        editor=owner,
+                        file=target.shown_as,
+                        problem=_plain(exc),
+                    )
                 )
                 continue
             if after != before:
@@ -65,30 +72,40 @@ class IdeWslOff:
 
         skipped = tuple(problems)
         if not edits:
-            reason = " ".join(skipped) if skipped else NONE_ON
+            reason = sentences(*skipped) if skipped else NONE_ON
             return FixPlan(
                 self.id,
                 self.title,
-                "Turns off 'Run Codex In Windows Subsystem For Linux' in every editor where it "
-                "is on.",
+                tr(
+                    "ide_wsl_off",
+                    "Turns off 'Run Codex In Windows Subsystem For Linux' in every editor where "
+                    "it is on.",
+                ),
                 applicable=False,
                 reason=reason,
                 data={"problems": list(skipped)},
             )
 
         editors = list(dict.fromkeys(fixed_editors))
-        summary = (
-            f"Turns off 'Run Codex In Windows Subsystem For Linux' ({key}) in "
-            f"{join_names(editors)}, so the Codex extension runs on Windows itself and the "
-            "browser's return after signing in reaches it."
-        )
-        if env.platform != "windows":
-            summary += (
-                " Note: the extension only uses this setting on Windows, so on this computer "
-                "turning it off tidies up but does not change how sign-in works."
+        parts = [
+            tr(
+                "ide_wsl_off",
+                "Turns off 'Run Codex In Windows Subsystem For Linux' ({key}) in {editors}, so "
+                "the Codex extension runs on Windows itself and the browser's return after "
+                "signing in reaches it.",
+                key=key,
+                editors=join_names(editors),
             )
-        if skipped:
-            summary += " " + " ".join(skipped)
+        ]
+        if env.platform != "windows":
+            parts.append(
+                tr(
+                    "ide_wsl_off",
+                    "Note: the extension only uses this setting on Windows, so on this computer "
+                    "turning it off tidies up but does not change how sign-in works.",
+                )
+            )
+        summary = sentences(*parts, *skipped)
         return FixPlan(
             self.id,
             self.title,
@@ -109,22 +126,35 @@ def _read(path: Path) -> bytes:
     with path.open("rb") as handle:
         data = handle.read(MAX_SETTINGS_BYTES + 1)
     if len(data) > MAX_SETTINGS_BYTES:
-        raise OSError("too large to be a settings file")
+        raise OSError(tr("ide_wsl_off", "too large to be a settings file"))
     return data
 
 
 def _plain(exc: Exception) -> str:
     if isinstance(exc, SettingsParseError):
-        return f"it has a mistake at line {exc.line}, column {exc.column} ({exc.problem})"
+        return tr(
+            "ide_wsl_off",
+            "it has a mistake at line {line}, column {column} ({problem})",
+            line=exc.line,
+            column=exc.column,
+            problem=exc.problem,
+        )
     if isinstance(exc, OSError) and exc.strerror:
-        return f"it cannot be read ({exc.strerror})"
-    return f"it cannot be read ({exc})"
+        return tr("ide_wsl_off", "it cannot be read ({error})", error=exc.strerror)
+    if isinstance(exc, OSError) and exc.args and isinstance(exc.args[0], str):
+        return tr("ide_wsl_off", "it cannot be read ({error})", error=exc.args[0])
+    return tr("ide_wsl_off", "it cannot be read ({error})", error=str(exc))
 
 
 def _reload_steps(editors: Sequence[str], platform: str) -> tuple[str, ...]:
     keys = "Cmd+Shift+P" if platform == "darwin" else "Ctrl+Shift+P"
     return tuple(
-        f"In {name}: press {keys}, run 'Developer: Reload Window' (or restart {name}), "
-        "then sign in again."
+        tr(
+            "ide_wsl_off",
+            "In {editor}: press {keys}, run 'Developer: Reload Window' (or restart {editor}), "
+            "then sign in again.",
+            editor=name,
+            keys=keys,
+        )
         for name in editors
     )

@@ -18,6 +18,8 @@ import json5
 import json5.loader
 import json5.model
 
+from wizard.core.i18n import tr
+
 BOM = b"\xef\xbb\xbf"
 _POSITION_IN_MESSAGE = re.compile(r"line (\d+) column (\d+)")
 _INDEX_IN_MESSAGE = re.compile(r"at index (\d+)")
@@ -70,13 +72,17 @@ def _last_top_level_value(data: bytes, key: str) -> tuple[Any, str, int]:
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
         raise SettingsParseError(
-            line, column, f"not UTF-8 text (byte {offset + exc.start})"
+            line,
+            column,
+            tr("jsonc_edit", "not UTF-8 text (byte {byte})", byte=offset + exc.start),
         ) from None
     if _COMMENTS_ONLY.fullmatch(text):
         return None, text, offset  # VS Code reads an empty or comments-only file as no settings
     root = _parse_model(text).value
     if not isinstance(root, json5.model.JSONObject):
-        raise SettingsParseError(1, 1, "the file does not hold a settings object ({ ... })")
+        raise SettingsParseError(
+            1, 1, tr("jsonc_edit", "the file does not hold a settings object ({ ... })")
+        )
     found = None
     for name, node in zip(root.keys, root.values, strict=True):
         if _key_name(name) == key:
@@ -108,7 +114,9 @@ def _verify(original: bytes, result: bytes, key: str, value: bool) -> None:
     expected = _load(original)
     expected[key] = value
     if _canonical(_load(result)) != _canonical(expected):
-        raise SettingsParseError(1, 1, "the edit would change more than that setting")
+        raise SettingsParseError(
+            1, 1, tr("jsonc_edit", "the edit would change more than that setting")
+        )
 
 
 def _load(data: bytes) -> dict[str, Any]:

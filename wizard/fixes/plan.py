@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wizard.core.i18n import Translator, join, localize, tr
+
 
 @dataclass(frozen=True)
 class FileEdit:
@@ -25,6 +27,8 @@ class FileEdit:
         label_new = self.shown_as if self.after is not None else "/dev/null"
         return hide_passwords("".join(difflib.unified_diff(old, new, label_old, label_new, n=2)))
 
+
+NO_CHANGE = tr("plan", "  (no change)")
 
 # user:password@ in a URL (a proxy setting): previews, diffs and JSON never show the password.
 _URL_PASSWORD = re.compile(r"(?P<keep>[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:'\"]*:)[^\s/'\"]*@")
@@ -54,8 +58,14 @@ class EnvEdit:
 
     def render(self) -> str:
         if self.after is None:
-            was = f"   (was {hide_passwords(self.before)})" if self.before else ""
-            return f"unset {self.name}" + was
+            if self.before:
+                return tr(
+                    "plan",
+                    "unset {name}   (was {value})",
+                    name=self.name,
+                    value=hide_passwords(self.before),
+                )
+            return f"unset {self.name}"
         return f"{self.name}={hide_passwords(self.after)}"
 
 
@@ -80,28 +90,34 @@ class FixPlan:
     def changes_anything(self) -> bool:
         return bool(self.files or self.env or self.actions)
 
-    def render(self) -> str:
-        """The preview a person consents to."""
-        parts = [f"{self.title}", f"  {self.summary}"]
+    def render(self, translate: Translator | None = None) -> str:
+        """The preview a person consents to, in the translator's language (file contents and
+        diffs stay as they will be written)."""
+
+        def t(value: Any) -> str:
+            return str(localize(value, translate))
+
+        parts = [t(self.title), f"  {t(self.summary)}"]
         if not self.applicable:
-            parts.append(f"  Not applicable: {self.reason}")
+            parts.append("  " + t(tr("plan", "Not applicable: {reason}", reason=self.reason)))
         for edit in self.files:
-            shown = edit.preview or edit.diff() or "  (no change)"
-            parts.append(f"\nFile {edit.shown_as}:\n{shown}")
+            shown = t(edit.preview) if edit.preview else edit.diff() or t(NO_CHANGE)
+            head = t(tr("plan", "File {file}:", file=edit.shown_as))
+            parts.append(f"\n{head}\n{shown}")
         if self.env:
-            parts.append("\nVariables for your user account:")
-            parts.extend(f"  {e.render()}" for e in self.env)
+            parts.append("\n" + t(tr("plan", "Variables for your user account:")))
+            parts.extend(f"  {t(e.render())}" for e in self.env)
         if self.actions:
-            parts.append("\nActions:")
-            parts.extend(f"  - {a}" for a in self.actions)
+            parts.append("\n" + t(tr("plan", "Actions:")))
+            parts.extend(f"  - {t(a)}" for a in self.actions)
         if self.steps:
-            parts.append("\nSteps:")
-            parts.extend(f"  {i}. {s}" for i, s in enumerate(self.steps, 1))
+            parts.append("\n" + t(tr("plan", "Steps:")))
+            parts.extend(f"  {i}. {t(s)}" for i, s in enumerate(self.steps, 1))
         if self.commands:
-            parts.append("\nCommands:")
+            parts.append("\n" + t(tr("plan", "Commands:")))
             parts.extend(f"  {c}" for c in self.commands)
         if self.restart:
-            parts.append("\nAfterwards: " + "; ".join(self.restart))
+            parts.append("\n" + t(tr("plan", "Afterwards: {steps}", steps=join(self.restart))))
         return "\n".join(parts)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from wizard.checks.port import is_wsl_relay
 from wizard.core.environment import PortHolder
+from wizard.core.i18n import sentences, tr
 from wizard.fixes.base import FixContext
 from wizard.fixes.env_places import check_result
 from wizard.fixes.plan import FixPlan
@@ -56,30 +57,38 @@ class Holder:
     created: float | None  # the process start time, so a recycled pid is never ended
 
     def text(self) -> str:
-        return f"{self.name or 'an unnamed program'} (pid {self.pid})"
+        name = self.name or tr("port_release", "an unnamed program")
+        return tr("port", "{name} (pid {pid})", name=name, pid=self.pid)
 
     def details(self) -> str:
-        return (
-            f"{self.name or '?'} - pid {self.pid}, program {self.exe or 'unknown'}, "
-            f"user {self.user or 'unknown'}"
+        unknown = tr("port_release", "unknown")
+        return tr(
+            "port_release",
+            "{name} - pid {pid}, program {exe}, user {user}",
+            name=self.name or "?",
+            pid=self.pid,
+            exe=self.exe or unknown,
+            user=self.user or unknown,
         )
 
 
 class PortRelease:
     id = "port-release"
-    title = "Free the sign-in port"
+    title = tr("port_release", "Free the sign-in port")
 
     def plan(self, ctx: FixContext) -> FixPlan:
         result = check_result(ctx, "callback_port")
         if result is None:
-            return self._not_applicable("The sign-in port was not checked.")
+            return self._not_applicable(tr("port_release", "The sign-in port was not checked."))
         ports: list[dict[str, Any]] = list(result.evidence.get("ports", []))
         busy = [p for p in ports if p.get("state") in ("codex", "held")]
         reserved = [p for p in ports if p.get("state") == "reserved"]
         if not busy:
             if reserved or "callback_ports_reserved" in result.faults:
                 return self._reserved(ctx, reserved)
-            return self._not_applicable("The sign-in port is free; there is nothing to stop.")
+            return self._not_applicable(
+                tr("port_release", "The sign-in port is free; there is nothing to stop.")
+            )
 
         actions: list[dict[str, Any]] = []
         said: list[str] = []
@@ -92,41 +101,58 @@ class PortRelease:
             if finding.get("codex_login_server") and not relay:
                 actions.append({"kind": "cancel", "port": port})
                 said.append(
-                    f"Port {port} is held by a Codex sign-in that is still waiting. This asks it "
-                    f"to stop (http://127.0.0.1:{port}/cancel), exactly as Codex itself does."
+                    tr(
+                        "port_release",
+                        "Port {port} is held by a Codex sign-in that is still waiting. This asks "
+                        "it to stop (http://127.0.0.1:{port}/cancel), exactly as Codex itself "
+                        "does.",
+                        port=port,
+                    )
                 )
                 continue
             blocking = [h for h in holders if _address(finding, h) in IPV4_BLOCKING] or holders
             if not blocking:
                 refusals.append(
-                    f"Port {port} is in use by a program whose owner needs admin rights to see; "
-                    "Sign-in Doctor cannot end it. Restarting the computer frees it."
+                    tr(
+                        "port_release",
+                        "Port {port} is in use by a program whose owner needs admin rights to "
+                        "see; Sign-in Doctor cannot end it. Restarting the computer frees it.",
+                        port=port,
+                    )
                 )
                 continue
             for holder in blocking:
                 if holder.pid in handled:
                     continue
                 refusal = _refusal(ctx, holder)
-                note = _relay_note(holder) if holder in relay else ""
+                note = _relay_note(holder) if holder in relay else []
+                used_by = tr(
+                    "port_release",
+                    "Port {port} is used by {holder}.",
+                    port=port,
+                    holder=holder.details(),
+                )
                 if refusal:
-                    refusals.append(f"Port {port} is used by {holder.details()}. {refusal}{note}")
+                    refusals.append(sentences(used_by, refusal, *note))
                     continue
                 handled.add(holder.pid or -1)
                 actions.append(_end_action(holder))
-                said.append(
-                    f"Port {port} is used by {holder.details()}. You confirmed "
-                    f"'{ctx.confirm_process}': this ends it (save your work in it first).{note}"
+                ends = tr(
+                    "port_release",
+                    "You confirmed '{name}': this ends it (save your work in it first).",
+                    name=ctx.confirm_process,
                 )
+                said.append(sentences(used_by, ends, *note))
         if not actions:
-            return self._not_applicable(" ".join(refusals))
-        summary = " ".join([*said, *refusals])
+            return self._not_applicable(sentences(*refusals))
+        summary = sentences(*said, *refusals)
         descriptions = tuple(_describe(a) for a in actions)
         return FixPlan(
             fix_id=self.id,
             title=self.title,
             summary=summary,
             actions=descriptions,
-            restart=("Start the sign-in again.",),
+            restart=(tr("port_release", "Start the sign-in again."),),
             rechecks=("callback_port",),
             data={"actions": actions},
         )
@@ -138,31 +164,60 @@ class PortRelease:
             port = int(action["port"])
             if action["kind"] == "cancel":
                 send_cancel(bind_address, port)
-                what = f"asked the waiting Codex sign-in on port {port} to stop"
+                what = tr(
+                    "port_release",
+                    "asked the waiting Codex sign-in on port {port} to stop",
+                    port=port,
+                )
             else:
                 end_process(action)
-                what = f"ended {action['name']} (pid {action['pid']})"
+                what = tr(
+                    "port_release",
+                    "ended {name} (pid {pid})",
+                    name=action["name"],
+                    pid=action["pid"],
+                )
             if not wait_until_free(bind_address, port, FREE_WAIT_S):
-                raise OSError(f"Port {port} is still in use after Sign-in Doctor {what}.")
+                raise OSError(
+                    tr(
+                        "port_release",
+                        "Port {port} is still in use after Sign-in Doctor {what}.",
+                        port=port,
+                        what=what,
+                    )
+                )
             done.append(what)
         return done
 
     def _reserved(self, ctx: FixContext, reserved: list[dict[str, Any]]) -> FixPlan:
-        ports = ", ".join(str(p["port"]) for p in reserved) or "the sign-in ports"
+        ports = ", ".join(str(p["port"]) for p in reserved) or tr(
+            "port_release", "the sign-in ports"
+        )
         ranges = [p.get("reserved_range") for p in reserved if p.get("reserved_range")]
-        span = f" (range {ranges[0]['start']}-{ranges[0]['end']})" if ranges and ranges[0] else ""
+        if ranges and ranges[0]:
+            ports = tr(
+                "port_release",
+                "{ports} (range {start}-{end})",
+                ports=ports,
+                start=ranges[0]["start"],
+                end=ranges[0]["end"],
+            )
         return self._not_applicable(
-            f"Windows has reserved {ports}{span} for its own networking (Hyper-V, WSL or "
-            "Docker); no program holds them, so there is nothing to end. An administrator can "
-            "free them: see `python -m wizard fix winnat-restart`. Meanwhile `codex login "
-            "--device-auth` signs in without a local port."
+            tr(
+                "port_release",
+                "Windows has reserved {ports} for its own networking (Hyper-V, WSL or Docker); "
+                "no program holds them, so there is nothing to end. An administrator can free "
+                "them: see `python -m wizard fix winnat-restart`. Meanwhile `codex login "
+                "--device-auth` signs in without a local port.",
+                ports=ports,
+            )
         )
 
     def _not_applicable(self, reason: str) -> FixPlan:
         return FixPlan(
             self.id,
             self.title,
-            "Stops what holds the port Codex needs for the browser's return.",
+            tr("port_release", "Stops what holds the port Codex needs for the browser's return."),
             applicable=False,
             reason=reason,
         )
@@ -216,44 +271,71 @@ def _is_relay(ctx: FixContext, holder: Holder) -> bool:
     return is_wsl_relay(ctx.profile, as_port_holder)
 
 
-def _relay_note(holder: Holder) -> str:
-    return (
-        f" {holder.name} is the WSL relay: ending it stops every port forwarded from WSL "
-        "(Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is "
-        "`ide-wsl-off` (run Codex on Windows, not inside WSL)."
-    )
+def _relay_note(holder: Holder) -> list[str]:
+    return [
+        tr(
+            "port_release",
+            "{name} is the WSL relay: ending it stops every port forwarded from WSL "
+            "(Linux on Windows) until WSL restarts, and the editor starts it again. The real "
+            "fix is `ide-wsl-off` (run Codex on Windows, not inside WSL).",
+            name=holder.name,
+        )
+    ]
 
 
 def _refusal(ctx: FixContext, holder: Holder) -> str | None:
     """Why this process must not (or may not yet) be ended; None when it may."""
     name = holder.name or ""
     if holder.pid is None:
-        return "Its owner needs admin rights to see, so Sign-in Doctor cannot end it."
+        return tr(
+            "port_release",
+            "Its owner needs admin rights to see, so Sign-in Doctor cannot end it.",
+        )
     if holder.pid <= 4 or name.casefold() in PROTECTED_NAMES:
-        return (
-            f"{name or 'It'} is part of the operating system: Sign-in Doctor never ends it. "
-            "Restarting the computer usually frees the port."
+        if not name:
+            return tr(
+                "port_release",
+                "It is part of the operating system: Sign-in Doctor never ends it. "
+                "Restarting the computer usually frees the port.",
+            )
+        return tr(
+            "port_release",
+            "{name} is part of the operating system: Sign-in Doctor never ends it. "
+            "Restarting the computer usually frees the port.",
+            name=name,
         )
     if _live(ctx) and holder.pid in _own_family():
-        return "That is Sign-in Doctor itself or the program that started it; close it yourself."
+        return tr(
+            "port_release",
+            "That is Sign-in Doctor itself or the program that started it; close it yourself.",
+        )
     me = _current_user(ctx)
     if holder.user is None or me is None:
-        return "Sign-in Doctor cannot tell which user it belongs to, so it does not end it."
+        return tr(
+            "port_release",
+            "Sign-in Doctor cannot tell which user it belongs to, so it does not end it.",
+        )
     if not _same_user(holder.user, me, ctx.env.platform):
-        return (
-            f"It belongs to another user ({holder.user}); only that user or an administrator "
-            "can end it."
+        return tr(
+            "port_release",
+            "It belongs to another user ({user}); only that user or an administrator can end it.",
+            user=holder.user,
         )
     confirmed = ctx.confirm_process
     if confirmed is None:
-        return (
-            f"If you want Sign-in Doctor to end it, run this fix again with "
-            f"--confirm-process {name}."
+        return tr(
+            "port_release",
+            "If you want Sign-in Doctor to end it, run this fix again with "
+            "--confirm-process {name}.",
+            name=name,
         )
     if not _same_process_name(confirmed, name):
-        return (
-            f"You confirmed '{confirmed}', but the program holding the port is '{name}'; "
-            "nothing is ended."
+        return tr(
+            "port_release",
+            "You confirmed '{confirmed}', but the program holding the port is '{name}'; "
+            "nothing is ended.",
+            confirmed=confirmed,
+            name=name,
         )
     return None
 
@@ -305,10 +387,19 @@ def _end_action(holder: Holder) -> dict[str, Any]:
 def _describe(action: dict[str, Any]) -> str:
     if action["kind"] == "cancel":
         port = action["port"]
-        return f"Ask the waiting Codex sign-in on port {port} to stop (GET /cancel)"
-    return (
-        f"End {action['name']} (pid {action['pid']}, {action['exe'] or 'program unknown'}, "
-        f"user {action['user']}) to free port {action['port']}"
+        return tr(
+            "port_release",
+            "Ask the waiting Codex sign-in on port {port} to stop (GET /cancel)",
+            port=port,
+        )
+    return tr(
+        "port_release",
+        "End {name} (pid {pid}, {exe}, user {user}) to free port {port}",
+        name=action["name"],
+        pid=action["pid"],
+        exe=action["exe"] or tr("port_release", "program unknown"),
+        user=action["user"],
+        port=action["port"],
     )
 
 
@@ -331,7 +422,12 @@ def send_cancel(address: str, port: int) -> None:
                 pass  # the server may close as it stops
     except OSError as exc:
         raise OSError(
-            f"Could not reach the Codex sign-in on port {port} ({exc.strerror or exc})."
+            tr(
+                "port_release",
+                "Could not reach the Codex sign-in on port {port} ({error}).",
+                port=port,
+                error=str(exc.strerror or exc),
+            )
         ) from None
 
 
@@ -347,18 +443,27 @@ def end_process(action: dict[str, Any]) -> None:
             action.get("created") is not None and proc.create_time() != action["created"]
         ):
             raise OSError(
-                f"The program with pid {pid} is no longer {name}; nothing was ended. "
-                "Run the fix again."
+                tr(
+                    "port_release",
+                    "The program with pid {pid} is no longer {name}; nothing was ended. "
+                    "Run the fix again.",
+                    pid=pid,
+                    name=name,
+                )
             )
         proc.terminate()
         if not _wait_gone(proc, TERMINATE_WAIT_S):
             proc.kill()
             if not _wait_gone(proc, TERMINATE_WAIT_S):
-                raise OSError(f"{name} (pid {pid}) did not stop.")
+                raise OSError(
+                    tr("port_release", "{name} (pid {pid}) did not stop.", name=name, pid=pid)
+                )
     except psutil.NoSuchProcess:
         return  # it ended by itself meanwhile
     except psutil.AccessDenied:
-        raise OSError(f"Not allowed to end {name} (pid {pid}).") from None
+        raise OSError(
+            tr("port_release", "Not allowed to end {name} (pid {pid}).", name=name, pid=pid)
+        ) from None
 
 
 def _wait_gone(proc: Any, timeout: float) -> bool:

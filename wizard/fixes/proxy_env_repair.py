@@ -17,6 +17,7 @@ from wizard.checks.route import (
     redact_url,
     resolve_route,
 )
+from wizard.core.i18n import join, tr
 from wizard.fixes.base import FixContext
 from wizard.fixes.env_places import (
     Action,
@@ -26,6 +27,7 @@ from wizard.fixes.env_places import (
     check_result,
     clean_up,
     expand,
+    sentences,
     unplaced_note,
     where_text,
 )
@@ -35,14 +37,15 @@ LOOPBACK = ("localhost", "127.0.0.1", "::1")
 UNREACHABLE = "proxy_unreachable"
 UNSUPPORTED = "proxy_unsupported_scheme"
 AUTH = "proxy_auth_required"
-RESTART = (
-    "Fully quit and restart your editor (and terminals): they read variables only when they start."
+RESTART = tr(
+    "fixes",
+    "Fully quit and restart your editor (and terminals): they read variables only when they start.",
 )
 
 
 class ProxyEnvRepair:
     id = "proxy-env-repair"
-    title = "Remove a stale proxy setting"
+    title = tr("proxy_env_repair", "Remove a stale proxy setting")
 
     def plan(self, ctx: FixContext) -> FixPlan:
         env, profile = ctx.env, ctx.profile
@@ -50,30 +53,48 @@ class ProxyEnvRepair:
         faults = proxy.faults if proxy else ()
         if AUTH in faults:
             return self._not_applicable(
-                "The proxy works but wants a user name and password. Ask IT for proxy "
-                "credentials and put them in the proxy setting (http://USER:PASSWORD@host:port), "
-                "or ask for the sign-in server to be allowed without them."
+                tr(
+                    "proxy_env_repair",
+                    "The proxy works but wants a user name and password. Ask IT for proxy "
+                    "credentials and put them in the proxy setting "
+                    "(http://USER:PASSWORD@host:port), or ask for the sign-in server to be "
+                    "allowed without them.",
+                )
             )
         if UNREACHABLE not in faults and UNSUPPORTED not in faults:
-            return self._not_applicable("No proxy setting is stale: nothing to remove.")
+            return self._not_applicable(
+                tr("proxy_env_repair", "No proxy setting is stale: nothing to remove.")
+            )
         route = resolve_route(env, profile, ctx.target)
         if route.proxy is None or route.proxy_source is None:
-            return self._not_applicable("The proxy setting is not there any more.")
+            return self._not_applicable(
+                tr("proxy_env_repair", "The proxy setting is not there any more.")
+            )
         name = route.proxy_source.rsplit(": ", 1)[-1]
         if name not in _proxy_names(ctx):
             return self._not_applicable(
-                f"The proxy {route.proxy_display} comes from {route.proxy_source}, not from a "
-                "variable: change it there (Windows: Settings > Network & internet > Proxy; "
-                "macOS: System Settings > Network > Details > Proxies)."
+                tr(
+                    "proxy_env_repair",
+                    "The proxy {proxy} comes from {source}, not from a variable: change it there "
+                    "(Windows: Settings > Network & internet > Proxy; macOS: System Settings > "
+                    "Network > Details > Proxies).",
+                    proxy=route.proxy_display,
+                    source=route.proxy_source,
+                )
             )
 
         unsupported = UNSUPPORTED in faults
         dead = _address(route.proxy)
         shown = route.proxy_display or ""
         if unsupported:
-            why = f"Codex cannot use a '{route.proxy_scheme}' proxy ({shown})"
+            why = tr(
+                "proxy_env_repair",
+                "Codex cannot use a '{scheme}' proxy ({proxy})",
+                scheme=route.proxy_scheme,
+                proxy=shown,
+            )
         else:
-            why = f"nothing answers at the proxy {shown}"
+            why = tr("proxy_env_repair", "nothing answers at the proxy {proxy}", proxy=shown)
 
         def stale_value(value: str) -> bool:
             here = _address(value)
@@ -106,28 +127,56 @@ class ProxyEnvRepair:
         removed = [n for n in names if n in cleanup.places]
         if not removed:
             return self._not_applicable(
-                f"The stale proxy setting ({name}) is not in any place Sign-in Doctor can "
-                "change." + unplaced_note(env, cleanup.unplaced)
+                sentences(
+                    tr(
+                        "proxy_env_repair",
+                        "The stale proxy setting ({name}) is not in any place Sign-in Doctor "
+                        "can change.",
+                        name=name,
+                    ),
+                    unplaced_note(env, cleanup.unplaced),
+                )
             )
+        turned_off = join(
+            [
+                tr(
+                    "proxy_env_repair",
+                    "{name} in {places}",
+                    name=n,
+                    places=where_text(cleanup.places[n]),
+                )
+                for n in removed
+            ]
+        )
         parts = [
-            f"Codex is told to use a proxy, but {why}. This turns off "
-            + "; ".join(f"{n} in {where_text(cleanup.places[n])}" for n in removed)
-            + "."
+            tr(
+                "proxy_env_repair",
+                "Codex is told to use a proxy, but {why}. This turns off {places}.",
+                why=why,
+                places=turned_off,
+            )
         ]
         if unsupported:
             parts.append(
-                "If you need a proxy to reach the internet, set HTTPS_PROXY to your proxy "
-                "app's HTTP (or 'mixed') port instead, e.g. http://127.0.0.1:PORT."
+                tr(
+                    "proxy_env_repair",
+                    "If you need a proxy to reach the internet, set HTTPS_PROXY to your proxy "
+                    "app's HTTP (or 'mixed') port instead, e.g. http://127.0.0.1:PORT.",
+                )
             )
         if store_extra:
             parts.append(
-                f"Another proxy stays set ({', '.join(remaining)}), so NO_PROXY is set to "
-                f"{store_extra['NO_PROXY']}: the sign-in's return to this computer never goes "
-                "to a proxy."
+                tr(
+                    "proxy_env_repair",
+                    "Another proxy stays set ({remaining}), so NO_PROXY is set to {no_proxy}: "
+                    "the sign-in's return to this computer never goes to a proxy.",
+                    remaining=", ".join(remaining),
+                    no_proxy=store_extra["NO_PROXY"],
+                )
             )
         elif not remaining:
-            parts.append("Codex then connects directly.")
-        summary = " ".join(parts) + unplaced_note(env, cleanup.unplaced)
+            parts.append(tr("proxy_env_repair", "Codex then connects directly."))
+        summary = sentences(*parts, unplaced_note(env, cleanup.unplaced))
         return FixPlan(
             fix_id=self.id,
             title=self.title,
@@ -146,7 +195,7 @@ class ProxyEnvRepair:
         return FixPlan(
             self.id,
             self.title,
-            "Removes a proxy setting that points at nothing.",
+            tr("proxy_env_repair", "Removes a proxy setting that points at nothing."),
             applicable=False,
             reason=reason,
         )

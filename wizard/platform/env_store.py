@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from wizard.core.environment import CommandNotFound, Environment
+from wizard.core.i18n import tr
 from wizard.fixes.plan import FileEdit
 
 BEGIN = "# >>> signin-doctor: variables for Codex sign-in >>>"
@@ -190,7 +191,7 @@ class MacEnvStore:
 
     def places(self) -> list[str]:
         return [
-            "launchctl (apps started from the Dock and Finder)",
+            tr("env_store", "launchctl (apps started from the Dock and Finder)"),
             self.env.display_path(self.shell.profile_file),
         ]
 
@@ -225,7 +226,7 @@ class WindowsEnvStore:
         return done
 
     def places(self) -> list[str]:
-        return [r"HKCU\Environment (your Windows user variables)"]
+        return [tr("env_store", r"HKCU\Environment (your Windows user variables)")]
 
 
 def _edit(env: Environment, path: Path, before: bytes | None, after: bytes | None) -> FileEdit:

@@ -17,12 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from wizard.core.i18n import Translator, tr
 from wizard.report.case_id import is_case_id, new_case_id
 from wizard.report.html import render_html
 from wizard.report.markdown import render_markdown
 from wizard.report.redact import redact_document
 
 FILE_NAMES = ("report.json", "report.html", "report.md")
+NOT_A_FOLDER = tr("case_file", "it is a file, not a folder")
 
 
 class CaseFileError(OSError):
@@ -59,15 +61,18 @@ def write_case_file(
     *,
     case_id: str | None = None,
     now: datetime | None = None,
+    translate: Translator | None = None,
 ) -> CaseFile:
     """Write the three files into `out_dir` (created with its parents). Raises OSError with a
-    plain message when the folder cannot be made or written."""
+    plain message when the folder cannot be made or written. The document's texts are already
+    in its language (its "lang"); `translate` (default: the one for that "lang") puts the
+    HTML and Markdown files' own words in the same language."""
     folder = Path(out_dir)
     full = case_document(document, case_id, now)
     contents = (
         json.dumps(full, indent=2, ensure_ascii=False) + "\n",
-        render_html(full),
-        render_markdown(full),
+        render_html(full, translate),
+        render_markdown(full, translate),
     )
     _make_folder(folder)
     paths = tuple(folder / name for name in FILE_NAMES)
@@ -78,18 +83,27 @@ def write_case_file(
 
 def _make_folder(folder: Path) -> None:
     if folder.exists() and not folder.is_dir():
-        raise CaseFileError(errno.ENOTDIR, "it is a file, not a folder")
+        raise CaseFileError(errno.ENOTDIR, NOT_A_FOLDER)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise CaseFileError(errno.ENOTDIR, "it is a file, not a folder") from None
+        raise CaseFileError(errno.ENOTDIR, NOT_A_FOLDER) from None
     except NotADirectoryError:
-        raise CaseFileError(errno.ENOTDIR, "part of that path is a file, not a folder") from None
+        raise CaseFileError(
+            errno.ENOTDIR, tr("case_file", "part of that path is a file, not a folder")
+        ) from None
     except PermissionError:
-        raise CaseFileError(errno.EACCES, "no permission to create that folder") from None
+        raise CaseFileError(
+            errno.EACCES, tr("case_file", "no permission to create that folder")
+        ) from None
     except OSError as exc:
         raise CaseFileError(
-            exc.errno, f"the folder cannot be created ({exc.strerror or exc})"
+            exc.errno,
+            tr(
+                "case_file",
+                "the folder cannot be created ({error})",
+                error=str(exc.strerror or exc),
+            ),
         ) from None
 
 
@@ -97,10 +111,15 @@ def _atomic_write(path: Path, data: bytes) -> None:
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except PermissionError:
-        raise CaseFileError(errno.EACCES, "no permission to write in that folder") from None
+        raise CaseFileError(
+            errno.EACCES, tr("case_file", "no permission to write in that folder")
+        ) from None
     except OSError as exc:
         raise CaseFileError(
-            exc.errno, f"cannot write in that folder ({exc.strerror or exc})"
+            exc.errno,
+            tr(
+                "case_file", "cannot write in that folder ({error})", error=str(exc.strerror or exc)
+            ),
         ) from None
     temp = Path(temp_name)
     try:
@@ -112,9 +131,17 @@ def _atomic_write(path: Path, data: bytes) -> None:
     except OSError as exc:
         temp.unlink(missing_ok=True)
         if isinstance(exc, IsADirectoryError) or path.is_dir():
-            raise CaseFileError(errno.EISDIR, f"{path.name} there is a folder") from None
+            raise CaseFileError(
+                errno.EISDIR, tr("case_file", "{name} there is a folder", name=path.name)
+            ) from None
         raise CaseFileError(
-            exc.errno, f"cannot write {path.name} ({exc.strerror or exc})"
+            exc.errno,
+            tr(
+                "case_file",
+                "cannot write {name} ({error})",
+                name=path.name,
+                error=str(exc.strerror or exc),
+            ),
         ) from None
     except BaseException:
         temp.unlink(missing_ok=True)

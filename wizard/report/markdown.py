@@ -4,14 +4,16 @@ checks table, then the details. Prose is escaped so markers like `<redacted>` st
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from wizard.core.i18n import Translator, localize, tr
 from wizard.report.html import (
     STEP_MARKS,
     duration_text,
     fix_label,
     pretty_json,
+    report_translator,
     status_label,
     step_marks,
     verdict_state,
@@ -41,91 +43,139 @@ def md_block(text: str, language: str = "") -> str:
     return f"{fence}{language}\n{text}\n{fence}"
 
 
-def render_markdown(document: Mapping[str, Any]) -> str:
+def render_markdown(document: Mapping[str, Any], translate: Translator | None = None) -> str:
+    """The Markdown file; its own words in the document's language (see `render_html`)."""
+    translator = report_translator(document, translate)
+
+    def w(value: Any) -> str:
+        return str(localize(value, translator))
+
     verdict: Mapping[str, Any] = document.get("verdict") or {}
     checks: Sequence[Mapping[str, Any]] = document.get("checks") or []
     tool: Mapping[str, Any] = document.get("tool") or {}
     target: Mapping[str, Any] = document.get("target") or {}
     _state, icon, word = verdict_state(str(verdict.get("cause", "unknown")))
+    case_id = document.get("case_id", "")
     out: list[str] = [
-        f"# Sign-in Doctor case {document.get('case_id', '')}",
+        "# " + w(tr("report", "Sign-in Doctor case {case_id}", case_id=case_id)),
         "",
-        f"**Verdict:** {icon} {md_text(word)}: {md_text(verdict.get('title', ''))}",
+        f"**{md_text(w(tr('report', 'Verdict:')))}** {icon} {md_text(w(word))}: "
+        f"{md_text(verdict.get('title', ''))}",
         "",
         md_text(verdict.get("summary", "")),
         "",
-        f"**Next action:** {md_text(verdict.get('next_action', ''))}",
+        f"**{md_text(w(tr('report', 'Next action:')))}** {md_text(verdict.get('next_action', ''))}",
         "",
     ]
     step = verdict.get("flow_step")
     for number, (step_id, label, _mark) in enumerate(step_marks(verdict), start=1):
         if step_id == step:
-            out += [f"**Where:** step {number} of 5, {md_text(label)} ({md_code(step_id)})", ""]
+            where = w(tr("report", "step {n} of 5, {label}", n=number, label=label))
+            out += [
+                f"**{md_text(w(tr('report', 'Where:')))}** {md_text(where)} ({md_code(step_id)})",
+                "",
+            ]
     fixes = list(verdict.get("fixes") or ())
     if fixes:
-        out.append("**What Sign-in Doctor can do:**")
-        out += [f"- {md_text(fix_label(f))} ({md_code(f)})" for f in fixes]
+        out.append(f"**{md_text(w(tr('report', 'What Sign-in Doctor can do:')))}**")
+        out += [f"- {md_text(w(fix_label(f)))} ({md_code(f)})" for f in fixes]
         out.append("")
     also = list(verdict.get("also") or ())
     if also:
-        out += ["**Also found:** " + ", ".join(md_code(c) for c in also), ""]
-    out += _decoded(document.get("decoded_error"))
+        label = md_text(w(tr("report", "Also found:")))
+        out += [f"**{label}** " + ", ".join(md_code(c) for c in also), ""]
+    out += _decoded(document.get("decoded_error"), w)
     out += [
-        "## Checks",
+        "## " + w(tr("report", "Checks")),
         "",
-        "| Status | Check | Result |",
+        "| {} | {} | {} |".format(
+            md_text(w(tr("report", "Status"))),
+            md_text(w(tr("report", "Check"))),
+            md_text(w(tr("report", "Result"))),
+        ),
         "|---|---|---|",
     ]
     for check in checks:
         c_icon, c_word = status_label(str(check.get("status", "")))
         out.append(
-            f"| {c_icon} {md_text(c_word)} | {md_text(check.get('title', check.get('id', '')))} "
+            f"| {c_icon} {md_text(w(c_word))} | "
+            f"{md_text(check.get('title', check.get('id', '')))} "
             f"| {md_text(check.get('summary', ''))} |"
         )
-    out += ["", "## Sign-in steps", ""]
+    out += ["", "## " + w(tr("report", "Sign-in steps")), ""]
     for number, (_step_id, label, mark) in enumerate(step_marks(verdict), start=1):
         m_icon, m_word = STEP_MARKS[mark]
-        out.append(f"{number}. {md_text(label)}: {m_icon} {md_text(m_word)}")
+        out.append(f"{number}. {md_text(w(label))}: {m_icon} {md_text(w(m_word))}")
     ports = ", ".join(str(p) for p in target.get("callback_ports") or ())
+    tool_line = tr(
+        "report",
+        "{name} {version}, {os}, Python {python}",
+        name=md_text(tool.get("name", "")),
+        version=md_text(tool.get("version", "")),
+        os=md_text(tool.get("os", "")),
+        python=md_text(tool.get("python", "")),
+    )
     out += [
         "",
-        "## About this case",
+        "## " + w(tr("report", "About this case")),
         "",
-        f"- Case: {md_code(document.get('case_id', ''))}",
-        f"- Written: {md_text(document.get('generated_at', ''))}",
-        f"- Checked at: {md_text(document.get('started_at', ''))}, "
-        f"took {md_text(duration_text(document.get('duration_ms')))}",
-        f"- Sign-in server: {md_code(target.get('auth_url', ''))}, return ports {md_text(ports)}",
-        f"- Tool: {md_text(tool.get('name', ''))} {md_text(tool.get('version', ''))}, "
-        f"{md_text(tool.get('os', ''))}, Python {md_text(tool.get('python', ''))}",
+        f"- {md_text(w(tr('report', 'Case')))}: {md_code(case_id)}",
+        f"- {md_text(w(tr('report', 'Written')))}: {md_text(document.get('generated_at', ''))}",
+        "- "
+        + w(
+            tr(
+                "report",
+                "Checked at: {started}, took {duration}",
+                started=md_text(document.get("started_at", "")),
+                duration=md_text(duration_text(document.get("duration_ms"))),
+            )
+        ),
+        "- "
+        + w(
+            tr(
+                "report",
+                "Sign-in server: {url}, return ports {ports}",
+                url=md_code(target.get("auth_url", "")),
+                ports=md_text(ports),
+            )
+        ),
+        "- " + w(tr("report", "Tool: {tool}", tool=tool_line)),
         "",
-        "## Details",
+        "## " + w(tr("report", "Details")),
         "",
     ]
     for check in checks:
         c_icon, c_word = status_label(str(check.get("status", "")))
         out += [
             f"### {c_icon} {md_text(check.get('title', ''))} ({md_code(check.get('id', ''))}): "
-            f"{md_text(c_word)}",
+            f"{md_text(w(c_word))}",
             "",
             md_text(check.get("summary", "")),
             "",
         ]
         faults = list(check.get("faults") or ())
         if faults:
-            out += ["Proven faults: " + ", ".join(md_code(f) for f in faults), ""]
+            label = md_text(w(tr("report", "Proven faults:")))
+            out += [f"{label} " + ", ".join(md_code(f) for f in faults), ""]
         out += [md_block(pretty_json(check.get("evidence", {})), "json"), ""]
     out.append(
-        "Sign-in tokens, codes, keys, passwords, e-mail addresses and the user name were "
-        "removed before this file was written."
+        md_text(
+            w(
+                tr(
+                    "report",
+                    "Sign-in tokens, codes, keys, passwords, e-mail addresses and the user name "
+                    "were removed before this file was written.",
+                )
+            )
+        )
     )
     return "\n".join(out) + "\n"
 
 
-def _decoded(decoded: Any) -> list[str]:
+def _decoded(decoded: Any, w: Callable[[Any], str]) -> list[str]:
     if not decoded:
         return []
-    out = ["## The error message you saw", ""]
+    out = ["## " + w(tr("report", "The error message you saw")), ""]
     for item in decoded if isinstance(decoded, list) else [decoded]:
         if isinstance(item, Mapping):
             line = f"- {md_text(item.get('meaning', ''))}"

@@ -34,6 +34,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from wizard.core.i18n import tr
+
 REDACTED = "<redacted>"
 EMAIL = "<email>"
 USER = "<user>"
@@ -42,15 +44,15 @@ MARKERS = frozenset({REDACTED, EMAIL, USER, PASSWORD, ""})
 
 # Kinds, in the order the preview lists them, with words for people.
 KIND_LABELS: dict[str, str] = {
-    "token": "sign-in tokens",
-    "api_key": "API keys",
-    "oauth_code": "sign-in codes",
-    "oauth_state": "sign-in state values",
-    "password": "passwords",
-    "secret": "other secret values",
-    "email": "e-mail addresses",
-    "user_name": "your user name",
-    "home": "your home folder",
+    "token": tr("redact", "sign-in tokens"),
+    "api_key": tr("redact", "API keys"),
+    "oauth_code": tr("redact", "sign-in codes"),
+    "oauth_state": tr("redact", "sign-in state values"),
+    "password": tr("redact", "passwords"),
+    "secret": tr("redact", "other secret values"),
+    "email": tr("redact", "e-mail addresses"),
+    "user_name": tr("redact", "your user name"),
+    "home": tr("redact", "your home folder"),
 }
 
 MAX_PLACES = 20  # places recorded per kind for the preview

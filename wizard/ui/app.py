@@ -73,9 +73,16 @@ def run_unattended(window: SigninDoctorWindow, out: Path, on_done: object) -> No
 
 
 def run_app(
-    screenshot: str | None, auth_url: str | None, callback_port: int | None, timeout_s: float
+    screenshot: str | None,
+    auth_url: str | None,
+    callback_port: int | None,
+    timeout_s: float,
+    lang: str | None = None,
 ) -> int:
     app = application()
+    from wizard.ui import language
+
+    language.install(language.startup_language(lang))
     profile = load_profile()
     try:
         target = profile.target(auth_url, callback_port)
@@ -102,5 +109,5 @@ def run_app(
     else:
         window.show()
         code = app.exec()
-    window.shutdown(timeout_s + 2.0)
+    language.latest(window).shutdown(timeout_s + 2.0)  # switching languages replaces it
     return code

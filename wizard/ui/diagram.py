@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QFontMetricsF,
@@ -72,6 +73,7 @@ class _Box:
 
 class FlowDiagram(QWidget):
     stepClicked = Signal(str)  # FlowStep value
+    stepsChanged = Signal()  # new steps (their keyboard buttons follow: wizard.ui.accessibility)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +97,7 @@ class FlowDiagram(QWidget):
         )
         self.updateGeometry()
         self.update()
+        self.stepsChanged.emit()
 
     def views(self) -> list[StepView]:
         return list(self._views)
@@ -269,13 +272,16 @@ class FlowDiagram(QWidget):
             tint.setAlphaF(0.14)
             fill = _blend(fill, tint)
         pen = QPen(grey if untested else tone)
-        pen.setWidthF(u * (0.16 if view.state == "fail" else 0.08))
+        strong = 0.28 if theme.is_high_contrast(palette) else 0.16
+        pen.setWidthF(u * (strong if view.state == "fail" else 0.08))
         if untested:
             pen.setStyle(Qt.PenStyle.DashLine)
         radius = u * 0.5
         painter.setPen(pen)
         painter.setBrush(fill)
         painter.drawRoundedRect(box.rect.adjusted(1, 1, -1, -1), radius, radius)
+        if view.state == "fail":
+            _hatch_band(painter, box, tone, u, vertical=self.vertical)
         if selected:
             painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), u * 0.14))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -365,6 +371,24 @@ class FlowDiagram(QWidget):
         self._selected = index
         self.update()
         self.stepClicked.emit(self._views[index].step.value)
+
+
+def _hatch_band(painter: QPainter, box: _Box, color: QColor, u: float, vertical: bool) -> None:
+    """Diagonal stripes along the failing box's leading edge: the step stands out without
+    colour (high contrast, grey-scale print) and never under its text."""
+    band = u * 0.42
+    inset = u * 0.12
+    rect = box.rect.adjusted(inset + 1, inset + 1, -inset - 1, -inset - 1)
+    area = (
+        QRectF(rect.left(), rect.top(), band, rect.height())
+        if vertical
+        else QRectF(rect.left(), rect.top(), rect.width(), band)
+    )
+    painter.save()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QBrush(color, Qt.BrushStyle.BDiagPattern))
+    painter.drawRoundedRect(area, u * 0.2, u * 0.2)
+    painter.restore()
 
 
 def _blend(base: QColor, over: QColor) -> QColor:

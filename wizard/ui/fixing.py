@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from wizard.core.environment import Environment
+from wizard.core.i18n import Text, tr
 from wizard.fixes.plan import FixPlan, FixResult
 from wizard.ui.guidance import FALLBACKS
 from wizard.ui.session import Session
@@ -18,11 +19,16 @@ from wizard.ui.session import Session
 # Fixes that can use a certificate file the person picks (the CLI's --extra-ca).
 TAKES_CERTIFICATE = ("ca-bundle",)
 _CLI_HINT = "and run this fix again with --extra-ca FILE."
+_GUI_HINT = tr("fixing", "and choose it with the button below.")
 
 
 def gui_words(text: str) -> str:
-    """Plan texts are shared with the CLI; in the window the file is chosen with a button."""
-    return text.replace(_CLI_HINT, "and choose it with the button below.")
+    """Plan texts are shared with the CLI; in the window the file is chosen with a button.
+    The CLI's hint is a parameter of the translatable text, so it is swapped there."""
+    if isinstance(text, Text):
+        params = {k: _GUI_HINT if v == _CLI_HINT else v for k, v in text.params.items()}
+        return Text(text.context, text.template, params)
+    return text.replace(_CLI_HINT, str(_GUI_HINT))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from wizard.core.environment import Environment
+from wizard.core.i18n import tr
 from wizard.core.profile import Profile
 from wizard.fixes.plan import FixPlan
 
@@ -18,18 +19,28 @@ Facts = Mapping[str, Any]
 
 def _ide_wsl_off(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
     setting = profile["ide"]["wsl_setting"]
-    editors = facts.get("editors") or "Your editor (VS Code, Cursor, Windsurf …)"
+    editors = facts.get("editors") or tr("ui_guidance", "Your editor (VS Code, Cursor, Windsurf …)")
     return FixPlan(
         fix_id="ide-wsl-off",
-        title="Stop running Codex inside WSL",
-        summary=f"{editors} runs Codex inside WSL (Linux on Windows). Turning that off makes "
-        "Codex receive the browser's return on Windows, where the browser sends it.",
+        title=tr("ide_wsl_off", "Stop running Codex inside WSL"),
+        summary=tr(
+            "ui_guidance",
+            "{editors} runs Codex inside WSL (Linux on Windows). Turning that off makes "
+            "Codex receive the browser's return on Windows, where the browser sends it.",
+            editors=editors,
+        ),
         steps=(
-            "In the editor, open Settings (File > Preferences > Settings, or Ctrl+,).",
-            "Type codex in the search box.",
-            "Find 'Chatgpt: Run Codex In Windows Subsystem For Linux' and turn it off "
-            "(its setting id is below).",
-            "The editor reloads. Then sign in to Codex again.",
+            tr(
+                "ui_guidance",
+                "In the editor, open Settings (File > Preferences > Settings, or Ctrl+,).",
+            ),
+            tr("ui_guidance", "Type codex in the search box."),
+            tr(
+                "ui_guidance",
+                "Find 'Chatgpt: Run Codex In Windows Subsystem For Linux' and turn it off "
+                "(its setting id is below).",
+            ),
+            tr("ui_guidance", "The editor reloads. Then sign in to Codex again."),
         ),
         commands=(setting,),
         guidance_only=True,
@@ -37,22 +48,36 @@ def _ide_wsl_off(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
 
 
 def _ca_bundle(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
-    issuer = facts.get("issuer") or "your organisation's security program"
+    issuer = facts.get("issuer") or tr("ui_guidance", "your organisation's security program")
     if env.platform == "windows":
         command = 'setx CODEX_CA_CERTIFICATE "C:\\path\\to\\organisation-root.pem"'
     else:
         command = "echo 'export CODEX_CA_CERTIFICATE=/path/to/organisation-root.pem' >> ~/.profile"
     return FixPlan(
         fix_id="ca-bundle",
-        title="Give Codex your organisation's certificate",
-        summary=f"The connection is re-signed by {issuer}. Codex signs in once it trusts that "
-        "certificate too.",
+        title=tr("ca_bundle", "Give Codex your organisation's certificate"),
+        summary=tr(
+            "ui_guidance",
+            "The connection is re-signed by {issuer}. Codex signs in once it trusts that "
+            "certificate too.",
+            issuer=issuer,
+        ),
         steps=(
-            f"Ask IT for the root certificate of {issuer} as a PEM file "
-            "(a text file that starts with -----BEGIN CERTIFICATE-----).",
-            "Save it somewhere permanent and put its path in the command below, then run it.",
-            "Quit and restart the editor or terminal completely (it reads this setting only "
-            "when it starts), then sign in again.",
+            tr(
+                "ui_guidance",
+                "Ask IT for the root certificate of {issuer} as a PEM file "
+                "(a text file that starts with -----BEGIN CERTIFICATE-----).",
+                issuer=issuer,
+            ),
+            tr(
+                "ui_guidance",
+                "Save it somewhere permanent and put its path in the command below, then run it.",
+            ),
+            tr(
+                "ui_guidance",
+                "Quit and restart the editor or terminal completely (it reads this setting only "
+                "when it starts), then sign in again.",
+            ),
         ),
         commands=(command,),
         guidance_only=True,
@@ -63,18 +88,29 @@ def _remove_variable_steps(env: Environment, name: str) -> tuple[tuple[str, ...]
     if env.platform == "windows":
         return (
             (
-                "Open the Start menu, type 'environment' and choose 'Edit environment "
-                "variables for your account'.",
-                f"Select {name}, then click Delete (or Edit to correct it) and OK.",
-                "Restart the editor or terminal, then sign in again.",
+                tr(
+                    "ui_guidance",
+                    "Open the Start menu, type 'environment' and choose 'Edit environment "
+                    "variables for your account'.",
+                ),
+                tr(
+                    "ui_guidance",
+                    "Select {name}, then click Delete (or Edit to correct it) and OK.",
+                    name=name,
+                ),
+                tr("ui_guidance", "Restart the editor or terminal, then sign in again."),
             ),
             (f'reg delete "HKCU\\Environment" /v {name} /f',),
         )
     return (
         (
-            f"Find the line that sets {name} in your shell profile (~/.profile, ~/.bashrc or "
-            "~/.zshrc) and remove or correct it.",
-            "Open a new terminal (or restart the editor), then sign in again.",
+            tr(
+                "ui_guidance",
+                "Find the line that sets {name} in your shell profile (~/.profile, ~/.bashrc or "
+                "~/.zshrc) and remove or correct it.",
+                name=name,
+            ),
+            tr("ui_guidance", "Open a new terminal (or restart the editor), then sign in again."),
         ),
         (f"unset {name}",),
     )
@@ -85,8 +121,12 @@ def _ca_env_repair(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
     steps, commands = _remove_variable_steps(env, name)
     return FixPlan(
         fix_id="ca-env-repair",
-        title=f"Remove the broken setting {name}",
-        summary=f"{name} points at a file that cannot be used, so Codex stops before it signs in.",
+        title=tr("ui_guidance", "Remove the broken setting {name}", name=name),
+        summary=tr(
+            "ui_guidance",
+            "{name} points at a file that cannot be used, so Codex stops before it signs in.",
+            name=name,
+        ),
         steps=steps,
         commands=commands,
         guidance_only=True,
@@ -99,9 +139,14 @@ def _proxy_env_repair(env: Environment, profile: Profile, facts: Facts) -> FixPl
     steps, commands = _remove_variable_steps(env, name)
     return FixPlan(
         fix_id="proxy-env-repair",
-        title="Remove or correct the proxy setting",
-        summary=f"Codex is told to use the proxy {facts.get('proxy', '')} ({source}). "
-        "Remove that setting if you do not need a proxy, or ask IT for the right address.",
+        title=tr("ui_guidance", "Remove or correct the proxy setting"),
+        summary=tr(
+            "ui_guidance",
+            "Codex is told to use the proxy {proxy} ({source}). "
+            "Remove that setting if you do not need a proxy, or ask IT for the right address.",
+            proxy=facts.get("proxy", ""),
+            source=source,
+        ),
         steps=steps,
         commands=commands,
         guidance_only=True,
@@ -112,13 +157,18 @@ def _port_release(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
     port = facts.get("port") or profile["callback_ports"][0]
     holder = facts.get("process") or facts.get("holders")
     if holder:
-        summary = (
-            f"Port {port} is held by {holder}. Codex needs it to receive the browser's return."
+        summary = tr(
+            "ui_guidance",
+            "Port {port} is held by {holder}. Codex needs it to receive the browser's return.",
+            port=port,
+            holder=holder,
         )
     else:
-        summary = (
-            f"Codex needs port {port} to receive the browser's return; if another program "
-            "holds it, sign-in fails."
+        summary = tr(
+            "ui_guidance",
+            "Codex needs port {port} to receive the browser's return; if another program "
+            "holds it, sign-in fails.",
+            port=port,
         )
     if env.platform == "windows":
         command = f"netstat -ano | findstr :{port}"
@@ -126,12 +176,15 @@ def _port_release(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
         command = f"lsof -iTCP:{port} -sTCP:LISTEN"
     return FixPlan(
         fix_id="port-release",
-        title=f"Free port {port}",
+        title=tr("ui_guidance", "Free port {port}", port=port),
         summary=summary,
         steps=(
-            "Close other editor windows and Codex apps, then sign in again.",
-            "Still busy? The command below shows which program holds the port; close that "
-            "program (or restart the computer).",
+            tr("ui_guidance", "Close other editor windows and Codex apps, then sign in again."),
+            tr(
+                "ui_guidance",
+                "Still busy? The command below shows which program holds the port; close that "
+                "program (or restart the computer).",
+            ),
         ),
         commands=(command,),
         guidance_only=True,

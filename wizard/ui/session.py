@@ -11,6 +11,7 @@ from typing import Any
 
 from wizard.core.engine import CheckSpec
 from wizard.core.environment import Environment
+from wizard.core.i18n import tr_map
 from wizard.core.model import CheckResult, Diagnosis, FlowStep, Target
 from wizard.core.profile import Profile
 from wizard.core.rules import cause_table
@@ -48,6 +49,11 @@ class Session:
     # A short id people read out on the phone: the same on the screen, the picture and the
     # saved case file of this diagnosis (a new diagnosis is a new case).
     case_id: str = ""
+    # The id the next diagnosis will get, when it was shown before that diagnosis ran (the
+    # help-desk walkthrough shows the case number from the first page on).
+    next_case_id: str = ""
+    # The help-desk walkthrough is on (kept when the window is rebuilt in another language).
+    walkthrough: bool = False
     # The fix plans for `planned_for` (computed off the GUI thread when a verdict is shown).
     planned: list[Any] | None = None
     planned_for: Diagnosis | None = None
@@ -68,7 +74,16 @@ class Session:
         if self.diagnosis is not None:
             self.history.append(self.diagnosis)
         self.diagnosis = diagnosis
-        self.case_id = new_case_id(diagnosis)
+        self.case_id = self.next_case_id or new_case_id(diagnosis)
+        self.next_case_id = ""
+
+    def upcoming_case_id(self) -> str:
+        """The case id the next diagnosis will carry (reserved now, so it can be read out)."""
+        if not self.next_case_id:
+            from wizard.report.case_id import new_case_id as report_case_id
+
+            self.next_case_id = report_case_id()
+        return self.next_case_id
 
     def facts(self) -> dict[str, Any]:
         """Template values the checks proved (for guidance texts)."""
@@ -99,12 +114,16 @@ class Session:
     def document_with_notes(self) -> tuple[dict[str, Any], list[Any]]:
         from wizard.report.document import to_document
         from wizard.report.redact import redact_document_with_log
+        from wizard.ui.language import current_language
+        from wizard.ui.text import localized
 
         assert self.diagnosis is not None
-        extra: dict[str, Any] = {"case_id": self.case_id}
+        # Written in the window's language (ids and keys stay); localized before redaction,
+        # so the redaction sees exactly the words that are saved.
+        extra: dict[str, Any] = {"case_id": self.case_id, "lang": current_language()}
         if self.decoded:
             extra["decoded_error"] = self.decoded
-        document = to_document(self.diagnosis, extra)
+        document = localized(to_document(self.diagnosis, extra))
         return redact_document_with_log(document, [str(self.env.home)])
 
 
@@ -120,5 +139,6 @@ def new_case_id(diagnosis: Diagnosis) -> str:
 
 
 def cause_title(cause: str) -> str:
+    """The cause's title (translatable text from causes.json), or its id if unknown."""
     entry = cause_table()["causes"].get(cause)
-    return str(entry["title"]) if entry else cause
+    return tr_map("causes", str(entry["title"]), {}) if entry else cause

@@ -1,15 +1,45 @@
-"""Words people read: status words (never colour alone) and the translation hook."""
+"""Words people read: status words (never colour alone) and the translation hooks."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication
 
+from wizard.core.i18n import localize
 from wizard.core.model import FlowStep, Status
 
 
 def tr(text: str, context: str = "SigninDoctor") -> str:
-    """Every visible string goes through Qt's translation system (Japanese comes later)."""
+    """Every visible string goes through Qt's translation system (resources/translations)."""
     return QCoreApplication.translate(context, text)
+
+
+def qt_translate(context: str, source: str) -> str:
+    """The core's translator (wizard.core.i18n), answered by Qt's installed translators."""
+    return QCoreApplication.translate(context, source)
+
+
+def localized(value: Any) -> Any:
+    """Core text (check summaries, verdicts, fix plans; also inside dicts and lists) in the
+    window's language. Everything the window shows from core/checks/fixes goes through here."""
+    return localize(value, qt_translate)
+
+
+def sentences(*parts: str) -> str:
+    """Sentences one after another: a space between them, except after a full-width stop
+    or bracket (Japanese writes sentences without one)."""
+    out = ""
+    for part in (p for p in parts if p):
+        if out and not out.endswith(("。", "）", "」", "！", "？")):
+            out += " "
+        out += part
+    return out
+
+
+def ltext(value: Any) -> str:
+    """`localized` for one text shown in a widget."""
+    return str(localized(value)) if value is not None else ""
 
 
 def status_word(status: Status) -> str:

@@ -43,7 +43,28 @@ def is_dark(palette: QPalette | None = None) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
+def is_high_contrast(palette: QPalette | None = None) -> bool:
+    """The system asks for high contrast (Qt's hint), or the palette is one: a pure black or
+    white window with text at the far end of the scale (Windows' high-contrast themes)."""
+    hints = QGuiApplication.styleHints()
+    if hints is not None and hasattr(hints, "accessibility"):
+        access = hints.accessibility()
+        if access.contrastPreference() == Qt.ContrastPreference.HighContrast:
+            return True
+    palette = palette or QGuiApplication.palette()
+    window = palette.color(QPalette.ColorRole.Window)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    pure = window.name() in ("#000000", "#ffffff")
+    return pure and abs(window.lightnessF() - text.lightnessF()) >= 0.5
+
+
 def accent(kind: str, palette: QPalette | None = None) -> QColor:
+    """The status colour; in high contrast the palette's own text colour (the system's
+    choice), so shapes, icons and words carry the status, never a colour of ours."""
+    palette = palette or QGuiApplication.palette()
+    if is_high_contrast(palette):
+        role = QPalette.ColorRole.Highlight if kind == "running" else QPalette.ColorRole.Text
+        return palette.color(role)
     light, dark = _ACCENTS[kind]
     return QColor(dark if is_dark(palette) else light)
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from wizard.ui import theme
 from wizard.ui.session import Session
-from wizard.ui.text import tr
+from wizard.ui.text import ltext, tr
 from wizard.ui.threads import Task
 from wizard.ui.widgets import icon_label, icon_size, label, set_icon
 
@@ -40,6 +40,10 @@ class _Lines:
             if line.strip():
                 self._emit(line)
         return len(text)
+
+    def write_line(self, line: str) -> None:
+        """A whole line from the watcher, kept as translatable text (see checks.watch.say)."""
+        self._emit(line)
 
     def flush(self) -> None:
         pass
@@ -122,7 +126,7 @@ class WatchDialog(QDialog):
         self._stop.set()
 
     def _on_line(self, line: object) -> None:
-        self.log.appendPlainText(str(line))
+        self.log.appendPlainText(ltext(line))
 
     def _on_report(self, report: Any) -> None:
         self.report = report
@@ -130,7 +134,7 @@ class WatchDialog(QDialog):
         self.stop_button.setEnabled(False)
         set_icon(self.result_icon, "pass" if report.ok else "fail", self.result_icon.width())
         self.result_icon.setVisible(True)
-        self.result.setText(report.summary)
+        self.result.setText(ltext(report.summary))
 
     def _on_failed(self, _error: object) -> None:
         self.start_button.setEnabled(True)

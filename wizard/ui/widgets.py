@@ -4,7 +4,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QGuiApplication, QPalette
+from PySide6.QtGui import (
+    QFocusEvent,
+    QFont,
+    QFontDatabase,
+    QFontMetrics,
+    QGuiApplication,
+    QPaintEvent,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -89,6 +97,10 @@ class CopyField(QWidget):
         self.field.setCursorPosition(0)
         self.button = QPushButton(theme.icon("copy"), tr("Copy"))
         self.button.setAccessibleName(tr("Copy: {name}").format(name=name))
+        self.button.setAccessibleDescription(
+            tr("Copies this exactly, so you can paste it: {value}").format(value=value)
+        )
+        self.field.setAccessibleDescription(tr("The exact text to copy."))
         self.button.setAutoDefault(False)
         self.button.clicked.connect(self.copy)
         row = QHBoxLayout(self)
@@ -116,6 +128,7 @@ class Expander(QWidget):
         self.button.setArrowType(Qt.ArrowType.RightArrow)
         self.button.setAutoRaise(True)
         self.button.setAccessibleName(title)
+        self.button.setAccessibleDescription(tr("Shows or hides more details."))
         self.button.toggled.connect(self.set_open)
         self.content = content
         content.setVisible(False)
@@ -160,13 +173,15 @@ class StatusRow(QWidget):
         text.addWidget(self.title)
         text.addWidget(self.summary)
         row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        row.setContentsMargins(3, 3, 3, 3)  # room for the keyboard focus frame
         top = Qt.AlignmentFlag.AlignTop
         row.addWidget(self.icon, 0, top)
         row.addWidget(self.word, 0, top)
         row.addLayout(text, 1)
         self.status: Status | None = None
-        self._describe(tr("Waiting"))
+        # A keyboard stop of its own, so each result can be read with Tab (and is framed).
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._describe(tr("Waiting"), tr("Not checked yet."))
 
     @staticmethod
     def word_width(widget: QWidget) -> int:
@@ -181,7 +196,7 @@ class StatusRow(QWidget):
         set_icon(self.icon, "running", self.size)
         self.word.setText(tr("Checking…"))
         self.word.setForegroundRole(QPalette.ColorRole.WindowText)
-        self._describe(tr("Checking"))
+        self._describe(tr("Checking"), tr("Being checked now."))
 
     def done(self, status: Status, summary: str) -> None:
         self.status = status
@@ -200,10 +215,27 @@ class StatusRow(QWidget):
         self._describe(status_word(status), summary)
 
     def _describe(self, word: str, summary: str = "") -> None:
-        text = f"{self.title_text}: {word}" + (f". {summary}" if summary else "")
-        self.setAccessibleName(text)
+        name = f"{self.title_text}: {word}"
+        text = name + (f". {summary}" if summary else "")
+        self.setAccessibleName(name)
+        self.setAccessibleDescription(summary or word)
         for widget in (self.icon, self.word, self.title, self.summary):
             widget.setAccessibleName(text)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.hasFocus():
+            from wizard.ui.accessibility import paint_focus_frame
+
+            paint_focus_frame(self)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.update()
 
 
 def hline() -> QFrame:

@@ -7,13 +7,16 @@ from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QWidget, QWizard
 
-from wizard.ui import fixing, theme
+from wizard.ui import fixing, theme, walkthrough
+from wizard.ui.accessibility import FocusFollower, describe_wizard_buttons
+from wizard.ui.history_view import HistoryKeeper
 from wizard.ui.pages.base import Page
 from wizard.ui.pages.checking import CheckingPage
 from wizard.ui.pages.fix import FixPage
 from wizard.ui.pages.share import SharePage
 from wizard.ui.pages.verdict import VerdictPage
 from wizard.ui.pages.welcome import WelcomePage
+from wizard.ui.redaction_preview import CaseDraftModel
 from wizard.ui.runner import DiagnosisRunner
 from wizard.ui.session import Session
 from wizard.ui.text import tr
@@ -48,6 +51,8 @@ class SigninDoctorWindow(QWizard):
         self.button(W.CustomButton1).setAccessibleName(tr("Watch a sign-in"))
         self.customButtonClicked.connect(self._custom_button)
         self._ids: dict[str, int] = {}
+        # What the case file will hold (the preview and the Share page save the same bytes).
+        self.case_draft = CaseDraftModel(self.session, self)
         for index, page_class in enumerate(PAGES):
             page = page_class(self)
             self.setPage(index, page)
@@ -56,6 +61,14 @@ class SigninDoctorWindow(QWizard):
         self.setMinimumSize(MIN_SIZE)
         self.resize(DEFAULT_SIZE)
         self.currentIdChanged.connect(self._update_buttons)
+        # After the pages: they take each new diagnosis into the session first.
+        self.history = HistoryKeeper(self)
+        share = self.page_by_key("share")
+        assert isinstance(share, SharePage)
+        self.history.changed.connect(share.show_history)
+        self.walkthrough = walkthrough.attach(self)
+        self._focus_follower = FocusFollower(self)
+        describe_wizard_buttons(self)
         self._watch: WatchDialog | None = None
         self._planning_for: object = None
         self._plans_stale = False
@@ -84,6 +97,8 @@ class SigninDoctorWindow(QWizard):
         layout = [W.Stretch, W.BackButton, W.NextButton, W.FinishButton, W.CancelButton]
         if self.current_key() in WATCH_PAGES:
             layout = [W.CustomButton1, *layout]
+        if self.current_key() != "welcome":  # Welcome has the walkthrough's check box
+            layout = [W.CustomButton2, *layout]
         self.setButtonLayout(layout)
 
     # -- fix plans (they read files: worker thread) --------------------------------------
@@ -163,4 +178,4 @@ class SigninDoctorWindow(QWizard):
             ok = self.page_by_key(key).shutdown(timeout_s) and ok  # type: ignore[attr-defined]
         if self._watch is not None:
             ok = self._watch.shutdown(timeout_s) and ok
-        return ok
+        return self.history.shutdown(timeout_s) and ok

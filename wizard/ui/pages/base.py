@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget, QWizardPage
 
 if TYPE_CHECKING:
@@ -34,6 +35,9 @@ class Page(QWizardPage):
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.Shape.NoFrame)
         area.setWidget(content)
+        # Not a Tab stop of its own (it has no focus frame); it still scrolls every control
+        # that Tab reaches into view.
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         return area
 
     def column(self) -> tuple[QWidget, QVBoxLayout]:

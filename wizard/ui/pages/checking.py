@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core.model import CheckResult, Diagnosis, Status
+from wizard.ui.accessibility import tab_chain
 from wizard.ui.pages.base import Page
-from wizard.ui.text import tr
+from wizard.ui.text import ltext, tr
 from wizard.ui.widgets import StatusRow, label
 
 ADVANCE_DELAY_MS = 500  # long enough to see the last row turn, short enough not to wait
@@ -30,7 +31,7 @@ def plain_summary(result: CheckResult) -> str:
         if result.evidence.get("timed_out"):
             return tr("This check took too long and was stopped.")
         return tr("This check ran into a problem of its own. The details are in the report.")
-    return result.summary
+    return ltext(result.summary)
 
 
 class CheckingPage(Page):
@@ -44,14 +45,19 @@ class CheckingPage(Page):
         self.progress = QProgressBar()
         self.progress.setAccessibleName(tr("Checks done"))
         self.progress.setFormat(tr("%v of %m checks done"))
+        self.progress.setAccessibleDescription(tr("How many of the checks have finished."))
         self.state = label("")
         self.state.setAccessibleName(tr("Progress"))
         self.stop_button = QPushButton(tr("Stop"))
         self.stop_button.setAccessibleName(tr("Stop checking"))
+        self.stop_button.setAccessibleDescription(
+            tr("Stops the checks that are still running. Nothing is changed.")
+        )
         self.stop_button.setAutoDefault(False)
         self.stop_button.clicked.connect(self.stop)
         self.again_button = QPushButton(tr("Check again"))
         self.again_button.setAutoDefault(False)
+        self.again_button.setAccessibleDescription(tr("Runs every check again from the start."))
         self.again_button.clicked.connect(self.start)
         self.again_button.setVisible(False)
 
@@ -105,10 +111,12 @@ class CheckingPage(Page):
         self.rows = {}
         width = StatusRow.word_width(self)
         for spec in self.session.specs:
-            row = StatusRow(spec.id, spec.title, width)
+            row = StatusRow(spec.id, ltext(spec.title), width)
             self.rows[spec.id] = row
             self.rows_layout.addWidget(row)
         self.rows_layout.addStretch(1)
+        # Tab reads the rows top to bottom, then reaches Stop / Check again below them.
+        tab_chain([*self.rows.values(), self.stop_button, self.again_button])
         self.progress.setRange(0, len(self.rows))
         self.progress.setValue(0)
 

@@ -4,10 +4,11 @@ the new verdict, and Undo. Plans, applying and undoing run on worker threads."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFontDatabase
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -23,9 +24,24 @@ from wizard.ui import fixing
 from wizard.ui.fixing import PlannedFix
 from wizard.ui.pages.base import Page
 from wizard.ui.pages.verdict import headline_kind
-from wizard.ui.text import tr
+from wizard.ui.text import ltext, sentences, tr
 from wizard.ui.threads import Task
 from wizard.ui.widgets import Card, CopyField, Expander, icon_label, icon_size, label, set_icon
+
+
+def shown_plan(plan: FixPlan) -> FixPlan:
+    """The plan's words in the window's language, for display only: Apply uses the plan as
+    planned (the undo journal keeps its English title)."""
+    return replace(
+        plan,
+        title=ltext(plan.title),
+        summary=ltext(plan.summary),
+        reason=ltext(plan.reason),
+        steps=tuple(ltext(s) for s in plan.steps),
+        restart=tuple(ltext(s) for s in plan.restart),
+        actions=tuple(ltext(a) for a in plan.actions),
+        files=tuple(replace(f, preview=ltext(f.preview)) if f.preview else f for f in plan.files),
+    )
 
 
 def preview_text(plan: FixPlan) -> str:
@@ -33,7 +49,7 @@ def preview_text(plan: FixPlan) -> str:
     diff, or the fix's own summary of a generated file such as a certificate bundle)."""
     parts: list[str] = []
     if plan.env:
-        lines = [f"  {e.render()}" for e in plan.env]
+        lines = [f"  {ltext(e.render())}" for e in plan.env]
         parts.append("\n".join([tr("Variables for your user account:"), *lines]))
     if plan.actions:
         parts.append("\n".join(f"- {a}" for a in plan.actions))
@@ -50,7 +66,7 @@ class FixCard(Card):
         super().__init__()
         self.page = page
         self.planned = planned
-        plan = planned.plan
+        plan = shown_plan(planned.plan)
         self.setObjectName(f"fix-{planned.fix_id}")
         self.setAccessibleName(plan.title)
         u = self.fontMetrics().height()
@@ -74,6 +90,9 @@ class FixCard(Card):
             layout.addWidget(field)
         if planned.fix_id in fixing.TAKES_CERTIFICATE and not planned.automatic:
             pick = QPushButton(tr("Choose the certificate file…"))
+            pick.setAccessibleDescription(
+                tr("Pick the root certificate file your IT department gave you.")
+            )
             pick.setAutoDefault(False)
             pick.clicked.connect(page.choose_certificate)
             row = QHBoxLayout()
@@ -83,6 +102,7 @@ class FixCard(Card):
         if planned.fix_id == "status-page":
             url = str(page.session.profile["status_page"])
             open_button = QPushButton(tr("Open the status page"))
+            open_button.setAccessibleDescription(tr("Opens OpenAI's status page in your browser."))
             open_button.setAutoDefault(False)
             open_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl(url)))
             row = QHBoxLayout()
@@ -109,17 +129,26 @@ class FixCard(Card):
             preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
             preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
             preview.setAccessibleName(tr("What will change"))
+            preview.setAccessibleDescription(tr("Exactly what Apply changes on this computer."))
+            preview.setTabChangesFocus(True)
             lines = preview.fontMetrics().lineSpacing()
             preview.setMinimumHeight(int(lines * 4))
             preview.setMaximumHeight(int(lines * 12))
             layout.addWidget(preview)
             self.preview = preview
             if plan.restart:
-                layout.addWidget(label(tr("Afterwards: ") + " ".join(plan.restart)))
+                layout.addWidget(label(tr("Afterwards: ") + sentences(*plan.restart)))
             self.apply_button = QPushButton(tr("Apply"))
             self.apply_button.setAccessibleName(tr("Apply: {title}").format(title=plan.title))
+            self.apply_button.setAccessibleDescription(
+                tr("Makes the change shown above, then checks again. You can undo it.")
+            )
             self.apply_button.clicked.connect(lambda: page.apply(self))
             self.undo_button = QPushButton(tr("Undo"))
+            self.undo_button.setAccessibleName(tr("Undo: {title}").format(title=plan.title))
+            self.undo_button.setAccessibleDescription(
+                tr("Puts back exactly what was there before, then checks again.")
+            )
             self.undo_button.setAutoDefault(False)
             self.undo_button.setVisible(False)
             self.undo_button.clicked.connect(lambda: page.undo(self))
@@ -153,6 +182,8 @@ class FixCard(Card):
 
 class FixPage(Page):
     key = "fix"
+    # A fix was applied ("fix") or undone ("undo"): the re-check that follows is its "after".
+    changeApplied = Signal(str, str)  # trigger, fix id
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -188,7 +219,7 @@ class FixPage(Page):
             return
         nothing_wrong = diagnosis.verdict.cause == "none"
         self.setTitle(tr("What to do next") if nothing_wrong else tr("How to fix it"))
-        self.intro.setText(diagnosis.verdict.next_action)
+        self.intro.setText(ltext(diagnosis.verdict.next_action))
         self.loading.setVisible(True)
         self._shown_for = None
         if self.window_.plans_current():
@@ -273,7 +304,7 @@ class FixPage(Page):
 
     def _on_progress(self, message: object) -> None:
         if self._busy is not None:
-            self._busy.show_progress(str(message))
+            self._busy.show_progress(ltext(message))
 
     def _on_applied(self, result: FixResult) -> None:
         card = self._busy
@@ -283,19 +314,20 @@ class FixPage(Page):
         if not result.applied:
             self._busy = None
             card.progress.setVisible(False)
-            card.show_result("warn", result.message)
+            card.show_result("warn", ltext(result.message))
             button = card.undo_button if undoing else card.apply_button
             if button is not None:
                 button.setEnabled(True)
             return
         self.session.env = fixing.env_after(self.session.env, dict(result.env))
-        card.show_result("pass", result.message)
+        card.show_result("pass", ltext(result.message))
         if card.undo_button is not None:
             card.undo_button.setVisible(not undoing)
             card.undo_button.setEnabled(True)
         if card.apply_button is not None:
             card.apply_button.setEnabled(undoing)
         card.show_progress(tr("Checking again…"))
+        self.changeApplied.emit("undo" if undoing else "fix", card.planned.fix_id)
         self._rechecking = True
         self.runner.start(self.session)
 
@@ -303,7 +335,10 @@ class FixPage(Page):
         card, self._busy = self._busy, None
         if card is None:
             return
-        card.show_error(tr("Nothing was changed."), str(error))
+        from wizard.fixes.apply import error_text
+
+        reason = error_text(error) if isinstance(error, BaseException) else str(error)
+        card.show_error(tr("Nothing was changed."), ltext(reason))
         if card.apply_button is not None:
             card.apply_button.setEnabled(True)
 
@@ -323,7 +358,7 @@ class FixPage(Page):
         else:
             text = tr("Checked again: {title}.")
         card.progress.setVisible(False)
-        card.show_result(headline_kind(verdict.cause), text.format(title=verdict.title))
+        card.show_result(headline_kind(verdict.cause), text.format(title=ltext(verdict.title)))
 
     def is_busy(self) -> bool:
         return self._busy is not None or self._rechecking

@@ -7,7 +7,7 @@ import html
 import json
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core.model import CheckResult, Diagnosis, FlowStep
+from wizard.ui.accessibility import StepButtons, tab_chain
 from wizard.ui.diagram import STEPS, FlowDiagram, StepView, step_states
 from wizard.ui.pages.base import Page
 from wizard.ui.session import cause_title
-from wizard.ui.text import status_word, step_label, step_state_word, tr
+from wizard.ui.text import localized, ltext, status_word, step_label, step_state_word, tr
 from wizard.ui.widgets import Card, Expander, icon_label, icon_size, label, set_icon
 
 
@@ -35,11 +36,11 @@ def plain_summary(diagnosis: Diagnosis) -> str:
     including raw messages of broken checks; the main view names only the checks."""
     verdict = diagnosis.verdict
     if verdict.cause != "unknown":
-        return verdict.summary
+        return ltext(verdict.summary)
     observed = [r for r in (diagnosis.result(i) for i in verdict.evidence) if r is not None]
     if not observed:
         return tr("Some checks could not run, so Sign-in Doctor cannot name a cause.")
-    names = ", ".join(f"{r.title} ({status_word(r.status).lower()})" for r in observed)
+    names = ", ".join(f"{ltext(r.title)} ({status_word(r.status).lower()})" for r in observed)
     return tr("Some checks did not pass, but none of them proves a known cause: {names}.").format(
         names=names
     )
@@ -98,6 +99,15 @@ class VerdictPage(Page):
         self.details_view.setAccessibleName(tr("Details"))
         self.details_view.setMinimumHeight(int(u * 12))
         self.details = Expander(tr("Details"), self.details_view)
+        self.details_view.setAccessibleDescription(
+            tr("The checks behind the result, with their technical details.")
+        )
+        self.details.button.setAccessibleDescription(
+            tr("Shows or hides the technical details of the checks.")
+        )
+        # Each step of the picture is a keyboard stop (Enter or Space shows its evidence);
+        # then the one action, then Details (which Qt would otherwise put before its button).
+        self.steps = StepButtons(self.diagram)
 
         content, column = self.column()
         column.addWidget(self.card)
@@ -106,6 +116,7 @@ class VerdictPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scrolled(content))
+        tab_chain([self.steps.last(), self.primary, self.details.button, self.details_view])
         self.setButtonText(QWizard.WizardButton.NextButton, tr("Share…"))
         self._route = "share"
         window.plansReady.connect(self._plans_ready)
@@ -113,6 +124,12 @@ class VerdictPage(Page):
     # -- content ------------------------------------------------------------------------
     def initializePage(self) -> None:
         self.refresh()
+        # The keyboard starts on the one action (Shift+Tab reaches the steps of the picture).
+        QTimer.singleShot(0, self, self._focus_primary)
+
+    def _focus_primary(self) -> None:
+        if self.window_.currentPage() is self:
+            self.primary.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def refresh(self) -> None:
         diagnosis = self.session.diagnosis
@@ -126,14 +143,17 @@ class VerdictPage(Page):
                 kind
             ]
         )
-        self.headline.setText(verdict.title)
+        self.headline.setText(ltext(verdict.title))
         self.case.setText(tr("Case {case_id}").format(case_id=self.session.case_id))
         self.diagram.set_steps(self._step_views(diagnosis))
         self.summary.setText(plain_summary(diagnosis))
         self.next_action.setText(
-            "<b>" + html.escape(tr("What to do:")) + "</b> " + html.escape(verdict.next_action)
+            "<b>"
+            + html.escape(tr("What to do:"))
+            + "</b> "
+            + html.escape(ltext(verdict.next_action))
         )
-        also = [cause_title(c) for c in verdict.also]
+        also = [ltext(cause_title(c)) for c in verdict.also]
         self.also.setText(tr("Also found: {causes}.").format(causes="; ".join(also)))
         self.also.setVisible(bool(also))
         self._set_primary(self._primary_text(verdict.fixes, None))
@@ -144,6 +164,12 @@ class VerdictPage(Page):
     def _set_primary(self, text: str) -> None:
         self.primary.setText(text)
         self.primary.setAccessibleName(text)
+        diagnosis = self.session.diagnosis
+        self.primary.setAccessibleDescription(
+            tr("Opens the steps that fix this problem.")
+            if diagnosis is not None and diagnosis.verdict.fixes
+            else tr("Opens the page where you save the report for your help desk.")
+        )
 
     def _plans_ready(self) -> None:
         diagnosis = self.session.diagnosis
@@ -249,13 +275,13 @@ class VerdictPage(Page):
 def _result_html(result: CheckResult, technical: bool) -> str:
     word = status_word(result.status)
     head = (
-        f"<p><b>[{html.escape(word)}] {html.escape(result.title)}</b><br>"
-        f"{html.escape(result.summary)}</p>"
+        f"<p><b>[{html.escape(word)}] {html.escape(ltext(result.title))}</b><br>"
+        f"{html.escape(ltext(result.summary))}</p>"
     )
     if not technical or not result.evidence:
         return head
     lines = []
-    for key, value in result.evidence.items():
+    for key, value in localized(dict(result.evidence)).items():
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=2)
         lines.append(f"{key}: {text}")
     return head + "<pre style='white-space: pre-wrap'>" + html.escape("\n".join(lines)) + "</pre>"

@@ -6,11 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWizard
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+)
 
 from wizard.ui import theme
+from wizard.ui.language import LanguagePicker
 from wizard.ui.pages.base import Page
-from wizard.ui.text import tr
+from wizard.ui.text import ltext, tr
 from wizard.ui.threads import Task
 from wizard.ui.widgets import label
 
@@ -74,6 +82,8 @@ class WelcomePage(Page):
         header.setSpacing(self.fontMetrics().height())
         header.addWidget(logo, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(intro, 1)
+        self.language = LanguagePicker()
+        header.addWidget(self.language, 0, Qt.AlignmentFlag.AlignTop)
         promise = label(
             tr(
                 "It changes nothing without asking you first. It only contacts OpenAI's "
@@ -86,6 +96,9 @@ class WelcomePage(Page):
         self.paste.setPlaceholderText(tr("For example: {example}").format(example=EXAMPLE))
         self.paste.setTabChangesFocus(True)
         self.paste.setAccessibleName(tr("The error message you saw"))
+        self.paste.setAccessibleDescription(
+            tr("Optional. Paste the error text here; its meaning is shown below the box.")
+        )
         lines = self.paste.fontMetrics().lineSpacing()
         self.paste.setMinimumHeight(int(lines * 3.5))
         self.paste.setMaximumHeight(int(lines * 6))
@@ -100,7 +113,12 @@ class WelcomePage(Page):
         self._timer.timeout.connect(self.decode_now)
         self.paste.textChanged.connect(self._timer.start)
 
-        layout = QVBoxLayout(self)
+        # The text scrolls instead of being squeezed when it is large (200 %) or the window
+        # small; what stays below the scrolling part (the walkthrough toggle) stays in view.
+        content, layout = self.column()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scrolled(content), 1)
         layout.addLayout(header)
         layout.addSpacing(self.fontMetrics().height() // 2)
         layout.addWidget(looks_at)
@@ -111,6 +129,7 @@ class WelcomePage(Page):
         layout.addWidget(self.paste)
         layout.addWidget(self.meaning)
         layout.addStretch(1)
+        QWidget.setTabOrder(self.paste, self.language)  # the error box gets the first focus
         self.setButtonText(QWizard.WizardButton.NextButton, tr("Start checking"))
         # Load the decoder's patterns (a file) off the GUI thread; decoding is then pure CPU.
         self._warm = Task(self)
@@ -135,10 +154,12 @@ class WelcomePage(Page):
                 "everything anyway. It will be included in the report."
             )
         elif len(decoded) == 1:
-            message = tr("What this means: {meaning}").format(meaning=decoded[0]["meaning"])
+            message = tr("What this means: {meaning}").format(meaning=ltext(decoded[0]["meaning"]))
         else:
             message = (
-                tr("What this means:") + "\n" + "\n".join(f"• {d['meaning']}" for d in decoded)
+                tr("What this means:")
+                + "\n"
+                + "\n".join(f"• {ltext(d['meaning'])}" for d in decoded)
             )
         self.meaning.setText(message)
         self.meaning.setVisible(True)

@@ -1,0 +1,5191 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US" sourcelanguage="en_US">
+<context>
+    <name>SigninDoctor</name>
+    <message>
+        <location filename="../../wizard/ui/accessibility.py"/>
+        <source>Step {n} of {total}: {label} — {state}</source>
+        <translation>Step {n} of {total}: {label} — {state}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/accessibility.py"/>
+        <source>{detail}. Press Enter to see what was checked for this step.</source>
+        <translation>{detail}. Press Enter to see what was checked for this step.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/accessibility.py"/>
+        <source>Goes back to the previous step.</source>
+        <translation>Goes back to the previous step.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/accessibility.py"/>
+        <source>Goes on to the next step.</source>
+        <translation>Goes on to the next step.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/accessibility.py"/>
+        <source>Closes Sign-in Doctor.</source>
+        <translation>Closes Sign-in Doctor.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/accessibility.py"/>
+        <source>Stops the checks if they are running; otherwise closes.</source>
+        <translation>Stops the checks if they are running; otherwise closes.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/accessibility.py"/>
+        <source>Watches your next sign-in attempt and explains what fails.</source>
+        <translation>Watches your next sign-in attempt and explains what fails.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/diagram.py"/>
+        <source>Sign-in steps</source>
+        <translation>Sign-in steps</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/diagram.py"/>
+        <source>{label}: {state}. Click to see what was checked.</source>
+        <translation>{label}: {state}. Click to see what was checked.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>Before the fix</source>
+        <translation>Before the fix</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>After the fix</source>
+        <translation>After the fix</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>Before undoing</source>
+        <translation>Before undoing</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>After undoing</source>
+        <translation>After undoing</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>Last time ({when})</source>
+        <translation>Last time ({when})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>Now</source>
+        <translation>Now</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>{check}: {before} → {after}</source>
+        <translation>{check}: {before} → {after}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>Before and after</source>
+        <translation>Before and after</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Unclear</source>
+        <translation>Unclear</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>{heading}: {word} — {title}</source>
+        <translation>{heading}: {word} — {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>… and {n} more</source>
+        <translation>… and {n} more</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/language.py"/>
+        <source>Language</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/language.py"/>
+        <source>The language of Sign-in Doctor. Changing it redraws the window.</source>
+        <translation>The language of Sign-in Doctor. Changing it redraws the window.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>This check took too long and was stopped.</source>
+        <translation>This check took too long and was stopped.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>This check ran into a problem of its own. The details are in the report.</source>
+        <translation>This check ran into a problem of its own. The details are in the report.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Checking this computer</source>
+        <translation>Checking this computer</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>This takes a few seconds. Nothing is changed.</source>
+        <translation>This takes a few seconds. Nothing is changed.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Checks done</source>
+        <translation>Checks done</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>%v of %m checks done</source>
+        <translation>%v of %m checks done</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>How many of the checks have finished.</source>
+        <translation>How many of the checks have finished.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Progress</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>Stop</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Stop checking</source>
+        <translation>Stop checking</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Stops the checks that are still running. Nothing is changed.</source>
+        <translation>Stops the checks that are still running. Nothing is changed.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Check again</source>
+        <translation>Check again</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Runs every check again from the start.</source>
+        <translation>Runs every check again from the start.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Checking…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Stopping…</source>
+        <translation>Stopping…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Stopped before it finished.</source>
+        <translation>Stopped before it finished.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Done.</source>
+        <translation>Done.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Stopped after %v of %m checks</source>
+        <translation>Stopped after %v of %m checks</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Stopped. Nothing was changed. Press Check again to start over.</source>
+        <translation>Stopped. Nothing was changed. Press Check again to start over.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Sign-in Doctor could not finish checking. Press Check again to retry.</source>
+        <translation>Sign-in Doctor could not finish checking. Press Check again to retry.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Variables for your user account:</source>
+        <translation>Variables for your user account:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>(no change)</source>
+        <translation>(no change)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>File {path}:</source>
+        <translation>File {path}:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Not done automatically: {reason}</source>
+        <translation>Not done automatically: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Command {n}</source>
+        <translation>Command {n}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Choose the certificate file…</source>
+        <translation>Choose the certificate file…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Pick the root certificate file your IT department gave you.</source>
+        <translation>Pick the root certificate file your IT department gave you.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Open the status page</source>
+        <translation>Open the status page</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Opens OpenAI&apos;s status page in your browser.</source>
+        <translation>Opens OpenAI&apos;s status page in your browser.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>What will change:</source>
+        <translation>What will change:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>What will change</source>
+        <translation>What will change</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Exactly what Apply changes on this computer.</source>
+        <translation>Exactly what Apply changes on this computer.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Afterwards: </source>
+        <translation>Afterwards: </translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Apply</source>
+        <translation>Apply</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Apply: {title}</source>
+        <translation>Apply: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Makes the change shown above, then checks again. You can undo it.</source>
+        <translation>Makes the change shown above, then checks again. You can undo it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Undo</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Undo: {title}</source>
+        <translation>Undo: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Puts back exactly what was there before, then checks again.</source>
+        <translation>Puts back exactly what was there before, then checks again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>How to fix it</source>
+        <translation>How to fix it</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Preparing the steps…</source>
+        <translation>Preparing the steps…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>What to do next</source>
+        <translation>What to do next</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>There is nothing to change on this computer. Share the report with your help desk or OpenAI support.</source>
+        <translation>There is nothing to change on this computer. Share the report with your help desk or OpenAI support.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Choose your organisation&apos;s root certificate</source>
+        <translation>Choose your organisation&apos;s root certificate</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Applying…</source>
+        <translation>Applying…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Undoing…</source>
+        <translation>Undoing…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Checking again…</source>
+        <translation>Checking again…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Nothing was changed.</source>
+        <translation>Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Checked again: the problem is still there ({title}).</source>
+        <translation>Checked again: the problem is still there ({title}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Checked again: {title}.</source>
+        <translation>Checked again: {title}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>WARN</source>
+        <translation>WARN</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>PROBLEM</source>
+        <translation>PROBLEM</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>not checked</source>
+        <translation>not checked</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>could not check</source>
+        <translation>could not check</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Sign-in Doctor - case {case_id}</source>
+        <translation>Sign-in Doctor - case {case_id}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Result: {title}</source>
+        <translation>Result: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>What to do: {action}</source>
+        <translation>What to do: {action}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Failing step: {number}. {label} ({step})</source>
+        <translation>Failing step: {number}. {label} ({step})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Also found: {causes}</source>
+        <translation>Also found: {causes}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Checked: {url} at {time}</source>
+        <translation>Checked: {url} at {time}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Checks:</source>
+        <translation>Checks:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Error message seen: {meaning}</source>
+        <translation>Error message seen: {meaning}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Share with your help desk</source>
+        <translation>Share with your help desk</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Case number</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Save the report</source>
+        <translation>Save the report</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>See exactly what will be saved…</source>
+        <translation>See exactly what will be saved…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Shows the report files before saving, and lets you hide more from them.</source>
+        <translation>Shows the report files before saving, and lets you hide more from them.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Folder for the report</source>
+        <translation>Folder for the report</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>The report is saved in a new folder named after the case, inside this one.</source>
+        <translation>The report is saved in a new folder named after the case, inside this one.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Choose folder…</source>
+        <translation>Choose folder…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Opens a window to pick another folder.</source>
+        <translation>Opens a window to pick another folder.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Folder:</source>
+        <translation>Folder:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Save report</source>
+        <translation>Save report</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Saves the report files shown in the preview into the folder above.</source>
+        <translation>Saves the report files shown in the preview into the folder above.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Save picture of the result</source>
+        <translation>Save picture of the result</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Saves a picture of the result, with the case number on it, into the folder.</source>
+        <translation>Saves a picture of the result, with the case number on it, into the folder.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Summary to paste</source>
+        <translation>Summary to paste</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Paste this into an e-mail, chat or support ticket.</source>
+        <translation>Paste this into an e-mail, chat or support ticket.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>The same words the Copy summary button copies.</source>
+        <translation>The same words the Copy summary button copies.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Copy summary</source>
+        <translation>Copy summary</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Copies the summary so you can paste it into an e-mail, chat or ticket.</source>
+        <translation>Copies the summary so you can paste it into an e-mail, chat or ticket.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Give your help desk or OpenAI support this case number:</source>
+        <translation>Give your help desk or OpenAI support this case number:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>The report holds the results of every check and the verdict, as JSON, HTML and text.</source>
+        <translation>The report holds the results of every check and the verdict, as JSON, HTML and text.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Removed before saving: {removed}.</source>
+        <translation>Removed before saving: {removed}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Passwords, sign-in codes, e-mail addresses and your user name are always removed.</source>
+        <translation>Passwords, sign-in codes, e-mail addresses and your user name are always removed.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Also hidden: {items}.</source>
+        <translation>Also hidden: {items}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Choose a folder</source>
+        <translation>Choose a folder</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Copied</source>
+        <translation>Copied</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Saved:</source>
+        <translation>Saved:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Could not save there. Choose another folder and try again.</source>
+        <translation>Could not save there. Choose another folder and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Some checks could not run, so Sign-in Doctor cannot name a cause.</source>
+        <translation>Some checks could not run, so Sign-in Doctor cannot name a cause.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Some checks did not pass, but none of them proves a known cause: {names}.</source>
+        <translation>Some checks did not pass, but none of them proves a known cause: {names}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Result</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Verdict</source>
+        <translation>Verdict</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Cause</source>
+        <translation>Cause</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>The checks behind the result, with their technical details.</source>
+        <translation>The checks behind the result, with their technical details.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Shows or hides the technical details of the checks.</source>
+        <translation>Shows or hides the technical details of the checks.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Share…</source>
+        <translation>Share…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>No problem found</source>
+        <translation>No problem found</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Problem found</source>
+        <translation>Problem found</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Case {case_id}</source>
+        <translation>Case {case_id}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>What to do:</source>
+        <translation>What to do:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Also found: {causes}.</source>
+        <translation>Also found: {causes}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Opens the steps that fix this problem.</source>
+        <translation>Opens the steps that fix this problem.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Opens the page where you save the report for your help desk.</source>
+        <translation>Opens the page where you save the report for your help desk.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Codex on port {port}</source>
+        <translation>Codex on port {port}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Get help from your help desk</source>
+        <translation>Get help from your help desk</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Fix it</source>
+        <translation>Fix it</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Show me how</source>
+        <translation>Show me how</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Step {n}</source>
+        <translation>Step {n}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>No check on this computer can test this step; it happens in your browser and at OpenAI.</source>
+        <translation>No check on this computer can test this step; it happens in your browser and at OpenAI.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Why Sign-in Doctor thinks so</source>
+        <translation>Why Sign-in Doctor thinks so</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Technical summary</source>
+        <translation>Technical summary</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Every check</source>
+        <translation>Every check</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Click a step in the picture above to see what was checked for it.</source>
+        <translation>Click a step in the picture above to see what was checked for it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>Why can&apos;t I sign in to Codex?</source>
+        <translation>Why can&apos;t I sign in to Codex?</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>Sign-in Doctor checks this computer for the usual reasons why signing in to Codex with ChatGPT fails, and shows you how to fix it.</source>
+        <translation>Sign-in Doctor checks this computer for the usual reasons why signing in to Codex with ChatGPT fails, and shows you how to fix it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>It looks at:</source>
+        <translation>It looks at:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>the way from this computer to OpenAI&apos;s sign-in server: network, proxy, certificates and clock</source>
+        <translation>the way from this computer to OpenAI&apos;s sign-in server: network, proxy, certificates and clock</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>the port Codex uses to receive your browser&apos;s return after you sign in</source>
+        <translation>the port Codex uses to receive your browser&apos;s return after you sign in</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>your editor&apos;s Codex settings and Codex&apos;s last sign-in attempt</source>
+        <translation>your editor&apos;s Codex settings and Codex&apos;s last sign-in attempt</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <location filename="../../wizard/ui/window.py"/>
+        <source>Sign-in Doctor</source>
+        <translation>Sign-in Doctor</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>It changes nothing without asking you first. It only contacts OpenAI&apos;s sign-in server and this computer, and sends nothing else anywhere.</source>
+        <translation>It changes nothing without asking you first. It only contacts OpenAI&apos;s sign-in server and this computer, and sends nothing else anywhere.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>Did you see an error message? Paste it here (optional):</source>
+        <translation>Did you see an error message? Paste it here (optional):</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>For example: {example}</source>
+        <translation>For example: {example}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>The error message you saw</source>
+        <translation>The error message you saw</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>Optional. Paste the error text here; its meaning is shown below the box.</source>
+        <translation>Optional. Paste the error text here; its meaning is shown below the box.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>What the error message means</source>
+        <translation>What the error message means</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>Start checking</source>
+        <translation>Start checking</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>Sign-in Doctor does not recognise this message, but the checks look at everything anyway. It will be included in the report.</source>
+        <translation>Sign-in Doctor does not recognise this message, but the checks look at everything anyway. It will be included in the report.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>What this means: {meaning}</source>
+        <translation>What this means: {meaning}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>What this means:</source>
+        <translation>What this means:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>Always removed, and cannot be shown: {found}.</source>
+        <translation>Always removed, and cannot be shown: {found}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>Always removed when found: passwords, sign-in codes and tokens, API keys, e-mail addresses and your user name. None were found in this report.</source>
+        <translation>Always removed when found: passwords, sign-in codes and tokens, API keys, e-mail addresses and your user name. None were found in this report.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>What the report will contain</source>
+        <translation>What the report will contain</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>Always removed</source>
+        <translation>Always removed</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>Also hide (for you to choose):</source>
+        <translation>Also hide (for you to choose):</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>Also hide</source>
+        <translation>Also hide</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>Each item you tick is taken out of the report. Space ticks or unticks.</source>
+        <translation>Each item you tick is taken out of the report. Space ticks or unticks.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>Report files</source>
+        <translation>Report files</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>The files exactly as they will be saved.</source>
+        <translation>The files exactly as they will be saved.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>The content of {name}, exactly as it will be saved.</source>
+        <translation>The content of {name}, exactly as it will be saved.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>Closes this view. Nothing is saved here.</source>
+        <translation>Closes this view. Nothing is saved here.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>There is no result yet, so there is no report to show.</source>
+        <translation>There is no result yet, so there is no report to show.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>This is exactly what will be saved for case {case_id}. Nothing has been saved yet.</source>
+        <translation>This is exactly what will be saved for case {case_id}. Nothing has been saved yet.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>{label} (1 place)</source>
+        <translation>{label} (1 place)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>{label} ({count} places)</source>
+        <translation>{label} ({count} places)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Warning</source>
+        <translation>Warning</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Not checked</source>
+        <translation>Not checked</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Could not check</source>
+        <translation>Could not check</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Sign-in page in your browser</source>
+        <translation>Sign-in page in your browser</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Browser returns to this computer</source>
+        <translation>Browser returns to this computer</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Codex receives the return</source>
+        <translation>Codex receives the return</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Codex completes sign-in with OpenAI</source>
+        <translation>Codex completes sign-in with OpenAI</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Sign-in is saved</source>
+        <translation>Sign-in is saved</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Problem here</source>
+        <translation>Problem here</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Not tested</source>
+        <translation>Not tested</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Start</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Checking</source>
+        <translation>Checking</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Fix</source>
+        <translation>Fix</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Share</source>
+        <translation>Share</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Click the button that says “{button}” at the bottom of the window.</source>
+        <translation>Click the button that says “{button}” at the bottom of the window.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Click the button that says “{button}”.</source>
+        <translation>Click the button that says “{button}”.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Look for the window called “{title}”.</source>
+        <translation>Look for the window called “{title}”.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>If you saw an error message, copy it and paste it into the big box. This is optional.</source>
+        <translation>If you saw an error message, copy it and paste it into the big box. This is optional.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Wait a few seconds while the checks run. Nothing on your computer is changed.</source>
+        <translation>Wait a few seconds while the checks run. Nothing on your computer is changed.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Each line turns to “{ok}”, “{warning}” or “{problem}”.</source>
+        <translation>Each line turns to “{ok}”, “{warning}” or “{problem}”.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Read me the lines that say “{problem}”.</source>
+        <translation>Read me the lines that say “{problem}”.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>If nothing moves for a minute, click “{stop}”.</source>
+        <translation>If nothing moves for a minute, click “{stop}”.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>To run the checks again, click “{again}”.</source>
+        <translation>To run the checks again, click “{again}”.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>When every check is done, the result opens by itself.</source>
+        <translation>When every check is done, the result opens by itself.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Read me the large line at the top. It says: “{headline}”.</source>
+        <translation>Read me the large line at the top. It says: “{headline}”.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>In the picture, step {n} “{step}” is marked “{marker}”.</source>
+        <translation>In the picture, step {n} “{step}” is marked “{marker}”.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>If I ask for the details, click “{details}” below it.</source>
+        <translation>If I ask for the details, click “{details}” below it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Wait a moment while the steps are prepared.</source>
+        <translation>Wait a moment while the steps are prepared.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Look at the box “{title}”. It shows exactly what will change.</source>
+        <translation>Look at the box “{title}”. It shows exactly what will change.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Click “{apply}” in that box, then wait until it says it checked again.</source>
+        <translation>Click “{apply}” in that box, then wait until it says it checked again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Follow the numbered steps in the box “{title}”.</source>
+        <translation>Follow the numbered steps in the box “{title}”.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Click “{copy}” next to a command to copy it exactly.</source>
+        <translation>Click “{copy}” next to a command to copy it exactly.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>To put everything back as it was, click “{undo}”.</source>
+        <translation>To put everything back as it was, click “{undo}”.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>When you are done, click “{next}” at the bottom of the window.</source>
+        <translation>When you are done, click “{next}” at the bottom of the window.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Read me the case number: {case_id}.</source>
+        <translation>Read me the case number: {case_id}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Click “{save}” to save the report, or click “{copy}” and paste the summary into our chat or e-mail.</source>
+        <translation>Click “{save}” to save the report, or click “{copy}” and paste the summary into our chat or e-mail.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>When you are done, click “{close}”.</source>
+        <translation>When you are done, click “{close}”.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Help-desk walkthrough</source>
+        <translation>Help-desk walkthrough</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Case and step</source>
+        <translation>Case and step</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>What to read aloud</source>
+        <translation>What to read aloud</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Copy the case summary</source>
+        <translation>Copy the case summary</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Copies the case number and the result, to paste into the ticket.</source>
+        <translation>Copies the case number and the result, to paste into the ticket.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Preview the report…</source>
+        <translation>Preview the report…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Shows the report files exactly as they would be saved, with items you can hide.</source>
+        <translation>Shows the report files exactly as they would be saved, with items you can hide.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Case {case_id} · Step {n} of {total}: {page}</source>
+        <translation>Case {case_id} · Step {n} of {total}: {page}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Read aloud:</source>
+        <translation>Read aloud:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Sign-in Doctor - case {case_id} - step {n} of {total}: {page}</source>
+        <translation>Sign-in Doctor - case {case_id} - step {n} of {total}: {page}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>For when someone from your help desk guides you by phone.</source>
+        <translation>For when someone from your help desk guides you by phone.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Shows the case number, the step you are on and words to read aloud on every page.</source>
+        <translation>Shows the case number, the step you are on and words to read aloud on every page.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Walkthrough</source>
+        <translation>Walkthrough</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <location filename="../../wizard/ui/window.py"/>
+        <source>Watch a sign-in</source>
+        <translation>Watch a sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>Press Start watching, then sign in to Codex as usual (in the editor or with &apos;codex login&apos;). Sign-in Doctor watches which program receives the browser&apos;s return on port {ports}. It only watches; it sends nothing.</source>
+        <translation>Press Start watching, then sign in to Codex as usual (in the editor or with &apos;codex login&apos;). Sign-in Doctor watches which program receives the browser&apos;s return on port {ports}. It only watches; it sends nothing.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>What happened</source>
+        <translation>What happened</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>What Sign-in Doctor saw</source>
+        <translation>What Sign-in Doctor saw</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>Start watching</source>
+        <translation>Start watching</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>What Sign-in Doctor saw:</source>
+        <translation>What Sign-in Doctor saw:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>Watching… sign in now.</source>
+        <translation>Watching… sign in now.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>Watching stopped unexpectedly. Try again.</source>
+        <translation>Watching stopped unexpectedly. Try again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Copy</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Copy: {name}</source>
+        <translation>Copy: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Copies this exactly, so you can paste it: {value}</source>
+        <translation>Copies this exactly, so you can paste it: {value}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>The exact text to copy.</source>
+        <translation>The exact text to copy.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Shows or hides more details.</source>
+        <translation>Shows or hides more details.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Waiting</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Not checked yet.</source>
+        <translation>Not checked yet.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Being checked now.</source>
+        <translation>Being checked now.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/window.py"/>
+        <source>Watch a sign-in…</source>
+        <translation>Watch a sign-in…</translation>
+    </message>
+    <message>
+        <source>There is a report once the checks are done.</source>
+        <translation type="vanished">There is a report once the checks are done.</translation>
+    </message>
+    <message>
+        <source>What the report will contain…</source>
+        <translation type="vanished">What the report will contain…</translation>
+    </message>
+</context>
+<context>
+    <name>apply</name>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Nothing to change: this fix is guidance only.</source>
+        <translation>Nothing to change: this fix is guidance only.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Backed up the originals ({folder}).</source>
+        <translation>Backed up the originals ({folder}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Changed {file}.</source>
+        <translation>Changed {file}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Nothing was changed: {error}</source>
+        <translation>Nothing was changed: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Checking again ...</source>
+        <translation>Checking again ...</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>{title} ({summary})</source>
+        <translation>{title} ({summary})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Applied, but the re-check still fails: {names}. Undo with `undo --last`.</source>
+        <translation>Applied, but the re-check still fails: {names}. Undo with `undo --last`.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Re-check: {title}.</source>
+        <translation>Re-check: {title}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>There is nothing to undo.</source>
+        <translation>There is nothing to undo.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Undid &apos;{title}&apos;: restored {files} file(s) and {variables} variable(s).</source>
+        <translation>Undid &apos;{title}&apos;: restored {files} file(s) and {variables} variable(s).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>{file} changed since the preview; nothing was written. Run the fix again to see a fresh preview.</source>
+        <translation>{file} changed since the preview; nothing was written. Run the fix again to see a fresh preview.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Done: {title}.</source>
+        <translation>Done: {title}.</translation>
+    </message>
+</context>
+<context>
+    <name>atomic</name>
+    <message>
+        <location filename="../../wizard/fixes/atomic.py"/>
+        <source>{file} is read-only; nothing was changed</source>
+        <translation>{file} is read-only; nothing was changed</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/atomic.py"/>
+        <source>no permission to write in {folder}; nothing was changed</source>
+        <translation>no permission to write in {folder}; nothing was changed</translation>
+    </message>
+</context>
+<context>
+    <name>ca_bundle</name>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>and run this fix again with --extra-ca FILE.</source>
+        <translation>and run this fix again with --extra-ca FILE.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Give Codex your organisation&apos;s certificate</source>
+        <translation>Give Codex your organisation&apos;s certificate</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>The certificate that signed the connection is neither in this computer&apos;s store nor sent by the network. Ask your IT department for your organisation&apos;s root certificate file {how}</source>
+        <translation>The certificate that signed the connection is neither in this computer&apos;s store nor sent by the network. Ask your IT department for your organisation&apos;s root certificate file {how}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Even with {roots} the connection to {host} would not be trusted ({error}); nothing was changed. Ask your IT department for the right root certificate.</source>
+        <translation>Even with {roots} the connection to {host} would not be trusted ({error}); nothing was changed. Ask your IT department for the right root certificate.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>replaced by the certificate bundle {file}</source>
+        <translation>replaced by the certificate bundle {file}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Builds a certificate bundle with your organisation&apos;s root and points Codex at it.</source>
+        <translation>Builds a certificate bundle with your organisation&apos;s root and points Codex at it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>The file {file} cannot be read ({error}).</source>
+        <translation>The file {file} cannot be read ({error}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>The file {file} holds no certificate (neither PEM nor DER).</source>
+        <translation>The file {file} holds no certificate (neither PEM nor DER).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>The file {file} holds no certificate authority, only a server&apos;s own certificate ({subject}); ask your IT department for the root certificate instead.</source>
+        <translation>The file {file} holds no certificate authority, only a server&apos;s own certificate ({subject}); ask your IT department for the root certificate instead.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>  (replaced: a PEM bundle of {count} certificates)</source>
+        <translation>  (replaced: a PEM bundle of {count} certificates)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>  (new file: a PEM bundle of {count} certificates)</source>
+        <translation>  (new file: a PEM bundle of {count} certificates)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>  + this computer&apos;s trusted roots ({count}) and the public roots (certifi)</source>
+        <translation>  + this computer&apos;s trusted roots ({count}) and the public roots (certifi)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>No certificate chain from {host} was captured ({detail}), and no --extra-ca file was given, so there is no certificate to add.</source>
+        <translation>No certificate chain from {host} was captured ({detail}), and no --extra-ca file was given, so there is no certificate to add.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>No certificate chain from {host} was captured, and no --extra-ca file was given, so there is no certificate to add.</source>
+        <translation>No certificate chain from {host} was captured, and no --extra-ca file was given, so there is no certificate to add.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Codex already trusts the connection to {host}; there is nothing to add.</source>
+        <translation>Codex already trusts the connection to {host}; there is nothing to add.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>The certificate is only rejected because of this computer&apos;s date: set the clock (clock-sync) instead.</source>
+        <translation>The certificate is only rejected because of this computer&apos;s date: set the clock (clock-sync) instead.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>The secure connection to {host} fails for another reason: {detail}</source>
+        <translation>The secure connection to {host} fails for another reason: {detail}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>found in this computer&apos;s certificate store (your IT department installed it; Codex&apos;s own list lacks it)</source>
+        <translation>found in this computer&apos;s certificate store (your IT department installed it; Codex&apos;s own list lacks it)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>from the file you gave ({file})</source>
+        <translation>from the file you gave ({file})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>TAKEN FROM THE NETWORK CONNECTION ITSELF, not from this computer or your IT department</source>
+        <translation>TAKEN FROM THE NETWORK CONNECTION ITSELF, not from this computer or your IT department</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Codex does not trust the certificate {host} presents.</source>
+        <translation>Codex does not trust the certificate {host} presents.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>This writes a certificate bundle ({count} certificates: your organisation&apos;s root, this computer&apos;s trusted roots and the public roots) to {file} and sets {names} to it for your user account.</source>
+        <translation>This writes a certificate bundle ({count} certificates: your organisation&apos;s root, this computer&apos;s trusted roots and the public roots) to {file} and sets {names} to it for your user account.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Your organisation&apos;s root, {where}: {roots}.</source>
+        <translation>Your organisation&apos;s root, {where}: {roots}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>{name} in {places}</source>
+        <translation>{name} in {places}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Older settings are turned off: {settings}.</source>
+        <translation>Older settings are turned off: {settings}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>CAUTION: the root below comes from the network, so anyone in the middle could have sent it. Apply only if your IT department confirms its fingerprint.</source>
+        <translation>CAUTION: the root below comes from the network, so anyone in the middle could have sent it. Apply only if your IT department confirms its fingerprint.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Compare with your IT department: {subject}, SHA-256 {fingerprint}</source>
+        <translation>Compare with your IT department: {subject}, SHA-256 {fingerprint}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>no certificate in the bundle vouches for it</source>
+        <translation>no certificate in the bundle vouches for it</translation>
+    </message>
+</context>
+<context>
+    <name>ca_env</name>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>{name} (in {dotenv})</source>
+        <translation>{name} (in {dotenv})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>{variable} points at {path}, but {problem}.</source>
+        <translation>{variable} points at {path}, but {problem}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>({count} more broken)</source>
+        <translation>({count} more broken)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>Codex ignores it, other tools may not</source>
+        <translation>Codex ignores it, other tools may not</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>Codex ignores it and uses this computer&apos;s store</source>
+        <translation>Codex ignores it and uses this computer&apos;s store</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>{variable} points at {path}, but {problem} ({why}).</source>
+        <translation>{variable} points at {path}, but {problem} ({why}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>{names} replaces your computer&apos;s certificate store for Codex.</source>
+        <translation>{names} replaces your computer&apos;s certificate store for Codex.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>{names} replace your computer&apos;s certificate store for Codex.</source>
+        <translation>{names} replace your computer&apos;s certificate store for Codex.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>Your certificate settings point at valid files ({names}).</source>
+        <translation>Your certificate settings point at valid files ({names}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>No certificate settings; Codex uses this computer&apos;s certificate store.</source>
+        <translation>No certificate settings; Codex uses this computer&apos;s certificate store.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>it holds no certificate files named the way OpenSSL expects (like 1a2b3c4d.0)</source>
+        <translation>it holds no certificate files named the way OpenSSL expects (like 1a2b3c4d.0)</translation>
+    </message>
+</context>
+<context>
+    <name>ca_env_repair</name>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>Repair a broken certificate setting</source>
+        <translation>Repair a broken certificate setting</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>Your certificate settings point at usable files; there is nothing to repair.</source>
+        <translation>Your certificate settings point at usable files; there is nothing to repair.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>The file you gave ({file}) cannot be used: {problem}. Codex needs a PEM file (text starting with -----BEGIN CERTIFICATE-----); the `ca-bundle` fix can convert other formats.</source>
+        <translation>The file you gave ({file}) cannot be used: {problem}. Codex needs a PEM file (text starting with -----BEGIN CERTIFICATE-----); the `ca-bundle` fix can convert other formats.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>points it at {file} instead</source>
+        <translation>points it at {file} instead</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>points it at {file} instead (that file holds {count} certificate(s) and {name} replaces the whole list of trusted certificates; if it is only your organisation&apos;s root, the `ca-bundle` fix is the better choice)</source>
+        <translation>points it at {file} instead (that file holds {count} certificate(s) and {name} replaces the whole list of trusted certificates; if it is only your organisation&apos;s root, the `ca-bundle` fix is the better choice)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>turns it off</source>
+        <translation>turns it off</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>This {action} in {places}.</source>
+        <translation>This {action} in {places}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>This {action}.</source>
+        <translation>This {action}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>Nothing to change in a place Sign-in Doctor knows.</source>
+        <translation>Nothing to change in a place Sign-in Doctor knows.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>Codex then uses the file you gave.</source>
+        <translation>Codex then uses the file you gave.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>Codex then uses this computer&apos;s own certificate store.</source>
+        <translation>Codex then uses this computer&apos;s own certificate store.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>Removes or corrects a certificate setting that points at nothing.</source>
+        <translation>Removes or corrects a certificate setting that points at nothing.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>{name} (in Codex&apos;s .env file) points at {path}, but {problem}.</source>
+        <translation>{name} (in Codex&apos;s .env file) points at {path}, but {problem}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>{name} points at {path}, but {problem}.</source>
+        <translation>{name} points at {path}, but {problem}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>{name} pointed at a file that cannot be used ({problem})</source>
+        <translation>{name} pointed at a file that cannot be used ({problem})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>{name} ({path}) replaces this computer&apos;s certificate store for Codex and does not trust {host}; the computer&apos;s store does.</source>
+        <translation>{name} ({path}) replaces this computer&apos;s certificate store for Codex and does not trust {host}; the computer&apos;s store does.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>{name} replaced this computer&apos;s certificate store with a file that does not trust {host}</source>
+        <translation>{name} replaced this computer&apos;s certificate store with a file that does not trust {host}</translation>
+    </message>
+</context>
+<context>
+    <name>case_file</name>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
+        <source>it is a file, not a folder</source>
+        <translation>it is a file, not a folder</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
+        <source>part of that path is a file, not a folder</source>
+        <translation>part of that path is a file, not a folder</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
+        <source>no permission to create that folder</source>
+        <translation>no permission to create that folder</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
+        <source>the folder cannot be created ({error})</source>
+        <translation>the folder cannot be created ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
+        <source>no permission to write in that folder</source>
+        <translation>no permission to write in that folder</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
+        <source>cannot write in that folder ({error})</source>
+        <translation>cannot write in that folder ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
+        <source>{name} there is a folder</source>
+        <translation>{name} there is a folder</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
+        <source>cannot write {name} ({error})</source>
+        <translation>cannot write {name} ({error})</translation>
+    </message>
+</context>
+<context>
+    <name>causes</name>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</source>
+        <translation>SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex is told to use the proxy {proxy} ({proxy_source}), but it cannot be used: {detail}.</source>
+        <translation>Codex is told to use the proxy {proxy} ({proxy_source}), but it cannot be used: {detail}.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex is told to use the proxy {proxy} ({proxy_source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</source>
+        <translation>Codex is told to use the proxy {proxy} ({proxy_source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The connection to {host} is re-signed by {issuer}, whose certificate is too weak for Codex ({problem}). Installing it will not help: IT must re-issue it with SHA-256 and at least 2048-bit RSA.</source>
+        <translation>The connection to {host} is re-signed by {issuer}, whose certificate is too weak for Codex ({problem}). Installing it will not help: IT must re-issue it with SHA-256 and at least 2048-bit RSA.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>OpenAI&apos;s status page reports a problem right now ({indicator}: {description}). Sign-in may fail until it is fixed.</source>
+        <translation>OpenAI&apos;s status page reports a problem right now ({indicator}: {description}). Sign-in may fail until it is fixed.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>{editors} runs Codex inside WSL (Linux on Windows). The sign-in&apos;s return address then reaches the wrong side, and the sign-in fails even though your network is fine.</source>
+        <translation>{editors} runs Codex inside WSL (Linux on Windows). The sign-in&apos;s return address then reaches the wrong side, and the sign-in fails even though your network is fine.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Your editor&apos;s Codex log shows it starts Codex inside WSL (Linux on Windows), so the sign-in&apos;s return address reaches the wrong side.</source>
+        <translation>Your editor&apos;s Codex log shows it starts Codex inside WSL (Linux on Windows), so the sign-in&apos;s return address reaches the wrong side.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Windows has reserved the ports Codex needs for sign-in ({ports}) for its own networking (Hyper-V, WSL or Docker), so Codex cannot listen for the browser&apos;s return.</source>
+        <translation>Windows has reserved the ports Codex needs for sign-in ({ports}) for its own networking (Hyper-V, WSL or Docker), so Codex cannot listen for the browser&apos;s return.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Nothing wrong found on this computer</source>
+        <translation>Nothing wrong found on this computer</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Everything Codex needs for sign-in works from this computer: the sign-in server answers, the connection is trusted, the clock is right and the sign-in port is free. If sign-in still fails, the problem is most likely on OpenAI&apos;s side or with the account.</source>
+        <translation>Everything Codex needs for sign-in works from this computer: the sign-in server answers, the connection is trusted, the clock is right and the sign-in port is free. If sign-in still fails, the problem is most likely on OpenAI&apos;s side or with the account.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Check status.openai.com, wait a few minutes and try again, try another browser or the other Codex app (CLI or editor), or contact OpenAI support with the error code you saw.</source>
+        <translation>Check status.openai.com, wait a few minutes and try again, try another browser or the other Codex app (CLI or editor), or contact OpenAI support with the error code you saw.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in server&apos;s name cannot be found</source>
+        <translation>The sign-in server&apos;s name cannot be found</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>This computer cannot look up the address of {host}, so Codex cannot finish the sign-in.</source>
+        <translation>This computer cannot look up the address of {host}, so Codex cannot finish the sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Check that you are connected to the internet and that your VPN is on if your company requires one; otherwise ask IT why {host} does not resolve.</source>
+        <translation>Check that you are connected to the internet and that your VPN is on if your company requires one; otherwise ask IT why {host} does not resolve.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The connection to the sign-in server is blocked</source>
+        <translation>The connection to the sign-in server is blocked</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex cannot get an answer from {host}: {detail}. A firewall, VPN or security program is probably blocking it.</source>
+        <translation>Codex cannot get an answer from {host}: {detail}. A firewall, VPN or security program is probably blocking it.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask IT to allow {host} on port {port}, or try again on another network.</source>
+        <translation>Ask IT to allow {host} on port {port}, or try again on another network.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex is told to use a proxy that is not there</source>
+        <translation>Codex is told to use a proxy that is not there</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex is told to use the proxy {proxy} ({proxy_source}), but nothing answers there, so Codex cannot reach the sign-in server.</source>
+        <translation>Codex is told to use the proxy {proxy} ({proxy_source}), but nothing answers there, so Codex cannot reach the sign-in server.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Remove or correct the stale proxy setting, then restart the editor or terminal.</source>
+        <translation>Remove or correct the stale proxy setting, then restart the editor or terminal.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The proxy wants a password Codex does not have</source>
+        <translation>The proxy wants a password Codex does not have</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The proxy {proxy} ({proxy_source}) asks for a user name and password before it lets Codex through.</source>
+        <translation>The proxy {proxy} ({proxy_source}) asks for a user name and password before it lets Codex through.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask IT for proxy credentials or for {host} to be allowed without them.</source>
+        <translation>Ask IT for proxy credentials or for {host} to be allowed without them.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>A proxy or network filter blocks the sign-in server</source>
+        <translation>A proxy or network filter blocks the sign-in server</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Instead of the sign-in server, something in your network answered ({detail}). A company proxy or a Wi-Fi login page is blocking {host}.</source>
+        <translation>Instead of the sign-in server, something in your network answered ({detail}). A company proxy or a Wi-Fi login page is blocking {host}.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask IT to allow {host}, or finish the Wi-Fi login page in your browser first.</source>
+        <translation>Ask IT to allow {host}, or finish the Wi-Fi login page in your browser first.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>A security program intercepts the secure connection</source>
+        <translation>A security program intercepts the secure connection</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The connection to {host} is decrypted and re-signed by {issuer}. Codex does not trust that certificate, so it stops the sign-in.</source>
+        <translation>The connection to {host} is decrypted and re-signed by {issuer}. Codex does not trust that certificate, so it stops the sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Let Sign-in Doctor give Codex your organisation&apos;s certificate (Fix), or ask IT to exclude {host} from inspection.</source>
+        <translation>Let Sign-in Doctor give Codex your organisation&apos;s certificate (Fix), or ask IT to exclude {host} from inspection.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>A certificate setting points at a broken file</source>
+        <translation>A certificate setting points at a broken file</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>{variable} is set to {path}, but {problem}. Codex stops before it even tries to sign in.</source>
+        <translation>{variable} is set to {path}, but {problem}. Codex stops before it even tries to sign in.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Remove the broken setting or point it at a valid certificate file, then restart the editor or terminal.</source>
+        <translation>Remove the broken setting or point it at a valid certificate file, then restart the editor or terminal.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>This computer&apos;s clock is wrong</source>
+        <translation>This computer&apos;s clock is wrong</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>This computer&apos;s clock is {skew_human} {direction} the sign-in server&apos;s, which breaks secure connections and sign-in.</source>
+        <translation>This computer&apos;s clock is {skew_human} {direction} the sign-in server&apos;s, which breaks secure connections and sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Turn on automatic date and time in your system settings, then try again.</source>
+        <translation>Turn on automatic date and time in your system settings, then try again.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in server refuses your region</source>
+        <translation>The sign-in server refuses your region</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in server answered &apos;country, region, or territory not supported&apos; to the connection Codex makes. The browser may be using a VPN or proxy that Codex does not use.</source>
+        <translation>The sign-in server answered &apos;country, region, or territory not supported&apos; to the connection Codex makes. The browser may be using a VPN or proxy that Codex does not use.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Make Codex use the same VPN or proxy as the browser (system-wide VPN, or HTTPS_PROXY), then try again.</source>
+        <translation>Make Codex use the same VPN or proxy as the browser (system-wide VPN, or HTTPS_PROXY), then try again.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>OpenAI&apos;s sign-in server has a problem</source>
+        <translation>OpenAI&apos;s sign-in server has a problem</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in server answered with an error of its own ({detail}). This is not caused by your computer.</source>
+        <translation>The sign-in server answered with an error of its own ({detail}). This is not caused by your computer.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Check status.openai.com and try again later.</source>
+        <translation>Check status.openai.com and try again later.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex runs inside WSL, so the browser&apos;s return goes astray</source>
+        <translation>Codex runs inside WSL, so the browser&apos;s return goes astray</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in port {port} on this computer is held by {process}, the WSL relay. Your editor runs Codex inside WSL (Linux on Windows), and the sign-in fails even though your network is fine.</source>
+        <translation>The sign-in port {port} on this computer is held by {process}, the WSL relay. Your editor runs Codex inside WSL (Linux on Windows), and the sign-in fails even though your network is fine.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Turn off &apos;Run Codex in Windows Subsystem for Linux&apos; in your editor&apos;s settings, reload the editor and sign in again.</source>
+        <translation>Turn off &apos;Run Codex in Windows Subsystem for Linux&apos; in your editor&apos;s settings, reload the editor and sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Another program holds the sign-in port</source>
+        <translation>Another program holds the sign-in port</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex needs port {ports} on this computer to receive the browser&apos;s return, but {holders}.</source>
+        <translation>Codex needs port {ports} on this computer to receive the browser&apos;s return, but {holders}.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Close the program that holds the port (often another editor or Codex window) and sign in again, or sign in with a device code instead.</source>
+        <translation>Close the program that holds the port (often another editor or Codex window) and sign in again, or sign in with a device code instead.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Something failed that Sign-in Doctor cannot explain yet</source>
+        <translation>Something failed that Sign-in Doctor cannot explain yet</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Some checks did not pass, but none of them proves a known cause: {observed}.</source>
+        <translation>Some checks did not pass, but none of them proves a known cause: {observed}.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Open Details, and share the case file with your help desk or OpenAI support.</source>
+        <translation>Open Details, and share the case file with your help desk or OpenAI support.</translation>
+    </message>
+</context>
+<context>
+    <name>cert_lint</name>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>an unnamed certificate authority</source>
+        <translation>an unnamed certificate authority</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>&apos;{who}&apos; is signed with {hash}, which Codex and other strict programs reject.</source>
+        <translation>&apos;{who}&apos; is signed with {hash}, which Codex and other strict programs reject.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>&apos;{who}&apos; has a {bits}-bit RSA key; Codex and other strict programs need at least {minimum} bits.</source>
+        <translation>&apos;{who}&apos; has a {bits}-bit RSA key; Codex and other strict programs need at least {minimum} bits.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>&apos;{who}&apos; has no Authority Key Identifier, which Python 3.13 and other strict programs require.</source>
+        <translation>&apos;{who}&apos; has no Authority Key Identifier, which Python 3.13 and other strict programs require.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>&apos;{who}&apos; is a certificate authority without a Subject Key Identifier, which Python 3.13 and other strict programs require.</source>
+        <translation>&apos;{who}&apos; is a certificate authority without a Subject Key Identifier, which Python 3.13 and other strict programs require.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>&apos;{who}&apos; does not say it is a certificate authority (no basicConstraints), so strict programs do not accept what it signs.</source>
+        <translation>&apos;{who}&apos; does not say it is a certificate authority (no basicConstraints), so strict programs do not accept what it signs.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>&apos;{who}&apos; does not mark its basicConstraints as critical, which Python 3.13 and other strict programs require of a certificate authority.</source>
+        <translation>&apos;{who}&apos; does not mark its basicConstraints as critical, which Python 3.13 and other strict programs require of a certificate authority.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>&apos;{who}&apos; is not valid until {start} (this computer&apos;s date is {today}).</source>
+        <translation>&apos;{who}&apos; is not valid until {start} (this computer&apos;s date is {today}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>&apos;{who}&apos; expired on {end}.</source>
+        <translation>&apos;{who}&apos; expired on {end}.</translation>
+    </message>
+</context>
+<context>
+    <name>chain</name>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>cannot connect to {host}:{port} ({error})</source>
+        <translation>cannot connect to {host}:{port} ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>a &apos;{scheme}&apos; proxy cannot be tested this way</source>
+        <translation>a &apos;{scheme}&apos; proxy cannot be tested this way</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the proxy {proxy} does not accept connections ({error})</source>
+        <translation>the proxy {proxy} does not accept connections ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the proxy closed the connection</source>
+        <translation>the proxy closed the connection</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the proxy sent an endless answer</source>
+        <translation>the proxy sent an endless answer</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the proxy {proxy} did not answer in time</source>
+        <translation>the proxy {proxy} did not answer in time</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the proxy connection failed ({error})</source>
+        <translation>the proxy connection failed ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the proxy {proxy} answered &apos;{answer}&apos; to the tunnel request</source>
+        <translation>the proxy {proxy} answered &apos;{answer}&apos; to the tunnel request</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>cancelled</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the secure handshake got no answer within {seconds:.1f} seconds</source>
+        <translation>the secure handshake got no answer within {seconds:.1f} seconds</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the connection was cut during the secure handshake</source>
+        <translation>the connection was cut during the secure handshake</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the secure handshake failed ({reason})</source>
+        <translation>the secure handshake failed ({reason})</translation>
+    </message>
+</context>
+<context>
+    <name>checks</name>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Proxy settings</source>
+        <translation>Proxy settings</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Certificate settings</source>
+        <translation>Certificate settings</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Finding the sign-in server</source>
+        <translation>Finding the sign-in server</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Connecting to the sign-in server</source>
+        <translation>Connecting to the sign-in server</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Secure connection</source>
+        <translation>Secure connection</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Sign-in server answers</source>
+        <translation>Sign-in server answers</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Finishing sign-in (token exchange)</source>
+        <translation>Finishing sign-in (token exchange)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Computer clock</source>
+        <translation>Computer clock</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Sign-in return port</source>
+        <translation>Sign-in return port</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Editor settings</source>
+        <translation>Editor settings</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Codex installation</source>
+        <translation>Codex installation</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Saved sign-in</source>
+        <translation>Saved sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Last sign-in attempt</source>
+        <translation>Last sign-in attempt</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Windows Subsystem for Linux</source>
+        <translation>Windows Subsystem for Linux</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>OpenAI status</source>
+        <translation>OpenAI status</translation>
+    </message>
+</context>
+<context>
+    <name>cli</name>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>Checking sign-in to {name} ({url}) ...</source>
+        <translation>Checking sign-in to {name} ({url}) ...</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>Verdict: {title}  (sign-in step: {step})</source>
+        <translation>Verdict: {title}  (sign-in step: {step})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>Verdict: {title}</source>
+        <translation>Verdict: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>Next: {action}</source>
+        <translation>Next: {action}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>Fixes: {fixes}  (python -m wizard fix FIX_ID)</source>
+        <translation>Fixes: {fixes}  (python -m wizard fix FIX_ID)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>Also found: {causes}</source>
+        <translation>Also found: {causes}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>Your error message: {meaning}</source>
+        <translation>Your error message: {meaning}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>python -m wizard: error: cannot write the case file to {folder}: {reason}</source>
+        <translation>python -m wizard: error: cannot write the case file to {folder}: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>Case {case_id}: {title}</source>
+        <translation>Case {case_id}: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>  wrote {path}</source>
+        <translation>  wrote {path}</translation>
+    </message>
+</context>
+<context>
+    <name>clock</name>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>Not tested: the sign-in server could not be asked.</source>
+        <translation>Not tested: the sign-in server could not be asked.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>Not tested: the sign-in server did not tell its time.</source>
+        <translation>Not tested: the sign-in server did not tell its time.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>Not tested: the answer did not come from the sign-in server.</source>
+        <translation>Not tested: the answer did not come from the sign-in server.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>Not tested: the sign-in server&apos;s time could not be read.</source>
+        <translation>Not tested: the sign-in server&apos;s time could not be read.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>ahead of</source>
+        <translation>ahead of</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>behind</source>
+        <translation>behind</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>This computer&apos;s clock is {skew_human} {direction} the sign-in server&apos;s.</source>
+        <translation>This computer&apos;s clock is {skew_human} {direction} the sign-in server&apos;s.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>This computer&apos;s clock is right (off by {off} s).</source>
+        <translation>This computer&apos;s clock is right (off by {off} s).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>This computer&apos;s clock is right (off by less than 1 s).</source>
+        <translation>This computer&apos;s clock is right (off by less than 1 s).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{n} second</source>
+        <translation>{n} second</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{n} seconds</source>
+        <translation>{n} seconds</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{n} minute</source>
+        <translation>{n} minute</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{n} minutes</source>
+        <translation>{n} minutes</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{n} hour</source>
+        <translation>{n} hour</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{n} hours</source>
+        <translation>{n} hours</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{n} day</source>
+        <translation>{n} day</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{n} days</source>
+        <translation>{n} days</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{a} {b}</source>
+        <translation>{a} {b}</translation>
+    </message>
+</context>
+<context>
+    <name>codex</name>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>may lack custom-certificate support and the 1457 fallback</source>
+        <translation>may lack custom-certificate support and the 1457 fallback</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>not run: out of time</source>
+        <translation>not run: out of time</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>cannot be started</source>
+        <translation>cannot be started</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>did not answer to --version in time</source>
+        <translation>did not answer to --version in time</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>cannot be started ({error})</source>
+        <translation>cannot be started ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>--version printed no version (exit code {code})</source>
+        <translation>--version printed no version (exit code {code})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>on PATH</source>
+        <translation>on PATH</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>no codex program inside the extension</source>
+        <translation>no codex program inside the extension</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>built for another system</source>
+        <translation>built for another system</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>in {editor}</source>
+        <translation>in {editor}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>Codex was not found on this computer&apos;s PATH or in an editor.</source>
+        <translation>Codex was not found on this computer&apos;s PATH or in an editor.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{version} {where}</source>
+        <translation>{version} {where}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{which} (and {count} more)</source>
+        <translation>{which} (and {count} more)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>Codex {which} is older than {known_good} and {warning}.</source>
+        <translation>Codex {which} is older than {known_good} and {warning}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>Codex {versions} is installed.</source>
+        <translation>Codex {versions} is installed.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>Codex is installed ({where}), but its version could not be read.</source>
+        <translation>Codex is installed ({where}), but its version could not be read.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{n} day ago</source>
+        <translation>{n} day ago</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{n} days ago</source>
+        <translation>{n} days ago</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{n} hour ago</source>
+        <translation>{n} hour ago</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{n} hours ago</source>
+        <translation>{n} hours ago</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{n} minute ago</source>
+        <translation>{n} minute ago</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{n} minutes ago</source>
+        <translation>{n} minutes ago</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>just now</source>
+        <translation>just now</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>cannot be read: {error}</source>
+        <translation>cannot be read: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>line {line}: {detail}</source>
+        <translation>line {line}: {detail}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>CODEX_HOME points to a folder that does not exist ({path}), so Codex cannot start.</source>
+        <translation>CODEX_HOME points to a folder that does not exist ({path}), so Codex cannot start.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{file} cannot be read ({error})</source>
+        <translation>{file} cannot be read ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>Codex saves the sign-in in the system keyring.</source>
+        <translation>Codex saves the sign-in in the system keyring.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>Codex cannot save a sign-in in {path} (not writable)</source>
+        <translation>Codex cannot save a sign-in in {path} (not writable)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>The saved sign-in {file} can be read by other users (mode {mode})</source>
+        <translation>The saved sign-in {file} can be read by other users (mode {mode})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>the saved sign-in {file} can be read by other users (mode {mode})</source>
+        <translation>the saved sign-in {file} can be read by other users (mode {mode})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>A ChatGPT sign-in is saved, but {names} is also set (mixed auth signals)</source>
+        <translation>A ChatGPT sign-in is saved, but {names} is also set (mixed auth signals)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>a ChatGPT sign-in is saved, but {names} is also set (mixed auth signals)</source>
+        <translation>a ChatGPT sign-in is saved, but {names} is also set (mixed auth signals)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{warnings}.</source>
+        <translation>{warnings}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>; </source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>A saved sign-in exists in {path} (saved {age}).</source>
+        <translation>A saved sign-in exists in {path} (saved {age}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>Codex saves its sign-in in the system keyring; no sign-in file is expected.</source>
+        <translation>Codex saves its sign-in in the system keyring; no sign-in file is expected.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>Codex can save a sign-in in {path} (none saved yet).</source>
+        <translation>Codex can save a sign-in in {path} (none saved yet).</translation>
+    </message>
+</context>
+<context>
+    <name>decoder</name>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>A certificate setting points at a file that holds no certificates, so Codex stops before it even tries to sign in.</source>
+        <translation>A certificate setting points at a file that holds no certificates, so Codex stops before it even tries to sign in.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>CODEX_CA_CERTIFICATE or SSL_CERT_FILE names a file without any PEM CERTIFICATE block (custom_ca.rs).</source>
+        <translation>CODEX_CA_CERTIFICATE or SSL_CERT_FILE names a file without any PEM CERTIFICATE block (custom_ca.rs).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>A certificate setting points at a file Codex cannot read, so Codex stops before it even tries to sign in.</source>
+        <translation>A certificate setting points at a file Codex cannot read, so Codex stops before it even tries to sign in.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>CODEX_CA_CERTIFICATE or SSL_CERT_FILE is missing, unreadable or malformed (custom_ca.rs).</source>
+        <translation>CODEX_CA_CERTIFICATE or SSL_CERT_FILE is missing, unreadable or malformed (custom_ca.rs).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex did not trust the certificate it was shown for the sign-in server. Usually a company proxy or security program decrypts the connection, or SSL_CERT_FILE hides the computer&apos;s own trusted certificates.</source>
+        <translation>Codex did not trust the certificate it was shown for the sign-in server. Usually a company proxy or security program decrypts the connection, or SSL_CERT_FILE hides the computer&apos;s own trusted certificates.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>rustls rejected the chain: its root is not in the roots Codex uses.</source>
+        <translation>rustls rejected the chain: its root is not in the roots Codex uses.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The certificate shown for the sign-in server is signed in an outdated way (typically an old inspection certificate of a company proxy), and Codex refuses it.</source>
+        <translation>The certificate shown for the sign-in server is signed in an outdated way (typically an old inspection certificate of a company proxy), and Codex refuses it.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>rustls rejects SHA-1 or RSA-1024 signatures used by some inspection CAs.</source>
+        <translation>rustls rejects SHA-1 or RSA-1024 signatures used by some inspection CAs.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in server&apos;s certificate looks expired or not yet valid. Usually this computer&apos;s clock is wrong.</source>
+        <translation>The sign-in server&apos;s certificate looks expired or not yet valid. Usually this computer&apos;s clock is wrong.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>rustls certificate validity check failed (Expired / NotValidYet).</source>
+        <translation>rustls certificate validity check failed (Expired / NotValidYet).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The certificate of the sign-in server was not trusted. Usually a company proxy or security program decrypts the connection.</source>
+        <translation>The certificate of the sign-in server was not trusted. Usually a company proxy or security program decrypts the connection.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>OpenSSL/Python verification error (old Python-based login helper, or another tool).</source>
+        <translation>OpenSSL/Python verification error (old Python-based login helper, or another tool).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in server refused the connection Codex made because of the country or region it came from. The browser may use a VPN or proxy that Codex does not.</source>
+        <translation>The sign-in server refused the connection Codex made because of the country or region it came from. The browser may use a VPN or proxy that Codex does not.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>POST /oauth/token answered 403 with unsupported_country_region_territory.</source>
+        <translation>POST /oauth/token answered 403 with unsupported_country_region_territory.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in server refused to finish the sign-in (403 Forbidden). Most often it refuses the region the connection comes from.</source>
+        <translation>The sign-in server refused to finish the sign-in (403 Forbidden). Most often it refuses the region the connection comes from.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>POST /oauth/token answered 403.</source>
+        <translation>POST /oauth/token answered 403.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>OpenAI&apos;s sign-in server had an error of its own while finishing the sign-in.</source>
+        <translation>OpenAI&apos;s sign-in server had an error of its own while finishing the sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>POST /oauth/token answered 5xx.</source>
+        <translation>POST /oauth/token answered 5xx.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in server rejected the sign-in code. It may have expired or been used already: start the sign-in again.</source>
+        <translation>The sign-in server rejected the sign-in code. It may have expired or been used already: start the sign-in again.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>POST /oauth/token answered a non-2xx status.</source>
+        <translation>POST /oauth/token answered a non-2xx status.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>This computer could not look up the address of the sign-in server.</source>
+        <translation>This computer could not look up the address of the sign-in server.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Name resolution failed inside the HTTP client.</source>
+        <translation>Name resolution failed inside the HTTP client.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Something refused the connection. Most often Codex is told to use a proxy that is no longer running.</source>
+        <translation>Something refused the connection. Most often Codex is told to use a proxy that is no longer running.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>TCP connect refused (ECONNREFUSED).</source>
+        <translation>TCP connect refused (ECONNREFUSED).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Sending the sign-in code to the sign-in server timed out: something on the way (firewall, VPN, proxy) swallows the connection.</source>
+        <translation>Sending the sign-in code to the sign-in server timed out: something on the way (firewall, VPN, proxy) swallows the connection.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>reqwest transport error with is_timeout=true (codex-login.log).</source>
+        <translation>reqwest transport error with is_timeout=true (codex-login.log).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex could not connect to the sign-in server to send the sign-in code: a proxy, firewall, VPN or DNS problem.</source>
+        <translation>Codex could not connect to the sign-in server to send the sign-in code: a proxy, firewall, VPN or DNS problem.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>reqwest transport error with is_connect=true (codex-login.log).</source>
+        <translation>reqwest transport error with is_connect=true (codex-login.log).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Sending the sign-in code to the sign-in server failed on the way (network, proxy or secure connection).</source>
+        <translation>Sending the sign-in code to the sign-in server failed on the way (network, proxy or secure connection).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>reqwest transport error during POST /oauth/token (codex-login.log).</source>
+        <translation>reqwest transport error during POST /oauth/token (codex-login.log).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The last sign-in failed while sending the code to the sign-in server: the network, a proxy or the secure connection stopped it. Your browser sign-in itself worked.</source>
+        <translation>The last sign-in failed while sending the code to the sign-in server: the network, a proxy or the secure connection stopped it. Your browser sign-in itself worked.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>reqwest transport error (DNS, TCP, proxy or TLS) on POST /oauth/token.</source>
+        <translation>reqwest transport error (DNS, TCP, proxy or TLS) on POST /oauth/token.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex could not reach an OpenAI server: the network, a proxy or the secure connection stopped it.</source>
+        <translation>Codex could not reach an OpenAI server: the network, a proxy or the secure connection stopped it.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>reqwest transport error (DNS, TCP, proxy or TLS).</source>
+        <translation>reqwest transport error (DNS, TCP, proxy or TLS).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Windows does not let Codex use the sign-in port: it is reserved for Windows networking (Hyper-V, WSL or Docker).</source>
+        <translation>Windows does not let Codex use the sign-in port: it is reserved for Windows networking (Hyper-V, WSL or Docker).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>bind() failed with WSAEACCES (10013): the port is inside an excluded port range.</source>
+        <translation>bind() failed with WSAEACCES (10013): the port is inside an excluded port range.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Another program already uses the sign-in port, so Codex cannot wait for the browser&apos;s return.</source>
+        <translation>Another program already uses the sign-in port, so Codex cannot wait for the browser&apos;s return.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>bind() failed with WSAEADDRINUSE (10048).</source>
+        <translation>bind() failed with WSAEADDRINUSE (10048).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Another program already uses the sign-in port (1455, and 1457 on newer Codex), so Codex cannot wait for the browser&apos;s return.</source>
+        <translation>Another program already uses the sign-in port (1455, and 1457 on newer Codex), so Codex cannot wait for the browser&apos;s return.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The login server could not bind 127.0.0.1:1455 (and its fallback 1457).</source>
+        <translation>The login server could not bind 127.0.0.1:1455 (and its fallback 1457).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>bind() failed with EADDRINUSE.</source>
+        <translation>bind() failed with EADDRINUSE.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Port 1455 was busy, so Codex used its fallback port 1457 for the browser&apos;s return.</source>
+        <translation>Port 1455 was busy, so Codex used its fallback port 1457 for the browser&apos;s return.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Login server fell back to FALLBACK_PORT 1457.</source>
+        <translation>Login server fell back to FALLBACK_PORT 1457.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The browser&apos;s return reached a different sign-in window than the one that started it (another Codex, editor or a WSL copy is listening on the same port).</source>
+        <translation>The browser&apos;s return reached a different sign-in window than the one that started it (another Codex, editor or a WSL copy is listening on the same port).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The callback&apos;s state parameter did not match the waiting login server.</source>
+        <translation>The callback&apos;s state parameter did not match the waiting login server.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The editor starts Codex inside WSL (Linux on Windows). The sign-in&apos;s return then reaches the wrong side, and the sign-in fails even though the network is fine.</source>
+        <translation>The editor starts Codex inside WSL (Linux on Windows). The sign-in&apos;s return then reaches the wrong side, and the sign-in fails even though the network is fine.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The openai.chatgpt extension runs codex app-server via wsl.exe (chatgpt.runCodexInWindowsSubsystemForLinux).</source>
+        <translation>The openai.chatgpt extension runs codex app-server via wsl.exe (chatgpt.runCodexInWindowsSubsystemForLinux).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The editor looked for a WSL (Linux on Windows) system to run Codex in.</source>
+        <translation>The editor looked for a WSL (Linux on Windows) system to run Codex in.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The extension enumerated WSL distributions before starting codex app-server.</source>
+        <translation>The extension enumerated WSL distributions before starting codex app-server.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The browser&apos;s return never reached Codex before it gave up waiting.</source>
+        <translation>The browser&apos;s return never reached Codex before it gave up waiting.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>No request on /auth/callback before the timeout.</source>
+        <translation>No request on /auth/callback before the timeout.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in window closed before the browser&apos;s return reached Codex (cancelled, or the return went to another place).</source>
+        <translation>The sign-in window closed before the browser&apos;s return reached Codex (cancelled, or the return went to another place).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The login server shut down without a completed callback.</source>
+        <translation>The login server shut down without a completed callback.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in was cancelled, often because a newer sign-in attempt replaced it.</source>
+        <translation>The sign-in was cancelled, often because a newer sign-in attempt replaced it.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The login server received /cancel.</source>
+        <translation>The login server received /cancel.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Your ChatGPT workspace does not include Codex. Ask your workspace administrator for access.</source>
+        <translation>Your ChatGPT workspace does not include Codex. Ask your workspace administrator for access.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>access_denied + missing_codex_entitlement from the authorize step.</source>
+        <translation>access_denied + missing_codex_entitlement from the authorize step.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex is set to allow only a certain workspace, and you signed in with another one.</source>
+        <translation>Codex is set to allow only a certain workspace, and you signed in with another one.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>forced_chatgpt_workspace_id in config.toml does not match the chosen workspace.</source>
+        <translation>forced_chatgpt_workspace_id in config.toml does not match the chosen workspace.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex is configured to allow only one kind of sign-in, and this one is switched off.</source>
+        <translation>Codex is configured to allow only one kind of sign-in, and this one is switched off.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>forced_login_method in config.toml.</source>
+        <translation>forced_login_method in config.toml.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in page itself returned an error (for example access denied) instead of a sign-in code.</source>
+        <translation>The sign-in page itself returned an error (for example access denied) instead of a sign-in code.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The callback carried an OAuth error parameter.</source>
+        <translation>The callback carried an OAuth error parameter.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The browser came back without a sign-in code. Start the sign-in again from Codex.</source>
+        <translation>The browser came back without a sign-in code. Start the sign-in again from Codex.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Callback request without a code parameter.</source>
+        <translation>Callback request without a code parameter.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Sign-in worked, but Codex could not save it on this computer (the folder or keyring is not writable).</source>
+        <translation>Sign-in worked, but Codex could not save it on this computer (the folder or keyring is not writable).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Writing auth.json or the keyring entry failed.</source>
+        <translation>Writing auth.json or the keyring entry failed.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Sign-in with a device code is switched off for this account or workspace. Turn it on in ChatGPT Settings &gt; Security, or ask your workspace admin.</source>
+        <translation>Sign-in with a device code is switched off for this account or workspace. Turn it on in ChatGPT Settings &gt; Security, or ask your workspace admin.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>POST /api/accounts/deviceauth/usercode answered 404.</source>
+        <translation>POST /api/accounts/deviceauth/usercode answered 404.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The last sign-in failed while sending the code to the sign-in server.</source>
+        <translation>The last sign-in failed while sending the code to the sign-in server.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>POST /oauth/token failed (the detail, when shown, says how).</source>
+        <translation>POST /oauth/token failed (the detail, when shown, says how).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The last sign-in failed on the sign-in page itself, before Codex got a sign-in code.</source>
+        <translation>The last sign-in failed on the sign-in page itself, before Codex got a sign-in code.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The last sign-in failed: the browser&apos;s return never reached Codex.</source>
+        <translation>The last sign-in failed: the browser&apos;s return never reached Codex.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The last sign-in failed because Codex could not receive the browser&apos;s return on this computer.</source>
+        <translation>The last sign-in failed because Codex could not receive the browser&apos;s return on this computer.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The last sign-in worked, but Codex could not save it on this computer.</source>
+        <translation>The last sign-in worked, but Codex could not save it on this computer.</translation>
+    </message>
+</context>
+<context>
+    <name>endpoints</name>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>Not tested: the secure connection failed first.</source>
+        <translation>Not tested: the secure connection failed first.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The sign-in server has a problem of its own ({detail}).</source>
+        <translation>The sign-in server has a problem of its own ({detail}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>a web page instead of the sign-in server&apos;s data</source>
+        <translation>a web page instead of the sign-in server&apos;s data</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>an unexpected answer (HTTP {status}) instead of the sign-in server&apos;s data</source>
+        <translation>an unexpected answer (HTTP {status}) instead of the sign-in server&apos;s data</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>Something else answered instead of the sign-in server.</source>
+        <translation>Something else answered instead of the sign-in server.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The sign-in server answers.</source>
+        <translation>The sign-in server answers.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The sign-in server answered, but not as expected ({detail}).</source>
+        <translation>The sign-in server answered, but not as expected ({detail}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The sign-in server refuses this connection&apos;s country or region.</source>
+        <translation>The sign-in server refuses this connection&apos;s country or region.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>country, region, or territory not supported</source>
+        <translation>country, region, or territory not supported</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>{what} instead of the sign-in server&apos;s answer</source>
+        <translation>{what} instead of the sign-in server&apos;s answer</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>Something else answered instead of the sign-in server: {what}.</source>
+        <translation>Something else answered instead of the sign-in server: {what}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The sign-in server accepted a test code (HTTP {status}), which it should not.</source>
+        <translation>The sign-in server accepted a test code (HTTP {status}), which it should not.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The sign-in server answered as expected (it refused a test code), so the whole path to it works.</source>
+        <translation>The sign-in server answered as expected (it refused a test code), so the whole path to it works.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>Codex does not trust the secure connection to {host}, so the sign-in server could not be asked.</source>
+        <translation>Codex does not trust the secure connection to {host}, so the sign-in server could not be asked.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The proxy {proxy} wants a user name and password.</source>
+        <translation>The proxy {proxy} wants a user name and password.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>the proxy {proxy} refused the connection (HTTP {status})</source>
+        <translation>the proxy {proxy} refused the connection (HTTP {status})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>the proxy {proxy} refused the connection</source>
+        <translation>the proxy {proxy} refused the connection</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The proxy {proxy} refuses to connect to {host}.</source>
+        <translation>The proxy {proxy} refuses to connect to {host}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The proxy {proxy} does not answer.</source>
+        <translation>The proxy {proxy} does not answer.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The sign-in server does not answer ({detail}).</source>
+        <translation>The sign-in server does not answer ({detail}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The request could not be sent: {detail}.</source>
+        <translation>The request could not be sent: {detail}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>a redirect to {where} (HTTP {status})</source>
+        <translation>a redirect to {where} (HTTP {status})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>a web page &quot;{title}&quot; (HTTP {status})</source>
+        <translation>a web page &quot;{title}&quot; (HTTP {status})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>a web page (HTTP {status})</source>
+        <translation>a web page (HTTP {status})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>an unexpected answer (HTTP {status})</source>
+        <translation>an unexpected answer (HTTP {status})</translation>
+    </message>
+</context>
+<context>
+    <name>engine</name>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <location filename="../../wizard/checks/tls.py"/>
+        <location filename="../../wizard/core/engine.py"/>
+        <source>Cancelled.</source>
+        <translation>Cancelled.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/engine.py"/>
+        <source>Not run: the diagnosis ran out of time.</source>
+        <translation>Not run: the diagnosis ran out of time.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/engine.py"/>
+        <source>Did not finish within its time budget ({seconds:.1f} s).</source>
+        <translation>Did not finish within its time budget ({seconds:.1f} s).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/engine.py"/>
+        <source>The check itself failed: {kind}: {error}</source>
+        <translation>The check itself failed: {kind}: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>env_places</name>
+    <message>
+        <location filename="../../wizard/fixes/env_places.py"/>
+        <source>{file} (line {line})</source>
+        <translation>{file} (line {line})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/env_places.py"/>
+        <source>{file} cannot be read ({error})</source>
+        <translation>{file} cannot be read ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/env_places.py"/>
+        <source>the system-wide variables (an administrator can change them)</source>
+        <translation>the system-wide variables (an administrator can change them)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/env_places.py"/>
+        <source>a system-wide file such as /etc/environment, or the program that started this one</source>
+        <translation>a system-wide file such as /etc/environment, or the program that started this one</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/env_places.py"/>
+        <source>{names} is set for this program, but not in any place Sign-in Doctor can change: it may come from {system}, or only from this terminal (then a new one will not have it).</source>
+        <translation>{names} is set for this program, but not in any place Sign-in Doctor can change: it may come from {system}, or only from this terminal (then a new one will not have it).</translation>
+    </message>
+</context>
+<context>
+    <name>env_store</name>
+    <message>
+        <location filename="../../wizard/platform/env_store.py"/>
+        <source>launchctl (apps started from the Dock and Finder)</source>
+        <translation>launchctl (apps started from the Dock and Finder)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/platform/env_store.py"/>
+        <source>HKCU\Environment (your Windows user variables)</source>
+        <translation>HKCU\Environment (your Windows user variables)</translation>
+    </message>
+</context>
+<context>
+    <name>fix_cli</name>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>Undo the last fix?</source>
+        <translation>Undo the last fix?</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>Not undone.</source>
+        <translation>Not undone.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>Undo failed: {error}</source>
+        <translation>Undo failed: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>Looking at the current state ...</source>
+        <translation>Looking at the current state ...</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>Dry run: nothing was changed.</source>
+        <translation>Dry run: nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>These are steps for you to follow; nothing was changed.</source>
+        <translation>These are steps for you to follow; nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>Nothing to change.</source>
+        <translation>Nothing to change.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>Apply these changes?</source>
+        <translation>Apply these changes?</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>Not applied (no consent). Add --yes to apply.</source>
+        <translation>Not applied (no consent). Add --yes to apply.</translation>
+    </message>
+</context>
+<context>
+    <name>fixes</name>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Fully quit and restart your editor (and terminals): they read variables only when they start.</source>
+        <translation>Fully quit and restart your editor (and terminals): they read variables only when they start.</translation>
+    </message>
+</context>
+<context>
+    <name>fixing</name>
+    <message>
+        <location filename="../../wizard/ui/fixing.py"/>
+        <source>and choose it with the button below.</source>
+        <translation>and choose it with the button below.</translation>
+    </message>
+</context>
+<context>
+    <name>guidance</name>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>These steps are for Windows only.</source>
+        <translation>These steps are for Windows only.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Sign in with a device code instead</source>
+        <translation>Sign in with a device code instead</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>A device code sign-in needs no local port and no browser redirect: you type a short code on a web page instead. It still needs the connection to the sign-in server.</source>
+        <translation>A device code sign-in needs no local port and no browser redirect: you type a short code on a web page instead. It still needs the connection to the sign-in server.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>If you use a ChatGPT workspace, an admin may first have to allow device code sign-in (ChatGPT Settings &gt; Security, or the workspace permissions).</source>
+        <translation>If you use a ChatGPT workspace, an admin may first have to allow device code sign-in (ChatGPT Settings &gt; Security, or the workspace permissions).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Open a terminal and run the command below.</source>
+        <translation>Open a terminal and run the command below.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Open https://auth.openai.com/codex/device in any browser, sign in and type the code the terminal shows (it expires after 15 minutes).</source>
+        <translation>Open https://auth.openai.com/codex/device in any browser, sign in and type the code the terminal shows (it expires after 15 minutes).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Set the clock automatically</source>
+        <translation>Set the clock automatically</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>A clock that is off by more than a few minutes breaks secure connections.</source>
+        <translation>A clock that is off by more than a few minutes breaks secure connections.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Windows: Settings &gt; Time &amp; language &gt; Date &amp; time: turn on &apos;Set time automatically&apos;, then click &apos;Sync now&apos;.</source>
+        <translation>Windows: Settings &gt; Time &amp; language &gt; Date &amp; time: turn on &apos;Set time automatically&apos;, then click &apos;Sync now&apos;.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>macOS: System Settings &gt; General &gt; Date &amp; Time: turn on &apos;Set time and date automatically&apos;.</source>
+        <translation>macOS: System Settings &gt; General &gt; Date &amp; Time: turn on &apos;Set time and date automatically&apos;.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Linux: run the command below (it turns on network time).</source>
+        <translation>Linux: run the command below (it turns on network time).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Check OpenAI&apos;s status page</source>
+        <translation>Check OpenAI&apos;s status page</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>If everything on this computer works, the problem may be on OpenAI&apos;s side.</source>
+        <translation>If everything on this computer works, the problem may be on OpenAI&apos;s side.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Open https://status.openai.com/ and look for problems with Login or Codex.</source>
+        <translation>Open https://status.openai.com/ and look for problems with Login or Codex.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>If there is one, wait until it is resolved and try again.</source>
+        <translation>If there is one, wait until it is resolved and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>If there is none, try another browser or the other Codex app (CLI or editor), and contact OpenAI support with the error code you saw.</source>
+        <translation>If there is none, try another browser or the other Codex app (CLI or editor), and contact OpenAI support with the error code you saw.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Free the reserved ports (administrator)</source>
+        <translation>Free the reserved ports (administrator)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Windows reserved the sign-in ports for Hyper-V, WSL or Docker. Restarting the Windows NAT service usually releases them. This needs an administrator and briefly interrupts WSL and Docker networking.</source>
+        <translation>Windows reserved the sign-in ports for Hyper-V, WSL or Docker. Restarting the Windows NAT service usually releases them. This needs an administrator and briefly interrupts WSL and Docker networking.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Open &apos;Terminal (Admin)&apos; or &apos;Command Prompt (Admin)&apos;.</source>
+        <translation>Open &apos;Terminal (Admin)&apos; or &apos;Command Prompt (Admin)&apos;.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Run the first command, sign in to Codex, then run the second command.</source>
+        <translation>Run the first command, sign in to Codex, then run the second command.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>If it happens again, an administrator can reserve the ports for Codex while WinNAT is stopped (third command) - this is reported to work but is not confirmed by OpenAI.</source>
+        <translation>If it happens again, an administrator can reserve the ports for Codex while WinNAT is stopped (third command) - this is reported to work but is not confirmed by OpenAI.</translation>
+    </message>
+</context>
+<context>
+    <name>http</name>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>the proxy address cannot be used (a &apos;{scheme}&apos; proxy)</source>
+        <translation>the proxy address cannot be used (a &apos;{scheme}&apos; proxy)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>no answer within the time limit</source>
+        <translation>no answer within the time limit</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>the proxy asks for a user name and password (HTTP 407)</source>
+        <translation>the proxy asks for a user name and password (HTTP 407)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>the proxy refused the connection ({error})</source>
+        <translation>the proxy refused the connection ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>the proxy failed ({error})</source>
+        <translation>the proxy failed ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>the certificate is not trusted ({reason})</source>
+        <translation>the certificate is not trusted ({reason})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>the connection failed ({error})</source>
+        <translation>the connection failed ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>the connection was closed without an answer</source>
+        <translation>the connection was closed without an answer</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>the connection broke ({error})</source>
+        <translation>the connection broke ({error})</translation>
+    </message>
+</context>
+<context>
+    <name>ide</name>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source>No VS Code, Cursor, Windsurf or VSCodium settings found.</source>
+        <translation>No VS Code, Cursor, Windsurf or VSCodium settings found.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source>{editors} runs Codex inside WSL (Linux on Windows), which breaks sign-in.</source>
+        <translation>{editors} runs Codex inside WSL (Linux on Windows), which breaks sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source>{editors} run Codex inside WSL (Linux on Windows), which breaks sign-in.</source>
+        <translation>{editors} run Codex inside WSL (Linux on Windows), which breaks sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source>{setting} is on in {editors}, but the extension only uses it on Windows.</source>
+        <translation>{setting} is on in {editors}, but the extension only uses it on Windows.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source> (line {n})</source>
+        <translation> (line {n})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source> (and {count} more)</source>
+        <translation> (and {count} more)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source>; the other settings were checked</source>
+        <translation>; the other settings were checked</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source>{editor}&apos;s settings file {file} cannot be read{where}{more}{rest}.</source>
+        <translation>{editor}&apos;s settings file {file} cannot be read{where}{more}{rest}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source>{editors} settings do not get in the way of sign-in.</source>
+        <translation>{editors} settings do not get in the way of sign-in.</translation>
+    </message>
+</context>
+<context>
+    <name>ide_wsl_off</name>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>None of your editors runs Codex inside WSL.</source>
+        <translation>None of your editors runs Codex inside WSL.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Stop running Codex inside WSL</source>
+        <translation>Stop running Codex inside WSL</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>{editor}&apos;s settings file {file} was not changed: {problem}. Correct it by hand (or in {editor}), then run this fix again.</source>
+        <translation>{editor}&apos;s settings file {file} was not changed: {problem}. Correct it by hand (or in {editor}), then run this fix again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>Turns off &apos;Run Codex In Windows Subsystem For Linux&apos; in every editor where it is on.</source>
+        <translation>Turns off &apos;Run Codex In Windows Subsystem For Linux&apos; in every editor where it is on.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>Turns off &apos;Run Codex In Windows Subsystem For Linux&apos; ({key}) in {editors}, so the Codex extension runs on Windows itself and the browser&apos;s return after signing in reaches it.</source>
+        <translation>Turns off &apos;Run Codex In Windows Subsystem For Linux&apos; ({key}) in {editors}, so the Codex extension runs on Windows itself and the browser&apos;s return after signing in reaches it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>Note: the extension only uses this setting on Windows, so on this computer turning it off tidies up but does not change how sign-in works.</source>
+        <translation>Note: the extension only uses this setting on Windows, so on this computer turning it off tidies up but does not change how sign-in works.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>too large to be a settings file</source>
+        <translation>too large to be a settings file</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>it has a mistake at line {line}, column {column} ({problem})</source>
+        <translation>it has a mistake at line {line}, column {column} ({problem})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>it cannot be read ({error})</source>
+        <translation>it cannot be read ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>In {editor}: press {keys}, run &apos;Developer: Reload Window&apos; (or restart {editor}), then sign in again.</source>
+        <translation>In {editor}: press {keys}, run &apos;Developer: Reload Window&apos; (or restart {editor}), then sign in again.</translation>
+    </message>
+</context>
+<context>
+    <name>jsonc_edit</name>
+    <message>
+        <location filename="../../wizard/fixes/jsonc_edit.py"/>
+        <source>not UTF-8 text (byte {byte})</source>
+        <translation>not UTF-8 text (byte {byte})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/jsonc_edit.py"/>
+        <source>the file does not hold a settings object ({ ... })</source>
+        <translation>the file does not hold a settings object ({ ... })</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/jsonc_edit.py"/>
+        <source>the edit would change more than that setting</source>
+        <translation>the edit would change more than that setting</translation>
+    </message>
+</context>
+<context>
+    <name>logs</name>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>The last sign-in failed.</source>
+        <translation>The last sign-in failed.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>cannot be read: {error}</source>
+        <translation>cannot be read: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>{file} {problem}</source>
+        <translation>{file} {problem}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>The Codex sign-in logs could not be read.</source>
+        <translation>The Codex sign-in logs could not be read.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>No Codex sign-in logs found.</source>
+        <translation>No Codex sign-in logs found.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>The {editor} log shows it starts Codex inside WSL (Linux on Windows).</source>
+        <translation>The {editor} log shows it starts Codex inside WSL (Linux on Windows).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>The last sign-in in the Codex log worked.</source>
+        <translation>The last sign-in in the Codex log worked.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>Some Codex sign-in logs could not be read.</source>
+        <translation>Some Codex sign-in logs could not be read.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>The Codex logs show no sign-in error.</source>
+        <translation>The Codex logs show no sign-in error.</translation>
+    </message>
+</context>
+<context>
+    <name>network</name>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the lookup got no answer in time</source>
+        <translation>the lookup got no answer in time</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>no address was returned</source>
+        <translation>no address was returned</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the name is not valid ({error})</source>
+        <translation>the name is not valid ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the name is not known</source>
+        <translation>the name is not known</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the name server did not answer</source>
+        <translation>the name server did not answer</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the name server failed</source>
+        <translation>the name server failed</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the lookup failed ({error})</source>
+        <translation>the lookup failed ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>connected</source>
+        <translation>connected</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the connection was refused</source>
+        <translation>the connection was refused</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the connection was reset</source>
+        <translation>the connection was reset</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>this computer has no route to that network</source>
+        <translation>this computer has no route to that network</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the host cannot be reached</source>
+        <translation>the host cannot be reached</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the connection failed ({error})</source>
+        <translation>the connection failed ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>timed out after {seconds:.1f} s</source>
+        <translation>timed out after {seconds:.1f} s</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>no address to connect to</source>
+        <translation>no address to connect to</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>This computer cannot find the address of {host} ({detail}).</source>
+        <translation>This computer cannot find the address of {host} ({detail}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>{host} was found at {address}.</source>
+        <translation>{host} was found at {address}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>its name {name} cannot be looked up ({reason})</source>
+        <translation>its name {name} cannot be looked up ({reason})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>its address has no host name</source>
+        <translation>its address has no host name</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>Your proxy {proxy} cannot be found: {detail}.</source>
+        <translation>Your proxy {proxy} cannot be found: {detail}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>Codex goes through the proxy {proxy}, which looks up {host} itself; the proxy was found at {address}.</source>
+        <translation>Codex goes through the proxy {proxy}, which looks up {host} itself; the proxy was found at {address}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>Not tested: the name could not be looked up.</source>
+        <translation>Not tested: the name could not be looked up.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the proxy {proxy}</source>
+        <translation>the proxy {proxy}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>Connected to {where} ({address}) in {ms} ms.</source>
+        <translation>Connected to {where} ({address}) in {ms} ms.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>Your proxy {proxy} cannot be reached: {detail}.</source>
+        <translation>Your proxy {proxy} cannot be reached: {detail}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>This computer cannot connect to {host} on port {port}: {detail}.</source>
+        <translation>This computer cannot connect to {host} on port {port}: {detail}.</translation>
+    </message>
+</context>
+<context>
+    <name>plan</name>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>  (no change)</source>
+        <translation>  (no change)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>unset {name}   (was {value})</source>
+        <translation>unset {name}   (was {value})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>Not applicable: {reason}</source>
+        <translation>Not applicable: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>File {file}:</source>
+        <translation>File {file}:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>Variables for your user account:</source>
+        <translation>Variables for your user account:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>Actions:</source>
+        <translation>Actions:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>Steps:</source>
+        <translation>Steps:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>Commands:</source>
+        <translation>Commands:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>Afterwards: {steps}</source>
+        <translation>Afterwards: {steps}</translation>
+    </message>
+</context>
+<context>
+    <name>port</name>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Not bind-tested: the environment is {platform}, this machine is {machine}; based on the listed listeners and reservations.</source>
+        <translation>Not bind-tested: the environment is {platform}, this machine is {machine}; based on the listed listeners and reservations.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Port {port} is held by {holder}, the WSL relay: the browser&apos;s return goes to Codex inside WSL (Linux on Windows), not to Codex on Windows.</source>
+        <translation>Port {port} is held by {holder}, the WSL relay: the browser&apos;s return goes to Codex inside WSL (Linux on Windows), not to Codex on Windows.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Windows has reserved port {ports} for its own networking (Hyper-V, WSL or Docker), so Codex cannot listen for the browser&apos;s return.</source>
+        <translation>Windows has reserved port {ports} for its own networking (Hyper-V, WSL or Docker), so Codex cannot listen for the browser&apos;s return.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Windows has reserved ports {ports} for its own networking (Hyper-V, WSL or Docker), so Codex cannot listen for the browser&apos;s return.</source>
+        <translation>Windows has reserved ports {ports} for its own networking (Hyper-V, WSL or Docker), so Codex cannot listen for the browser&apos;s return.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Port {ports} is in use, so Codex has nowhere to receive the browser&apos;s return: {holders}.</source>
+        <translation>Port {ports} is in use, so Codex has nowhere to receive the browser&apos;s return: {holders}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Ports {ports} are all in use, so Codex has nowhere to receive the browser&apos;s return: {holders}.</source>
+        <translation>Ports {ports} are all in use, so Codex has nowhere to receive the browser&apos;s return: {holders}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Codex cannot listen on port {ports}: {holders}.</source>
+        <translation>Codex cannot listen on port {ports}: {holders}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Codex cannot listen on ports {ports}: {holders}.</source>
+        <translation>Codex cannot listen on ports {ports}: {holders}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Something on this computer (a security program or network filter) refuses to let Codex listen on port {ports} ({detail}).</source>
+        <translation>Something on this computer (a security program or network filter) refuses to let Codex listen on port {ports} ({detail}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Something on this computer (a security program or network filter) refuses to let Codex listen on ports {ports} ({detail}).</source>
+        <translation>Something on this computer (a security program or network filter) refuses to let Codex listen on ports {ports} ({detail}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Port {port} is used by {holders}; Codex {version} and newer switch to {fallback}, older versions fail.</source>
+        <translation>Port {port} is used by {holders}; Codex {version} and newer switch to {fallback}, older versions fail.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Port {port} is free for Codex to receive the browser&apos;s return.</source>
+        <translation>Port {port} is free for Codex to receive the browser&apos;s return.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Another Codex sign-in is still waiting on port {port}.</source>
+        <translation>Another Codex sign-in is still waiting on port {port}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>{who} listens on port {port} for IPv6 (::1). Browsers try that address first for &apos;localhost&apos;, so the sign-in&apos;s return may go there instead of to Codex.</source>
+        <translation>{who} listens on port {port} for IPv6 (::1). Browsers try that address first for &apos;localhost&apos;, so the sign-in&apos;s return may go there instead of to Codex.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>port {port} is used by {holders}</source>
+        <translation>port {port} is used by {holders}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>port {port} by {holders}</source>
+        <translation>port {port} by {holders}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>port {port} is reserved by Windows</source>
+        <translation>port {port} is reserved by Windows</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>port {port} is refused by Windows ({error})</source>
+        <translation>port {port} is refused by Windows ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>port {port} is refused ({error})</source>
+        <translation>port {port} is refused ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>{first} and {last}</source>
+        <translation>{first} and {last}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>a program whose owner needs admin rights to see</source>
+        <translation>a program whose owner needs admin rights to see</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Windows itself (http.sys, pid 4)</source>
+        <translation>Windows itself (http.sys, pid 4)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <location filename="../../wizard/checks/watch.py"/>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>{name} (pid {pid})</source>
+        <translation>{name} (pid {pid})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>process {pid}</source>
+        <translation>process {pid}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>not tested</source>
+        <translation>not tested</translation>
+    </message>
+</context>
+<context>
+    <name>port_release</name>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>an unnamed program</source>
+        <translation>an unnamed program</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>unknown</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>{name} - pid {pid}, program {exe}, user {user}</source>
+        <translation>{name} - pid {pid}, program {exe}, user {user}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Free the sign-in port</source>
+        <translation>Free the sign-in port</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>The sign-in port was not checked.</source>
+        <translation>The sign-in port was not checked.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>The sign-in port is free; there is nothing to stop.</source>
+        <translation>The sign-in port is free; there is nothing to stop.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Port {port} is held by a Codex sign-in that is still waiting. This asks it to stop (http://127.0.0.1:{port}/cancel), exactly as Codex itself does.</source>
+        <translation>Port {port} is held by a Codex sign-in that is still waiting. This asks it to stop (http://127.0.0.1:{port}/cancel), exactly as Codex itself does.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Port {port} is in use by a program whose owner needs admin rights to see; Sign-in Doctor cannot end it. Restarting the computer frees it.</source>
+        <translation>Port {port} is in use by a program whose owner needs admin rights to see; Sign-in Doctor cannot end it. Restarting the computer frees it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Port {port} is used by {holder}.</source>
+        <translation>Port {port} is used by {holder}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>You confirmed &apos;{name}&apos;: this ends it (save your work in it first).</source>
+        <translation>You confirmed &apos;{name}&apos;: this ends it (save your work in it first).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Start the sign-in again.</source>
+        <translation>Start the sign-in again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>asked the waiting Codex sign-in on port {port} to stop</source>
+        <translation>asked the waiting Codex sign-in on port {port} to stop</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>ended {name} (pid {pid})</source>
+        <translation>ended {name} (pid {pid})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Port {port} is still in use after Sign-in Doctor {what}.</source>
+        <translation>Port {port} is still in use after Sign-in Doctor {what}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>the sign-in ports</source>
+        <translation>the sign-in ports</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>{ports} (range {start}-{end})</source>
+        <translation>{ports} (range {start}-{end})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Windows has reserved {ports} for its own networking (Hyper-V, WSL or Docker); no program holds them, so there is nothing to end. An administrator can free them: see `python -m wizard fix winnat-restart`. Meanwhile `codex login --device-auth` signs in without a local port.</source>
+        <translation>Windows has reserved {ports} for its own networking (Hyper-V, WSL or Docker); no program holds them, so there is nothing to end. An administrator can free them: see `python -m wizard fix winnat-restart`. Meanwhile `codex login --device-auth` signs in without a local port.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Stops what holds the port Codex needs for the browser&apos;s return.</source>
+        <translation>Stops what holds the port Codex needs for the browser&apos;s return.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is `ide-wsl-off` (run Codex on Windows, not inside WSL).</source>
+        <translation>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is `ide-wsl-off` (run Codex on Windows, not inside WSL).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Its owner needs admin rights to see, so Sign-in Doctor cannot end it.</source>
+        <translation>Its owner needs admin rights to see, so Sign-in Doctor cannot end it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>It is part of the operating system: Sign-in Doctor never ends it. Restarting the computer usually frees the port.</source>
+        <translation>It is part of the operating system: Sign-in Doctor never ends it. Restarting the computer usually frees the port.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>{name} is part of the operating system: Sign-in Doctor never ends it. Restarting the computer usually frees the port.</source>
+        <translation>{name} is part of the operating system: Sign-in Doctor never ends it. Restarting the computer usually frees the port.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>That is Sign-in Doctor itself or the program that started it; close it yourself.</source>
+        <translation>That is Sign-in Doctor itself or the program that started it; close it yourself.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Sign-in Doctor cannot tell which user it belongs to, so it does not end it.</source>
+        <translation>Sign-in Doctor cannot tell which user it belongs to, so it does not end it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>It belongs to another user ({user}); only that user or an administrator can end it.</source>
+        <translation>It belongs to another user ({user}); only that user or an administrator can end it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>If you want Sign-in Doctor to end it, run this fix again with --confirm-process {name}.</source>
+        <translation>If you want Sign-in Doctor to end it, run this fix again with --confirm-process {name}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>You confirmed &apos;{confirmed}&apos;, but the program holding the port is &apos;{name}&apos;; nothing is ended.</source>
+        <translation>You confirmed &apos;{confirmed}&apos;, but the program holding the port is &apos;{name}&apos;; nothing is ended.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Ask the waiting Codex sign-in on port {port} to stop (GET /cancel)</source>
+        <translation>Ask the waiting Codex sign-in on port {port} to stop (GET /cancel)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>End {name} (pid {pid}, {exe}, user {user}) to free port {port}</source>
+        <translation>End {name} (pid {pid}, {exe}, user {user}) to free port {port}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>program unknown</source>
+        <translation>program unknown</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Could not reach the Codex sign-in on port {port} ({error}).</source>
+        <translation>Could not reach the Codex sign-in on port {port} ({error}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>The program with pid {pid} is no longer {name}; nothing was ended. Run the fix again.</source>
+        <translation>The program with pid {pid} is no longer {name}; nothing was ended. Run the fix again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>{name} (pid {pid}) did not stop.</source>
+        <translation>{name} (pid {pid}) did not stop.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Not allowed to end {name} (pid {pid}).</source>
+        <translation>Not allowed to end {name} (pid {pid}).</translation>
+    </message>
+</context>
+<context>
+    <name>proxy</name>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>NO_PROXY does not list localhost, 127.0.0.1 and ::1, so requests Codex makes to this computer may be sent to the proxy; the usual setting is NO_PROXY=localhost,127.0.0.1,::1 (openai/codex#36490).</source>
+        <translation>NO_PROXY does not list localhost, 127.0.0.1 and ::1, so requests Codex makes to this computer may be sent to the proxy; the usual setting is NO_PROXY=localhost,127.0.0.1,::1 (openai/codex#36490).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>Codex is told to use the SOCKS proxy {proxy} ({source}); Codex does not work reliably through SOCKS, so use the app&apos;s HTTP (or mixed) proxy port instead.</source>
+        <translation>Codex is told to use the SOCKS proxy {proxy} ({source}); Codex does not work reliably through SOCKS, so use the app&apos;s HTTP (or mixed) proxy port instead.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>Codex is told to use the proxy {proxy} ({source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</source>
+        <translation>Codex is told to use the proxy {proxy} ({source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>Your proxy {proxy} does not answer properly: {failure}.</source>
+        <translation>Your proxy {proxy} does not answer properly: {failure}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>Your proxy {proxy} cannot be reached: {failure}.</source>
+        <translation>Your proxy {proxy} cannot be reached: {failure}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>The proxy {proxy} lets Codex through.</source>
+        <translation>The proxy {proxy} lets Codex through.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the user name and password sent with the request were rejected (407)</source>
+        <translation>the user name and password sent with the request were rejected (407)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>it answered 407 and no user name and password are configured</source>
+        <translation>it answered 407 and no user name and password are configured</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>The proxy {proxy} rejected the user name and password Codex would send.</source>
+        <translation>The proxy {proxy} rejected the user name and password Codex would send.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>The proxy {proxy} wants a user name and password, and none is set.</source>
+        <translation>The proxy {proxy} wants a user name and password, and none is set.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the proxy answered {answer} with a block page</source>
+        <translation>the proxy answered {answer} with a block page</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>The proxy {proxy} refuses to connect to {host} ({answer} with a block page).</source>
+        <translation>The proxy {proxy} refuses to connect to {host} ({answer} with a block page).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the proxy answered {answer}</source>
+        <translation>the proxy answered {answer}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>The proxy {proxy} refuses to connect to {host} ({answer}).</source>
+        <translation>The proxy {proxy} refuses to connect to {host} ({answer}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>No proxy is set; Codex connects directly.</source>
+        <translation>No proxy is set; Codex connects directly.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the proxy&apos;s exception list</source>
+        <translation>the proxy&apos;s exception list</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>Codex connects to {host} directly: {entry} in {where} exempts it from the proxy, so if your network only lets traffic out through the proxy, Codex cannot get out.</source>
+        <translation>Codex connects to {host} directly: {entry} in {where} exempts it from the proxy, so if your network only lets traffic out through the proxy, Codex cannot get out.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>Codex asks the proxy script {script} ({source}) which proxy to use; Sign-in Doctor cannot run proxy scripts, so it tested the direct way.</source>
+        <translation>Codex asks the proxy script {script} ({source}) which proxy to use; Sign-in Doctor cannot run proxy scripts, so it tested the direct way.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the proxy script {value}</source>
+        <translation>the proxy script {value}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the proxy {value}</source>
+        <translation>the proxy {value}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>Codex connects directly, although {source} uses {what}; if your network only lets traffic out through a proxy, Codex cannot get out.</source>
+        <translation>Codex connects directly, although {source} uses {what}; if your network only lets traffic out through a proxy, Codex cannot get out.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the proxy address has no host name</source>
+        <translation>the proxy address has no host name</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the connection to the proxy broke ({error})</source>
+        <translation>the connection to the proxy broke ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the secure connection to the proxy failed ({error})</source>
+        <translation>the secure connection to the proxy failed ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the check was cancelled</source>
+        <translation>the check was cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>it accepted the connection but sent no answer within {seconds:.1f} s</source>
+        <translation>it accepted the connection but sent no answer within {seconds:.1f} s</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>it closed the connection without answering</source>
+        <translation>it closed the connection without answering</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>it answered, but not like an HTTP proxy (is it a SOCKS port?)</source>
+        <translation>it answered, but not like an HTTP proxy (is it a SOCKS port?)</translation>
+    </message>
+</context>
+<context>
+    <name>proxy_env_repair</name>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Remove a stale proxy setting</source>
+        <translation>Remove a stale proxy setting</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>The proxy works but wants a user name and password. Ask IT for proxy credentials and put them in the proxy setting (http://USER:PASSWORD@host:port), or ask for the sign-in server to be allowed without them.</source>
+        <translation>The proxy works but wants a user name and password. Ask IT for proxy credentials and put them in the proxy setting (http://USER:PASSWORD@host:port), or ask for the sign-in server to be allowed without them.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>No proxy setting is stale: nothing to remove.</source>
+        <translation>No proxy setting is stale: nothing to remove.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>The proxy setting is not there any more.</source>
+        <translation>The proxy setting is not there any more.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>The proxy {proxy} comes from {source}, not from a variable: change it there (Windows: Settings &gt; Network &amp; internet &gt; Proxy; macOS: System Settings &gt; Network &gt; Details &gt; Proxies).</source>
+        <translation>The proxy {proxy} comes from {source}, not from a variable: change it there (Windows: Settings &gt; Network &amp; internet &gt; Proxy; macOS: System Settings &gt; Network &gt; Details &gt; Proxies).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Codex cannot use a &apos;{scheme}&apos; proxy ({proxy})</source>
+        <translation>Codex cannot use a &apos;{scheme}&apos; proxy ({proxy})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>nothing answers at the proxy {proxy}</source>
+        <translation>nothing answers at the proxy {proxy}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>The stale proxy setting ({name}) is not in any place Sign-in Doctor can change.</source>
+        <translation>The stale proxy setting ({name}) is not in any place Sign-in Doctor can change.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>{name} in {places}</source>
+        <translation>{name} in {places}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Codex is told to use a proxy, but {why}. This turns off {places}.</source>
+        <translation>Codex is told to use a proxy, but {why}. This turns off {places}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>If you need a proxy to reach the internet, set HTTPS_PROXY to your proxy app&apos;s HTTP (or &apos;mixed&apos;) port instead, e.g. http://127.0.0.1:PORT.</source>
+        <translation>If you need a proxy to reach the internet, set HTTPS_PROXY to your proxy app&apos;s HTTP (or &apos;mixed&apos;) port instead, e.g. http://127.0.0.1:PORT.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Another proxy stays set ({remaining}), so NO_PROXY is set to {no_proxy}: the sign-in&apos;s return to this computer never goes to a proxy.</source>
+        <translation>Another proxy stays set ({remaining}), so NO_PROXY is set to {no_proxy}: the sign-in&apos;s return to this computer never goes to a proxy.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Codex then connects directly.</source>
+        <translation>Codex then connects directly.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Removes a proxy setting that points at nothing.</source>
+        <translation>Removes a proxy setting that points at nothing.</translation>
+    </message>
+</context>
+<context>
+    <name>redact</name>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>sign-in tokens</source>
+        <translation>sign-in tokens</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>API keys</source>
+        <translation>API keys</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>sign-in codes</source>
+        <translation>sign-in codes</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>sign-in state values</source>
+        <translation>sign-in state values</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>passwords</source>
+        <translation>passwords</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>other secret values</source>
+        <translation>other secret values</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>e-mail addresses</source>
+        <translation>e-mail addresses</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>your user name</source>
+        <translation>your user name</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>your home folder</source>
+        <translation>your home folder</translation>
+    </message>
+</context>
+<context>
+    <name>report</name>
+    <message>
+        <location filename="../../wizard/report/draft.py"/>
+        <source>Proxy address</source>
+        <translation>Proxy address</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/draft.py"/>
+        <source>Replaces {addresses} with {marker} everywhere in the report.</source>
+        <translation>Replaces {addresses} with {marker} everywhere in the report.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/draft.py"/>
+        <source>Editor settings file paths</source>
+        <translation>Editor settings file paths</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/draft.py"/>
+        <source>Replaces {paths} with {marker} everywhere in the report.</source>
+        <translation>Replaces {paths} with {marker} everywhere in the report.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/draft.py"/>
+        <source>The error message that was pasted</source>
+        <translation>The error message that was pasted</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/draft.py"/>
+        <source>Leaves out the pasted error message and what it means.</source>
+        <translation>Leaves out the pasted error message and what it means.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/draft.py"/>
+        <source>Details of “{title}”</source>
+        <translation>Details of “{title}”</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/draft.py"/>
+        <source>Leaves out the technical details of this check; its result and one-line summary stay.</source>
+        <translation>Leaves out the technical details of this check; its result and one-line summary stay.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Warning</source>
+        <translation>Warning</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Not tested</source>
+        <translation>Not tested</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Check broke</source>
+        <translation>Check broke</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Nothing wrong found</source>
+        <translation>Nothing wrong found</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Not sure yet</source>
+        <translation>Not sure yet</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Problem found</source>
+        <translation>Problem found</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>You sign in with your browser</source>
+        <translation>You sign in with your browser</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>The browser returns to this computer</source>
+        <translation>The browser returns to this computer</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Codex receives the return</source>
+        <translation>Codex receives the return</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Codex finishes sign-in with OpenAI</source>
+        <translation>Codex finishes sign-in with OpenAI</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Codex saves the sign-in</source>
+        <translation>Codex saves the sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Problem here</source>
+        <translation>Problem here</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Works</source>
+        <translation>Works</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Not checked</source>
+        <translation>Not checked</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Turn off &apos;Run Codex in WSL&apos; in your editor&apos;s settings</source>
+        <translation>Turn off &apos;Run Codex in WSL&apos; in your editor&apos;s settings</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Give Codex your organisation&apos;s certificate</source>
+        <translation>Give Codex your organisation&apos;s certificate</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Repair the broken certificate setting</source>
+        <translation>Repair the broken certificate setting</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Remove or correct the stale proxy setting</source>
+        <translation>Remove or correct the stale proxy setting</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Free the sign-in port</source>
+        <translation>Free the sign-in port</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Sign in with a device code instead (codex login --device-auth)</source>
+        <translation>Sign in with a device code instead (codex login --device-auth)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Let the computer set its clock automatically</source>
+        <translation>Let the computer set its clock automatically</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Check OpenAI&apos;s status page (status.openai.com)</source>
+        <translation>Check OpenAI&apos;s status page (status.openai.com)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Restart Windows NAT to release the reserved ports (needs admin)</source>
+        <translation>Restart Windows NAT to release the reserved ports (needs admin)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Sign-in Doctor · case file</source>
+        <translation>Sign-in Doctor · case file</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Case</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>What to do next</source>
+        <translation>What to do next</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>What was checked</source>
+        <translation>What was checked</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Each check and its result. Status is shown as a word and an icon.</source>
+        <translation>Each check and its result. Status is shown as a word and an icon.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Check</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Result</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>About this case</source>
+        <translation>About this case</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Details for the help desk</source>
+        <translation>Details for the help desk</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Case {case_id}: {title}</source>
+        <translation>Case {case_id}: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Case {case_id}, written {generated_at} by {tool}. Sign-in tokens, codes, keys, passwords, e-mail addresses and your user name were removed before this file was written. Nothing was sent anywhere.</source>
+        <translation>Case {case_id}, written {generated_at} by {tool}. Sign-in tokens, codes, keys, passwords, e-mail addresses and your user name were removed before this file was written. Nothing was sent anywhere.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>fix id</source>
+        <translation>fix id</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>What Sign-in Doctor can do</source>
+        <translation>What Sign-in Doctor can do</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>The problem is in step {n} of the sign-in.</source>
+        <translation>The problem is in step {n} of the sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>No single step of the sign-in is proven to fail.</source>
+        <translation>No single step of the sign-in is proven to fail.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Where in the sign-in</source>
+        <translation>Where in the sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Also found (fix after the first):</source>
+        <translation>Also found (fix after the first):</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>The error message you saw</source>
+        <translation>The error message you saw</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Written</source>
+        <translation>Written</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Checked at</source>
+        <translation>Checked at</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Took</source>
+        <translation>Took</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Sign-in server</source>
+        <translation>Sign-in server</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Sign-in return ports</source>
+        <translation>Sign-in return ports</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Tool</source>
+        <translation>Tool</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>System</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Proven faults:</source>
+        <translation>Proven faults:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>More data</source>
+        <translation>More data</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Sign-in Doctor case {case_id}</source>
+        <translation>Sign-in Doctor case {case_id}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Verdict:</source>
+        <translation>Verdict:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Next action:</source>
+        <translation>Next action:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>step {n} of 5, {label}</source>
+        <translation>step {n} of 5, {label}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Where:</source>
+        <translation>Where:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>What Sign-in Doctor can do:</source>
+        <translation>What Sign-in Doctor can do:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Also found:</source>
+        <translation>Also found:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Checks</source>
+        <translation>Checks</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Sign-in steps</source>
+        <translation>Sign-in steps</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>{name} {version}, {os}, Python {python}</source>
+        <translation>{name} {version}, {os}, Python {python}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Checked at: {started}, took {duration}</source>
+        <translation>Checked at: {started}, took {duration}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Sign-in server: {url}, return ports {ports}</source>
+        <translation>Sign-in server: {url}, return ports {ports}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Tool: {tool}</source>
+        <translation>Tool: {tool}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Sign-in tokens, codes, keys, passwords, e-mail addresses and the user name were removed before this file was written.</source>
+        <translation>Sign-in tokens, codes, keys, passwords, e-mail addresses and the user name were removed before this file was written.</translation>
+    </message>
+</context>
+<context>
+    <name>route</name>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Windows Internet Options</source>
+        <translation>Windows Internet Options</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Windows Internet Options (automatic configuration script)</source>
+        <translation>Windows Internet Options (automatic configuration script)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Windows WinHTTP proxy (netsh)</source>
+        <translation>Windows WinHTTP proxy (netsh)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>macOS network settings</source>
+        <translation>macOS network settings</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>macOS network settings (automatic proxy configuration)</source>
+        <translation>macOS network settings (automatic proxy configuration)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Codex&apos;s HTTP client reads this Windows setting when no proxy variable is set (not confirmed by OpenAI for Windows).</source>
+        <translation>Codex&apos;s HTTP client reads this Windows setting when no proxy variable is set (not confirmed by OpenAI for Windows).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Used by the editor itself; Codex launched by the extension does not necessarily use it (openai/codex#11998).</source>
+        <translation>Used by the editor itself; Codex launched by the extension does not necessarily use it (openai/codex#11998).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>{source} exceptions</source>
+        <translation>{source} exceptions</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>{entry} in {where}</source>
+        <translation>{entry} in {where}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Only used for http:// addresses; the sign-in server is https://.</source>
+        <translation>Only used for http:// addresses; the sign-in server is https://.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Not used for the sign-in server: it is exempt ({exempt}).</source>
+        <translation>Not used for the sign-in server: it is exempt ({exempt}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Not used: {first} comes first.</source>
+        <translation>Not used: {first} comes first.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Codex asks this script which proxy to use (respect_system_proxy = true). Sign-in Doctor cannot run the script, so the route tested may differ.</source>
+        <translation>Codex asks this script which proxy to use (respect_system_proxy = true). Sign-in Doctor cannot run the script, so the route tested may differ.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Not used by Codex: a proxy script is only followed with [features] respect_system_proxy = true in config.toml.</source>
+        <translation>Not used by Codex: a proxy script is only followed with [features] respect_system_proxy = true in config.toml.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>The machine-wide WinHTTP proxy is used by Windows services, not by Codex.</source>
+        <translation>The machine-wide WinHTTP proxy is used by Windows services, not by Codex.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Bypass list: {bypass}.</source>
+        <translation>Bypass list: {bypass}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>The per-protocol form is read for its https entry.</source>
+        <translation>The per-protocol form is read for its https entry.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Names no proxy for https:// addresses, so Codex does not use it.</source>
+        <translation>Names no proxy for https:// addresses, so Codex does not use it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Switched off (&quot;Use a proxy server&quot; is unticked).</source>
+        <translation>Switched off (&quot;Use a proxy server&quot; is unticked).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>macOS network settings (secure web proxy)</source>
+        <translation>macOS network settings (secure web proxy)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Codex&apos;s HTTP client reads the macOS proxy when no proxy variable is set.</source>
+        <translation>Codex&apos;s HTTP client reads the macOS proxy when no proxy variable is set.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>The web proxy (HTTP) is only used for http:// addresses; the sign-in server is https://.</source>
+        <translation>The web proxy (HTTP) is only used for http:// addresses; the sign-in server is https://.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>macOS network settings (web proxy)</source>
+        <translation>macOS network settings (web proxy)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Codex does not use a SOCKS proxy from the system settings.</source>
+        <translation>Codex does not use a SOCKS proxy from the system settings.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>macOS network settings (SOCKS proxy)</source>
+        <translation>macOS network settings (SOCKS proxy)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>{path} could not be read ({error}); proxy options in it were ignored.</source>
+        <translation>{path} could not be read ({error}); proxy options in it were ignored.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>{path} sets respect_system_proxies (plural), which Codex ignores; the option is respect_system_proxy.</source>
+        <translation>{path} sets respect_system_proxies (plural), which Codex ignores; the option is respect_system_proxy.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Its http.noProxy: {entries}.</source>
+        <translation>Its http.noProxy: {entries}.</translation>
+    </message>
+</context>
+<context>
+    <name>rules</name>
+    <message>
+        <location filename="../../wizard/core/rules.py"/>
+        <source>unknown</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/rules.py"/>
+        <source>{title}: {summary}</source>
+        <translation>{title}: {summary}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/rules.py"/>
+        <source>no check ran</source>
+        <translation>no check ran</translation>
+    </message>
+</context>
+<context>
+    <name>status</name>
+    <message>
+        <location filename="../../wizard/checks/status.py"/>
+        <source>Only checked for OpenAI&apos;s own sign-in server.</source>
+        <translation>Only checked for OpenAI&apos;s own sign-in server.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/status.py"/>
+        <source>the status page</source>
+        <translation>the status page</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/status.py"/>
+        <source>Could not reach {host} (that alone is not a problem).</source>
+        <translation>Could not reach {host} (that alone is not a problem).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/status.py"/>
+        <source>OpenAI reports no problems right now.</source>
+        <translation>OpenAI reports no problems right now.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/status.py"/>
+        <source>OpenAI reports a minor problem: {description}.</source>
+        <translation>OpenAI reports a minor problem: {description}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/status.py"/>
+        <source>OpenAI reports a problem right now: {description}.</source>
+        <translation>OpenAI reports a problem right now: {description}.</translation>
+    </message>
+</context>
+<context>
+    <name>tls</name>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>Not tested: the connection to the sign-in server failed first.</source>
+        <translation>Not tested: the connection to the sign-in server failed first.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>{host} presented no certificate.</source>
+        <translation>{host} presented no certificate.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>{label}: trusted</source>
+        <translation>{label}: trusted</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>{label}: NOT trusted</source>
+        <translation>{label}: NOT trusted</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>The connection to {host} is trusted by Codex, but its certificates have flaws that stricter programs reject ({count} found).</source>
+        <translation>The connection to {host} is trusted by Codex, but its certificates have flaws that stricter programs reject ({count} found).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>The connection to {host} is secure and trusted by Codex.</source>
+        <translation>The connection to {host} is secure and trusted by Codex.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>The certificate of {host} is not valid at this computer&apos;s date ({date} UTC); check the clock.</source>
+        <translation>The certificate of {host} is not valid at this computer&apos;s date ({date} UTC); check the clock.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>{variable} ({path}) replaces this computer&apos;s certificate store for Codex, and it does not trust {host}; this computer&apos;s store would.</source>
+        <translation>{variable} ({path}) replaces this computer&apos;s certificate store for Codex, and it does not trust {host}; this computer&apos;s store would.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>{issuer}, a {vendor} product</source>
+        <translation>{issuer}, a {vendor} product</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>Codex does not trust the certificate {host} presents, issued by {who}.</source>
+        <translation>Codex does not trust the certificate {host} presents, issued by {who}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>({label} trusts it.)</source>
+        <translation>({label} trusts it.)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>Codex rejects the certificate {host} presents: {problem}</source>
+        <translation>Codex rejects the certificate {host} presents: {problem}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>The secure connection to {host} does not complete: {detail}.</source>
+        <translation>The secure connection to {host} does not complete: {detail}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>Not tested: {detail} (see Proxy settings).</source>
+        <translation>Not tested: {detail} (see Proxy settings).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>Could not connect to {host} again to check the secure connection ({detail}).</source>
+        <translation>Could not connect to {host} again to check the secure connection ({detail}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>The secure connection to {host} failed: {detail}.</source>
+        <translation>The secure connection to {host} failed: {detail}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>no certificate in this set vouches for the chain (unknown issuer)</source>
+        <translation>no certificate in this set vouches for the chain (unknown issuer)</translation>
+    </message>
+</context>
+<context>
+    <name>trust</name>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>it cannot be read</source>
+        <translation>it cannot be read</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>it holds no PEM certificate</source>
+        <translation>it holds no PEM certificate</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>the file does not exist</source>
+        <translation>the file does not exist</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>it is a folder, not a file</source>
+        <translation>it is a folder, not a file</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>the folder does not exist</source>
+        <translation>the folder does not exist</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>it is a file, not a folder</source>
+        <translation>it is a file, not a folder</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>This computer&apos;s certificate store</source>
+        <translation>This computer&apos;s certificate store</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>Public roots (certifi, used by Python tools)</source>
+        <translation>Public roots (certifi, used by Python tools)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>{name} in {dotenv} ({path})</source>
+        <translation>{name} in {dotenv} ({path})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>{files} instead of the OS store</source>
+        <translation>{files} instead of the OS store</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>the OS store ({origin})</source>
+        <translation>the OS store ({origin})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>plus {file}</source>
+        <translation>plus {file}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>What Codex trusts with your settings</source>
+        <translation>What Codex trusts with your settings</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>the server presented no certificate</source>
+        <translation>the server presented no certificate</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>no certificates to trust</source>
+        <translation>no certificates to trust</translation>
+    </message>
+</context>
+<context>
+    <name>ui_guidance</name>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Your editor (VS Code, Cursor, Windsurf …)</source>
+        <translation>Your editor (VS Code, Cursor, Windsurf …)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>{editors} runs Codex inside WSL (Linux on Windows). Turning that off makes Codex receive the browser&apos;s return on Windows, where the browser sends it.</source>
+        <translation>{editors} runs Codex inside WSL (Linux on Windows). Turning that off makes Codex receive the browser&apos;s return on Windows, where the browser sends it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>In the editor, open Settings (File &gt; Preferences &gt; Settings, or Ctrl+,).</source>
+        <translation>In the editor, open Settings (File &gt; Preferences &gt; Settings, or Ctrl+,).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Type codex in the search box.</source>
+        <translation>Type codex in the search box.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Find &apos;Chatgpt: Run Codex In Windows Subsystem For Linux&apos; and turn it off (its setting id is below).</source>
+        <translation>Find &apos;Chatgpt: Run Codex In Windows Subsystem For Linux&apos; and turn it off (its setting id is below).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>The editor reloads. Then sign in to Codex again.</source>
+        <translation>The editor reloads. Then sign in to Codex again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>your organisation&apos;s security program</source>
+        <translation>your organisation&apos;s security program</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>The connection is re-signed by {issuer}. Codex signs in once it trusts that certificate too.</source>
+        <translation>The connection is re-signed by {issuer}. Codex signs in once it trusts that certificate too.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Ask IT for the root certificate of {issuer} as a PEM file (a text file that starts with -----BEGIN CERTIFICATE-----).</source>
+        <translation>Ask IT for the root certificate of {issuer} as a PEM file (a text file that starts with -----BEGIN CERTIFICATE-----).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Save it somewhere permanent and put its path in the command below, then run it.</source>
+        <translation>Save it somewhere permanent and put its path in the command below, then run it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Quit and restart the editor or terminal completely (it reads this setting only when it starts), then sign in again.</source>
+        <translation>Quit and restart the editor or terminal completely (it reads this setting only when it starts), then sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Open the Start menu, type &apos;environment&apos; and choose &apos;Edit environment variables for your account&apos;.</source>
+        <translation>Open the Start menu, type &apos;environment&apos; and choose &apos;Edit environment variables for your account&apos;.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Select {name}, then click Delete (or Edit to correct it) and OK.</source>
+        <translation>Select {name}, then click Delete (or Edit to correct it) and OK.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Restart the editor or terminal, then sign in again.</source>
+        <translation>Restart the editor or terminal, then sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Find the line that sets {name} in your shell profile (~/.profile, ~/.bashrc or ~/.zshrc) and remove or correct it.</source>
+        <translation>Find the line that sets {name} in your shell profile (~/.profile, ~/.bashrc or ~/.zshrc) and remove or correct it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Open a new terminal (or restart the editor), then sign in again.</source>
+        <translation>Open a new terminal (or restart the editor), then sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Remove the broken setting {name}</source>
+        <translation>Remove the broken setting {name}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>{name} points at a file that cannot be used, so Codex stops before it signs in.</source>
+        <translation>{name} points at a file that cannot be used, so Codex stops before it signs in.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Remove or correct the proxy setting</source>
+        <translation>Remove or correct the proxy setting</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Codex is told to use the proxy {proxy} ({source}). Remove that setting if you do not need a proxy, or ask IT for the right address.</source>
+        <translation>Codex is told to use the proxy {proxy} ({source}). Remove that setting if you do not need a proxy, or ask IT for the right address.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Port {port} is held by {holder}. Codex needs it to receive the browser&apos;s return.</source>
+        <translation>Port {port} is held by {holder}. Codex needs it to receive the browser&apos;s return.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Codex needs port {port} to receive the browser&apos;s return; if another program holds it, sign-in fails.</source>
+        <translation>Codex needs port {port} to receive the browser&apos;s return; if another program holds it, sign-in fails.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Free port {port}</source>
+        <translation>Free port {port}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Close other editor windows and Codex apps, then sign in again.</source>
+        <translation>Close other editor windows and Codex apps, then sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Still busy? The command below shows which program holds the port; close that program (or restart the computer).</source>
+        <translation>Still busy? The command below shows which program holds the port; close that program (or restart the computer).</translation>
+    </message>
+</context>
+<context>
+    <name>watch</name>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>a program this account cannot see</source>
+        <translation>a program this account cannot see</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>Watching ports {ports} and Codex&apos;s logs for {seconds:g} s: sign in now.</source>
+        <translation>Watching ports {ports} and Codex&apos;s logs for {seconds:g} s: sign in now.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source> on {address}</source>
+        <translation> on {address}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>port {port}: {holder} was already listening{where}{what}</source>
+        <translation>port {port}: {holder} was already listening{where}{what}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>port {port}: {holder} started listening{where}{what}</source>
+        <translation>port {port}: {holder} started listening{where}{what}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>port {port}: {holder} stopped listening</source>
+        <translation>port {port}: {holder} stopped listening</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>a browser or other program</source>
+        <translation>a browser or other program</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>port {port}: a connection from {client} was received by {who}</source>
+        <translation>port {port}: a connection from {client} was received by {who}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>{source} problem: {meaning} ({line})</source>
+        <translation>{source} problem: {meaning} ({line})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>{source} note: {meaning} ({line})</source>
+        <translation>{source} note: {meaning} ({line})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>The browser&apos;s return on port {port} was received by {who}, not by Codex.</source>
+        <translation>The browser&apos;s return on port {port} was received by {who}, not by Codex.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>The browser&apos;s return on port {port} reached Codex ({receiver}), but the sign-in then failed: {failure}</source>
+        <translation>The browser&apos;s return on port {port} reached Codex ({receiver}), but the sign-in then failed: {failure}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>The browser&apos;s return on port {port} reached Codex ({receiver}) and no error was logged.</source>
+        <translation>The browser&apos;s return on port {port} reached Codex ({receiver}) and no error was logged.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>No browser return arrived on port {ports}, and Codex logged a failure: {failure}</source>
+        <translation>No browser return arrived on port {ports}, and Codex logged a failure: {failure}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>{listeners} listened, but no browser return arrived on port {ports} within {duration}.</source>
+        <translation>{listeners} listened, but no browser return arrived on port {ports} within {duration}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>Nothing listened on port {ports} and no browser return arrived within {duration}: start the sign-in while watching.</source>
+        <translation>Nothing listened on port {ports} and no browser return arrived within {duration}: start the sign-in while watching.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>{n:g} second</source>
+        <translation>{n:g} second</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>{n:g} seconds</source>
+        <translation>{n:g} seconds</translation>
+    </message>
+</context>
+<context>
+    <name>words</name>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <location filename="../../wizard/core/i18n.py"/>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/i18n.py"/>
+        <source>{sentence} {following}</source>
+        <translation>{sentence} {following}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/i18n.py"/>
+        <source>{first} and {last}</source>
+        <translation>{first} and {last}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/i18n.py"/>
+        <source>{first} or {last}</source>
+        <translation>{first} or {last}</translation>
+    </message>
+</context>
+<context>
+    <name>wsl</name>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>WSL is not installed, so it cannot interfere.</source>
+        <translation>WSL is not installed, so it cannot interfere.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>Only relevant on Windows.</source>
+        <translation>Only relevant on Windows.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>WSL did not answer in time.</source>
+        <translation>WSL did not answer in time.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>WSL is installed without any Linux system, so Codex cannot run in it.</source>
+        <translation>WSL is installed without any Linux system, so Codex cannot run in it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>WSL is installed but did not list its Linux systems.</source>
+        <translation>WSL is installed but did not list its Linux systems.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>{editors} runs Codex inside WSL ({where}).</source>
+        <translation>{editors} runs Codex inside WSL ({where}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>{editors} run Codex inside WSL ({where}).</source>
+        <translation>{editors} run Codex inside WSL ({where}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>WSL is installed ({where}); no editor runs Codex inside it.</source>
+        <translation>WSL is installed ({where}); no editor runs Codex inside it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>, {mode} networking</source>
+        <translation>, {mode} networking</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,5183 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja_JP" sourcelanguage="en_US">
+<context>
+    <name>SigninDoctor</name>
+    <message>
+        <location filename="../../wizard/ui/accessibility.py"/>
+        <source>Step {n} of {total}: {label} — {state}</source>
+        <translation>手順 {n}/{total}: {label} — {state}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/accessibility.py"/>
+        <source>{detail}. Press Enter to see what was checked for this step.</source>
+        <translation>{detail}。Enter キーを押すと、この手順で確認した内容が表示されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/accessibility.py"/>
+        <source>Goes back to the previous step.</source>
+        <translation>前の画面に戻ります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/accessibility.py"/>
+        <source>Goes on to the next step.</source>
+        <translation>次の画面に進みます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/accessibility.py"/>
+        <source>Closes Sign-in Doctor.</source>
+        <translation>Sign-in Doctor を閉じます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/accessibility.py"/>
+        <source>Stops the checks if they are running; otherwise closes.</source>
+        <translation>チェック中ならチェックを止めます。それ以外のときは閉じます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/accessibility.py"/>
+        <source>Watches your next sign-in attempt and explains what fails.</source>
+        <translation>次のサインインを見守り、何が失敗するかを説明します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/diagram.py"/>
+        <source>Sign-in steps</source>
+        <translation>サインインの手順</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/diagram.py"/>
+        <source>{label}: {state}. Click to see what was checked.</source>
+        <translation>{label}: {state}。クリックすると確認した内容が表示されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>Before the fix</source>
+        <translation>修正前</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>After the fix</source>
+        <translation>修正後</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>Before undoing</source>
+        <translation>元に戻す前</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>After undoing</source>
+        <translation>元に戻した後</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>Last time ({when})</source>
+        <translation>前回（{when}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>Now</source>
+        <translation>今回</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>{check}: {before} → {after}</source>
+        <translation>{check}: {before} → {after}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>Before and after</source>
+        <translation>前と後</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Unclear</source>
+        <translation>原因不明</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Problem</source>
+        <translation>問題あり</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>{heading}: {word} — {title}</source>
+        <translation>{heading}: {word} — {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/history_view.py"/>
+        <source>… and {n} more</source>
+        <translation>…ほか {n} 件</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/language.py"/>
+        <source>Language</source>
+        <translation>言語</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/language.py"/>
+        <source>The language of Sign-in Doctor. Changing it redraws the window.</source>
+        <translation>Sign-in Doctor の表示言語です。変更するとウィンドウを作り直します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>This check took too long and was stopped.</source>
+        <translation>このチェックは時間がかかりすぎたため、止めました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>This check ran into a problem of its own. The details are in the report.</source>
+        <translation>このチェック自体に問題が起きました。詳しくはレポートにあります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Checking this computer</source>
+        <translation>このコンピューターをチェックしています</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>This takes a few seconds. Nothing is changed.</source>
+        <translation>数秒かかります。何も変更しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Checks done</source>
+        <translation>完了したチェック</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>%v of %m checks done</source>
+        <translation>%m 件中 %v 件のチェックが完了</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>How many of the checks have finished.</source>
+        <translation>完了したチェックの数です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Progress</source>
+        <translation>進み具合</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Stop checking</source>
+        <translation>チェックを停止</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Stops the checks that are still running. Nothing is changed.</source>
+        <translation>実行中のチェックを止めます。何も変更しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Check again</source>
+        <translation>もう一度チェック</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Runs every check again from the start.</source>
+        <translation>すべてのチェックを最初からやり直します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Checking…</source>
+        <translation>チェック中…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Stopping…</source>
+        <translation>停止中…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Stopped before it finished.</source>
+        <translation>終わる前に停止しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Done.</source>
+        <translation>完了しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Stopped after %v of %m checks</source>
+        <translation>%m 件中 %v 件で停止しました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Stopped. Nothing was changed. Press Check again to start over.</source>
+        <translation>停止しました。何も変更していません。やり直すには「もう一度チェック」を押してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Sign-in Doctor could not finish checking. Press Check again to retry.</source>
+        <translation>Sign-in Doctor はチェックを完了できませんでした。「もう一度チェック」を押して、やり直してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Variables for your user account:</source>
+        <translation>ユーザーアカウントの環境変数:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>(no change)</source>
+        <translation>（変更なし）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>File {path}:</source>
+        <translation>ファイル {path}:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Not done automatically: {reason}</source>
+        <translation>自動では行いません: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Command {n}</source>
+        <translation>コマンド {n}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Choose the certificate file…</source>
+        <translation>証明書のファイルを選ぶ…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Pick the root certificate file your IT department gave you.</source>
+        <translation>IT 部門から受け取ったルート証明書のファイルを選びます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Open the status page</source>
+        <translation>ステータスページを開く</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Opens OpenAI&apos;s status page in your browser.</source>
+        <translation>OpenAI のステータスページをブラウザーで開きます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Details</source>
+        <translation>詳細</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>What will change:</source>
+        <translation>変更される内容:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>What will change</source>
+        <translation>変更される内容</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Exactly what Apply changes on this computer.</source>
+        <translation>「適用」でこのコンピューターに加わる変更そのものです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Afterwards: </source>
+        <translation>そのあと: </translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Apply</source>
+        <translation>適用</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Apply: {title}</source>
+        <translation>適用: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Makes the change shown above, then checks again. You can undo it.</source>
+        <translation>上に示した変更を行い、もう一度チェックします。元に戻すこともできます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Undo</source>
+        <translation>元に戻す</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Undo: {title}</source>
+        <translation>元に戻す: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Puts back exactly what was there before, then checks again.</source>
+        <translation>変更前の状態にそのまま戻し、もう一度チェックします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>How to fix it</source>
+        <translation>直し方</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Preparing the steps…</source>
+        <translation>手順を準備しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>What to do next</source>
+        <translation>次にすること</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>There is nothing to change on this computer. Share the report with your help desk or OpenAI support.</source>
+        <translation>このコンピューターで変更するものはありません。レポートをヘルプデスクまたは OpenAI サポートに共有してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Choose your organisation&apos;s root certificate</source>
+        <translation>組織のルート証明書を選ぶ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>証明書 (*.pem *.crt *.cer);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Applying…</source>
+        <translation>適用中…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Undoing…</source>
+        <translation>元に戻しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Checking again…</source>
+        <translation>もう一度チェックしています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Nothing was changed.</source>
+        <translation>何も変更していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Checked again: the problem is still there ({title}).</source>
+        <translation>もう一度チェックしました: 問題はまだ残っています（{title}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Checked again: {title}.</source>
+        <translation>もう一度チェックしました: {title}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>WARN</source>
+        <translation>注意</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>PROBLEM</source>
+        <translation>問題あり</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>not checked</source>
+        <translation>未確認</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>could not check</source>
+        <translation>チェックできず</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Sign-in Doctor - case {case_id}</source>
+        <translation>Sign-in Doctor - ケース {case_id}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Result: {title}</source>
+        <translation>結果: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>What to do: {action}</source>
+        <translation>次にすること: {action}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Failing step: {number}. {label} ({step})</source>
+        <translation>失敗している手順: {number}. {label}（{step}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Also found: {causes}</source>
+        <translation>ほかに見つかった問題: {causes}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Checked: {url} at {time}</source>
+        <translation>チェック: {url}（{time}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Checks:</source>
+        <translation>チェック:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Error message seen: {meaning}</source>
+        <translation>表示されたエラーメッセージ: {meaning}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Share with your help desk</source>
+        <translation>ヘルプデスクに共有する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Case number</source>
+        <translation>ケース番号</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Save the report</source>
+        <translation>レポートを保存する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>See exactly what will be saved…</source>
+        <translation>保存される内容を確認する…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Shows the report files before saving, and lets you hide more from them.</source>
+        <translation>保存する前にレポートのファイルを表示し、さらに隠す項目を選べます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Folder for the report</source>
+        <translation>レポートの保存先フォルダー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>The report is saved in a new folder named after the case, inside this one.</source>
+        <translation>レポートは、このフォルダーの中に作るケース名の新しいフォルダーに保存されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Choose folder…</source>
+        <translation>フォルダーを選ぶ…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Opens a window to pick another folder.</source>
+        <translation>別のフォルダーを選ぶウィンドウを開きます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Folder:</source>
+        <translation>フォルダー:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Save report</source>
+        <translation>レポートを保存</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Saves the report files shown in the preview into the folder above.</source>
+        <translation>プレビューで表示したレポートのファイルを、上のフォルダーに保存します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Save picture of the result</source>
+        <translation>結果の画像を保存</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Saves a picture of the result, with the case number on it, into the folder.</source>
+        <translation>ケース番号入りの結果の画像をフォルダーに保存します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Summary to paste</source>
+        <translation>貼り付け用の要約</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Paste this into an e-mail, chat or support ticket.</source>
+        <translation>これをメール、チャット、またはサポートへの問い合わせに貼り付けてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>The same words the Copy summary button copies.</source>
+        <translation>「要約をコピー」ボタンでコピーされる内容と同じです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Copy summary</source>
+        <translation>要約をコピー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Copies the summary so you can paste it into an e-mail, chat or ticket.</source>
+        <translation>要約をコピーして、メール、チャット、問い合わせに貼り付けられるようにします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Give your help desk or OpenAI support this case number:</source>
+        <translation>ヘルプデスクまたは OpenAI サポートに、このケース番号を伝えてください:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>The report holds the results of every check and the verdict, as JSON, HTML and text.</source>
+        <translation>レポートには、すべてのチェックの結果と診断結果が JSON、HTML、テキストの形式で入っています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Removed before saving: {removed}.</source>
+        <translation>保存前に取り除いたもの: {removed}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Passwords, sign-in codes, e-mail addresses and your user name are always removed.</source>
+        <translation>パスワード、サインインのコード、メールアドレス、ユーザー名は必ず取り除きます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Also hidden: {items}.</source>
+        <translation>ほかに隠したもの: {items}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Choose a folder</source>
+        <translation>フォルダーを選ぶ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Copied</source>
+        <translation>コピーしました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Saved:</source>
+        <translation>保存しました:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Could not save there. Choose another folder and try again.</source>
+        <translation>そこには保存できませんでした。別のフォルダーを選んで、もう一度試してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Some checks could not run, so Sign-in Doctor cannot name a cause.</source>
+        <translation>一部のチェックを実行できなかったため、Sign-in Doctor は原因を特定できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Some checks did not pass, but none of them proves a known cause: {names}.</source>
+        <translation>いくつかのチェックが通りませんでしたが、既知の原因を示すものはありません: {names}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Result</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Verdict</source>
+        <translation>診断結果</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Cause</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>The checks behind the result, with their technical details.</source>
+        <translation>この結果の根拠になったチェックと、その技術的な詳細です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Shows or hides the technical details of the checks.</source>
+        <translation>チェックの技術的な詳細を表示または非表示にします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Share…</source>
+        <translation>共有…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>No problem found</source>
+        <translation>問題は見つかりませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Problem found</source>
+        <translation>問題が見つかりました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Case {case_id}</source>
+        <translation>ケース {case_id}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>What to do:</source>
+        <translation>次にすること:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Also found: {causes}.</source>
+        <translation>ほかに見つかった問題: {causes}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Opens the steps that fix this problem.</source>
+        <translation>この問題を直す手順を開きます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Opens the page where you save the report for your help desk.</source>
+        <translation>ヘルプデスク向けのレポートを保存する画面を開きます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Codex on port {port}</source>
+        <translation>ポート {port} の Codex</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Get help from your help desk</source>
+        <translation>ヘルプデスクに相談する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Fix it</source>
+        <translation>修正する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Show me how</source>
+        <translation>直し方を見る</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Step {n}</source>
+        <translation>手順 {n}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>No check on this computer can test this step; it happens in your browser and at OpenAI.</source>
+        <translation>この手順はブラウザーと OpenAI 側で行われるため、このコンピューターのチェックでは確認できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Why Sign-in Doctor thinks so</source>
+        <translation>Sign-in Doctor がそう判断した理由</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Technical summary</source>
+        <translation>技術的な概要</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Every check</source>
+        <translation>すべてのチェック</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Click a step in the picture above to see what was checked for it.</source>
+        <translation>上の図の手順をクリックすると、その手順で確認した内容が表示されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>Why can&apos;t I sign in to Codex?</source>
+        <translation>Codex にサインインできないのはなぜ？</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>Sign-in Doctor checks this computer for the usual reasons why signing in to Codex with ChatGPT fails, and shows you how to fix it.</source>
+        <translation>Sign-in Doctor は、ChatGPT で Codex にサインインできないときのよくある原因をこのコンピューターで調べ、直し方を示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>It looks at:</source>
+        <translation>調べる内容:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>the way from this computer to OpenAI&apos;s sign-in server: network, proxy, certificates and clock</source>
+        <translation>このコンピューターから OpenAI のサインインサーバーまでの経路: ネットワーク、プロキシ、証明書、時計</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>the port Codex uses to receive your browser&apos;s return after you sign in</source>
+        <translation>サインイン後、Codex がブラウザーからの戻りを受け取るポート</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>your editor&apos;s Codex settings and Codex&apos;s last sign-in attempt</source>
+        <translation>エディターの Codex の設定と、前回のサインインの記録</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <location filename="../../wizard/ui/window.py"/>
+        <source>Sign-in Doctor</source>
+        <translation>Sign-in Doctor</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>It changes nothing without asking you first. It only contacts OpenAI&apos;s sign-in server and this computer, and sends nothing else anywhere.</source>
+        <translation>確認なしに何かを変更することはありません。接続するのは OpenAI のサインインサーバーとこのコンピューターだけで、ほかにはどこにも何も送りません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>Did you see an error message? Paste it here (optional):</source>
+        <translation>エラーメッセージが表示されましたか？ ここに貼り付けてください（任意）:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>For example: {example}</source>
+        <translation>例: {example}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>The error message you saw</source>
+        <translation>表示されたエラーメッセージ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>Optional. Paste the error text here; its meaning is shown below the box.</source>
+        <translation>任意です。エラーの文章をここに貼り付けると、その意味がボックスの下に表示されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>What the error message means</source>
+        <translation>エラーメッセージの意味</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>Start checking</source>
+        <translation>チェックを開始</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>Sign-in Doctor does not recognise this message, but the checks look at everything anyway. It will be included in the report.</source>
+        <translation>Sign-in Doctor はこのメッセージを知りませんが、チェックではすべてを調べます。メッセージはレポートに含めます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>What this means: {meaning}</source>
+        <translation>意味: {meaning}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>What this means:</source>
+        <translation>意味:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>Always removed, and cannot be shown: {found}.</source>
+        <translation>必ず取り除かれ、表示できないもの: {found}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>Always removed when found: passwords, sign-in codes and tokens, API keys, e-mail addresses and your user name. None were found in this report.</source>
+        <translation>見つかれば必ず取り除くもの: パスワード、サインインのコードとトークン、API キー、メールアドレス、ユーザー名。このレポートには見つかりませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>What the report will contain</source>
+        <translation>レポートに含まれる内容</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>Always removed</source>
+        <translation>必ず取り除くもの</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>Also hide (for you to choose):</source>
+        <translation>さらに隠す（選べます）:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>Also hide</source>
+        <translation>さらに隠す</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>Each item you tick is taken out of the report. Space ticks or unticks.</source>
+        <translation>チェックを入れた項目はレポートから取り除かれます。スペースキーでチェックを切り替えます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>Report files</source>
+        <translation>レポートのファイル</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>The files exactly as they will be saved.</source>
+        <translation>保存されるとおりのファイルです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>The content of {name}, exactly as it will be saved.</source>
+        <translation>{name} の内容（保存されるとおり）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>Closes this view. Nothing is saved here.</source>
+        <translation>この画面を閉じます。ここでは何も保存しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>There is no result yet, so there is no report to show.</source>
+        <translation>まだ結果がないため、表示するレポートはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>This is exactly what will be saved for case {case_id}. Nothing has been saved yet.</source>
+        <translation>これがケース {case_id} で保存される内容そのものです。まだ何も保存していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>{label} (1 place)</source>
+        <translation>{label}（1 か所）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/redaction_preview.py"/>
+        <source>{label} ({count} places)</source>
+        <translation>{label}（{count} か所）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Warning</source>
+        <translation>注意</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Not checked</source>
+        <translation>未確認</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Could not check</source>
+        <translation>チェックできず</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Sign-in page in your browser</source>
+        <translation>ブラウザーでサインイン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Browser returns to this computer</source>
+        <translation>このコンピューターに戻る</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Codex receives the return</source>
+        <translation>Codex が受け取る</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Codex completes sign-in with OpenAI</source>
+        <translation>Codex がサインインを完了</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Sign-in is saved</source>
+        <translation>サインインを保存</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Problem here</source>
+        <translation>ここに問題</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/text.py"/>
+        <source>Not tested</source>
+        <translation>未確認</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Start</source>
+        <translation>開始</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Checking</source>
+        <translation>チェック</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Fix</source>
+        <translation>修正</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Share</source>
+        <translation>共有</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Click the button that says “{button}” at the bottom of the window.</source>
+        <translation>ウィンドウの下にある「{button}」ボタンをクリックしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Click the button that says “{button}”.</source>
+        <translation>「{button}」ボタンをクリックしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Look for the window called “{title}”.</source>
+        <translation>「{title}」という名前のウィンドウを探してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>If you saw an error message, copy it and paste it into the big box. This is optional.</source>
+        <translation>エラーメッセージが表示されていたら、それをコピーして大きなボックスに貼り付けてください。これは任意です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Wait a few seconds while the checks run. Nothing on your computer is changed.</source>
+        <translation>チェックが終わるまで数秒お待ちください。コンピューターは何も変更されません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Each line turns to “{ok}”, “{warning}” or “{problem}”.</source>
+        <translation>それぞれの行が「{ok}」「{warning}」「{problem}」のどれかに変わります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Read me the lines that say “{problem}”.</source>
+        <translation>「{problem}」と表示された行を読み上げてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>If nothing moves for a minute, click “{stop}”.</source>
+        <translation>1 分たっても何も動かなければ、「{stop}」をクリックしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>To run the checks again, click “{again}”.</source>
+        <translation>チェックをやり直すには、「{again}」をクリックしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>When every check is done, the result opens by itself.</source>
+        <translation>すべてのチェックが終わると、結果が自動で開きます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Read me the large line at the top. It says: “{headline}”.</source>
+        <translation>一番上の大きな文字を読み上げてください。「{headline}」と書かれています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>In the picture, step {n} “{step}” is marked “{marker}”.</source>
+        <translation>図の手順 {n}「{step}」に「{marker}」と表示されています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>If I ask for the details, click “{details}” below it.</source>
+        <translation>詳しい内容をお願いしたら、その下の「{details}」をクリックしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Wait a moment while the steps are prepared.</source>
+        <translation>手順を準備していますので、少しお待ちください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Look at the box “{title}”. It shows exactly what will change.</source>
+        <translation>「{title}」の枠を見てください。変更される内容がそのまま表示されています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Click “{apply}” in that box, then wait until it says it checked again.</source>
+        <translation>その枠の「{apply}」をクリックし、もう一度チェックしたと表示されるまでお待ちください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Follow the numbered steps in the box “{title}”.</source>
+        <translation>「{title}」の枠にある番号付きの手順に従ってください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Click “{copy}” next to a command to copy it exactly.</source>
+        <translation>コマンドの横の「{copy}」をクリックすると、そのままコピーできます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>To put everything back as it was, click “{undo}”.</source>
+        <translation>すべてを元の状態に戻すには、「{undo}」をクリックしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>When you are done, click “{next}” at the bottom of the window.</source>
+        <translation>終わったら、ウィンドウの下にある「{next}」をクリックしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Read me the case number: {case_id}.</source>
+        <translation>ケース番号を読み上げてください: {case_id}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Click “{save}” to save the report, or click “{copy}” and paste the summary into our chat or e-mail.</source>
+        <translation>「{save}」をクリックしてレポートを保存するか、「{copy}」をクリックして要約をチャットやメールに貼り付けてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>When you are done, click “{close}”.</source>
+        <translation>終わったら、「{close}」をクリックしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Help-desk walkthrough</source>
+        <translation>ヘルプデスク案内モード</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Case and step</source>
+        <translation>ケースと手順</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>What to read aloud</source>
+        <translation>読み上げる内容</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Copy the case summary</source>
+        <translation>ケースの要約をコピー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Copies the case number and the result, to paste into the ticket.</source>
+        <translation>ケース番号と結果をコピーして、問い合わせに貼り付けられるようにします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Preview the report…</source>
+        <translation>レポートをプレビュー…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Shows the report files exactly as they would be saved, with items you can hide.</source>
+        <translation>レポートのファイルを保存されるとおりに表示し、隠せる項目も示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Case {case_id} · Step {n} of {total}: {page}</source>
+        <translation>ケース {case_id} · 手順 {n}/{total}: {page}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Read aloud:</source>
+        <translation>読み上げ:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Sign-in Doctor - case {case_id} - step {n} of {total}: {page}</source>
+        <translation>Sign-in Doctor - ケース {case_id} - 手順 {n}/{total}: {page}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>For when someone from your help desk guides you by phone.</source>
+        <translation>ヘルプデスクの担当者に電話で案内してもらうときに使います。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Shows the case number, the step you are on and words to read aloud on every page.</source>
+        <translation>すべての画面で、ケース番号、今の手順、読み上げる言葉を表示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Walkthrough</source>
+        <translation>案内モード</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <location filename="../../wizard/ui/window.py"/>
+        <source>Watch a sign-in</source>
+        <translation>サインインを見守る</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>Press Start watching, then sign in to Codex as usual (in the editor or with &apos;codex login&apos;). Sign-in Doctor watches which program receives the browser&apos;s return on port {ports}. It only watches; it sends nothing.</source>
+        <translation>「見守りを開始」を押してから、いつもどおり Codex にサインインしてください（エディターで、または「codex login」で）。Sign-in Doctor は、ポート {ports} でブラウザーからの戻りをどのプログラムが受け取るかを見守ります。見守るだけで、何も送りません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>What happened</source>
+        <translation>起きたこと</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>What Sign-in Doctor saw</source>
+        <translation>Sign-in Doctor が見たこと</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>Start watching</source>
+        <translation>見守りを開始</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>What Sign-in Doctor saw:</source>
+        <translation>Sign-in Doctor が見たこと:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>Watching… sign in now.</source>
+        <translation>見守っています… 今サインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>Watching stopped unexpectedly. Try again.</source>
+        <translation>見守りが予期せず止まりました。もう一度試してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Copy</source>
+        <translation>コピー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Copy: {name}</source>
+        <translation>コピー: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Copies this exactly, so you can paste it: {value}</source>
+        <translation>これをそのままコピーして、貼り付けられるようにします: {value}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>The exact text to copy.</source>
+        <translation>コピーする文字列そのものです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Shows or hides more details.</source>
+        <translation>詳しい内容を表示または非表示にします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Waiting</source>
+        <translation>待機中</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Not checked yet.</source>
+        <translation>まだチェックしていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/widgets.py"/>
+        <source>Being checked now.</source>
+        <translation>今チェックしています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/window.py"/>
+        <source>Watch a sign-in…</source>
+        <translation>サインインを見守る…</translation>
+    </message>
+</context>
+<context>
+    <name>apply</name>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Nothing to change: this fix is guidance only.</source>
+        <translation>変更するものはありません: この修正は手順の案内だけです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Backed up the originals ({folder}).</source>
+        <translation>元のファイルをバックアップしました（{folder}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Changed {file}.</source>
+        <translation>{file} を変更しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Nothing was changed: {error}</source>
+        <translation>何も変更していません: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Checking again ...</source>
+        <translation>もう一度チェックしています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>{title} ({summary})</source>
+        <translation>{title}（{summary}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Applied, but the re-check still fails: {names}. Undo with `undo --last`.</source>
+        <translation>適用しましたが、再チェックではまだ失敗しています: {names}。`undo --last` で元に戻せます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Re-check: {title}.</source>
+        <translation>再チェックの結果: {title}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>There is nothing to undo.</source>
+        <translation>元に戻すものはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Undid &apos;{title}&apos;: restored {files} file(s) and {variables} variable(s).</source>
+        <translation>「{title}」を元に戻しました: ファイル {files} 件と変数 {variables} 件を復元しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>{file} changed since the preview; nothing was written. Run the fix again to see a fresh preview.</source>
+        <translation>プレビューの後に {file} が変更されたため、何も書き込んでいません。修正をもう一度実行して、新しいプレビューを確認してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>Done: {title}.</source>
+        <translation>完了: {title}。</translation>
+    </message>
+</context>
+<context>
+    <name>atomic</name>
+    <message>
+        <location filename="../../wizard/fixes/atomic.py"/>
+        <source>{file} is read-only; nothing was changed</source>
+        <translation>{file} は読み取り専用です。何も変更していません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/atomic.py"/>
+        <source>no permission to write in {folder}; nothing was changed</source>
+        <translation>{folder} に書き込む権限がありません。何も変更していません</translation>
+    </message>
+</context>
+<context>
+    <name>ca_bundle</name>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>and run this fix again with --extra-ca FILE.</source>
+        <translation>、この修正を --extra-ca FILE を付けてもう一度実行してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Give Codex your organisation&apos;s certificate</source>
+        <translation>組織の証明書を Codex に設定する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>The certificate that signed the connection is neither in this computer&apos;s store nor sent by the network. Ask your IT department for your organisation&apos;s root certificate file {how}</source>
+        <translation>接続に署名した証明書は、このコンピューターの証明書ストアにも、ネットワークから送られたものの中にもありません。IT 部門から組織のルート証明書のファイルをもらい{how}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Even with {roots} the connection to {host} would not be trusted ({error}); nothing was changed. Ask your IT department for the right root certificate.</source>
+        <translation>{roots} を加えても {host} への接続は信頼されません（{error}）。何も変更していません。正しいルート証明書を IT 部門に依頼してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>replaced by the certificate bundle {file}</source>
+        <translation>証明書バンドル {file} に置き換えました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Builds a certificate bundle with your organisation&apos;s root and points Codex at it.</source>
+        <translation>組織のルート証明書を含む証明書バンドルを作り、Codex がそれを使うように設定します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>The file {file} cannot be read ({error}).</source>
+        <translation>ファイル {file} を読み込めません（{error}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>The file {file} holds no certificate (neither PEM nor DER).</source>
+        <translation>ファイル {file} に証明書が入っていません（PEM でも DER でもありません）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>The file {file} holds no certificate authority, only a server&apos;s own certificate ({subject}); ask your IT department for the root certificate instead.</source>
+        <translation>ファイル {file} には認証局の証明書がなく、サーバー自身の証明書（{subject}）だけが入っています。代わりにルート証明書を IT 部門に依頼してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>  (replaced: a PEM bundle of {count} certificates)</source>
+        <translation>  （置き換え: {count} 件の証明書を含む PEM バンドル）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>  (new file: a PEM bundle of {count} certificates)</source>
+        <translation>  （新しいファイル: {count} 件の証明書を含む PEM バンドル）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>  + this computer&apos;s trusted roots ({count}) and the public roots (certifi)</source>
+        <translation>  + このコンピューターの信頼済みルート証明書（{count} 件）と公開のルート証明書（certifi）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>No certificate chain from {host} was captured ({detail}), and no --extra-ca file was given, so there is no certificate to add.</source>
+        <translation>{host} の証明書チェーンを取得できず（{detail}）、--extra-ca のファイルも指定されていないため、追加する証明書がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>No certificate chain from {host} was captured, and no --extra-ca file was given, so there is no certificate to add.</source>
+        <translation>{host} の証明書チェーンを取得できず、--extra-ca のファイルも指定されていないため、追加する証明書がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Codex already trusts the connection to {host}; there is nothing to add.</source>
+        <translation>Codex はすでに {host} への接続を信頼しています。追加するものはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>The certificate is only rejected because of this computer&apos;s date: set the clock (clock-sync) instead.</source>
+        <translation>証明書が拒否されているのは、このコンピューターの日付のせいだけです。代わりに時計を合わせてください（clock-sync）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>The secure connection to {host} fails for another reason: {detail}</source>
+        <translation>{host} との安全な接続は別の理由で失敗しています: {detail}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>found in this computer&apos;s certificate store (your IT department installed it; Codex&apos;s own list lacks it)</source>
+        <translation>このコンピューターの証明書ストアで見つけたもの（IT 部門がインストールしたもので、Codex 自身の一覧にはありません）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>from the file you gave ({file})</source>
+        <translation>指定されたファイル（{file}）のもの</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>TAKEN FROM THE NETWORK CONNECTION ITSELF, not from this computer or your IT department</source>
+        <translation>このコンピューターや IT 部門からではなく、【ネットワーク接続そのものから取得したもの】</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Codex does not trust the certificate {host} presents.</source>
+        <translation>Codex は {host} が提示する証明書を信頼していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>This writes a certificate bundle ({count} certificates: your organisation&apos;s root, this computer&apos;s trusted roots and the public roots) to {file} and sets {names} to it for your user account.</source>
+        <translation>この修正は、証明書バンドル（{count} 件の証明書: 組織のルート証明書、このコンピューターの信頼済みルート証明書、公開のルート証明書）を {file} に書き込み、お使いのユーザーアカウントの {names} をそのファイルに設定します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Your organisation&apos;s root, {where}: {roots}.</source>
+        <translation>組織のルート証明書（{where}）: {roots}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>{name} in {places}</source>
+        <translation>{places}の {name}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Older settings are turned off: {settings}.</source>
+        <translation>古い設定はオフにします: {settings}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>CAUTION: the root below comes from the network, so anyone in the middle could have sent it. Apply only if your IT department confirms its fingerprint.</source>
+        <translation>注意: 次のルート証明書はネットワークから取得したものなので、途中にいる誰かが送った可能性があります。IT 部門がその指紋（フィンガープリント）を確認した場合にだけ適用してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Compare with your IT department: {subject}, SHA-256 {fingerprint}</source>
+        <translation>IT 部門と照合してください: {subject}、SHA-256 {fingerprint}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>no certificate in the bundle vouches for it</source>
+        <translation>バンドル内にそれを保証する証明書がありません</translation>
+    </message>
+</context>
+<context>
+    <name>ca_env</name>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>{name} (in {dotenv})</source>
+        <translation>{name}（{dotenv} 内）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>{variable} points at {path}, but {problem}.</source>
+        <translation>{variable} は {path} を指していますが、{problem}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>({count} more broken)</source>
+        <translation>（ほかに {count} 件の壊れた設定）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>Codex ignores it, other tools may not</source>
+        <translation>Codex は無視しますが、ほかのツールは無視しないかもしれません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>Codex ignores it and uses this computer&apos;s store</source>
+        <translation>Codex はこれを無視し、このコンピューターの証明書ストアを使います</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>{variable} points at {path}, but {problem} ({why}).</source>
+        <translation>{variable} は {path} を指していますが、{problem}（{why}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>{names} replaces your computer&apos;s certificate store for Codex.</source>
+        <translation>{names} が、Codex にとってのこのコンピューターの証明書ストアを置き換えています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>{names} replace your computer&apos;s certificate store for Codex.</source>
+        <translation>{names} が、Codex にとってのこのコンピューターの証明書ストアを置き換えています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>Your certificate settings point at valid files ({names}).</source>
+        <translation>証明書の設定は正しいファイルを指しています（{names}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>No certificate settings; Codex uses this computer&apos;s certificate store.</source>
+        <translation>証明書の設定はありません。Codex はこのコンピューターの証明書ストアを使います。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <source>it holds no certificate files named the way OpenSSL expects (like 1a2b3c4d.0)</source>
+        <translation>OpenSSL が想定する名前（1a2b3c4d.0 のような名前）の証明書ファイルが入っていません</translation>
+    </message>
+</context>
+<context>
+    <name>ca_env_repair</name>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>Repair a broken certificate setting</source>
+        <translation>壊れた証明書の設定を直す</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>Your certificate settings point at usable files; there is nothing to repair.</source>
+        <translation>証明書の設定は使えるファイルを指しています。直すものはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>The file you gave ({file}) cannot be used: {problem}. Codex needs a PEM file (text starting with -----BEGIN CERTIFICATE-----); the `ca-bundle` fix can convert other formats.</source>
+        <translation>指定されたファイル（{file}）は使えません: {problem}。Codex には PEM ファイル（-----BEGIN CERTIFICATE----- で始まるテキスト）が必要です。ほかの形式は `ca-bundle` の修正で変換できます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>points it at {file} instead</source>
+        <translation>代わりに {file} を指すようにします</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>points it at {file} instead (that file holds {count} certificate(s) and {name} replaces the whole list of trusted certificates; if it is only your organisation&apos;s root, the `ca-bundle` fix is the better choice)</source>
+        <translation>代わりに {file} を指すようにします（このファイルの証明書は {count} 件で、{name} は信頼済み証明書の一覧全体を置き換えます。組織のルート証明書だけなら `ca-bundle` の修正のほうが適しています）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>turns it off</source>
+        <translation>オフにします</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>This {action} in {places}.</source>
+        <translation>この修正は、{places} で{action}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>This {action}.</source>
+        <translation>この修正は{action}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>Nothing to change in a place Sign-in Doctor knows.</source>
+        <translation>Sign-in Doctor が知っている場所には、変更するものがありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>Codex then uses the file you gave.</source>
+        <translation>その後、Codex は指定されたファイルを使います。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>Codex then uses this computer&apos;s own certificate store.</source>
+        <translation>その後、Codex はこのコンピューター自身の証明書ストアを使います。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>Removes or corrects a certificate setting that points at nothing.</source>
+        <translation>何も指していない証明書の設定を削除または修正します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>{name} (in Codex&apos;s .env file) points at {path}, but {problem}.</source>
+        <translation>{name}（Codex の .env ファイル内）は {path} を指していますが、{problem}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>{name} points at {path}, but {problem}.</source>
+        <translation>{name} は {path} を指していますが、{problem}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>{name} pointed at a file that cannot be used ({problem})</source>
+        <translation>{name} が使えないファイルを指していました（{problem}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>{name} ({path}) replaces this computer&apos;s certificate store for Codex and does not trust {host}; the computer&apos;s store does.</source>
+        <translation>{name}（{path}）が Codex にとってのこのコンピューターの証明書ストアを置き換えており、{host} を信頼していません。コンピューターの証明書ストアなら信頼します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>{name} replaced this computer&apos;s certificate store with a file that does not trust {host}</source>
+        <translation>{name} が、このコンピューターの証明書ストアを {host} を信頼しないファイルで置き換えていました</translation>
+    </message>
+</context>
+<context>
+    <name>case_file</name>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
+        <source>it is a file, not a folder</source>
+        <translation>フォルダーではなくファイルです</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
+        <source>part of that path is a file, not a folder</source>
+        <translation>パスの一部がフォルダーではなくファイルです</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
+        <source>no permission to create that folder</source>
+        <translation>そのフォルダーを作る権限がありません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
+        <source>the folder cannot be created ({error})</source>
+        <translation>フォルダーを作れません（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
+        <source>no permission to write in that folder</source>
+        <translation>そのフォルダーに書き込む権限がありません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
+        <source>cannot write in that folder ({error})</source>
+        <translation>そのフォルダーに書き込めません（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
+        <source>{name} there is a folder</source>
+        <translation>そこにある {name} はフォルダーです</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
+        <source>cannot write {name} ({error})</source>
+        <translation>{name} を書き込めません（{error}）</translation>
+    </message>
+</context>
+<context>
+    <name>causes</name>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</source>
+        <translation>SSL_CERT_FILE が Codex に {ssl_cert_file} を使わせています。このファイルはコンピューター本来の信頼済み証明書の一覧を置き換えますが、{host} を信頼していません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex is told to use the proxy {proxy} ({proxy_source}), but it cannot be used: {detail}.</source>
+        <translation>Codex はプロキシ {proxy}（{proxy_source}）を使うよう設定されていますが、このプロキシは使えません: {detail}。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex is told to use the proxy {proxy} ({proxy_source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</source>
+        <translation>Codex はプロキシ {proxy}（{proxy_source}）を使うよう設定されていますが、Codex は「{scheme}」形式のプロキシを使えません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The connection to {host} is re-signed by {issuer}, whose certificate is too weak for Codex ({problem}). Installing it will not help: IT must re-issue it with SHA-256 and at least 2048-bit RSA.</source>
+        <translation>{host} への接続は {issuer} によって署名し直されていますが、その証明書は Codex には弱すぎます（{problem}）。この証明書をインストールしても解決しません。IT 担当者が SHA-256 と 2048 ビット以上の RSA で発行し直す必要があります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>OpenAI&apos;s status page reports a problem right now ({indicator}: {description}). Sign-in may fail until it is fixed.</source>
+        <translation>OpenAI のステータスページが現在、障害を報告しています（{indicator}: {description}）。解消されるまでサインインに失敗することがあります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>{editors} runs Codex inside WSL (Linux on Windows). The sign-in&apos;s return address then reaches the wrong side, and the sign-in fails even though your network is fine.</source>
+        <translation>{editors} が Codex を WSL（Windows 上の Linux）の中で動かしています。そのため、サインイン後の戻り先が別の側に届き、ネットワークに問題がなくてもサインインに失敗します。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Your editor&apos;s Codex log shows it starts Codex inside WSL (Linux on Windows), so the sign-in&apos;s return address reaches the wrong side.</source>
+        <translation>エディターの Codex ログによると、Codex は WSL（Windows 上の Linux）の中で起動されています。そのため、サインイン後の戻り先が別の側に届いてしまいます。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Windows has reserved the ports Codex needs for sign-in ({ports}) for its own networking (Hyper-V, WSL or Docker), so Codex cannot listen for the browser&apos;s return.</source>
+        <translation>サインインに必要なポート（{ports}）を Windows が自分のネットワーク機能（Hyper-V、WSL、Docker）のために予約しているため、Codex はブラウザーからの戻りを受け取れません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Nothing wrong found on this computer</source>
+        <translation>このコンピューターに問題は見つかりませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Everything Codex needs for sign-in works from this computer: the sign-in server answers, the connection is trusted, the clock is right and the sign-in port is free. If sign-in still fails, the problem is most likely on OpenAI&apos;s side or with the account.</source>
+        <translation>サインインに必要なことは、このコンピューターからすべて正常に動いています。サインインサーバーは応答し、接続は信頼され、時計は正確で、サインイン用のポートも空いています。それでもサインインできない場合、原因は OpenAI 側かアカウントにある可能性が高いです。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Check status.openai.com, wait a few minutes and try again, try another browser or the other Codex app (CLI or editor), or contact OpenAI support with the error code you saw.</source>
+        <translation>status.openai.com を確認し、数分待ってからもう一度試してください。別のブラウザーや、もう一方の Codex アプリ（CLI またはエディター）を試すか、表示されたエラーコードを添えて OpenAI サポートに問い合わせてください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in server&apos;s name cannot be found</source>
+        <translation>サインインサーバーの名前が見つかりません</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>This computer cannot look up the address of {host}, so Codex cannot finish the sign-in.</source>
+        <translation>このコンピューターは {host} のアドレスを調べられないため、Codex はサインインを完了できません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Check that you are connected to the internet and that your VPN is on if your company requires one; otherwise ask IT why {host} does not resolve.</source>
+        <translation>インターネットにつながっているか、会社で VPN が必要なら VPN がオンになっているかを確認してください。それでも駄目なら、{host} の名前解決ができない理由を IT 担当者に問い合わせてください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The connection to the sign-in server is blocked</source>
+        <translation>サインインサーバーへの接続がブロックされています</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex cannot get an answer from {host}: {detail}. A firewall, VPN or security program is probably blocking it.</source>
+        <translation>Codex は {host} から応答を得られません: {detail}。ファイアウォール、VPN、またはセキュリティソフトがブロックしている可能性があります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask IT to allow {host} on port {port}, or try again on another network.</source>
+        <translation>{host} のポート {port} への接続を許可するよう IT 担当者に依頼するか、別のネットワークでもう一度試してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex is told to use a proxy that is not there</source>
+        <translation>Codex が存在しないプロキシを使うよう設定されています</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex is told to use the proxy {proxy} ({proxy_source}), but nothing answers there, so Codex cannot reach the sign-in server.</source>
+        <translation>Codex はプロキシ {proxy}（{proxy_source}）を使うよう設定されていますが、そこから応答がないため、サインインサーバーに届きません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Remove or correct the stale proxy setting, then restart the editor or terminal.</source>
+        <translation>古くなったプロキシ設定を削除または修正してから、エディターまたはターミナルを再起動してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The proxy wants a password Codex does not have</source>
+        <translation>プロキシが、Codex の持っていないパスワードを求めています</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The proxy {proxy} ({proxy_source}) asks for a user name and password before it lets Codex through.</source>
+        <translation>プロキシ {proxy}（{proxy_source}）は、Codex を通す前にユーザー名とパスワードを求めています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask IT for proxy credentials or for {host} to be allowed without them.</source>
+        <translation>プロキシの認証情報をもらうか、認証なしで {host} に接続できるようにしてもらうよう IT 担当者に依頼してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>A proxy or network filter blocks the sign-in server</source>
+        <translation>プロキシまたはネットワークのフィルターがサインインサーバーをブロックしています</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Instead of the sign-in server, something in your network answered ({detail}). A company proxy or a Wi-Fi login page is blocking {host}.</source>
+        <translation>サインインサーバーの代わりに、ネットワーク内の別のものが応答しました（{detail}）。会社のプロキシか Wi-Fi のログインページが {host} をブロックしています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask IT to allow {host}, or finish the Wi-Fi login page in your browser first.</source>
+        <translation>{host} を許可するよう IT 担当者に依頼するか、先にブラウザーで Wi-Fi のログインページを済ませてください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>A security program intercepts the secure connection</source>
+        <translation>セキュリティソフトが安全な接続に割り込んでいます</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The connection to {host} is decrypted and re-signed by {issuer}. Codex does not trust that certificate, so it stops the sign-in.</source>
+        <translation>{host} への接続は {issuer} によって復号され、署名し直されています。Codex はその証明書を信頼していないため、サインインを止めます。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Let Sign-in Doctor give Codex your organisation&apos;s certificate (Fix), or ask IT to exclude {host} from inspection.</source>
+        <translation>Sign-in Doctor で組織の証明書を Codex に設定する（修正）か、{host} を検査の対象から外すよう IT 担当者に依頼してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>A certificate setting points at a broken file</source>
+        <translation>証明書の設定が壊れたファイルを指しています</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>{variable} is set to {path}, but {problem}. Codex stops before it even tries to sign in.</source>
+        <translation>{variable} に {path} が設定されていますが、{problem}。Codex はサインインを試す前に止まってしまいます。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Remove the broken setting or point it at a valid certificate file, then restart the editor or terminal.</source>
+        <translation>壊れた設定を削除するか正しい証明書ファイルを指定してから、エディターまたはターミナルを再起動してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>This computer&apos;s clock is wrong</source>
+        <translation>このコンピューターの時計がずれています</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>This computer&apos;s clock is {skew_human} {direction} the sign-in server&apos;s, which breaks secure connections and sign-in.</source>
+        <translation>このコンピューターの時計はサインインサーバーより{skew_human}{direction}います。このずれのため、安全な接続とサインインが失敗します。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Turn on automatic date and time in your system settings, then try again.</source>
+        <translation>システムの設定で日付と時刻の自動設定をオンにしてから、もう一度試してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in server refuses your region</source>
+        <translation>サインインサーバーがお使いの地域からの接続を拒否しています</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in server answered &apos;country, region, or territory not supported&apos; to the connection Codex makes. The browser may be using a VPN or proxy that Codex does not use.</source>
+        <translation>Codex の接続に対して、サインインサーバーは「対応していない国または地域」と応答しました。ブラウザーは Codex が使っていない VPN やプロキシを使っている可能性があります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Make Codex use the same VPN or proxy as the browser (system-wide VPN, or HTTPS_PROXY), then try again.</source>
+        <translation>Codex がブラウザーと同じ VPN またはプロキシを使うようにしてから（システム全体の VPN、または HTTPS_PROXY）、もう一度試してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>OpenAI&apos;s sign-in server has a problem</source>
+        <translation>OpenAI のサインインサーバーに問題があります</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in server answered with an error of its own ({detail}). This is not caused by your computer.</source>
+        <translation>サインインサーバー自身がエラーを返しました（{detail}）。お使いのコンピューターが原因ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Check status.openai.com and try again later.</source>
+        <translation>status.openai.com を確認し、しばらくしてからもう一度試してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex runs inside WSL, so the browser&apos;s return goes astray</source>
+        <translation>Codex が WSL の中で動いているため、ブラウザーからの戻りが迷子になっています</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in port {port} on this computer is held by {process}, the WSL relay. Your editor runs Codex inside WSL (Linux on Windows), and the sign-in fails even though your network is fine.</source>
+        <translation>このコンピューターのサインイン用ポート {port} を、WSL の中継プログラム {process} が使っています。エディターが Codex を WSL（Windows 上の Linux）の中で動かしているため、ネットワークに問題がなくてもサインインに失敗します。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Turn off &apos;Run Codex in Windows Subsystem for Linux&apos; in your editor&apos;s settings, reload the editor and sign in again.</source>
+        <translation>エディターの設定で「Run Codex in Windows Subsystem for Linux」をオフにし、エディターを再読み込みしてから、もう一度サインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Another program holds the sign-in port</source>
+        <translation>別のプログラムがサインイン用のポートを使っています</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex needs port {ports} on this computer to receive the browser&apos;s return, but {holders}.</source>
+        <translation>Codex がブラウザーからの戻りを受け取るにはこのコンピューターのポート {ports} が必要ですが、{holders}です。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Close the program that holds the port (often another editor or Codex window) and sign in again, or sign in with a device code instead.</source>
+        <translation>ポートを使っているプログラム（多くは別のエディターや Codex のウィンドウ）を閉じてからもう一度サインインするか、代わりにデバイスコードでサインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Something failed that Sign-in Doctor cannot explain yet</source>
+        <translation>Sign-in Doctor がまだ説明できない問題が起きています</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Some checks did not pass, but none of them proves a known cause: {observed}.</source>
+        <translation>いくつかのチェックが通りませんでしたが、既知の原因を示すものはありません: {observed}。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Open Details, and share the case file with your help desk or OpenAI support.</source>
+        <translation>「詳細」を開き、レポートをヘルプデスクまたは OpenAI サポートに共有してください。</translation>
+    </message>
+</context>
+<context>
+    <name>cert_lint</name>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>an unnamed certificate authority</source>
+        <translation>名前のない認証局</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>&apos;{who}&apos; is signed with {hash}, which Codex and other strict programs reject.</source>
+        <translation>「{who}」は {hash} で署名されています。Codex などの厳しいプログラムはこれを拒否します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>&apos;{who}&apos; has a {bits}-bit RSA key; Codex and other strict programs need at least {minimum} bits.</source>
+        <translation>「{who}」の RSA 鍵は {bits} ビットです。Codex などの厳しいプログラムには {minimum} ビット以上が必要です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>&apos;{who}&apos; has no Authority Key Identifier, which Python 3.13 and other strict programs require.</source>
+        <translation>「{who}」には Authority Key Identifier がありません。Python 3.13 などの厳しいプログラムはこれを必要とします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>&apos;{who}&apos; is a certificate authority without a Subject Key Identifier, which Python 3.13 and other strict programs require.</source>
+        <translation>「{who}」は Subject Key Identifier のない認証局です。Python 3.13 などの厳しいプログラムはこれを必要とします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>&apos;{who}&apos; does not say it is a certificate authority (no basicConstraints), so strict programs do not accept what it signs.</source>
+        <translation>「{who}」は認証局であることを示していません（basicConstraints がありません）。そのため、厳しいプログラムはこの証明書が署名したものを受け入れません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>&apos;{who}&apos; does not mark its basicConstraints as critical, which Python 3.13 and other strict programs require of a certificate authority.</source>
+        <translation>「{who}」は basicConstraints を critical にしていません。Python 3.13 などの厳しいプログラムは、認証局にこれを求めます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>&apos;{who}&apos; is not valid until {start} (this computer&apos;s date is {today}).</source>
+        <translation>「{who}」は {start} まで有効ではありません（このコンピューターの日付は {today}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/cert_lint.py"/>
+        <source>&apos;{who}&apos; expired on {end}.</source>
+        <translation>「{who}」は {end} に期限切れになりました。</translation>
+    </message>
+</context>
+<context>
+    <name>chain</name>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>cannot connect to {host}:{port} ({error})</source>
+        <translation>{host}:{port} に接続できません（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>a &apos;{scheme}&apos; proxy cannot be tested this way</source>
+        <translation>「{scheme}」形式のプロキシはこの方法では確認できません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the proxy {proxy} does not accept connections ({error})</source>
+        <translation>プロキシ {proxy} が接続を受け付けません（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the proxy closed the connection</source>
+        <translation>プロキシが接続を閉じました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the proxy sent an endless answer</source>
+        <translation>プロキシの応答が終わりませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the proxy {proxy} did not answer in time</source>
+        <translation>プロキシ {proxy} から時間内に応答がありませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the proxy connection failed ({error})</source>
+        <translation>プロキシへの接続に失敗しました（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the proxy {proxy} answered &apos;{answer}&apos; to the tunnel request</source>
+        <translation>プロキシ {proxy} がトンネルの要求に「{answer}」と応答しました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>cancelled</source>
+        <translation>キャンセルしました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the secure handshake got no answer within {seconds:.1f} seconds</source>
+        <translation>安全な接続の確立（ハンドシェイク）に {seconds:.1f} 秒以内に応答がありませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the connection was cut during the secure handshake</source>
+        <translation>安全な接続の確立（ハンドシェイク）中に接続が切れました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the secure handshake failed ({reason})</source>
+        <translation>安全な接続の確立（ハンドシェイク）に失敗しました（{reason}）</translation>
+    </message>
+</context>
+<context>
+    <name>checks</name>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Proxy settings</source>
+        <translation>プロキシの設定</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Certificate settings</source>
+        <translation>証明書の設定</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Finding the sign-in server</source>
+        <translation>サインインサーバーの名前解決</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Connecting to the sign-in server</source>
+        <translation>サインインサーバーへの接続</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Secure connection</source>
+        <translation>安全な接続（TLS）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Sign-in server answers</source>
+        <translation>サインインサーバーの応答</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Finishing sign-in (token exchange)</source>
+        <translation>サインインの完了（トークン交換）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Computer clock</source>
+        <translation>コンピューターの時計</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Sign-in return port</source>
+        <translation>サインインの戻り先ポート</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Editor settings</source>
+        <translation>エディターの設定</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Codex installation</source>
+        <translation>Codex のインストール</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Saved sign-in</source>
+        <translation>保存されたサインイン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Last sign-in attempt</source>
+        <translation>前回のサインイン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Windows Subsystem for Linux</source>
+        <translation>WSL（Windows 上の Linux）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>OpenAI status</source>
+        <translation>OpenAI の稼働状況</translation>
+    </message>
+</context>
+<context>
+    <name>cli</name>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>Checking sign-in to {name} ({url}) ...</source>
+        <translation>{name} へのサインインをチェックしています（{url}）…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>Verdict: {title}  (sign-in step: {step})</source>
+        <translation>診断結果: {title}  （サインインの手順: {step}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>Verdict: {title}</source>
+        <translation>診断結果: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>Next: {action}</source>
+        <translation>次にすること: {action}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>Fixes: {fixes}  (python -m wizard fix FIX_ID)</source>
+        <translation>修正: {fixes}  （python -m wizard fix FIX_ID）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>Also found: {causes}</source>
+        <translation>ほかに見つかった問題: {causes}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>Your error message: {meaning}</source>
+        <translation>表示されたエラーメッセージ: {meaning}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>python -m wizard: error: cannot write the case file to {folder}: {reason}</source>
+        <translation>python -m wizard: エラー: {folder} にレポートを書き込めません: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>Case {case_id}: {title}</source>
+        <translation>ケース {case_id}: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/cli.py"/>
+        <source>  wrote {path}</source>
+        <translation>  書き出しました: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>clock</name>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>Not tested: the sign-in server could not be asked.</source>
+        <translation>未確認: サインインサーバーに問い合わせられませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>Not tested: the sign-in server did not tell its time.</source>
+        <translation>未確認: サインインサーバーが時刻を返しませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>Not tested: the answer did not come from the sign-in server.</source>
+        <translation>未確認: 応答がサインインサーバーからのものではありませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>Not tested: the sign-in server&apos;s time could not be read.</source>
+        <translation>未確認: サインインサーバーの時刻を読み取れませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>ahead of</source>
+        <translation>進んで</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>behind</source>
+        <translation>遅れて</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>This computer&apos;s clock is {skew_human} {direction} the sign-in server&apos;s.</source>
+        <translation>このコンピューターの時計はサインインサーバーより{skew_human}{direction}います。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>This computer&apos;s clock is right (off by {off} s).</source>
+        <translation>このコンピューターの時計は正確です（ずれは {off} 秒）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>This computer&apos;s clock is right (off by less than 1 s).</source>
+        <translation>このコンピューターの時計は正確です（ずれは 1 秒未満）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{n} second</source>
+        <translation>{n}秒</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{n} seconds</source>
+        <translation>{n}秒</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{n} minute</source>
+        <translation>{n}分</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{n} minutes</source>
+        <translation>{n}分</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{n} hour</source>
+        <translation>{n}時間</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{n} hours</source>
+        <translation>{n}時間</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{n} day</source>
+        <translation>{n}日</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{n} days</source>
+        <translation>{n}日</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/clock.py"/>
+        <source>{a} {b}</source>
+        <translation>{a}{b}</translation>
+    </message>
+</context>
+<context>
+    <name>codex</name>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>may lack custom-certificate support and the 1457 fallback</source>
+        <translation>独自の証明書への対応や、予備ポート 1457 への切り替えがない可能性があります</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>not run: out of time</source>
+        <translation>実行していません: 時間切れです</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>cannot be started</source>
+        <translation>起動できません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>did not answer to --version in time</source>
+        <translation>--version に時間内に応答しませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>cannot be started ({error})</source>
+        <translation>起動できません（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>--version printed no version (exit code {code})</source>
+        <translation>--version がバージョンを表示しませんでした（終了コード {code}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>on PATH</source>
+        <translation>（PATH 上）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>no codex program inside the extension</source>
+        <translation>拡張機能の中に codex プログラムがありません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>built for another system</source>
+        <translation>別のシステム用にビルドされています</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>in {editor}</source>
+        <translation>（{editor} 内）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>Codex was not found on this computer&apos;s PATH or in an editor.</source>
+        <translation>このコンピューターの PATH にもエディターの中にも Codex が見つかりませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{version} {where}</source>
+        <translation>{version}{where}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{which} (and {count} more)</source>
+        <translation>{which}（ほか {count} 件）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>Codex {which} is older than {known_good} and {warning}.</source>
+        <translation>Codex {which} は {known_good} より古いため、{warning}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>Codex {versions} is installed.</source>
+        <translation>Codex {versions} がインストールされています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>Codex is installed ({where}), but its version could not be read.</source>
+        <translation>Codex はインストールされています{where}が、バージョンを読み取れませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{n} day ago</source>
+        <translation>{n} 日前</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{n} days ago</source>
+        <translation>{n} 日前</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{n} hour ago</source>
+        <translation>{n} 時間前</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{n} hours ago</source>
+        <translation>{n} 時間前</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{n} minute ago</source>
+        <translation>{n} 分前</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{n} minutes ago</source>
+        <translation>{n} 分前</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>just now</source>
+        <translation>たった今</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>cannot be read: {error}</source>
+        <translation>読み込めません: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>line {line}: {detail}</source>
+        <translation>{line} 行目: {detail}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>CODEX_HOME points to a folder that does not exist ({path}), so Codex cannot start.</source>
+        <translation>CODEX_HOME が存在しないフォルダー（{path}）を指しているため、Codex は起動できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{file} cannot be read ({error})</source>
+        <translation>{file} を読み込めません（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>Codex saves the sign-in in the system keyring.</source>
+        <translation>Codex はサインインをシステムのキーリングに保存します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>Codex cannot save a sign-in in {path} (not writable)</source>
+        <translation>Codex は {path} にサインインを保存できません（書き込みできません）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>The saved sign-in {file} can be read by other users (mode {mode})</source>
+        <translation>保存されたサインイン {file} をほかのユーザーも読めます（モード {mode}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>the saved sign-in {file} can be read by other users (mode {mode})</source>
+        <translation>保存されたサインイン {file} をほかのユーザーも読めます（モード {mode}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>A ChatGPT sign-in is saved, but {names} is also set (mixed auth signals)</source>
+        <translation>ChatGPT のサインインが保存されていますが、{names} も設定されています（認証方法が混在）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>a ChatGPT sign-in is saved, but {names} is also set (mixed auth signals)</source>
+        <translation>ChatGPT のサインインが保存されていますが、{names} も設定されています（認証方法が混在）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>{warnings}.</source>
+        <translation>{warnings}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>; </source>
+        <translation>。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>A saved sign-in exists in {path} (saved {age}).</source>
+        <translation>{path} に保存されたサインインがあります（{age}に保存）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>Codex saves its sign-in in the system keyring; no sign-in file is expected.</source>
+        <translation>Codex はサインインをシステムのキーリングに保存します。サインインのファイルはなくて問題ありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex.py"/>
+        <source>Codex can save a sign-in in {path} (none saved yet).</source>
+        <translation>Codex は {path} にサインインを保存できます（まだ保存されていません）。</translation>
+    </message>
+</context>
+<context>
+    <name>decoder</name>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>A certificate setting points at a file that holds no certificates, so Codex stops before it even tries to sign in.</source>
+        <translation>証明書の設定が、証明書を含まないファイルを指しているため、Codex はサインインを試す前に止まります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>CODEX_CA_CERTIFICATE or SSL_CERT_FILE names a file without any PEM CERTIFICATE block (custom_ca.rs).</source>
+        <translation>CODEX_CA_CERTIFICATE または SSL_CERT_FILE が、PEM の CERTIFICATE ブロックを含まないファイルを指しています（custom_ca.rs）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>A certificate setting points at a file Codex cannot read, so Codex stops before it even tries to sign in.</source>
+        <translation>証明書の設定が Codex の読めないファイルを指しているため、Codex はサインインを試す前に止まります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>CODEX_CA_CERTIFICATE or SSL_CERT_FILE is missing, unreadable or malformed (custom_ca.rs).</source>
+        <translation>CODEX_CA_CERTIFICATE または SSL_CERT_FILE のファイルが存在しないか、読めないか、形式が正しくありません（custom_ca.rs）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex did not trust the certificate it was shown for the sign-in server. Usually a company proxy or security program decrypts the connection, or SSL_CERT_FILE hides the computer&apos;s own trusted certificates.</source>
+        <translation>Codex は、サインインサーバーとして示された証明書を信頼しませんでした。多くの場合、会社のプロキシやセキュリティソフトが接続を復号しているか、SSL_CERT_FILE がコンピューター本来の信頼済み証明書を隠しています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>rustls rejected the chain: its root is not in the roots Codex uses.</source>
+        <translation>rustls が証明書チェーンを拒否しました。そのルート証明書は Codex が使うルート証明書に含まれていません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The certificate shown for the sign-in server is signed in an outdated way (typically an old inspection certificate of a company proxy), and Codex refuses it.</source>
+        <translation>サインインサーバーとして示された証明書は古い方式で署名されているため（多くは会社のプロキシの古い検査用証明書）、Codex が拒否しています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>rustls rejects SHA-1 or RSA-1024 signatures used by some inspection CAs.</source>
+        <translation>rustls は、一部の検査用 CA が使う SHA-1 や RSA-1024 の署名を拒否します。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in server&apos;s certificate looks expired or not yet valid. Usually this computer&apos;s clock is wrong.</source>
+        <translation>サインインサーバーの証明書が期限切れか、まだ有効になっていないように見えます。多くの場合、このコンピューターの時計がずれています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>rustls certificate validity check failed (Expired / NotValidYet).</source>
+        <translation>rustls の証明書の有効期間チェックに失敗しました（Expired / NotValidYet）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The certificate of the sign-in server was not trusted. Usually a company proxy or security program decrypts the connection.</source>
+        <translation>サインインサーバーの証明書が信頼されませんでした。多くの場合、会社のプロキシやセキュリティソフトが接続を復号しています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>OpenSSL/Python verification error (old Python-based login helper, or another tool).</source>
+        <translation>OpenSSL/Python の検証エラーです（Python ベースの古いログイン補助、または別のツール）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in server refused the connection Codex made because of the country or region it came from. The browser may use a VPN or proxy that Codex does not.</source>
+        <translation>サインインサーバーは、接続元の国または地域を理由に Codex の接続を拒否しました。ブラウザーは Codex が使っていない VPN やプロキシを使っている可能性があります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>POST /oauth/token answered 403 with unsupported_country_region_territory.</source>
+        <translation>POST /oauth/token が 403（unsupported_country_region_territory）を返しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in server refused to finish the sign-in (403 Forbidden). Most often it refuses the region the connection comes from.</source>
+        <translation>サインインサーバーがサインインの完了を拒否しました（403 Forbidden）。多くの場合、接続元の地域が拒否されています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>POST /oauth/token answered 403.</source>
+        <translation>POST /oauth/token が 403 を返しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>OpenAI&apos;s sign-in server had an error of its own while finishing the sign-in.</source>
+        <translation>サインインを完了する途中で、OpenAI のサインインサーバー自身にエラーが起きました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>POST /oauth/token answered 5xx.</source>
+        <translation>POST /oauth/token が 5xx を返しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in server rejected the sign-in code. It may have expired or been used already: start the sign-in again.</source>
+        <translation>サインインサーバーがサインインコードを拒否しました。期限切れか、すでに使われた可能性があります。もう一度サインインを始めてください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>POST /oauth/token answered a non-2xx status.</source>
+        <translation>POST /oauth/token が 2xx 以外の状態を返しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>This computer could not look up the address of the sign-in server.</source>
+        <translation>このコンピューターはサインインサーバーのアドレスを調べられませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Name resolution failed inside the HTTP client.</source>
+        <translation>HTTP クライアント内で名前解決に失敗しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Something refused the connection. Most often Codex is told to use a proxy that is no longer running.</source>
+        <translation>何かが接続を拒否しました。多くの場合、Codex がもう動いていないプロキシを使うよう設定されています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>TCP connect refused (ECONNREFUSED).</source>
+        <translation>TCP 接続が拒否されました（ECONNREFUSED）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Sending the sign-in code to the sign-in server timed out: something on the way (firewall, VPN, proxy) swallows the connection.</source>
+        <translation>サインインコードをサインインサーバーに送る処理がタイムアウトしました。途中の何か（ファイアウォール、VPN、プロキシ）が接続を止めています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>reqwest transport error with is_timeout=true (codex-login.log).</source>
+        <translation>reqwest の通信エラー（is_timeout=true、codex-login.log）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex could not connect to the sign-in server to send the sign-in code: a proxy, firewall, VPN or DNS problem.</source>
+        <translation>Codex はサインインコードを送るためにサインインサーバーへ接続できませんでした。プロキシ、ファイアウォール、VPN、または DNS の問題です。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>reqwest transport error with is_connect=true (codex-login.log).</source>
+        <translation>reqwest の通信エラー（is_connect=true、codex-login.log）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Sending the sign-in code to the sign-in server failed on the way (network, proxy or secure connection).</source>
+        <translation>サインインコードをサインインサーバーに送る途中で失敗しました（ネットワーク、プロキシ、または安全な接続）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>reqwest transport error during POST /oauth/token (codex-login.log).</source>
+        <translation>POST /oauth/token 中の reqwest の通信エラー（codex-login.log）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The last sign-in failed while sending the code to the sign-in server: the network, a proxy or the secure connection stopped it. Your browser sign-in itself worked.</source>
+        <translation>前回のサインインは、コードをサインインサーバーに送る途中で失敗しました。ネットワーク、プロキシ、または安全な接続で止まっています。ブラウザーでのサインイン自体はうまくいっています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>reqwest transport error (DNS, TCP, proxy or TLS) on POST /oauth/token.</source>
+        <translation>POST /oauth/token での reqwest の通信エラー（DNS、TCP、プロキシ、または TLS）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex could not reach an OpenAI server: the network, a proxy or the secure connection stopped it.</source>
+        <translation>Codex は OpenAI のサーバーに届きませんでした。ネットワーク、プロキシ、または安全な接続で止まっています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>reqwest transport error (DNS, TCP, proxy or TLS).</source>
+        <translation>reqwest の通信エラー（DNS、TCP、プロキシ、または TLS）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Windows does not let Codex use the sign-in port: it is reserved for Windows networking (Hyper-V, WSL or Docker).</source>
+        <translation>Windows が Codex にサインイン用のポートを使わせません。そのポートは Windows のネットワーク機能（Hyper-V、WSL、Docker）のために予約されています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>bind() failed with WSAEACCES (10013): the port is inside an excluded port range.</source>
+        <translation>bind() が WSAEACCES（10013）で失敗しました。ポートが除外ポート範囲の中にあります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Another program already uses the sign-in port, so Codex cannot wait for the browser&apos;s return.</source>
+        <translation>別のプログラムがすでにサインイン用のポートを使っているため、Codex はブラウザーからの戻りを待てません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>bind() failed with WSAEADDRINUSE (10048).</source>
+        <translation>bind() が WSAEADDRINUSE（10048）で失敗しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Another program already uses the sign-in port (1455, and 1457 on newer Codex), so Codex cannot wait for the browser&apos;s return.</source>
+        <translation>別のプログラムがすでにサインイン用のポート（1455、新しい Codex では 1457 も）を使っているため、Codex はブラウザーからの戻りを待てません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The login server could not bind 127.0.0.1:1455 (and its fallback 1457).</source>
+        <translation>ログインサーバーが 127.0.0.1:1455（と予備の 1457）で待ち受けを開始できませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>bind() failed with EADDRINUSE.</source>
+        <translation>bind() が EADDRINUSE で失敗しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Port 1455 was busy, so Codex used its fallback port 1457 for the browser&apos;s return.</source>
+        <translation>ポート 1455 が使用中だったため、Codex はブラウザーからの戻りに予備のポート 1457 を使いました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Login server fell back to FALLBACK_PORT 1457.</source>
+        <translation>ログインサーバーが FALLBACK_PORT 1457 に切り替えました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The browser&apos;s return reached a different sign-in window than the one that started it (another Codex, editor or a WSL copy is listening on the same port).</source>
+        <translation>ブラウザーからの戻りが、サインインを始めたものとは別のサインイン画面に届きました（別の Codex、エディター、または WSL 内のコピーが同じポートで待ち受けています）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The callback&apos;s state parameter did not match the waiting login server.</source>
+        <translation>コールバックの state パラメーターが、待機中のログインサーバーと一致しませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The editor starts Codex inside WSL (Linux on Windows). The sign-in&apos;s return then reaches the wrong side, and the sign-in fails even though the network is fine.</source>
+        <translation>エディターが Codex を WSL（Windows 上の Linux）の中で起動しています。そのため、サインイン後の戻りが別の側に届き、ネットワークに問題がなくてもサインインに失敗します。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The openai.chatgpt extension runs codex app-server via wsl.exe (chatgpt.runCodexInWindowsSubsystemForLinux).</source>
+        <translation>openai.chatgpt 拡張機能が wsl.exe 経由で codex app-server を実行しています（chatgpt.runCodexInWindowsSubsystemForLinux）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The editor looked for a WSL (Linux on Windows) system to run Codex in.</source>
+        <translation>エディターが Codex を動かすための WSL（Windows 上の Linux）のシステムを探しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The extension enumerated WSL distributions before starting codex app-server.</source>
+        <translation>拡張機能が codex app-server を起動する前に WSL のディストリビューションを列挙しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The browser&apos;s return never reached Codex before it gave up waiting.</source>
+        <translation>Codex が待つのをやめるまでに、ブラウザーからの戻りが届きませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>No request on /auth/callback before the timeout.</source>
+        <translation>タイムアウトまでに /auth/callback へのリクエストがありませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in window closed before the browser&apos;s return reached Codex (cancelled, or the return went to another place).</source>
+        <translation>ブラウザーからの戻りが Codex に届く前に、サインインの待ち受けが終了しました（キャンセルされたか、戻りが別の場所に届きました）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The login server shut down without a completed callback.</source>
+        <translation>コールバックが完了しないまま、ログインサーバーが終了しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in was cancelled, often because a newer sign-in attempt replaced it.</source>
+        <translation>サインインがキャンセルされました。多くの場合、新しいサインインの試みに置き換えられたためです。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The login server received /cancel.</source>
+        <translation>ログインサーバーが /cancel を受け取りました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Your ChatGPT workspace does not include Codex. Ask your workspace administrator for access.</source>
+        <translation>お使いの ChatGPT ワークスペースには Codex が含まれていません。ワークスペースの管理者にアクセス権を依頼してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>access_denied + missing_codex_entitlement from the authorize step.</source>
+        <translation>認可の段階で access_denied + missing_codex_entitlement が返されました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex is set to allow only a certain workspace, and you signed in with another one.</source>
+        <translation>Codex は特定のワークスペースだけを許可するよう設定されていますが、別のワークスペースでサインインしました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>forced_chatgpt_workspace_id in config.toml does not match the chosen workspace.</source>
+        <translation>config.toml の forced_chatgpt_workspace_id が、選んだワークスペースと一致しません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex is configured to allow only one kind of sign-in, and this one is switched off.</source>
+        <translation>Codex は 1 種類のサインイン方法だけを許可するよう設定されており、この方法はオフになっています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>forced_login_method in config.toml.</source>
+        <translation>config.toml の forced_login_method。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in page itself returned an error (for example access denied) instead of a sign-in code.</source>
+        <translation>サインインページ自体が、サインインコードの代わりにエラー（たとえばアクセス拒否）を返しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The callback carried an OAuth error parameter.</source>
+        <translation>コールバックに OAuth のエラーパラメーターが含まれていました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The browser came back without a sign-in code. Start the sign-in again from Codex.</source>
+        <translation>ブラウザーがサインインコードを持たずに戻ってきました。Codex からもう一度サインインを始めてください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Callback request without a code parameter.</source>
+        <translation>code パラメーターのないコールバックのリクエストです。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Sign-in worked, but Codex could not save it on this computer (the folder or keyring is not writable).</source>
+        <translation>サインインはできましたが、Codex がこのコンピューターに保存できませんでした（フォルダーまたはキーリングに書き込めません）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Writing auth.json or the keyring entry failed.</source>
+        <translation>auth.json またはキーリングへの書き込みに失敗しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Sign-in with a device code is switched off for this account or workspace. Turn it on in ChatGPT Settings &gt; Security, or ask your workspace admin.</source>
+        <translation>このアカウントまたはワークスペースでは、デバイスコードでのサインインがオフになっています。ChatGPT の「設定 &gt; セキュリティ」でオンにするか、ワークスペースの管理者に依頼してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>POST /api/accounts/deviceauth/usercode answered 404.</source>
+        <translation>POST /api/accounts/deviceauth/usercode が 404 を返しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The last sign-in failed while sending the code to the sign-in server.</source>
+        <translation>前回のサインインは、コードをサインインサーバーに送る途中で失敗しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>POST /oauth/token failed (the detail, when shown, says how).</source>
+        <translation>POST /oauth/token が失敗しました（詳細が表示されていれば、そこに理由があります）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The last sign-in failed on the sign-in page itself, before Codex got a sign-in code.</source>
+        <translation>前回のサインインは、Codex がサインインコードを受け取る前に、サインインページ自体で失敗しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The last sign-in failed: the browser&apos;s return never reached Codex.</source>
+        <translation>前回のサインインは失敗しました。ブラウザーからの戻りが Codex に届きませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The last sign-in failed because Codex could not receive the browser&apos;s return on this computer.</source>
+        <translation>前回のサインインは、Codex がこのコンピューターでブラウザーからの戻りを受け取れなかったために失敗しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The last sign-in worked, but Codex could not save it on this computer.</source>
+        <translation>前回のサインインは成功しましたが、Codex がこのコンピューターに保存できませんでした。</translation>
+    </message>
+</context>
+<context>
+    <name>endpoints</name>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>Not tested: the secure connection failed first.</source>
+        <translation>未確認: 先に安全な接続が失敗しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The sign-in server has a problem of its own ({detail}).</source>
+        <translation>サインインサーバー自身に問題があります（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>a web page instead of the sign-in server&apos;s data</source>
+        <translation>サインインサーバーのデータではなく Web ページ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>an unexpected answer (HTTP {status}) instead of the sign-in server&apos;s data</source>
+        <translation>サインインサーバーのデータではなく、想定外の応答（HTTP {status}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>Something else answered instead of the sign-in server.</source>
+        <translation>サインインサーバーの代わりに別のものが応答しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The sign-in server answers.</source>
+        <translation>サインインサーバーは応答しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The sign-in server answered, but not as expected ({detail}).</source>
+        <translation>サインインサーバーは応答しましたが、想定とは違う応答でした（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The sign-in server refuses this connection&apos;s country or region.</source>
+        <translation>サインインサーバーは、この接続元の国または地域を拒否しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>country, region, or territory not supported</source>
+        <translation>対応していない国または地域</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>{what} instead of the sign-in server&apos;s answer</source>
+        <translation>サインインサーバーの応答ではなく {what}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>Something else answered instead of the sign-in server: {what}.</source>
+        <translation>サインインサーバーの代わりに別のものが応答しました: {what}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The sign-in server accepted a test code (HTTP {status}), which it should not.</source>
+        <translation>サインインサーバーがテスト用のコードを受け入れました（HTTP {status}）。本来は受け入れないはずです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The sign-in server answered as expected (it refused a test code), so the whole path to it works.</source>
+        <translation>サインインサーバーは想定どおりに応答しました（テスト用のコードを拒否）。サインインサーバーまでの経路はすべて正常です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>Codex does not trust the secure connection to {host}, so the sign-in server could not be asked.</source>
+        <translation>Codex は {host} との安全な接続を信頼していないため、サインインサーバーに問い合わせられませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The proxy {proxy} wants a user name and password.</source>
+        <translation>プロキシ {proxy} はユーザー名とパスワードを求めています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>the proxy {proxy} refused the connection (HTTP {status})</source>
+        <translation>プロキシ {proxy} が接続を拒否しました（HTTP {status}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>the proxy {proxy} refused the connection</source>
+        <translation>プロキシ {proxy} が接続を拒否しました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The proxy {proxy} refuses to connect to {host}.</source>
+        <translation>プロキシ {proxy} は {host} への接続を拒否しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The proxy {proxy} does not answer.</source>
+        <translation>プロキシ {proxy} が応答しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The sign-in server does not answer ({detail}).</source>
+        <translation>サインインサーバーが応答しません（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The request could not be sent: {detail}.</source>
+        <translation>リクエストを送れませんでした: {detail}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>a redirect to {where} (HTTP {status})</source>
+        <translation>{where} へのリダイレクト（HTTP {status}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>a web page &quot;{title}&quot; (HTTP {status})</source>
+        <translation>Web ページ「{title}」（HTTP {status}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>a web page (HTTP {status})</source>
+        <translation>Web ページ（HTTP {status}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>an unexpected answer (HTTP {status})</source>
+        <translation>想定外の応答（HTTP {status}）</translation>
+    </message>
+</context>
+<context>
+    <name>engine</name>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <location filename="../../wizard/checks/tls.py"/>
+        <location filename="../../wizard/core/engine.py"/>
+        <source>Cancelled.</source>
+        <translation>キャンセルしました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/engine.py"/>
+        <source>Not run: the diagnosis ran out of time.</source>
+        <translation>実行していません: 診断の時間切れです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/engine.py"/>
+        <source>Did not finish within its time budget ({seconds:.1f} s).</source>
+        <translation>制限時間（{seconds:.1f} 秒）内に終わりませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/engine.py"/>
+        <source>The check itself failed: {kind}: {error}</source>
+        <translation>チェック自体が失敗しました: {kind}: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>env_places</name>
+    <message>
+        <location filename="../../wizard/fixes/env_places.py"/>
+        <source>{file} (line {line})</source>
+        <translation>{file}（{line} 行目）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/env_places.py"/>
+        <source>{file} cannot be read ({error})</source>
+        <translation>{file} を読み込めません（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/env_places.py"/>
+        <source>the system-wide variables (an administrator can change them)</source>
+        <translation>システム全体の環境変数（管理者が変更できます）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/env_places.py"/>
+        <source>a system-wide file such as /etc/environment, or the program that started this one</source>
+        <translation>/etc/environment のようなシステム全体のファイル、またはこのプログラムを起動したプログラム</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/env_places.py"/>
+        <source>{names} is set for this program, but not in any place Sign-in Doctor can change: it may come from {system}, or only from this terminal (then a new one will not have it).</source>
+        <translation>{names} はこのプログラムに設定されていますが、Sign-in Doctor が変更できる場所にはありません。{system}から来ているか、このターミナルだけで設定されている可能性があります（その場合、新しいターミナルには引き継がれません）。</translation>
+    </message>
+</context>
+<context>
+    <name>env_store</name>
+    <message>
+        <location filename="../../wizard/platform/env_store.py"/>
+        <source>launchctl (apps started from the Dock and Finder)</source>
+        <translation>launchctl（Dock や Finder から起動したアプリ）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/platform/env_store.py"/>
+        <source>HKCU\Environment (your Windows user variables)</source>
+        <translation>HKCU\Environment（Windows のユーザー環境変数）</translation>
+    </message>
+</context>
+<context>
+    <name>fix_cli</name>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>Undo the last fix?</source>
+        <translation>最後の修正を元に戻しますか？</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>Not undone.</source>
+        <translation>元に戻していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>Undo failed: {error}</source>
+        <translation>元に戻せませんでした: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>Looking at the current state ...</source>
+        <translation>現在の状態を確認しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>Dry run: nothing was changed.</source>
+        <translation>ドライラン: 何も変更していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>These are steps for you to follow; nothing was changed.</source>
+        <translation>これはご自身で行う手順です。何も変更していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>Nothing to change.</source>
+        <translation>変更するものはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>Apply these changes?</source>
+        <translation>これらの変更を適用しますか？</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/cli.py"/>
+        <source>Not applied (no consent). Add --yes to apply.</source>
+        <translation>適用していません（同意がありません）。適用するには --yes を付けてください。</translation>
+    </message>
+</context>
+<context>
+    <name>fixes</name>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Fully quit and restart your editor (and terminals): they read variables only when they start.</source>
+        <translation>エディター（とターミナル）を完全に終了してから起動し直してください。環境変数は起動時にしか読み込まれません。</translation>
+    </message>
+</context>
+<context>
+    <name>fixing</name>
+    <message>
+        <location filename="../../wizard/ui/fixing.py"/>
+        <source>and choose it with the button below.</source>
+        <translation>、下のボタンで選んでください。</translation>
+    </message>
+</context>
+<context>
+    <name>guidance</name>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>These steps are for Windows only.</source>
+        <translation>この手順は Windows 専用です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Sign in with a device code instead</source>
+        <translation>代わりにデバイスコードでサインインする</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>A device code sign-in needs no local port and no browser redirect: you type a short code on a web page instead. It still needs the connection to the sign-in server.</source>
+        <translation>デバイスコードでのサインインには、このコンピューターのポートもブラウザーのリダイレクトも不要です。代わりに、Web ページで短いコードを入力します。サインインサーバーへの接続は引き続き必要です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>If you use a ChatGPT workspace, an admin may first have to allow device code sign-in (ChatGPT Settings &gt; Security, or the workspace permissions).</source>
+        <translation>ChatGPT のワークスペースを使っている場合は、まず管理者がデバイスコードでのサインインを許可する必要があるかもしれません（ChatGPT の「設定 &gt; セキュリティ」、またはワークスペースの権限）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Open a terminal and run the command below.</source>
+        <translation>ターミナルを開き、下のコマンドを実行してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Open https://auth.openai.com/codex/device in any browser, sign in and type the code the terminal shows (it expires after 15 minutes).</source>
+        <translation>任意のブラウザーで https://auth.openai.com/codex/device を開いてサインインし、ターミナルに表示されたコードを入力してください（コードは 15 分で期限切れになります）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Set the clock automatically</source>
+        <translation>時計を自動で合わせる</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>A clock that is off by more than a few minutes breaks secure connections.</source>
+        <translation>時計が数分以上ずれていると、安全な接続が失敗します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Windows: Settings &gt; Time &amp; language &gt; Date &amp; time: turn on &apos;Set time automatically&apos;, then click &apos;Sync now&apos;.</source>
+        <translation>Windows:「設定 &gt; 時刻と言語 &gt; 日付と時刻」で「時刻を自動的に設定する」をオンにし、「今すぐ同期」をクリックします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>macOS: System Settings &gt; General &gt; Date &amp; Time: turn on &apos;Set time and date automatically&apos;.</source>
+        <translation>macOS:「システム設定 &gt; 一般 &gt; 日付と時刻」で「日付と時刻を自動的に設定」をオンにします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Linux: run the command below (it turns on network time).</source>
+        <translation>Linux: 下のコマンドを実行します（ネットワーク時刻の同期をオンにします）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Check OpenAI&apos;s status page</source>
+        <translation>OpenAI のステータスページを確認する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>If everything on this computer works, the problem may be on OpenAI&apos;s side.</source>
+        <translation>このコンピューターですべて正常に動いているなら、問題は OpenAI 側にあるかもしれません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Open https://status.openai.com/ and look for problems with Login or Codex.</source>
+        <translation>https://status.openai.com/ を開き、Login や Codex に障害が出ていないか確認してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>If there is one, wait until it is resolved and try again.</source>
+        <translation>障害が出ている場合は、解消されるのを待ってからもう一度試してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>If there is none, try another browser or the other Codex app (CLI or editor), and contact OpenAI support with the error code you saw.</source>
+        <translation>障害が出ていない場合は、別のブラウザーや、もう一方の Codex アプリ（CLI またはエディター）を試し、表示されたエラーコードを添えて OpenAI サポートに問い合わせてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Free the reserved ports (administrator)</source>
+        <translation>予約されたポートを解放する（管理者）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Windows reserved the sign-in ports for Hyper-V, WSL or Docker. Restarting the Windows NAT service usually releases them. This needs an administrator and briefly interrupts WSL and Docker networking.</source>
+        <translation>Windows がサインイン用のポートを Hyper-V、WSL、Docker のために予約しています。Windows NAT サービスを再起動すると、たいてい解放されます。管理者の権限が必要で、WSL と Docker のネットワークが一時的に止まります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Open &apos;Terminal (Admin)&apos; or &apos;Command Prompt (Admin)&apos;.</source>
+        <translation>「ターミナル（管理者）」または「コマンド プロンプト（管理者）」を開きます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Run the first command, sign in to Codex, then run the second command.</source>
+        <translation>1 つ目のコマンドを実行し、Codex にサインインしてから、2 つ目のコマンドを実行します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>If it happens again, an administrator can reserve the ports for Codex while WinNAT is stopped (third command) - this is reported to work but is not confirmed by OpenAI.</source>
+        <translation>また起きる場合は、WinNAT を止めている間に管理者が Codex 用にポートを予約できます（3 つ目のコマンド）。効果があったという報告はありますが、OpenAI による確認はされていません。</translation>
+    </message>
+</context>
+<context>
+    <name>http</name>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>the proxy address cannot be used (a &apos;{scheme}&apos; proxy)</source>
+        <translation>このプロキシのアドレスは使えません（「{scheme}」形式のプロキシ）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>no answer within the time limit</source>
+        <translation>制限時間内に応答がありませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>the proxy asks for a user name and password (HTTP 407)</source>
+        <translation>プロキシがユーザー名とパスワードを求めています（HTTP 407）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>the proxy refused the connection ({error})</source>
+        <translation>プロキシが接続を拒否しました（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>the proxy failed ({error})</source>
+        <translation>プロキシでエラーが起きました（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>the certificate is not trusted ({reason})</source>
+        <translation>証明書が信頼されていません（{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>the connection failed ({error})</source>
+        <translation>接続に失敗しました（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>the connection was closed without an answer</source>
+        <translation>応答がないまま接続が閉じられました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/http.py"/>
+        <source>the connection broke ({error})</source>
+        <translation>接続が切れました（{error}）</translation>
+    </message>
+</context>
+<context>
+    <name>ide</name>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source>No VS Code, Cursor, Windsurf or VSCodium settings found.</source>
+        <translation>VS Code、Cursor、Windsurf、VSCodium の設定は見つかりませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source>{editors} runs Codex inside WSL (Linux on Windows), which breaks sign-in.</source>
+        <translation>{editors} が Codex を WSL（Windows 上の Linux）の中で動かしているため、サインインが失敗します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source>{editors} run Codex inside WSL (Linux on Windows), which breaks sign-in.</source>
+        <translation>{editors} が Codex を WSL（Windows 上の Linux）の中で動かしているため、サインインが失敗します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source>{setting} is on in {editors}, but the extension only uses it on Windows.</source>
+        <translation>{editors} では {setting} がオンですが、拡張機能がこの設定を使うのは Windows の場合だけです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source> (line {n})</source>
+        <translation>（{n} 行目）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source> (and {count} more)</source>
+        <translation>（ほか {count} 件）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source>; the other settings were checked</source>
+        <translation>。ほかの設定は確認しました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source>{editor}&apos;s settings file {file} cannot be read{where}{more}{rest}.</source>
+        <translation>{editor} の設定ファイル {file} を読み込めません{where}{more}{rest}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ide.py"/>
+        <source>{editors} settings do not get in the way of sign-in.</source>
+        <translation>{editors} の設定はサインインの妨げになっていません。</translation>
+    </message>
+</context>
+<context>
+    <name>ide_wsl_off</name>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>None of your editors runs Codex inside WSL.</source>
+        <translation>Codex を WSL の中で動かしているエディターはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Stop running Codex inside WSL</source>
+        <translation>Codex を WSL の中で動かすのをやめる</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>{editor}&apos;s settings file {file} was not changed: {problem}. Correct it by hand (or in {editor}), then run this fix again.</source>
+        <translation>{editor} の設定ファイル {file} は変更していません: {problem}。手で（または {editor} で）直してから、この修正をもう一度実行してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>Turns off &apos;Run Codex In Windows Subsystem For Linux&apos; in every editor where it is on.</source>
+        <translation>「Run Codex In Windows Subsystem For Linux」がオンになっているすべてのエディターで、この設定をオフにします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>Turns off &apos;Run Codex In Windows Subsystem For Linux&apos; ({key}) in {editors}, so the Codex extension runs on Windows itself and the browser&apos;s return after signing in reaches it.</source>
+        <translation>{editors} で「Run Codex In Windows Subsystem For Linux」（{key}）をオフにします。これで Codex の拡張機能は Windows 上で直接動き、サインイン後のブラウザーからの戻りが届くようになります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>Note: the extension only uses this setting on Windows, so on this computer turning it off tidies up but does not change how sign-in works.</source>
+        <translation>注意: 拡張機能がこの設定を使うのは Windows の場合だけです。このコンピューターでオフにしても整理になるだけで、サインインの動きは変わりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>too large to be a settings file</source>
+        <translation>設定ファイルにしては大きすぎます</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>it has a mistake at line {line}, column {column} ({problem})</source>
+        <translation>{line} 行目 {column} 文字目に誤りがあります（{problem}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>it cannot be read ({error})</source>
+        <translation>読み込めません（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>In {editor}: press {keys}, run &apos;Developer: Reload Window&apos; (or restart {editor}), then sign in again.</source>
+        <translation>{editor} で {keys} を押し、「Developer: Reload Window」を実行してから（または {editor} を再起動してから）、もう一度サインインしてください。</translation>
+    </message>
+</context>
+<context>
+    <name>jsonc_edit</name>
+    <message>
+        <location filename="../../wizard/fixes/jsonc_edit.py"/>
+        <source>not UTF-8 text (byte {byte})</source>
+        <translation>UTF-8 のテキストではありません（{byte} バイト目）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/jsonc_edit.py"/>
+        <source>the file does not hold a settings object ({ ... })</source>
+        <translation>ファイルに設定のオブジェクト（{ ... }）が入っていません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/jsonc_edit.py"/>
+        <source>the edit would change more than that setting</source>
+        <translation>この編集ではその設定以外も変わってしまいます</translation>
+    </message>
+</context>
+<context>
+    <name>logs</name>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>The last sign-in failed.</source>
+        <translation>前回のサインインは失敗しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>cannot be read: {error}</source>
+        <translation>読み込めません: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>{file} {problem}</source>
+        <translation>{file}: {problem}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>The Codex sign-in logs could not be read.</source>
+        <translation>Codex のサインインのログを読み込めませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>No Codex sign-in logs found.</source>
+        <translation>Codex のサインインのログは見つかりませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>The {editor} log shows it starts Codex inside WSL (Linux on Windows).</source>
+        <translation>{editor} のログによると、Codex は WSL（Windows 上の Linux）の中で起動されています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>The last sign-in in the Codex log worked.</source>
+        <translation>Codex のログによると、前回のサインインは成功しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>Some Codex sign-in logs could not be read.</source>
+        <translation>Codex のサインインのログの一部を読み込めませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
+        <source>The Codex logs show no sign-in error.</source>
+        <translation>Codex のログにサインインのエラーはありません。</translation>
+    </message>
+</context>
+<context>
+    <name>network</name>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the lookup got no answer in time</source>
+        <translation>問い合わせに時間内の応答がありませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>no address was returned</source>
+        <translation>アドレスが返されませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the name is not valid ({error})</source>
+        <translation>名前が正しくありません（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the name is not known</source>
+        <translation>その名前は見つかりません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the name server did not answer</source>
+        <translation>ネームサーバーが応答しませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the name server failed</source>
+        <translation>ネームサーバーでエラーが起きました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the lookup failed ({error})</source>
+        <translation>名前解決に失敗しました（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>connected</source>
+        <translation>接続しました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the connection was refused</source>
+        <translation>接続が拒否されました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the connection was reset</source>
+        <translation>接続がリセットされました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>this computer has no route to that network</source>
+        <translation>このコンピューターからそのネットワークへの経路がありません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the host cannot be reached</source>
+        <translation>相手のホストに届きません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the connection failed ({error})</source>
+        <translation>接続に失敗しました（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>timed out after {seconds:.1f} s</source>
+        <translation>{seconds:.1f} 秒でタイムアウトしました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>no address to connect to</source>
+        <translation>接続先のアドレスがありません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>This computer cannot find the address of {host} ({detail}).</source>
+        <translation>このコンピューターは {host} のアドレスを見つけられません（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>{host} was found at {address}.</source>
+        <translation>{host} のアドレスは {address} です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>its name {name} cannot be looked up ({reason})</source>
+        <translation>その名前 {name} を名前解決できません（{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>its address has no host name</source>
+        <translation>そのアドレスにホスト名がありません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>Your proxy {proxy} cannot be found: {detail}.</source>
+        <translation>プロキシ {proxy} が見つかりません: {detail}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>Codex goes through the proxy {proxy}, which looks up {host} itself; the proxy was found at {address}.</source>
+        <translation>Codex はプロキシ {proxy} を経由します。{host} の名前解決はプロキシ自身が行います。プロキシのアドレスは {address} です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>Not tested: the name could not be looked up.</source>
+        <translation>未確認: 名前解決ができませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>the proxy {proxy}</source>
+        <translation>プロキシ {proxy}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>Connected to {where} ({address}) in {ms} ms.</source>
+        <translation>{where}（{address}）に {ms} ミリ秒で接続しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>Your proxy {proxy} cannot be reached: {detail}.</source>
+        <translation>プロキシ {proxy} に接続できません: {detail}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>This computer cannot connect to {host} on port {port}: {detail}.</source>
+        <translation>このコンピューターは {host} のポート {port} に接続できません: {detail}。</translation>
+    </message>
+</context>
+<context>
+    <name>plan</name>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>  (no change)</source>
+        <translation>  （変更なし）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>unset {name}   (was {value})</source>
+        <translation>unset {name}   （変更前: {value}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>Not applicable: {reason}</source>
+        <translation>適用できません: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>File {file}:</source>
+        <translation>ファイル {file}:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>Variables for your user account:</source>
+        <translation>ユーザーアカウントの環境変数:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>Actions:</source>
+        <translation>操作:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>Steps:</source>
+        <translation>手順:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>Commands:</source>
+        <translation>コマンド:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/plan.py"/>
+        <source>Afterwards: {steps}</source>
+        <translation>そのあと: {steps}</translation>
+    </message>
+</context>
+<context>
+    <name>port</name>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Not bind-tested: the environment is {platform}, this machine is {machine}; based on the listed listeners and reservations.</source>
+        <translation>待ち受けのテストはしていません: 環境は {platform}、このマシンは {machine} です。一覧にある待ち受けと予約をもとに判断しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Port {port} is held by {holder}, the WSL relay: the browser&apos;s return goes to Codex inside WSL (Linux on Windows), not to Codex on Windows.</source>
+        <translation>ポート {port} を WSL の中継プログラム {holder} が使っています。ブラウザーからの戻りは Windows 上の Codex ではなく、WSL（Windows 上の Linux）の中の Codex に届きます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Windows has reserved port {ports} for its own networking (Hyper-V, WSL or Docker), so Codex cannot listen for the browser&apos;s return.</source>
+        <translation>Windows がポート {ports} を自分のネットワーク機能（Hyper-V、WSL、Docker）のために予約しているため、Codex はブラウザーからの戻りを待ち受けられません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Windows has reserved ports {ports} for its own networking (Hyper-V, WSL or Docker), so Codex cannot listen for the browser&apos;s return.</source>
+        <translation>Windows がポート {ports} を自分のネットワーク機能（Hyper-V、WSL、Docker）のために予約しているため、Codex はブラウザーからの戻りを待ち受けられません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Port {ports} is in use, so Codex has nowhere to receive the browser&apos;s return: {holders}.</source>
+        <translation>ポート {ports} は使用中のため、Codex はブラウザーからの戻りを受け取れません: {holders}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Ports {ports} are all in use, so Codex has nowhere to receive the browser&apos;s return: {holders}.</source>
+        <translation>ポート {ports} はすべて使用中のため、Codex はブラウザーからの戻りを受け取れません: {holders}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Codex cannot listen on port {ports}: {holders}.</source>
+        <translation>Codex はポート {ports} で待ち受けられません: {holders}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Codex cannot listen on ports {ports}: {holders}.</source>
+        <translation>Codex はポート {ports} で待ち受けられません: {holders}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Something on this computer (a security program or network filter) refuses to let Codex listen on port {ports} ({detail}).</source>
+        <translation>このコンピューター上の何か（セキュリティソフトやネットワークのフィルター）が、Codex がポート {ports} で待ち受けるのを拒否しています（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Something on this computer (a security program or network filter) refuses to let Codex listen on ports {ports} ({detail}).</source>
+        <translation>このコンピューター上の何か（セキュリティソフトやネットワークのフィルター）が、Codex がポート {ports} で待ち受けるのを拒否しています（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Port {port} is used by {holders}; Codex {version} and newer switch to {fallback}, older versions fail.</source>
+        <translation>ポート {port} は {holders} が使っています。Codex {version} 以降は {fallback} に切り替えますが、それより古いバージョンは失敗します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Port {port} is free for Codex to receive the browser&apos;s return.</source>
+        <translation>ポート {port} は空いており、Codex はブラウザーからの戻りを受け取れます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Another Codex sign-in is still waiting on port {port}.</source>
+        <translation>別の Codex のサインインが、まだポート {port} で待機しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>{who} listens on port {port} for IPv6 (::1). Browsers try that address first for &apos;localhost&apos;, so the sign-in&apos;s return may go there instead of to Codex.</source>
+        <translation>{who} がポート {port} を IPv6（::1）で待ち受けています。ブラウザーは「localhost」でまずこのアドレスを試すため、サインイン後の戻りが Codex ではなくそちらに届く場合があります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>port {port} is used by {holders}</source>
+        <translation>ポート {port} は {holders} が使用中</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>port {port} by {holders}</source>
+        <translation>ポート {port} は {holders} が使用中</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>port {port} is reserved by Windows</source>
+        <translation>ポート {port} は Windows が予約済み</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>port {port} is refused by Windows ({error})</source>
+        <translation>ポート {port} は Windows が拒否（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>port {port} is refused ({error})</source>
+        <translation>ポート {port} は拒否（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>{first} and {last}</source>
+        <translation>{first}、{last}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>a program whose owner needs admin rights to see</source>
+        <translation>管理者権限がないと持ち主がわからないプログラム</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Windows itself (http.sys, pid 4)</source>
+        <translation>Windows 自身（http.sys、pid 4）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <location filename="../../wizard/checks/watch.py"/>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>{name} (pid {pid})</source>
+        <translation>{name}（pid {pid}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>process {pid}</source>
+        <translation>プロセス {pid}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>not tested</source>
+        <translation>未確認</translation>
+    </message>
+</context>
+<context>
+    <name>port_release</name>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>an unnamed program</source>
+        <translation>名前のないプログラム</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>{name} - pid {pid}, program {exe}, user {user}</source>
+        <translation>{name} - pid {pid}、プログラム {exe}、ユーザー {user}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Free the sign-in port</source>
+        <translation>サインイン用のポートを空ける</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>The sign-in port was not checked.</source>
+        <translation>サインイン用のポートはチェックしていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>The sign-in port is free; there is nothing to stop.</source>
+        <translation>サインイン用のポートは空いています。止めるものはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Port {port} is held by a Codex sign-in that is still waiting. This asks it to stop (http://127.0.0.1:{port}/cancel), exactly as Codex itself does.</source>
+        <translation>ポート {port} は、まだ待機中の Codex のサインインが使っています。この修正は、Codex 自身と同じ方法でそれに停止を依頼します（http://127.0.0.1:{port}/cancel）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Port {port} is in use by a program whose owner needs admin rights to see; Sign-in Doctor cannot end it. Restarting the computer frees it.</source>
+        <translation>ポート {port} は、管理者権限がないと持ち主がわからないプログラムが使っています。Sign-in Doctor はそれを終了できません。コンピューターを再起動すると空きます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Port {port} is used by {holder}.</source>
+        <translation>ポート {port} は {holder} が使っています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>You confirmed &apos;{name}&apos;: this ends it (save your work in it first).</source>
+        <translation>「{name}」の終了が確認されました: この修正はそれを終了します（先に作業内容を保存してください）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Start the sign-in again.</source>
+        <translation>もう一度サインインを始めてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>asked the waiting Codex sign-in on port {port} to stop</source>
+        <translation>ポート {port} で待機中の Codex のサインインに停止を依頼した</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>ended {name} (pid {pid})</source>
+        <translation>{name}（pid {pid}）を終了した</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Port {port} is still in use after Sign-in Doctor {what}.</source>
+        <translation>Sign-in Doctor が{what}後も、ポート {port} は使用中のままです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>the sign-in ports</source>
+        <translation>サインイン用のポート</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>{ports} (range {start}-{end})</source>
+        <translation>{ports}（範囲 {start}-{end}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Windows has reserved {ports} for its own networking (Hyper-V, WSL or Docker); no program holds them, so there is nothing to end. An administrator can free them: see `python -m wizard fix winnat-restart`. Meanwhile `codex login --device-auth` signs in without a local port.</source>
+        <translation>Windows が {ports} を自分のネットワーク機能（Hyper-V、WSL、Docker）のために予約しています。使っているプログラムはないため、終了するものはありません。管理者が解放できます（`python -m wizard fix winnat-restart` を参照）。それまでは `codex login --device-auth` で、このコンピューターのポートを使わずにサインインできます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Stops what holds the port Codex needs for the browser&apos;s return.</source>
+        <translation>Codex がブラウザーからの戻りに使うポートをふさいでいるものを止めます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is `ide-wsl-off` (run Codex on Windows, not inside WSL).</source>
+        <translation>{name} は WSL の中継プログラムです。終了すると、WSL が再起動するまで WSL（Windows 上の Linux）から転送されるすべてのポートが止まり、エディターがまた起動します。根本的な修正は `ide-wsl-off` です（Codex を WSL の中ではなく Windows 上で動かします）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Its owner needs admin rights to see, so Sign-in Doctor cannot end it.</source>
+        <translation>管理者権限がないと持ち主がわからないため、Sign-in Doctor はこれを終了できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>It is part of the operating system: Sign-in Doctor never ends it. Restarting the computer usually frees the port.</source>
+        <translation>これはオペレーティングシステムの一部です。Sign-in Doctor が終了することはありません。コンピューターを再起動すると、たいていポートは空きます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>{name} is part of the operating system: Sign-in Doctor never ends it. Restarting the computer usually frees the port.</source>
+        <translation>{name} はオペレーティングシステムの一部です。Sign-in Doctor が終了することはありません。コンピューターを再起動すると、たいていポートは空きます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>That is Sign-in Doctor itself or the program that started it; close it yourself.</source>
+        <translation>これは Sign-in Doctor 自身か、それを起動したプログラムです。ご自身で閉じてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Sign-in Doctor cannot tell which user it belongs to, so it does not end it.</source>
+        <translation>どのユーザーのものか判断できないため、Sign-in Doctor は終了しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>It belongs to another user ({user}); only that user or an administrator can end it.</source>
+        <translation>ほかのユーザー（{user}）のものです。終了できるのは、そのユーザーか管理者だけです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>If you want Sign-in Doctor to end it, run this fix again with --confirm-process {name}.</source>
+        <translation>Sign-in Doctor に終了させたい場合は、この修正を --confirm-process {name} を付けてもう一度実行してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>You confirmed &apos;{confirmed}&apos;, but the program holding the port is &apos;{name}&apos;; nothing is ended.</source>
+        <translation>「{confirmed}」が確認されましたが、ポートを使っているプログラムは「{name}」です。何も終了しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Ask the waiting Codex sign-in on port {port} to stop (GET /cancel)</source>
+        <translation>ポート {port} で待機中の Codex のサインインに停止を依頼する（GET /cancel）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>End {name} (pid {pid}, {exe}, user {user}) to free port {port}</source>
+        <translation>ポート {port} を空けるため、{name}（pid {pid}、{exe}、ユーザー {user}）を終了する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>program unknown</source>
+        <translation>プログラム不明</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Could not reach the Codex sign-in on port {port} ({error}).</source>
+        <translation>ポート {port} の Codex のサインインに接続できませんでした（{error}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>The program with pid {pid} is no longer {name}; nothing was ended. Run the fix again.</source>
+        <translation>pid {pid} のプログラムはもう {name} ではありません。何も終了していません。修正をもう一度実行してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>{name} (pid {pid}) did not stop.</source>
+        <translation>{name}（pid {pid}）が止まりませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>Not allowed to end {name} (pid {pid}).</source>
+        <translation>{name}（pid {pid}）を終了する権限がありません。</translation>
+    </message>
+</context>
+<context>
+    <name>proxy</name>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>NO_PROXY does not list localhost, 127.0.0.1 and ::1, so requests Codex makes to this computer may be sent to the proxy; the usual setting is NO_PROXY=localhost,127.0.0.1,::1 (openai/codex#36490).</source>
+        <translation>NO_PROXY に localhost、127.0.0.1、::1 が含まれていないため、Codex がこのコンピューター自身に送る通信がプロキシに送られることがあります。通常の設定は NO_PROXY=localhost,127.0.0.1,::1 です（openai/codex#36490）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>Codex is told to use the SOCKS proxy {proxy} ({source}); Codex does not work reliably through SOCKS, so use the app&apos;s HTTP (or mixed) proxy port instead.</source>
+        <translation>Codex は SOCKS プロキシ {proxy}（{source}）を使うよう設定されています。Codex は SOCKS 経由では安定して動かないため、代わりにそのアプリの HTTP（または mixed）プロキシのポートを使ってください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>Codex is told to use the proxy {proxy} ({source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</source>
+        <translation>Codex はプロキシ {proxy}（{source}）を使うよう設定されていますが、Codex は「{scheme}」形式のプロキシを使えません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>Your proxy {proxy} does not answer properly: {failure}.</source>
+        <translation>プロキシ {proxy} が正しく応答しません: {failure}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>Your proxy {proxy} cannot be reached: {failure}.</source>
+        <translation>プロキシ {proxy} に接続できません: {failure}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>The proxy {proxy} lets Codex through.</source>
+        <translation>プロキシ {proxy} は Codex を通します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the user name and password sent with the request were rejected (407)</source>
+        <translation>送ったユーザー名とパスワードが拒否されました（407）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>it answered 407 and no user name and password are configured</source>
+        <translation>407 が返されましたが、ユーザー名とパスワードが設定されていません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>The proxy {proxy} rejected the user name and password Codex would send.</source>
+        <translation>プロキシ {proxy} は、Codex が送るユーザー名とパスワードを拒否しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>The proxy {proxy} wants a user name and password, and none is set.</source>
+        <translation>プロキシ {proxy} はユーザー名とパスワードを求めていますが、設定されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the proxy answered {answer} with a block page</source>
+        <translation>プロキシがブロックページとともに {answer} を返しました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>The proxy {proxy} refuses to connect to {host} ({answer} with a block page).</source>
+        <translation>プロキシ {proxy} は {host} への接続を拒否しています（{answer}、ブロックページ）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the proxy answered {answer}</source>
+        <translation>プロキシが {answer} を返しました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>The proxy {proxy} refuses to connect to {host} ({answer}).</source>
+        <translation>プロキシ {proxy} は {host} への接続を拒否しています（{answer}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>No proxy is set; Codex connects directly.</source>
+        <translation>プロキシは設定されていません。Codex は直接接続します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the proxy&apos;s exception list</source>
+        <translation>プロキシの例外リスト</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>Codex connects to {host} directly: {entry} in {where} exempts it from the proxy, so if your network only lets traffic out through the proxy, Codex cannot get out.</source>
+        <translation>Codex は {host} に直接接続します。{where} の {entry} によってプロキシの対象外になっているためです。ネットワークがプロキシ経由の通信しか許可していない場合、Codex は外部に接続できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>Codex asks the proxy script {script} ({source}) which proxy to use; Sign-in Doctor cannot run proxy scripts, so it tested the direct way.</source>
+        <translation>Codex はどのプロキシを使うかをプロキシスクリプト {script}（{source}）に問い合わせます。Sign-in Doctor はプロキシスクリプトを実行できないため、直接接続で確認しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the proxy script {value}</source>
+        <translation>プロキシスクリプト {value}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the proxy {value}</source>
+        <translation>プロキシ {value}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>Codex connects directly, although {source} uses {what}; if your network only lets traffic out through a proxy, Codex cannot get out.</source>
+        <translation>{source} は {what} を使っていますが、Codex は直接接続します。ネットワークがプロキシ経由の通信しか許可していない場合、Codex は外部に接続できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the proxy address has no host name</source>
+        <translation>プロキシのアドレスにホスト名がありません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the connection to the proxy broke ({error})</source>
+        <translation>プロキシへの接続が切れました（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the secure connection to the proxy failed ({error})</source>
+        <translation>プロキシへの安全な接続に失敗しました（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>the check was cancelled</source>
+        <translation>チェックがキャンセルされました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>it accepted the connection but sent no answer within {seconds:.1f} s</source>
+        <translation>接続は受け付けましたが、{seconds:.1f} 秒以内に応答がありませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>it closed the connection without answering</source>
+        <translation>応答せずに接続を閉じました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
+        <source>it answered, but not like an HTTP proxy (is it a SOCKS port?)</source>
+        <translation>応答はありましたが、HTTP プロキシの応答ではありません（SOCKS のポートではありませんか？）</translation>
+    </message>
+</context>
+<context>
+    <name>proxy_env_repair</name>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Remove a stale proxy setting</source>
+        <translation>古くなったプロキシの設定を削除する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>The proxy works but wants a user name and password. Ask IT for proxy credentials and put them in the proxy setting (http://USER:PASSWORD@host:port), or ask for the sign-in server to be allowed without them.</source>
+        <translation>プロキシは動いていますが、ユーザー名とパスワードを求めています。IT 担当者からプロキシの認証情報をもらってプロキシの設定に入れるか（http://USER:PASSWORD@host:port）、認証なしでサインインサーバーに接続できるよう依頼してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>No proxy setting is stale: nothing to remove.</source>
+        <translation>古くなったプロキシの設定はありません。削除するものはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>The proxy setting is not there any more.</source>
+        <translation>プロキシの設定はもうありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>The proxy {proxy} comes from {source}, not from a variable: change it there (Windows: Settings &gt; Network &amp; internet &gt; Proxy; macOS: System Settings &gt; Network &gt; Details &gt; Proxies).</source>
+        <translation>プロキシ {proxy} は環境変数ではなく {source} で設定されています。そちらで変更してください（Windows:「設定 &gt; ネットワークとインターネット &gt; プロキシ」、macOS:「システム設定 &gt; ネットワーク &gt; 詳細 &gt; プロキシ」）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Codex cannot use a &apos;{scheme}&apos; proxy ({proxy})</source>
+        <translation>Codex は「{scheme}」形式のプロキシ（{proxy}）を使えません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>nothing answers at the proxy {proxy}</source>
+        <translation>プロキシ {proxy} から応答がありません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>The stale proxy setting ({name}) is not in any place Sign-in Doctor can change.</source>
+        <translation>古くなったプロキシの設定（{name}）は、Sign-in Doctor が変更できる場所にはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>{name} in {places}</source>
+        <translation>{places}の {name}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Codex is told to use a proxy, but {why}. This turns off {places}.</source>
+        <translation>Codex はプロキシを使うよう設定されていますが、{why}。この修正は {places} をオフにします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>If you need a proxy to reach the internet, set HTTPS_PROXY to your proxy app&apos;s HTTP (or &apos;mixed&apos;) port instead, e.g. http://127.0.0.1:PORT.</source>
+        <translation>インターネットへの接続にプロキシが必要な場合は、代わりに HTTPS_PROXY をプロキシアプリの HTTP（または mixed）ポートに設定してください（例: http://127.0.0.1:PORT）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Another proxy stays set ({remaining}), so NO_PROXY is set to {no_proxy}: the sign-in&apos;s return to this computer never goes to a proxy.</source>
+        <translation>別のプロキシの設定（{remaining}）は残るため、NO_PROXY を {no_proxy} に設定します。これで、サインイン後のこのコンピューターへの戻りがプロキシに送られることはなくなります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Codex then connects directly.</source>
+        <translation>その後、Codex は直接接続します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Removes a proxy setting that points at nothing.</source>
+        <translation>何も指していないプロキシの設定を削除します。</translation>
+    </message>
+</context>
+<context>
+    <name>redact</name>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>sign-in tokens</source>
+        <translation>サインインのトークン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>API keys</source>
+        <translation>API キー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>sign-in codes</source>
+        <translation>サインインのコード</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>sign-in state values</source>
+        <translation>サインインの state 値</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>passwords</source>
+        <translation>パスワード</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>other secret values</source>
+        <translation>その他の秘密の値</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>e-mail addresses</source>
+        <translation>メールアドレス</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>your user name</source>
+        <translation>ユーザー名</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/redact.py"/>
+        <source>your home folder</source>
+        <translation>ホームフォルダー</translation>
+    </message>
+</context>
+<context>
+    <name>report</name>
+    <message>
+        <location filename="../../wizard/report/draft.py"/>
+        <source>Proxy address</source>
+        <translation>プロキシのアドレス</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/draft.py"/>
+        <source>Replaces {addresses} with {marker} everywhere in the report.</source>
+        <translation>レポート内のすべての {addresses} を {marker} に置き換えます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/draft.py"/>
+        <source>Editor settings file paths</source>
+        <translation>エディターの設定ファイルのパス</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/draft.py"/>
+        <source>Replaces {paths} with {marker} everywhere in the report.</source>
+        <translation>レポート内のすべての {paths} を {marker} に置き換えます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/draft.py"/>
+        <source>The error message that was pasted</source>
+        <translation>貼り付けたエラーメッセージ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/draft.py"/>
+        <source>Leaves out the pasted error message and what it means.</source>
+        <translation>貼り付けたエラーメッセージとその意味を含めません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/draft.py"/>
+        <source>Details of “{title}”</source>
+        <translation>「{title}」の詳細</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/draft.py"/>
+        <source>Leaves out the technical details of this check; its result and one-line summary stay.</source>
+        <translation>このチェックの技術的な詳細を含めません。結果と 1 行の要約は残ります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Warning</source>
+        <translation>注意</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Problem</source>
+        <translation>問題あり</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Not tested</source>
+        <translation>未確認</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Check broke</source>
+        <translation>チェック失敗</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Nothing wrong found</source>
+        <translation>問題なし</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Not sure yet</source>
+        <translation>原因不明</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Problem found</source>
+        <translation>問題あり</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>You sign in with your browser</source>
+        <translation>ブラウザーでサインインする</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>The browser returns to this computer</source>
+        <translation>ブラウザーがこのコンピューターに戻る</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Codex receives the return</source>
+        <translation>Codex が戻りを受け取る</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Codex finishes sign-in with OpenAI</source>
+        <translation>Codex が OpenAI とサインインを完了する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Codex saves the sign-in</source>
+        <translation>Codex がサインインを保存する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Problem here</source>
+        <translation>ここに問題</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Works</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Not checked</source>
+        <translation>未確認</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Turn off &apos;Run Codex in WSL&apos; in your editor&apos;s settings</source>
+        <translation>エディターの設定で「Run Codex in WSL」をオフにする</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Give Codex your organisation&apos;s certificate</source>
+        <translation>組織の証明書を Codex に設定する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Repair the broken certificate setting</source>
+        <translation>壊れた証明書の設定を直す</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Remove or correct the stale proxy setting</source>
+        <translation>古くなったプロキシの設定を削除または修正する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Free the sign-in port</source>
+        <translation>サインイン用のポートを空ける</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Sign in with a device code instead (codex login --device-auth)</source>
+        <translation>代わりにデバイスコードでサインインする（codex login --device-auth）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Let the computer set its clock automatically</source>
+        <translation>コンピューターの時計を自動で合わせる</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Check OpenAI&apos;s status page (status.openai.com)</source>
+        <translation>OpenAI のステータスページを確認する（status.openai.com）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Restart Windows NAT to release the reserved ports (needs admin)</source>
+        <translation>Windows NAT を再起動して予約されたポートを解放する（管理者が必要）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Sign-in Doctor · case file</source>
+        <translation>Sign-in Doctor · レポート</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Case</source>
+        <translation>ケース</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>What to do next</source>
+        <translation>次にすること</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>What was checked</source>
+        <translation>チェックした内容</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Each check and its result. Status is shown as a word and an icon.</source>
+        <translation>各チェックとその結果。状態は言葉とアイコンで示しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Check</source>
+        <translation>チェック</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Result</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Time</source>
+        <translation>時間</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>About this case</source>
+        <translation>このケースについて</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Details for the help desk</source>
+        <translation>ヘルプデスク向けの詳細</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Case {case_id}: {title}</source>
+        <translation>ケース {case_id}: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Case {case_id}, written {generated_at} by {tool}. Sign-in tokens, codes, keys, passwords, e-mail addresses and your user name were removed before this file was written. Nothing was sent anywhere.</source>
+        <translation>ケース {case_id}、{generated_at} に {tool} で作成。このファイルを書き出す前に、サインインのトークン、コード、キー、パスワード、メールアドレス、ユーザー名を取り除きました。どこにも送信していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>fix id</source>
+        <translation>修正 ID</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>What Sign-in Doctor can do</source>
+        <translation>Sign-in Doctor にできること</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>The problem is in step {n} of the sign-in.</source>
+        <translation>問題はサインインの手順 {n} にあります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>No single step of the sign-in is proven to fail.</source>
+        <translation>サインインのどの手順で失敗しているかは特定できていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Where in the sign-in</source>
+        <translation>サインインのどこで</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Also found (fix after the first):</source>
+        <translation>ほかにも見つかった問題（最初の問題のあとに直してください）:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>The error message you saw</source>
+        <translation>表示されたエラーメッセージ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Written</source>
+        <translation>作成日時</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Checked at</source>
+        <translation>チェック日時</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Took</source>
+        <translation>所要時間</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Sign-in server</source>
+        <translation>サインインサーバー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Sign-in return ports</source>
+        <translation>サインインの戻り先ポート</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Tool</source>
+        <translation>ツール</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>System</source>
+        <translation>システム</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Proven faults:</source>
+        <translation>確認された不具合:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>More data</source>
+        <translation>その他のデータ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Sign-in Doctor case {case_id}</source>
+        <translation>Sign-in Doctor ケース {case_id}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Verdict:</source>
+        <translation>診断結果:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Next action:</source>
+        <translation>次にすること:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>step {n} of 5, {label}</source>
+        <translation>全 5 手順中の手順 {n}、{label}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Where:</source>
+        <translation>場所:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>What Sign-in Doctor can do:</source>
+        <translation>Sign-in Doctor にできること:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Also found:</source>
+        <translation>ほかに見つかった問題:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Checks</source>
+        <translation>チェック</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Sign-in steps</source>
+        <translation>サインインの手順</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>{name} {version}, {os}, Python {python}</source>
+        <translation>{name} {version}、{os}、Python {python}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Checked at: {started}, took {duration}</source>
+        <translation>チェック日時: {started}、所要時間 {duration}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Sign-in server: {url}, return ports {ports}</source>
+        <translation>サインインサーバー: {url}、戻り先ポート {ports}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Tool: {tool}</source>
+        <translation>ツール: {tool}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Details</source>
+        <translation>詳細</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Sign-in tokens, codes, keys, passwords, e-mail addresses and the user name were removed before this file was written.</source>
+        <translation>このファイルを書き出す前に、サインインのトークン、コード、キー、パスワード、メールアドレス、ユーザー名を取り除きました。</translation>
+    </message>
+</context>
+<context>
+    <name>route</name>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Windows Internet Options</source>
+        <translation>Windows のインターネット オプション</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Windows Internet Options (automatic configuration script)</source>
+        <translation>Windows のインターネット オプション（自動構成スクリプト）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Windows WinHTTP proxy (netsh)</source>
+        <translation>Windows の WinHTTP プロキシ（netsh）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>macOS network settings</source>
+        <translation>macOS のネットワーク設定</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>macOS network settings (automatic proxy configuration)</source>
+        <translation>macOS のネットワーク設定（プロキシの自動構成）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Codex&apos;s HTTP client reads this Windows setting when no proxy variable is set (not confirmed by OpenAI for Windows).</source>
+        <translation>プロキシの環境変数が設定されていない場合、Codex の HTTP クライアントはこの Windows の設定を読み込みます（Windows については OpenAI による確認はされていません）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Used by the editor itself; Codex launched by the extension does not necessarily use it (openai/codex#11998).</source>
+        <translation>エディター自身が使う設定です。拡張機能から起動された Codex が使うとは限りません（openai/codex#11998）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>{source} exceptions</source>
+        <translation>{source} の例外</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>{entry} in {where}</source>
+        <translation>{where} の {entry}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Only used for http:// addresses; the sign-in server is https://.</source>
+        <translation>http:// のアドレスにだけ使われます。サインインサーバーは https:// です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Not used for the sign-in server: it is exempt ({exempt}).</source>
+        <translation>サインインサーバーには使われません: 対象外になっています（{exempt}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Not used: {first} comes first.</source>
+        <translation>使われません: {first} が優先されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Codex asks this script which proxy to use (respect_system_proxy = true). Sign-in Doctor cannot run the script, so the route tested may differ.</source>
+        <translation>Codex はどのプロキシを使うかをこのスクリプトに問い合わせます（respect_system_proxy = true）。Sign-in Doctor はスクリプトを実行できないため、確認した経路と実際の経路が異なる場合があります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Not used by Codex: a proxy script is only followed with [features] respect_system_proxy = true in config.toml.</source>
+        <translation>Codex は使いません: プロキシスクリプトは config.toml で [features] respect_system_proxy = true のときだけ使われます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>The machine-wide WinHTTP proxy is used by Windows services, not by Codex.</source>
+        <translation>コンピューター全体の WinHTTP プロキシは Windows のサービスが使うもので、Codex は使いません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Bypass list: {bypass}.</source>
+        <translation>除外リスト: {bypass}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>The per-protocol form is read for its https entry.</source>
+        <translation>プロトコルごとの形式なので、https の項目を読み取ります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Names no proxy for https:// addresses, so Codex does not use it.</source>
+        <translation>https:// のアドレス用のプロキシが指定されていないため、Codex は使いません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Switched off (&quot;Use a proxy server&quot; is unticked).</source>
+        <translation>オフになっています（「プロキシ サーバーを使う」のチェックが外れています）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>macOS network settings (secure web proxy)</source>
+        <translation>macOS のネットワーク設定（保護された Web プロキシ）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Codex&apos;s HTTP client reads the macOS proxy when no proxy variable is set.</source>
+        <translation>プロキシの環境変数が設定されていない場合、Codex の HTTP クライアントは macOS のプロキシ設定を読み込みます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>The web proxy (HTTP) is only used for http:// addresses; the sign-in server is https://.</source>
+        <translation>Web プロキシ（HTTP）は http:// のアドレスにだけ使われます。サインインサーバーは https:// です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>macOS network settings (web proxy)</source>
+        <translation>macOS のネットワーク設定（Web プロキシ）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Codex does not use a SOCKS proxy from the system settings.</source>
+        <translation>Codex はシステム設定の SOCKS プロキシを使いません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>macOS network settings (SOCKS proxy)</source>
+        <translation>macOS のネットワーク設定（SOCKS プロキシ）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>{path} could not be read ({error}); proxy options in it were ignored.</source>
+        <translation>{path} を読み込めませんでした（{error}）。その中のプロキシ設定は無視しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>{path} sets respect_system_proxies (plural), which Codex ignores; the option is respect_system_proxy.</source>
+        <translation>{path} では respect_system_proxies（複数形）が設定されていますが、Codex はこれを無視します。正しい名前は respect_system_proxy です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Its http.noProxy: {entries}.</source>
+        <translation>http.noProxy の値: {entries}。</translation>
+    </message>
+</context>
+<context>
+    <name>rules</name>
+    <message>
+        <location filename="../../wizard/core/rules.py"/>
+        <source>unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/rules.py"/>
+        <source>{title}: {summary}</source>
+        <translation>{title}: {summary}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/rules.py"/>
+        <source>no check ran</source>
+        <translation>実行されたチェックはありません</translation>
+    </message>
+</context>
+<context>
+    <name>status</name>
+    <message>
+        <location filename="../../wizard/checks/status.py"/>
+        <source>Only checked for OpenAI&apos;s own sign-in server.</source>
+        <translation>OpenAI 自身のサインインサーバーの場合だけ確認します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/status.py"/>
+        <source>the status page</source>
+        <translation>ステータスページ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/status.py"/>
+        <source>Could not reach {host} (that alone is not a problem).</source>
+        <translation>{host} に接続できませんでした（これだけでは問題ではありません）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/status.py"/>
+        <source>OpenAI reports no problems right now.</source>
+        <translation>OpenAI は現在、障害を報告していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/status.py"/>
+        <source>OpenAI reports a minor problem: {description}.</source>
+        <translation>OpenAI が軽微な障害を報告しています: {description}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/status.py"/>
+        <source>OpenAI reports a problem right now: {description}.</source>
+        <translation>OpenAI が現在、障害を報告しています: {description}。</translation>
+    </message>
+</context>
+<context>
+    <name>tls</name>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>Not tested: the connection to the sign-in server failed first.</source>
+        <translation>未確認: 先にサインインサーバーへの接続が失敗しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>{host} presented no certificate.</source>
+        <translation>{host} は証明書を提示しませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>{label}: trusted</source>
+        <translation>{label}: 信頼する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>{label}: NOT trusted</source>
+        <translation>{label}: 信頼しない</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>The connection to {host} is trusted by Codex, but its certificates have flaws that stricter programs reject ({count} found).</source>
+        <translation>{host} への接続は Codex に信頼されていますが、その証明書には、より厳しいプログラムが拒否する欠陥があります（{count} 件）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>The connection to {host} is secure and trusted by Codex.</source>
+        <translation>{host} への接続は安全で、Codex に信頼されています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>The certificate of {host} is not valid at this computer&apos;s date ({date} UTC); check the clock.</source>
+        <translation>{host} の証明書は、このコンピューターの日付（{date} UTC）では有効ではありません。時計を確認してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>{variable} ({path}) replaces this computer&apos;s certificate store for Codex, and it does not trust {host}; this computer&apos;s store would.</source>
+        <translation>{variable}（{path}）が Codex にとってのこのコンピューターの証明書ストアを置き換えており、{host} を信頼していません。このコンピューターの証明書ストアなら信頼します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>{issuer}, a {vendor} product</source>
+        <translation>{issuer}（{vendor} の製品）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>Codex does not trust the certificate {host} presents, issued by {who}.</source>
+        <translation>Codex は、{host} が提示した {who} 発行の証明書を信頼しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>({label} trusts it.)</source>
+        <translation>（{label}は信頼します。）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>Codex rejects the certificate {host} presents: {problem}</source>
+        <translation>Codex は {host} が提示した証明書を拒否します: {problem}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>The secure connection to {host} does not complete: {detail}.</source>
+        <translation>{host} との安全な接続が完了しません: {detail}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>Not tested: {detail} (see Proxy settings).</source>
+        <translation>未確認: {detail}（「プロキシの設定」を参照）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>Could not connect to {host} again to check the secure connection ({detail}).</source>
+        <translation>安全な接続を確認するために {host} へもう一度接続できませんでした（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>The secure connection to {host} failed: {detail}.</source>
+        <translation>{host} との安全な接続に失敗しました: {detail}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>no certificate in this set vouches for the chain (unknown issuer)</source>
+        <translation>この中に証明書チェーンを保証する証明書がありません（不明な発行者）</translation>
+    </message>
+</context>
+<context>
+    <name>trust</name>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>it cannot be read</source>
+        <translation>読み込めません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>it holds no PEM certificate</source>
+        <translation>PEM 形式の証明書が入っていません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>the file does not exist</source>
+        <translation>ファイルが存在しません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>it is a folder, not a file</source>
+        <translation>ファイルではなくフォルダーです</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>the folder does not exist</source>
+        <translation>フォルダーが存在しません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>it is a file, not a folder</source>
+        <translation>フォルダーではなくファイルです</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>This computer&apos;s certificate store</source>
+        <translation>このコンピューターの証明書ストア</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>Public roots (certifi, used by Python tools)</source>
+        <translation>公開のルート証明書（certifi、Python のツールが使用）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>{name} in {dotenv} ({path})</source>
+        <translation>{dotenv} の {name}（{path}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>{files} instead of the OS store</source>
+        <translation>OS の証明書ストアの代わりに {files}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>the OS store ({origin})</source>
+        <translation>OS の証明書ストア（{origin}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>plus {file}</source>
+        <translation>＋ {file}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>What Codex trusts with your settings</source>
+        <translation>今の設定で Codex が信頼するもの</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>the server presented no certificate</source>
+        <translation>サーバーが証明書を提示しませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/trust.py"/>
+        <source>no certificates to trust</source>
+        <translation>信頼する証明書がありません</translation>
+    </message>
+</context>
+<context>
+    <name>ui_guidance</name>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Your editor (VS Code, Cursor, Windsurf …)</source>
+        <translation>お使いのエディター（VS Code、Cursor、Windsurf など）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>{editors} runs Codex inside WSL (Linux on Windows). Turning that off makes Codex receive the browser&apos;s return on Windows, where the browser sends it.</source>
+        <translation>{editors} が Codex を WSL（Windows 上の Linux）の中で動かしています。これをオフにすると、Codex はブラウザーが戻りを送る先である Windows 側で、戻りを受け取れるようになります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>In the editor, open Settings (File &gt; Preferences &gt; Settings, or Ctrl+,).</source>
+        <translation>エディターで設定を開きます（「ファイル &gt; ユーザー設定 &gt; 設定」、または Ctrl+,）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Type codex in the search box.</source>
+        <translation>検索ボックスに codex と入力します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Find &apos;Chatgpt: Run Codex In Windows Subsystem For Linux&apos; and turn it off (its setting id is below).</source>
+        <translation>「Chatgpt: Run Codex In Windows Subsystem For Linux」を見つけてオフにします（設定の ID は下にあります）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>The editor reloads. Then sign in to Codex again.</source>
+        <translation>エディターが再読み込みされます。そのあと、もう一度 Codex にサインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>your organisation&apos;s security program</source>
+        <translation>組織のセキュリティソフト</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>The connection is re-signed by {issuer}. Codex signs in once it trusts that certificate too.</source>
+        <translation>接続は {issuer} によって署名し直されています。Codex がその証明書も信頼すれば、サインインできます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Ask IT for the root certificate of {issuer} as a PEM file (a text file that starts with -----BEGIN CERTIFICATE-----).</source>
+        <translation>{issuer} のルート証明書を PEM ファイル（-----BEGIN CERTIFICATE----- で始まるテキストファイル）でもらうよう IT 担当者に依頼してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Save it somewhere permanent and put its path in the command below, then run it.</source>
+        <translation>それを消えない場所に保存し、そのパスを下のコマンドに入れて実行します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Quit and restart the editor or terminal completely (it reads this setting only when it starts), then sign in again.</source>
+        <translation>エディターまたはターミナルを完全に終了して起動し直してから（この設定は起動時にしか読み込まれません）、もう一度サインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Open the Start menu, type &apos;environment&apos; and choose &apos;Edit environment variables for your account&apos;.</source>
+        <translation>スタートメニューを開いて「環境変数」と入力し、「環境変数を編集」（アカウントの環境変数）を選びます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Select {name}, then click Delete (or Edit to correct it) and OK.</source>
+        <translation>{name} を選び、「削除」（直す場合は「編集」）をクリックしてから「OK」をクリックします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Restart the editor or terminal, then sign in again.</source>
+        <translation>エディターまたはターミナルを再起動してから、もう一度サインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Find the line that sets {name} in your shell profile (~/.profile, ~/.bashrc or ~/.zshrc) and remove or correct it.</source>
+        <translation>シェルの設定ファイル（~/.profile、~/.bashrc、~/.zshrc）で {name} を設定している行を見つけ、削除するか修正します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Open a new terminal (or restart the editor), then sign in again.</source>
+        <translation>新しいターミナルを開いてから（またはエディターを再起動してから）、もう一度サインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Remove the broken setting {name}</source>
+        <translation>壊れた設定 {name} を削除する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>{name} points at a file that cannot be used, so Codex stops before it signs in.</source>
+        <translation>{name} が使えないファイルを指しているため、Codex はサインインの前に止まります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Remove or correct the proxy setting</source>
+        <translation>プロキシの設定を削除または修正する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Codex is told to use the proxy {proxy} ({source}). Remove that setting if you do not need a proxy, or ask IT for the right address.</source>
+        <translation>Codex はプロキシ {proxy}（{source}）を使うよう設定されています。プロキシが不要ならその設定を削除し、必要なら正しいアドレスを IT 担当者に確認してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Port {port} is held by {holder}. Codex needs it to receive the browser&apos;s return.</source>
+        <translation>ポート {port} は {holder} が使っています。Codex はブラウザーからの戻りを受け取るためにこのポートを必要とします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Codex needs port {port} to receive the browser&apos;s return; if another program holds it, sign-in fails.</source>
+        <translation>Codex はブラウザーからの戻りを受け取るためにポート {port} を必要とします。別のプログラムが使っていると、サインインに失敗します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Free port {port}</source>
+        <translation>ポート {port} を空ける</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Close other editor windows and Codex apps, then sign in again.</source>
+        <translation>ほかのエディターのウィンドウや Codex アプリを閉じてから、もう一度サインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
+        <source>Still busy? The command below shows which program holds the port; close that program (or restart the computer).</source>
+        <translation>まだ使用中の場合は、下のコマンドでポートを使っているプログラムがわかります。そのプログラムを閉じてください（またはコンピューターを再起動してください）。</translation>
+    </message>
+</context>
+<context>
+    <name>watch</name>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>a program this account cannot see</source>
+        <translation>このアカウントからは見えないプログラム</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>Watching ports {ports} and Codex&apos;s logs for {seconds:g} s: sign in now.</source>
+        <translation>ポート {ports} と Codex のログを {seconds:g} 秒間見守ります。今サインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source> on {address}</source>
+        <translation>（{address}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>port {port}: {holder} was already listening{where}{what}</source>
+        <translation>ポート {port}: {holder} がすでに待ち受けていました{where}{what}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>port {port}: {holder} started listening{where}{what}</source>
+        <translation>ポート {port}: {holder} が待ち受けを始めました{where}{what}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>port {port}: {holder} stopped listening</source>
+        <translation>ポート {port}: {holder} が待ち受けをやめました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>a browser or other program</source>
+        <translation>ブラウザーまたはほかのプログラム</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>port {port}: a connection from {client} was received by {who}</source>
+        <translation>ポート {port}: {client} からの接続を {who} が受け取りました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>{source} problem: {meaning} ({line})</source>
+        <translation>{source} の問題: {meaning}（{line}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>{source} note: {meaning} ({line})</source>
+        <translation>{source} のメモ: {meaning}（{line}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>The browser&apos;s return on port {port} was received by {who}, not by Codex.</source>
+        <translation>ポート {port} へのブラウザーからの戻りを受け取ったのは Codex ではなく {who} でした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>The browser&apos;s return on port {port} reached Codex ({receiver}), but the sign-in then failed: {failure}</source>
+        <translation>ポート {port} へのブラウザーからの戻りは Codex（{receiver}）に届きましたが、その後サインインに失敗しました: {failure}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>The browser&apos;s return on port {port} reached Codex ({receiver}) and no error was logged.</source>
+        <translation>ポート {port} へのブラウザーからの戻りは Codex（{receiver}）に届き、エラーは記録されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>No browser return arrived on port {ports}, and Codex logged a failure: {failure}</source>
+        <translation>ポート {ports} にブラウザーからの戻りは届かず、Codex は失敗を記録しました: {failure}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>{listeners} listened, but no browser return arrived on port {ports} within {duration}.</source>
+        <translation>{listeners} が待ち受けていましたが、{duration}以内にポート {ports} へブラウザーからの戻りは届きませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>Nothing listened on port {ports} and no browser return arrived within {duration}: start the sign-in while watching.</source>
+        <translation>ポート {ports} で待ち受けるものはなく、{duration}以内にブラウザーからの戻りも届きませんでした。見守っている間にサインインを始めてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>{n:g} second</source>
+        <translation>{n:g} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>{n:g} seconds</source>
+        <translation>{n:g} 秒</translation>
+    </message>
+</context>
+<context>
+    <name>words</name>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
+        <location filename="../../wizard/core/i18n.py"/>
+        <location filename="../../wizard/fixes/apply.py"/>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/i18n.py"/>
+        <source>{sentence} {following}</source>
+        <translation>{sentence}{following}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/i18n.py"/>
+        <source>{first} and {last}</source>
+        <translation>{first}と{last}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/i18n.py"/>
+        <source>{first} or {last}</source>
+        <translation>{first}または{last}</translation>
+    </message>
+</context>
+<context>
+    <name>wsl</name>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>WSL is not installed, so it cannot interfere.</source>
+        <translation>WSL はインストールされていないため、影響はありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>Only relevant on Windows.</source>
+        <translation>Windows の場合だけ関係します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>WSL did not answer in time.</source>
+        <translation>WSL から時間内に応答がありませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>WSL is installed without any Linux system, so Codex cannot run in it.</source>
+        <translation>WSL はインストールされていますが Linux のシステムがないため、Codex がその中で動くことはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>WSL is installed but did not list its Linux systems.</source>
+        <translation>WSL はインストールされていますが、Linux のシステムの一覧を返しませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>{editors} runs Codex inside WSL ({where}).</source>
+        <translation>{editors} が Codex を WSL の中で動かしています（{where}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>{editors} run Codex inside WSL ({where}).</source>
+        <translation>{editors} が Codex を WSL の中で動かしています（{where}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>WSL is installed ({where}); no editor runs Codex inside it.</source>
+        <translation>WSL はインストールされていますが（{where}）、その中で Codex を動かしているエディターはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>, {mode} networking</source>
+        <translation>、{mode} ネットワーク</translation>
+    </message>
+</context>
+</TS>
