@@ -1298,12 +1298,12 @@
 <context>
     <name>atomic</name>
     <message>
-        <location filename="../../wizard/fixes/atomic.py"/>
+        <location filename="../../wizard/platform/atomic.py"/>
         <source>{file} is read-only; nothing was changed</source>
         <translation>{file} is read-only; nothing was changed</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/atomic.py"/>
+        <location filename="../../wizard/platform/atomic.py"/>
         <source>no permission to write in {folder}; nothing was changed</source>
         <translation>no permission to write in {folder}; nothing was changed</translation>
     </message>
@@ -1323,6 +1323,11 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Builds a certificate bundle with your organisation&apos;s root and points Codex at it.</source>
+        <translation>Builds a certificate bundle with your organisation&apos;s root and points Codex at it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
         <source>The certificate that signed the connection is neither in this computer&apos;s store nor sent by the network. Ask your IT department for your organisation&apos;s root certificate file {how}</source>
         <translation>The certificate that signed the connection is neither in this computer&apos;s store nor sent by the network. Ask your IT department for your organisation&apos;s root certificate file {how}</translation>
     </message>
@@ -1335,11 +1340,6 @@
         <location filename="../../wizard/fixes/ca_bundle.py"/>
         <source>replaced by the certificate bundle {file}</source>
         <translation>replaced by the certificate bundle {file}</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
-        <source>Builds a certificate bundle with your organisation&apos;s root and points Codex at it.</source>
-        <translation>Builds a certificate bundle with your organisation&apos;s root and points Codex at it.</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/ca_bundle.py"/>
@@ -1519,6 +1519,11 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>Removes or corrects a certificate setting that points at nothing.</source>
+        <translation>Removes or corrects a certificate setting that points at nothing.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
         <source>Your certificate settings point at usable files; there is nothing to repair.</source>
         <translation>Your certificate settings point at usable files; there is nothing to repair.</translation>
     </message>
@@ -1566,11 +1571,6 @@
         <location filename="../../wizard/fixes/ca_env_repair.py"/>
         <source>Codex then uses this computer&apos;s own certificate store.</source>
         <translation>Codex then uses this computer&apos;s own certificate store.</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/ca_env_repair.py"/>
-        <source>Removes or corrects a certificate setting that points at nothing.</source>
-        <translation>Removes or corrects a certificate setting that points at nothing.</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/ca_env_repair.py"/>
@@ -1622,23 +1622,22 @@
     </message>
     <message>
         <location filename="../../wizard/report/case_file.py"/>
-        <source>no permission to write in that folder</source>
-        <translation>no permission to write in that folder</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/case_file.py"/>
-        <source>cannot write in that folder ({error})</source>
-        <translation>cannot write in that folder ({error})</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/case_file.py"/>
         <source>{name} there is a folder</source>
         <translation>{name} there is a folder</translation>
     </message>
     <message>
         <location filename="../../wizard/report/case_file.py"/>
+        <source>no permission to write in that folder</source>
+        <translation>no permission to write in that folder</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
         <source>cannot write {name} ({error})</source>
         <translation>cannot write {name} ({error})</translation>
+    </message>
+    <message>
+        <source>cannot write in that folder ({error})</source>
+        <translation type="vanished">cannot write in that folder ({error})</translation>
     </message>
 </context>
 <context>
@@ -4026,6 +4025,11 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Removes a proxy setting that points at nothing.</source>
+        <translation>Removes a proxy setting that points at nothing.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
         <source>The proxy works but wants a user name and password. Ask IT for proxy credentials and put them in the proxy setting (http://USER:PASSWORD@host:port), or ask for the sign-in server to be allowed without them.</source>
         <translation>The proxy works but wants a user name and password. Ask IT for proxy credentials and put them in the proxy setting (http://USER:PASSWORD@host:port), or ask for the sign-in server to be allowed without them.</translation>
     </message>
@@ -4083,11 +4087,6 @@
         <location filename="../../wizard/fixes/proxy_env_repair.py"/>
         <source>Codex then connects directly.</source>
         <translation>Codex then connects directly.</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
-        <source>Removes a proxy setting that points at nothing.</source>
-        <translation>Removes a proxy setting that points at nothing.</translation>
     </message>
 </context>
 <context>

@@ -1290,12 +1290,12 @@
 <context>
     <name>atomic</name>
     <message>
-        <location filename="../../wizard/fixes/atomic.py"/>
+        <location filename="../../wizard/platform/atomic.py"/>
         <source>{file} is read-only; nothing was changed</source>
         <translation>{file} は読み取り専用です。何も変更していません</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/atomic.py"/>
+        <location filename="../../wizard/platform/atomic.py"/>
         <source>no permission to write in {folder}; nothing was changed</source>
         <translation>{folder} に書き込む権限がありません。何も変更していません</translation>
     </message>
@@ -1315,6 +1315,11 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Builds a certificate bundle with your organisation&apos;s root and points Codex at it.</source>
+        <translation>組織のルート証明書を含む証明書バンドルを作り、Codex がそれを使うように設定します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
         <source>The certificate that signed the connection is neither in this computer&apos;s store nor sent by the network. Ask your IT department for your organisation&apos;s root certificate file {how}</source>
         <translation>接続に署名した証明書は、このコンピューターの証明書ストアにも、ネットワークから送られたものの中にもありません。IT 部門から組織のルート証明書のファイルをもらい{how}</translation>
     </message>
@@ -1327,11 +1332,6 @@
         <location filename="../../wizard/fixes/ca_bundle.py"/>
         <source>replaced by the certificate bundle {file}</source>
         <translation>証明書バンドル {file} に置き換えました</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
-        <source>Builds a certificate bundle with your organisation&apos;s root and points Codex at it.</source>
-        <translation>組織のルート証明書を含む証明書バンドルを作り、Codex がそれを使うように設定します。</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/ca_bundle.py"/>
@@ -1511,6 +1511,11 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/ca_env_repair.py"/>
+        <source>Removes or corrects a certificate setting that points at nothing.</source>
+        <translation>何も指していない証明書の設定を削除または修正します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_env_repair.py"/>
         <source>Your certificate settings point at usable files; there is nothing to repair.</source>
         <translation>証明書の設定は使えるファイルを指しています。直すものはありません。</translation>
     </message>
@@ -1558,11 +1563,6 @@
         <location filename="../../wizard/fixes/ca_env_repair.py"/>
         <source>Codex then uses this computer&apos;s own certificate store.</source>
         <translation>その後、Codex はこのコンピューター自身の証明書ストアを使います。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/ca_env_repair.py"/>
-        <source>Removes or corrects a certificate setting that points at nothing.</source>
-        <translation>何も指していない証明書の設定を削除または修正します。</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/ca_env_repair.py"/>
@@ -1614,23 +1614,22 @@
     </message>
     <message>
         <location filename="../../wizard/report/case_file.py"/>
-        <source>no permission to write in that folder</source>
-        <translation>そのフォルダーに書き込む権限がありません</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/case_file.py"/>
-        <source>cannot write in that folder ({error})</source>
-        <translation>そのフォルダーに書き込めません（{error}）</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/case_file.py"/>
         <source>{name} there is a folder</source>
         <translation>そこにある {name} はフォルダーです</translation>
     </message>
     <message>
         <location filename="../../wizard/report/case_file.py"/>
+        <source>no permission to write in that folder</source>
+        <translation>そのフォルダーに書き込む権限がありません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/case_file.py"/>
         <source>cannot write {name} ({error})</source>
         <translation>{name} を書き込めません（{error}）</translation>
+    </message>
+    <message>
+        <source>cannot write in that folder ({error})</source>
+        <translation type="vanished">そのフォルダーに書き込めません（{error}）</translation>
     </message>
 </context>
 <context>
@@ -4018,6 +4017,11 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Removes a proxy setting that points at nothing.</source>
+        <translation>何も指していないプロキシの設定を削除します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
         <source>The proxy works but wants a user name and password. Ask IT for proxy credentials and put them in the proxy setting (http://USER:PASSWORD@host:port), or ask for the sign-in server to be allowed without them.</source>
         <translation>プロキシは動いていますが、ユーザー名とパスワードを求めています。IT 担当者からプロキシの認証情報をもらってプロキシの設定に入れるか（http://USER:PASSWORD@host:port）、認証なしでサインインサーバーに接続できるよう依頼してください。</translation>
     </message>
@@ -4075,11 +4079,6 @@
         <location filename="../../wizard/fixes/proxy_env_repair.py"/>
         <source>Codex then connects directly.</source>
         <translation>その後、Codex は直接接続します。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
-        <source>Removes a proxy setting that points at nothing.</source>
-        <translation>何も指していないプロキシの設定を削除します。</translation>
     </message>
 </context>
 <context>

@@ -12,10 +12,10 @@ import pytest
 from tests.helpers import FakeRunner, lab_target, make_env
 from wizard.core.profile import load_profile
 from wizard.fixes.apply import PlanOutdated, apply_fix, undo_last
-from wizard.fixes.atomic import WriteRefused, atomic_write
 from wizard.fixes.base import FixContext
 from wizard.fixes.journal import Journal
 from wizard.fixes.plan import EnvEdit, FileEdit, FixPlan
+from wizard.platform.atomic import WriteRefused, atomic_write
 
 ORIGINAL = b'{\r\n  // keep me\r\n  "a": true,\r\n}\r\n'
 
@@ -102,7 +102,7 @@ def test_a_crash_in_the_middle_of_a_write_leaves_the_original(home):
     script = textwrap.dedent(f"""
         import os, sys
         from pathlib import Path
-        from wizard.fixes import atomic
+        from wizard.platform import atomic
         def die(*args):
             os._exit(9)  # the power goes out just before the rename
         atomic.os.replace = die

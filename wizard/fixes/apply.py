@@ -10,10 +10,10 @@ from wizard.core.diagnose import diagnose
 from wizard.core.engine import CheckSpec
 from wizard.core.i18n import Text, join, sentences, tr
 from wizard.core.model import Diagnosis, Status
-from wizard.fixes.atomic import atomic_remove, atomic_write
 from wizard.fixes.base import Fix, FixContext
 from wizard.fixes.journal import Journal, JournalEntry
 from wizard.fixes.plan import FileEdit, FixPlan, FixResult
+from wizard.platform.atomic import atomic_remove, atomic_write
 
 RECHECK_TIMEOUT_S = 6.0
 

@@ -39,3 +39,17 @@ class Fix(Protocol):
     def run_actions(self, ctx: FixContext, plan: FixPlan) -> list[str]:
         """Effects that are neither files nor variables (e.g. stop a process). Raise OSError
         with a plain message on failure."""
+
+
+class ChangeFix:
+    """A fix whose changes are files and variables only: nothing to run beyond them."""
+
+    id: str
+    title: str
+    purpose: str  # what the fix does, in one line (shown when it does not apply)
+
+    def run_actions(self, ctx: FixContext, plan: FixPlan) -> list[str]:
+        return []
+
+    def not_applicable(self, reason: str) -> FixPlan:
+        return FixPlan(self.id, self.title, self.purpose, applicable=False, reason=reason)

@@ -36,7 +36,7 @@ from wizard.checks.trust import ca_settings, certifi_roots, read_pem_certificate
 from wizard.core.engine import Budget
 from wizard.core.i18n import and_list, join, sentences, tr
 from wizard.core.model import CheckResult, Status
-from wizard.fixes.base import FixContext
+from wizard.fixes.base import ChangeFix, FixContext
 from wizard.fixes.env_places import Stale, check_result, clean_up, expand, where_text
 from wizard.fixes.plan import FileEdit, FixPlan
 from wizard.platform.paths import user_data_dir
@@ -80,19 +80,23 @@ def fingerprint(der: bytes) -> str:
     return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
 
-class CaBundle:
+class CaBundle(ChangeFix):
     id = "ca-bundle"
     title = tr("ca_bundle", "Give Codex your organisation's certificate")
+    purpose = tr(
+        "ca_bundle",
+        "Builds a certificate bundle with your organisation's root and points Codex at it.",
+    )
 
     def plan(self, ctx: FixContext) -> FixPlan:
         env, host = ctx.env, ctx.target.host
         extra, problem = load_extra_ca(ctx.extra_ca) if ctx.extra_ca else ([], None)
         if problem:
-            return self._not_applicable(problem)
+            return self.not_applicable(problem)
         tls = check_result(ctx, "tls", run_if_missing=False)
         untrusted = tls is not None and any(f in tls.faults for f in UNTRUSTED_FAULTS)
         if not extra and not untrusted:
-            return self._not_applicable(_why_not(tls, host))
+            return self.not_applicable(_why_not(tls, host))
 
         chain = _capture(ctx) if tls is not None and tls.evidence.get("chain") else None
         os_roots = list(env.trust_store.certificates())
@@ -103,7 +107,7 @@ class CaBundle:
         if not roots:
             top = chain[-1] if chain else None
             if top is None or not is_ca(top):
-                return self._not_applicable(
+                return self.not_applicable(
                     tr(
                         "ca_bundle",
                         "The certificate that signed the connection is neither in this "
@@ -119,7 +123,7 @@ class CaBundle:
         if chain:
             proof = verify_chain(ders, chain, host, env.now())
             if not proof.trusted:
-                return self._not_applicable(
+                return self.not_applicable(
                     tr(
                         "ca_bundle",
                         "Even with {roots} the connection to {host} would not be trusted "
@@ -172,21 +176,6 @@ class CaBundle:
                 ],
                 "proved_before_writing": bool(chain),
             },
-        )
-
-    def run_actions(self, ctx: FixContext, plan: FixPlan) -> list[str]:
-        return []
-
-    def _not_applicable(self, reason: str) -> FixPlan:
-        return FixPlan(
-            self.id,
-            self.title,
-            tr(
-                "ca_bundle",
-                "Builds a certificate bundle with your organisation's root and points Codex at it.",
-            ),
-            applicable=False,
-            reason=reason,
         )
 
 

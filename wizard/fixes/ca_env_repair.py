@@ -15,7 +15,7 @@ from typing import Any
 from wizard.checks.ca_env import DIR_VARIABLES, WARN_ONLY
 from wizard.checks.trust import PemError, ca_settings, read_cert_dir, read_pem_certificates
 from wizard.core.i18n import tr
-from wizard.fixes.base import FixContext
+from wizard.fixes.base import ChangeFix, FixContext
 from wizard.fixes.env_places import (
     Stale,
     check_result,
@@ -33,15 +33,18 @@ RESTART = tr(
 HIDES_OS_STORE = "ssl_cert_file_hides_os_store"
 
 
-class CaEnvRepair:
+class CaEnvRepair(ChangeFix):
     id = "ca-env-repair"
     title = tr("ca_env_repair", "Repair a broken certificate setting")
+    purpose = tr(
+        "ca_env_repair", "Removes or corrects a certificate setting that points at nothing."
+    )
 
     def plan(self, ctx: FixContext) -> FixPlan:
         env = ctx.env
         problems = _problems(ctx)
         if not problems:
-            return self._not_applicable(
+            return self.not_applicable(
                 tr(
                     "ca_env_repair",
                     "Your certificate settings point at usable files; there is nothing to repair.",
@@ -54,7 +57,7 @@ class CaEnvRepair:
                 count = len(read_pem_certificates(ctx.extra_ca))
             except PemError as exc:
                 shown = env.display_path(ctx.extra_ca)
-                return self._not_applicable(
+                return self.not_applicable(
                     tr(
                         "ca_env_repair",
                         "The file you gave ({file}) cannot be used: {problem}. Codex needs a PEM "
@@ -105,7 +108,7 @@ class CaEnvRepair:
             )
             lines.append(sentences(info["problem"], line))
         if not cleanup.files and not cleanup.env:
-            return self._not_applicable(
+            return self.not_applicable(
                 sentences(
                     tr("ca_env_repair", "Nothing to change in a place Sign-in Doctor knows."),
                     unplaced_note(env, cleanup.unplaced),
@@ -126,20 +129,6 @@ class CaEnvRepair:
             restart=(RESTART,),
             rechecks=("ca_env", "tls"),
             data={"variables": sorted(problems)},
-        )
-
-    def run_actions(self, ctx: FixContext, plan: FixPlan) -> list[str]:
-        return []
-
-    def _not_applicable(self, reason: str) -> FixPlan:
-        return FixPlan(
-            self.id,
-            self.title,
-            tr(
-                "ca_env_repair", "Removes or corrects a certificate setting that points at nothing."
-            ),
-            applicable=False,
-            reason=reason,
         )
 
 

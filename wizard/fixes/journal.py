@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from wizard.fixes.atomic import atomic_write
 from wizard.fixes.plan import FixPlan
+from wizard.platform.atomic import atomic_write
 
 
 @dataclass

@@ -18,7 +18,7 @@ from wizard.checks.route import (
     resolve_route,
 )
 from wizard.core.i18n import join, tr
-from wizard.fixes.base import FixContext
+from wizard.fixes.base import ChangeFix, FixContext
 from wizard.fixes.env_places import (
     Action,
     Definition,
@@ -43,16 +43,17 @@ RESTART = tr(
 )
 
 
-class ProxyEnvRepair:
+class ProxyEnvRepair(ChangeFix):
     id = "proxy-env-repair"
     title = tr("proxy_env_repair", "Remove a stale proxy setting")
+    purpose = tr("proxy_env_repair", "Removes a proxy setting that points at nothing.")
 
     def plan(self, ctx: FixContext) -> FixPlan:
         env, profile = ctx.env, ctx.profile
         proxy = check_result(ctx, "proxy")
         faults = proxy.faults if proxy else ()
         if AUTH in faults:
-            return self._not_applicable(
+            return self.not_applicable(
                 tr(
                     "proxy_env_repair",
                     "The proxy works but wants a user name and password. Ask IT for proxy "
@@ -62,17 +63,17 @@ class ProxyEnvRepair:
                 )
             )
         if UNREACHABLE not in faults and UNSUPPORTED not in faults:
-            return self._not_applicable(
+            return self.not_applicable(
                 tr("proxy_env_repair", "No proxy setting is stale: nothing to remove.")
             )
         route = resolve_route(env, profile, ctx.target)
         if route.proxy is None or route.proxy_source is None:
-            return self._not_applicable(
+            return self.not_applicable(
                 tr("proxy_env_repair", "The proxy setting is not there any more.")
             )
         name = route.proxy_source.rsplit(": ", 1)[-1]
         if name not in _proxy_names(ctx):
-            return self._not_applicable(
+            return self.not_applicable(
                 tr(
                     "proxy_env_repair",
                     "The proxy {proxy} comes from {source}, not from a variable: change it there "
@@ -126,7 +127,7 @@ class ProxyEnvRepair:
 
         removed = [n for n in names if n in cleanup.places]
         if not removed:
-            return self._not_applicable(
+            return self.not_applicable(
                 sentences(
                     tr(
                         "proxy_env_repair",
@@ -186,18 +187,6 @@ class ProxyEnvRepair:
             restart=(RESTART,),
             rechecks=("proxy", "tcp", "tls"),
             data={"proxy": redact_url(route.proxy), "removed": removed},
-        )
-
-    def run_actions(self, ctx: FixContext, plan: FixPlan) -> list[str]:
-        return []
-
-    def _not_applicable(self, reason: str) -> FixPlan:
-        return FixPlan(
-            self.id,
-            self.title,
-            tr("proxy_env_repair", "Removes a proxy setting that points at nothing."),
-            applicable=False,
-            reason=reason,
         )
 
 

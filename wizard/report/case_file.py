@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import errno
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.core.i18n import Translator, tr
+from wizard.platform.atomic import WriteRefused, atomic_write
 from wizard.report.case_id import is_case_id, new_case_id
 from wizard.report.html import render_html
 from wizard.report.markdown import render_markdown
@@ -67,18 +66,27 @@ def write_case_file(
     plain message when the folder cannot be made or written. The document's texts are already
     in its language (its "lang"); `translate` (default: the one for that "lang") puts the
     HTML and Markdown files' own words in the same language."""
-    folder = Path(out_dir)
     full = case_document(document, case_id, now)
-    contents = (
+    return write_files(Path(out_dir), full["case_id"], render_files(full, translate))
+
+
+def render_files(full: Mapping[str, Any], translate: Translator | None) -> dict[str, bytes]:
+    """The case file's exact bytes by file name, from the finished (redacted) document."""
+    texts = (
         json.dumps(full, indent=2, ensure_ascii=False) + "\n",
         render_html(full, translate),
         render_markdown(full, translate),
     )
+    return {name: text.encode("utf-8") for name, text in zip(FILE_NAMES, texts, strict=True)}
+
+
+def write_files(folder: Path, case_id: str, files: Mapping[str, bytes]) -> CaseFile:
+    """Write exactly `files` into `folder` (each atomically; new files private to the user)."""
     _make_folder(folder)
     paths = tuple(folder / name for name in FILE_NAMES)
-    for path, text in zip(paths, contents, strict=True):
-        _atomic_write(path, text.encode("utf-8"))
-    return CaseFile(full["case_id"], paths)
+    for path in paths:
+        _atomic_write(path, files[path.name])
+    return CaseFile(case_id, paths)
 
 
 def _make_folder(folder: Path) -> None:
@@ -108,29 +116,19 @@ def _make_folder(folder: Path) -> None:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
+    """The shared atomic writer, with its failures said the way the case file says them."""
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except PermissionError:
+        atomic_write(path, data)
+    except IsADirectoryError:
+        raise CaseFileError(
+            errno.EISDIR, tr("case_file", "{name} there is a folder", name=path.name)
+        ) from None
+    except (WriteRefused, PermissionError):
         raise CaseFileError(
             errno.EACCES, tr("case_file", "no permission to write in that folder")
         ) from None
     except OSError as exc:
-        raise CaseFileError(
-            exc.errno,
-            tr(
-                "case_file", "cannot write in that folder ({error})", error=str(exc.strerror or exc)
-            ),
-        ) from None
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        if isinstance(exc, IsADirectoryError) or path.is_dir():
+        if path.is_dir():
             raise CaseFileError(
                 errno.EISDIR, tr("case_file", "{name} there is a folder", name=path.name)
             ) from None
@@ -143,6 +141,3 @@ def _atomic_write(path: Path, data: bytes) -> None:
                 error=str(exc.strerror or exc),
             ),
         ) from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import ipaddress
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,9 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wizard.core.i18n import Text, Translator, tr
-from wizard.report.case_file import FILE_NAMES, CaseFile, _atomic_write, _make_folder, case_document
-from wizard.report.html import render_html
-from wizard.report.markdown import render_markdown
+from wizard.report.case_file import CaseFile, case_document, render_files, write_files
 from wizard.report.redact import RedactionNote
 
 PROXY_HIDDEN = "<proxy hidden>"
@@ -97,26 +94,12 @@ class CaseDraft:
     def files(self) -> dict[str, bytes]:
         """The case file's exact bytes, by file name (the preview shows these)."""
         if "files" not in self._cache:
-            full = self.final_document()
-            texts = (
-                json.dumps(full, indent=2, ensure_ascii=False) + "\n",
-                render_html(full, self.translate),
-                render_markdown(full, self.translate),
-            )
-            self._cache["files"] = {
-                name: text.encode("utf-8") for name, text in zip(FILE_NAMES, texts, strict=True)
-            }
+            self._cache["files"] = render_files(self.final_document(), self.translate)
         return dict(self._cache["files"])
 
     def write(self, folder: Path | str) -> CaseFile:
         """Write exactly `files()` into `folder` (atomically, private to the user)."""
-        target = Path(folder)
-        files = self.files()
-        _make_folder(target)
-        paths = tuple(target / name for name in FILE_NAMES)
-        for path in paths:
-            _atomic_write(path, files[path.name])
-        return CaseFile(self.case_id, paths)
+        return write_files(Path(folder), self.case_id, self.files())
 
 
 # -- finding what can be hidden ----------------------------------------------------------

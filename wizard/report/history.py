@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any
 
 from wizard.core.environment import Environment
 from wizard.core.model import Diagnosis
+from wizard.platform.atomic import atomic_write
 from wizard.platform.paths import user_data_dir
 
 SCHEMA = 1
@@ -85,14 +84,7 @@ def save_run(folder: Path, record: Mapping[str, Any], keep: int = KEEP) -> Path:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / file_name(record)
     data = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    fd, temp_name = tempfile.mkstemp(prefix=".run.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    atomic_write(path, data)  # a new file is created private to the user (0600)
     prune(folder, keep)
     return path
 
