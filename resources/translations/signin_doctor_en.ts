@@ -458,6 +458,11 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
         <source>Case number</source>
         <translation>Case number</translation>
     </message>
@@ -549,11 +554,6 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/share.py"/>
-        <source>Close</source>
-        <translation>Close</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/pages/share.py"/>
         <source>Give your help desk or OpenAI support this case number:</source>
         <translation>Give your help desk or OpenAI support this case number:</translation>
     </message>
@@ -617,6 +617,11 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Share…</source>
+        <translation>Share…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
         <source>Verdict</source>
         <translation>Verdict</translation>
     </message>
@@ -634,11 +639,6 @@
         <location filename="../../wizard/ui/pages/verdict.py"/>
         <source>Shows or hides the technical details of the checks.</source>
         <translation>Shows or hides the technical details of the checks.</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/pages/verdict.py"/>
-        <source>Share…</source>
-        <translation>Share…</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/verdict.py"/>
@@ -732,6 +732,11 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>Start checking</source>
+        <translation>Start checking</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
         <source>Sign-in Doctor checks this computer for the usual reasons why signing in to Codex with ChatGPT fails, and shows you how to fix it.</source>
         <translation>Sign-in Doctor checks this computer for the usual reasons why signing in to Codex with ChatGPT fails, and shows you how to fix it.</translation>
     </message>
@@ -790,11 +795,6 @@
         <location filename="../../wizard/ui/pages/welcome.py"/>
         <source>What the error message means</source>
         <translation>What the error message means</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/pages/welcome.py"/>
-        <source>Start checking</source>
-        <translation>Start checking</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/welcome.py"/>

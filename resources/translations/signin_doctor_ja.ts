@@ -458,6 +458,11 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
         <source>Case number</source>
         <translation>ケース番号</translation>
     </message>
@@ -549,11 +554,6 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/share.py"/>
-        <source>Close</source>
-        <translation>閉じる</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/pages/share.py"/>
         <source>Give your help desk or OpenAI support this case number:</source>
         <translation>ヘルプデスクまたは OpenAI サポートに、このケース番号を伝えてください:</translation>
     </message>
@@ -617,6 +617,11 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>Share…</source>
+        <translation>共有…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
         <source>Verdict</source>
         <translation>診断結果</translation>
     </message>
@@ -634,11 +639,6 @@
         <location filename="../../wizard/ui/pages/verdict.py"/>
         <source>Shows or hides the technical details of the checks.</source>
         <translation>チェックの技術的な詳細を表示または非表示にします。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/pages/verdict.py"/>
-        <source>Share…</source>
-        <translation>共有…</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/verdict.py"/>
@@ -732,6 +732,11 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/welcome.py"/>
+        <source>Start checking</source>
+        <translation>チェックを開始</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/welcome.py"/>
         <source>Sign-in Doctor checks this computer for the usual reasons why signing in to Codex with ChatGPT fails, and shows you how to fix it.</source>
         <translation>Sign-in Doctor は、ChatGPT で Codex にサインインできないときのよくある原因をこのコンピューターで調べ、直し方を示します。</translation>
     </message>
@@ -790,11 +795,6 @@
         <location filename="../../wizard/ui/pages/welcome.py"/>
         <source>What the error message means</source>
         <translation>エラーメッセージの意味</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/pages/welcome.py"/>
-        <source>Start checking</source>
-        <translation>チェックを開始</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/welcome.py"/>

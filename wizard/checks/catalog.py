@@ -1,47 +1,110 @@
-"""Every check of a diagnosis, with what it needs first. Titles are what people read."""
+"""Every check of a diagnosis, with what it needs first. Titles are what people read.
+
+The check modules pull in the network and crypto stacks (httpx, cryptography, json5, regex,
+certifi …), so importing the catalog imports none of them: each spec's `run` names its
+function by module and imports that module on its first call - in the check's own worker
+thread, never on the window's GUI thread, and only when a diagnosis needs it."""
 
 from __future__ import annotations
 
-from wizard.checks import (
-    ca_env,
-    clock,
-    codex,
-    endpoints,
-    ide,
-    logs,
-    network,
-    port,
-    proxy,
-    status,
-    tls,
-    wsl,
-)
-from wizard.core.engine import CheckSpec
+import threading
+from collections.abc import Callable
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from wizard.core.engine import CheckContext, CheckSpec
 from wizard.core.i18n import tr
+from wizard.core.model import Outcome
+
+if TYPE_CHECKING:  # never run: tells mypy and PyInstaller's import scan what `lazy` loads
+    from wizard.checks import (  # noqa: F401
+        ca_env,
+        clock,
+        codex,
+        endpoints,
+        ide,
+        logs,
+        network,
+        port,
+        proxy,
+        status,
+        tls,
+        wsl,
+    )
+
+# One check module is imported at a time: checks start in parallel, and two threads importing
+# modules that import each other could otherwise meet half-initialised modules.
+_IMPORTING = threading.Lock()
+
+CheckFunction = Callable[[CheckContext], Outcome]
+
+
+class LazyCheck:
+    """A check function named by module and attribute, imported when first called."""
+
+    __slots__ = ("_function", "module", "name")
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+        self._function: CheckFunction | None = None
+
+    def load(self) -> CheckFunction:
+        function = self._function
+        if function is None:
+            with _IMPORTING:
+                function = self._function = getattr(import_module(self.module), self.name)
+        return function
+
+    def __call__(self, ctx: CheckContext) -> Outcome:
+        return self.load()(ctx)
+
+    def __repr__(self) -> str:
+        return f"lazy({self.module!r}, {self.name!r})"
+
+
+def lazy(module: str, name: str) -> LazyCheck:
+    """`module.name`, imported on first call (`module` is relative to wizard.checks)."""
+    return LazyCheck(f"wizard.checks.{module}", name)
+
 
 ALL_CHECKS: tuple[CheckSpec, ...] = (
-    CheckSpec("proxy", tr("checks", "Proxy settings"), proxy.check_proxy),
-    CheckSpec("ca_env", tr("checks", "Certificate settings"), ca_env.check_ca_env),
-    CheckSpec("dns", tr("checks", "Finding the sign-in server"), network.check_dns),
+    CheckSpec("proxy", tr("checks", "Proxy settings"), lazy("proxy", "check_proxy")),
+    CheckSpec("ca_env", tr("checks", "Certificate settings"), lazy("ca_env", "check_ca_env")),
+    CheckSpec("dns", tr("checks", "Finding the sign-in server"), lazy("network", "check_dns")),
     CheckSpec(
-        "tcp", tr("checks", "Connecting to the sign-in server"), network.check_tcp, needs=("dns",)
+        "tcp",
+        tr("checks", "Connecting to the sign-in server"),
+        lazy("network", "check_tcp"),
+        needs=("dns",),
     ),
-    CheckSpec("tls", tr("checks", "Secure connection"), tls.check_tls, needs=("tcp", "ca_env")),
     CheckSpec(
-        "openid", tr("checks", "Sign-in server answers"), endpoints.check_openid, needs=("tls",)
+        "tls", tr("checks", "Secure connection"), lazy("tls", "check_tls"), needs=("tcp", "ca_env")
+    ),
+    CheckSpec(
+        "openid",
+        tr("checks", "Sign-in server answers"),
+        lazy("endpoints", "check_openid"),
+        needs=("tls",),
     ),
     CheckSpec(
         "token_endpoint",
         tr("checks", "Finishing sign-in (token exchange)"),
-        endpoints.check_token_endpoint,
+        lazy("endpoints", "check_token_endpoint"),
         needs=("tls",),
     ),
-    CheckSpec("clock", tr("checks", "Computer clock"), clock.check_clock, needs=("openid",)),
-    CheckSpec("callback_port", tr("checks", "Sign-in return port"), port.check_callback_port),
-    CheckSpec("ide_settings", tr("checks", "Editor settings"), ide.check_ide_settings),
-    CheckSpec("codex_install", tr("checks", "Codex installation"), codex.check_codex_install),
-    CheckSpec("codex_auth", tr("checks", "Saved sign-in"), codex.check_codex_auth),
-    CheckSpec("codex_logs", tr("checks", "Last sign-in attempt"), logs.check_codex_logs),
-    CheckSpec("wsl", tr("checks", "Windows Subsystem for Linux"), wsl.check_wsl),
-    CheckSpec("status_page", tr("checks", "OpenAI status"), status.check_status_page),
+    CheckSpec(
+        "clock", tr("checks", "Computer clock"), lazy("clock", "check_clock"), needs=("openid",)
+    ),
+    CheckSpec(
+        "callback_port", tr("checks", "Sign-in return port"), lazy("port", "check_callback_port")
+    ),
+    CheckSpec("ide_settings", tr("checks", "Editor settings"), lazy("ide", "check_ide_settings")),
+    CheckSpec(
+        "codex_install", tr("checks", "Codex installation"), lazy("codex", "check_codex_install")
+    ),
+    CheckSpec("codex_auth", tr("checks", "Saved sign-in"), lazy("codex", "check_codex_auth")),
+    CheckSpec("codex_logs", tr("checks", "Last sign-in attempt"), lazy("logs", "check_codex_logs")),
+    CheckSpec("wsl", tr("checks", "Windows Subsystem for Linux"), lazy("wsl", "check_wsl")),
+    CheckSpec("status_page", tr("checks", "OpenAI status"), lazy("status", "check_status_page")),
 )

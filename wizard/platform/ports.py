@@ -7,26 +7,28 @@ stays None: the checks say "the owner needs admin rights to see", never guess.""
 from __future__ import annotations
 
 import errno
-import socket
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-import psutil
-
 from wizard.core.environment import PortHolder
 
+# psutil is imported where it is used: the window builds this inspector at start-up, and
+# psutil (a C extension) is needed only once a check or the watcher looks at the ports.
+
+# psutil's connection states are these strings (psutil.CONN_LISTEN == "LISTEN", ...).
+_LISTEN = "LISTEN"
 # Connection states that prove a client reached the port (the accepted side of a connection).
 _ARRIVED = {
-    psutil.CONN_SYN_RECV,
-    psutil.CONN_ESTABLISHED,
-    psutil.CONN_CLOSE_WAIT,
-    psutil.CONN_FIN_WAIT1,
-    psutil.CONN_FIN_WAIT2,
-    psutil.CONN_TIME_WAIT,
-    psutil.CONN_LAST_ACK,
-    psutil.CONN_CLOSING,
+    "SYN_RECV",
+    "ESTABLISHED",
+    "CLOSE_WAIT",
+    "FIN_WAIT1",
+    "FIN_WAIT2",
+    "TIME_WAIT",
+    "LAST_ACK",
+    "CLOSING",
 }
 
 
@@ -72,7 +74,7 @@ class PsutilPortInspector:
             if not conn.laddr or conn.laddr.port not in wanted:
                 continue
             port = conn.laddr.port
-            if conn.status == psutil.CONN_LISTEN:
+            if conn.status == _LISTEN:
                 holders[port].append(_describe(port, conn.laddr.ip, conn.pid, names))
             elif connections and conn.raddr and conn.status in _ARRIVED:
                 pending.append((conn, port))
@@ -122,6 +124,8 @@ def _receiver(listeners: list[PortHolder], local_ip: str, pid: int | None) -> Po
 
 
 def _tcp_table() -> list[_Row]:
+    import psutil
+
     try:
         return [_Row(c.laddr, c.raddr, c.status, c.pid) for c in psutil.net_connections("tcp")]
     except psutil.AccessDenied:
@@ -145,6 +149,8 @@ def _describe(
         return PortHolder(port, address, pid, known.name, known.exe, known.username)
     name = exe = user = None
     if pid is not None:
+        import psutil
+
         try:
             proc = psutil.Process(pid)
             with proc.oneshot():
@@ -160,6 +166,8 @@ def _describe(
 
 
 def _quiet(getter: object) -> str | None:
+    import psutil
+
     try:
         value = getter()  # type: ignore[operator]
     except (psutil.AccessDenied, psutil.NoSuchProcess, psutil.ZombieProcess, OSError):
@@ -202,6 +210,8 @@ class BindProbe:
 def probe_bind(address: str, port: int) -> BindProbe:
     """Bind (and listen) on address:port and close at once. No SO_REUSEADDR: a socket that is
     listening anywhere on the port must make this fail, as it makes Codex fail."""
+    import socket  # here, not at start-up: the window builds the Environment before it shows
+
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
     try:
         sock = socket.socket(family, socket.SOCK_STREAM)
@@ -231,6 +241,8 @@ def _only_lingering(address: str, port: int) -> bool:
     the retry proves nothing there.)"""
     if not sys.platform.startswith("linux"):
         return False
+    import socket
+
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from wizard.core.environment import Environment
+from wizard.core.environment import CommandOutput, CommandRunner, Environment
 from wizard.platform.ports import PsutilPortInspector
-from wizard.platform.runner import SubprocessRunner
 from wizard.platform.trust_store import system_trust_store
 
 
@@ -21,12 +20,28 @@ def current_platform() -> str:
     return "linux"
 
 
+class DeferredRunner:
+    """The subprocess runner, made for the first command: the window builds the Environment
+    before it shows, and `subprocess` is not needed for that."""
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        self._env = env
+        self._runner: CommandRunner | None = None
+
+    def run(self, argv: Sequence[str], timeout: float) -> CommandOutput:
+        if self._runner is None:
+            from wizard.platform.runner import SubprocessRunner
+
+            self._runner = SubprocessRunner(self._env)
+        return self._runner.run(argv, timeout)
+
+
 def system_environment(variables: Mapping[str, str] | None = None) -> Environment:
     env_vars = dict(os.environ if variables is None else variables)
     platform = current_platform()
     home_var = "USERPROFILE" if platform == "windows" else "HOME"
     home = Path(env_vars.get(home_var) or env_vars.get("HOME") or Path.home())
-    runner = SubprocessRunner(env_vars)
+    runner = DeferredRunner(env_vars)
     return Environment(
         vars=env_vars,
         home=home,

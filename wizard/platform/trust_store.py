@@ -9,14 +9,12 @@ Each store answers with DER certificates and never raises: an unreadable store i
 from __future__ import annotations
 
 import re
-import ssl
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from wizard.core.environment import CommandNotFound, CommandRunner
-from wizard.platform.runner import SubprocessRunner
 
 SERVER_AUTH_OID = "1.3.6.1.5.5.7.3.1"
 WINDOWS_STORES = ("ROOT", "CA")
@@ -57,7 +55,31 @@ class BundleTrustStore:
     """Roots from a PEM bundle file and/or a hashed directory (Linux distributions)."""
 
     def __init__(self, cafile: str | None, capath: str | None = None) -> None:
-        self.cafile, self.capath = cafile, capath
+        self._paths: tuple[str | None, str | None] | None = (cafile, capath)
+
+    @classmethod
+    def openssl_default(cls) -> BundleTrustStore:
+        """The bundle OpenSSL was built with. Its paths are looked up (with `ssl`, which
+        loads OpenSSL) on first use, not when the Environment is built at start-up."""
+        store = cls(None)
+        store._paths = None
+        return store
+
+    def _resolved(self) -> tuple[str | None, str | None]:
+        if self._paths is None:
+            import ssl
+
+            found = ssl.get_default_verify_paths()
+            self._paths = (found.openssl_cafile, found.openssl_capath)
+        return self._paths
+
+    @property
+    def cafile(self) -> str | None:
+        return self._resolved()[0]
+
+    @property
+    def capath(self) -> str | None:
+        return self._resolved()[1]
 
     def certificates(self) -> list[bytes]:
         roots: list[bytes] = []
@@ -84,18 +106,27 @@ class WindowsTrustStore:
         enumerate_store: WindowsEnumerator | None = None,
         stores: Sequence[str] = WINDOWS_STORES,
     ) -> None:
-        self._enumerate = enumerate_store or getattr(ssl, "enum_certificates", None)
+        self._given = enumerate_store
         self.stores = tuple(stores)
         self.problem: str | None = None
 
+    def _enumerator(self) -> WindowsEnumerator | None:
+        if self._given is not None:
+            return self._given
+        import ssl  # on first use, not when the Environment is built: it loads OpenSSL
+
+        found: WindowsEnumerator | None = getattr(ssl, "enum_certificates", None)
+        return found
+
     def certificates(self) -> list[bytes]:
-        if self._enumerate is None:
+        enumerate_store = self._enumerator()
+        if enumerate_store is None:
             self.problem = "the Windows certificate store is not available on this system"
             return []
         roots: list[bytes] = []
         for store in self.stores:
             try:
-                entries = list(self._enumerate(store))
+                entries = list(enumerate_store(store))
             except (OSError, PermissionError) as exc:
                 self.problem = f"the {store} store cannot be read ({exc})"
                 continue
@@ -159,6 +190,9 @@ def system_trust_store(platform: str, runner: CommandRunner | None = None) -> Os
     if platform == "windows":
         return WindowsTrustStore()
     if platform == "darwin":
-        return MacTrustStore(runner or SubprocessRunner())
-    paths = ssl.get_default_verify_paths()
-    return BundleTrustStore(paths.openssl_cafile, paths.openssl_capath)
+        if runner is None:
+            from wizard.platform.runner import SubprocessRunner
+
+            runner = SubprocessRunner()
+        return MacTrustStore(runner)
+    return BundleTrustStore.openssl_default()

@@ -7,21 +7,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QPainter, QPalette
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QApplication,
-    QScrollArea,
-    QStyle,
-    QStyleOptionFocusRect,
-    QWidget,
-)
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea, QWidget
 
-from wizard.ui.diagram import STEPS, FlowDiagram, StepView
+from wizard.core.model import FlowStep
 from wizard.ui.text import step_state_word, tr
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QFocusEvent, QKeyEvent, QPainter
+
+    from wizard.ui.diagram import FlowDiagram, StepView
 
 
 def describe(widget: QWidget, name: str, description: str) -> None:
@@ -38,6 +36,9 @@ def tab_chain(widgets: Iterable[QWidget | None]) -> None:
 
 def paint_focus_frame(widget: QWidget, painter: QPainter | None = None) -> None:
     """The style's own focus rectangle around `widget` (for widgets Qt does not frame)."""
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QStyle, QStyleOptionFocusRect
+
     own = painter is None
     painter = painter or QPainter(widget)
     option = QStyleOptionFocusRect()
@@ -62,9 +63,18 @@ class FocusFollower(QObject):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.window = window
+        self._following = False
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self.follow)  # ends with this object (the window's child)
+            self._following = True
+
+    def detach(self) -> None:
+        """Stop following (the window is shutting down; see SigninDoctorWindow.shutdown)."""
+        app = QApplication.instance()
+        if self._following and isinstance(app, QApplication):
+            self._following = False
+            app.focusChanged.disconnect(self.follow)
 
     @Slot(QWidget, QWidget)
     def follow(self, _old: QWidget | None, new: QWidget | None) -> None:
@@ -73,8 +83,9 @@ class FocusFollower(QObject):
         parent = new.parentWidget()
         while parent is not None and parent is not self.window:
             if isinstance(parent, QScrollArea):
-                # After the page has laid out (a page that just appeared is not yet).
-                QTimer.singleShot(0, parent, partial(_ensure_visible, parent, new))
+                # After the page has laid out (a page that just appeared is not yet); not at
+                # all if the widget goes first (a new run replaces the Checking page's rows).
+                QTimer.singleShot(0, new, partial(_ensure_visible, parent, new))
                 return
             parent = parent.parentWidget()
 
@@ -159,7 +170,7 @@ class StepButtons(QObject):
     def __init__(self, diagram: FlowDiagram) -> None:
         super().__init__(diagram)
         self.diagram = diagram
-        self.buttons = [StepButton(diagram, i) for i in range(len(STEPS))]
+        self.buttons = [StepButton(diagram, i) for i in range(len(FlowStep))]
         for button in self.buttons:
             button.hide()
         # Tab reaches the steps, not the picture as a whole (arrows still work on it).
@@ -182,6 +193,9 @@ class StepButtons(QObject):
             self.sync()
         return False
 
+    def detach(self) -> None:
+        self.diagram.removeEventFilter(self)
+
     def first(self) -> StepButton:
         return self.buttons[0]
 
@@ -195,6 +209,8 @@ class StepButtons(QObject):
 def high_contrast_palette(dark: bool = True) -> QPalette:
     """Windows' "High Contrast Black" (or "White") system colours as a Qt palette: what Qt
     receives from the system when such a theme is on."""
+    from PySide6.QtGui import QColor
+
     if dark:
         window, text, highlight, hl_text, link, grey = (
             "#000000",

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPixmap,
     QPolygonF,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -81,6 +82,13 @@ class FlowDiagram(QWidget):
         self._selected: int | None = None
         self._boxes: list[_Box] = []
         self.vertical = False
+        # Layout and icons are worked out once per size/font/steps, not on every paint:
+        # layouts ask for heightForWidth many times, and an icon is an SVG rendering.
+        self._steps_version = 0
+        self._layouts: dict[tuple[int, str, int], tuple[float, list[_Box], bool]] = {}
+        self._unit_key: str | None = None
+        self._unit_value = 0.0
+        self._pixmaps: dict[tuple[str, int, int, float], QPixmap] = {}
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -91,6 +99,7 @@ class FlowDiagram(QWidget):
     # -- data ---------------------------------------------------------------------------
     def set_steps(self, views: list[StepView]) -> None:
         self._views = list(views)
+        self._steps_version += 1
         self._selected = None
         self.setAccessibleDescription(
             "; ".join(f"{i}. {v.label}: {step_state_word(v.state)}" for i, v in enumerate(views, 1))
@@ -128,7 +137,11 @@ class FlowDiagram(QWidget):
         return base, small, bold
 
     def _unit(self) -> float:
-        return QFontMetricsF(self.font()).height()
+        font = self.font()
+        key = font.key()
+        if key != self._unit_key:
+            self._unit_key, self._unit_value = key, QFontMetricsF(font).height()
+        return self._unit_value
 
     def _texts(self, view: StepView, number: int) -> tuple[str, str]:
         return f"{number}. {view.label}", breakable(view.detail)
@@ -151,7 +164,20 @@ class FlowDiagram(QWidget):
         return heights
 
     def _layout(self, width: int) -> float:
-        """Lay the boxes out for `width`; returns the height needed."""
+        """Lay the boxes out for `width`; returns the height needed (kept until the width,
+        the font or the steps change)."""
+        key = (width, self.font().key(), self._steps_version)
+        known = self._layouts.get(key)
+        if known is None:
+            height = self._compute_layout(width)
+            if len(self._layouts) >= 8:
+                self._layouts.clear()
+            self._layouts[key] = (height, self._boxes, self.vertical)
+            return height
+        height, self._boxes, self.vertical = known
+        return height
+
+    def _compute_layout(self, width: int) -> float:
         n = max(1, len(self._views))
         u = self._unit()
         margin, gap, pad, d = u * 0.3, u * 1.4, u * 0.5, u * 2.4
@@ -294,9 +320,7 @@ class FlowDiagram(QWidget):
         painter.drawEllipse(box.circle)
         icon_color = tone if view.state == "fail" else (grey if untested else text)
         size = int(u * 1.4)
-        pixmap = theme.tinted_pixmap(
-            f"step-{view.step.value}", size, icon_color, self.devicePixelRatioF()
-        )
+        pixmap = self._icon(f"step-{view.step.value}", size, icon_color)
         center = box.circle.center()
         painter.drawPixmap(QPointF(center.x() - size / 2, center.y() - size / 2), pixmap)
 
@@ -320,6 +344,30 @@ class FlowDiagram(QWidget):
         painter.setPen(tone if view.state == "fail" else (grey if untested else text))
         area = QRectF(left + icon + u * 0.3, middle - u, box.rect.right() - left, u * 2)
         painter.drawText(area, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, word)
+
+    def _icon(self, name: str, size: int, color: QColor) -> QPixmap:
+        dpr = self.devicePixelRatioF()
+        key = (name, size, color.rgba(), dpr)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            if len(self._pixmaps) >= 64:  # palettes and sizes come and go; a few stay
+                self._pixmaps.clear()
+            pixmap = self._pixmaps[key] = theme.tinted_pixmap(name, size, color, dpr)
+        return pixmap
+
+    def warm_up(self) -> None:
+        """Draw the step icons once in every state's colour before the first paint (the
+        first SVG rendering also loads the drawing classes)."""
+        palette = self.palette()
+        size = int(self._unit() * 1.4)
+        colors = (
+            theme.accent(_KIND["fail"], palette),
+            theme.muted(palette),
+            palette.color(QPalette.ColorRole.Text),
+        )
+        for step in STEPS:
+            for color in colors:
+                self._icon(f"step-{step.value}", size, color)
 
     # -- interaction --------------------------------------------------------------------
     def _index_at(self, pos: QPointF) -> int | None:

@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QLocale, QObject, Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from wizard.core.model import Diagnosis
-from wizard.report.history import history_dir, load_runs, previous_run, run_record, save_run
 from wizard.ui.session import cause_title
 from wizard.ui.text import ltext, status_word, tr
 from wizard.ui.threads import Task
@@ -38,13 +37,26 @@ class HistoryKeeper(QObject):
         self._writer = Task(self)
         self._writer.finished.connect(self._write_next)
         self._writer.failed.connect(self._write_next)
-        folder = history_dir(self.session.env)
-        self._loader.start(lambda: load_runs(folder))
+        self._load_started = False
         # Connected after the pages: they have taken the new diagnosis into the session.
         window.runner.finished.connect(self._on_diagnosis)
         window.runner.cancelled.connect(self._forget_trigger)
         window.runner.failed.connect(self._forget_trigger)
         window.page_by_key("fix").changeApplied.connect(self._on_change)
+
+    def load(self) -> None:
+        """Read the stored runs on a worker thread (the window asks once it has painted)."""
+        if self._load_started:
+            return
+        self._load_started = True
+        env = self.session.env
+
+        def job() -> list[dict[str, Any]]:
+            from wizard.report.history import history_dir, load_runs
+
+            return load_runs(history_dir(env))
+
+        self._loader.start(job)
 
     # -- recording ---------------------------------------------------------------------
     def _on_change(self, trigger: str, fix_id: str) -> None:
@@ -61,6 +73,9 @@ class HistoryKeeper(QObject):
         self.record(diagnosis, trigger, fix)
 
     def record(self, diagnosis: Diagnosis, trigger: str = "check", fix: str | None = None) -> None:
+        from wizard.report.history import run_record
+
+        self.load()  # (a diagnosis before the first paint: the stored runs come now)
         record = run_record(
             diagnosis,
             self.session.case_id,
@@ -77,6 +92,8 @@ class HistoryKeeper(QObject):
     def _write_next(self, *_args: object) -> None:
         if not self._pending or self._writer.is_running():
             return
+        from wizard.report.history import history_dir, save_run
+
         record = self._pending.pop(0)
         folder = history_dir(self.session.env)
         self._writer.start(lambda: save_run(folder, record))
@@ -96,17 +113,22 @@ class HistoryKeeper(QObject):
         after = self.current(case_id)
         if after is None:
             return None
+        from wizard.report.history import previous_run
+
         before = previous_run(self.runs, after)
         return (before, after) if before is not None else None
 
     def is_idle(self) -> bool:
-        return not self._pending and not self._writer.is_running() and not self._loader.is_running()
+        loading = not self._load_started or self._loader.is_running()
+        return not self._pending and not self._writer.is_running() and not loading
 
     def shutdown(self, timeout_s: float) -> bool:
         ok = self._loader.shutdown(timeout_s)
         ok = self._writer.shutdown(timeout_s) and ok
         # Whatever is still queued is written now: a run is never lost on close.
         while self._pending:
+            from wizard.report.history import history_dir, save_run
+
             record = self._pending.pop(0)
             try:
                 save_run(history_dir(self.session.env), record)
@@ -123,6 +145,8 @@ def _kind(cause: str) -> str:
 
 
 def when_text(record: Mapping[str, Any]) -> str:
+    from PySide6.QtCore import QDateTime, QLocale
+
     stamp = QDateTime.fromString(str(record.get("saved_at", "")), Qt.DateFormat.ISODateWithMs)
     if not stamp.isValid():
         return ""
@@ -182,6 +206,8 @@ class BeforeAfterView(Card):
     """Two rows, icon + word + verdict, and the checks whose status changed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QGridLayout
+
         super().__init__(parent)
         self.setObjectName("before-after")
         self.setAccessibleName(tr("Before and after"))

@@ -13,17 +13,20 @@ nothing is running yet."""
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QEvent,
     QLibraryInfo,
     QLocale,
     QSettings,
     QTimer,
     QTranslator,
 )
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QFontInfo, QShowEvent
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from wizard.core.translations import (
@@ -173,9 +176,32 @@ class LanguagePicker(QComboBox):
         self.setAccessibleDescription(
             tr("The language of Sign-in Doctor. Changing it redraws the window.")
         )
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Wide enough for every name, without measuring a name in another script (日本語):
+        # that would load its fonts (megabytes) before the window's first paint.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self._fit_names()
         self.activated.connect(self._picked)
         self._ordered = False
+
+    def _fit_names(self) -> None:
+        """Room for the widest name, as Qt sizes this policy: so many "X"s plus an icon's
+        width. Latin letters are measured; a wide (East Asian) letter is one em, as such
+        fonts draw it."""
+        metrics = self.fontMetrics()
+        em = QFontInfo(self.font()).pixelSize()
+        widest = 0
+        for name in LANGUAGES.values():
+            wide = [c for c in name if unicodedata.east_asian_width(c) in ("W", "F")]
+            latin = "".join(c for c in name if c not in wide)
+            widest = max(widest, metrics.horizontalAdvance(latin) + len(wide) * em)
+        room = widest - (self.iconSize().width() + 4)  # (the policy keeps room for an icon)
+        letters = math.ceil(max(1, room) / max(1, metrics.horizontalAdvance("X")))
+        self.setMinimumContentsLength(letters)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_names()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -2,14 +2,15 @@
 report.md and report.html, what the redaction always removed, and toggles that hide more
 (the proxy address, editor file paths, the pasted error, one check's details).
 
-`CaseDraftModel` holds the draft of the current diagnosis and the chosen extra items; the
-Share page saves exactly `model.draft().files()`, which is what the dialog shows."""
+`CaseDraftModel` (wizard.ui.case_draft, also importable from here) holds the draft of the
+current diagnosis and the chosen extra items; the Share page saves exactly
+`model.draft().files()`, which is what the dialog shows."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,8 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.core.model import Diagnosis
-from wizard.ui.session import Session
+from wizard.ui.case_draft import CaseDraftModel as CaseDraftModel
 from wizard.ui.text import ltext, tr
 from wizard.ui.widgets import label
 
@@ -31,46 +31,6 @@ if TYPE_CHECKING:
     from wizard.report.draft import CaseDraft
 
 CHOICE_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-class CaseDraftModel(QObject):
-    """The draft for the session's current diagnosis. A new diagnosis is a new case: a new
-    draft, keeping the extra items hidden that it still has."""
-
-    changed = Signal()
-
-    def __init__(self, session: Session, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self._draft: CaseDraft | None = None
-        self._for: Diagnosis | None = None
-        self._hidden: set[str] = set()
-
-    def draft(self) -> CaseDraft | None:
-        diagnosis = self.session.diagnosis
-        if diagnosis is None:
-            return None
-        if self._draft is None or self._for is not diagnosis:
-            from wizard.report.draft import CaseDraft  # the report stack, once there is one
-
-            document, notes = self.session.document_with_notes()
-            fresh = CaseDraft.make(document, notes, self.session.case_id)
-            self._draft = fresh.with_hidden(self._hidden & set(fresh.choice_ids()))
-            self._for = diagnosis
-        return self._draft
-
-    def set_hidden(self, choice_id: str, hidden: bool) -> None:
-        draft = self.draft()
-        if draft is None:
-            return
-        wanted = set(draft.hidden)
-        if hidden:
-            wanted.add(choice_id)
-        else:
-            wanted.discard(choice_id)
-        self._draft = draft.with_hidden(wanted)  # an id that is not a choice raises
-        self._hidden = set(wanted)
-        self.changed.emit()
 
 
 def always_removed_text(draft: CaseDraft) -> str:

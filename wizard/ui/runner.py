@@ -1,17 +1,24 @@
 """One diagnosis at a time, off the GUI thread: the engine's loop runs on a QThread (Task)
-and every check runs on its own QThread (CheckThreads). Events arrive on the GUI thread."""
+and every check runs on its own QThread (CheckThreads). Events arrive on the GUI thread.
+
+`start(session, after_paint=page)` starts the checks once `page` has painted: its first
+paint is the heaviest thing the GUI thread does, and the check threads would compete with
+it for Python's GIL (wizard.ui.pacing). Until then the run counts as running already."""
 
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QWidget
 
-from wizard.core.diagnose import diagnose
-from wizard.core.engine import EngineEvent
-from wizard.core.model import Diagnosis
+from wizard.ui.pacing import AfterPaint
 from wizard.ui.session import Session
 from wizard.ui.threads import CheckThreads, Task
+
+if TYPE_CHECKING:
+    from wizard.core.model import Diagnosis
 
 
 class DiagnosisRunner(QObject):
@@ -26,14 +33,15 @@ class DiagnosisRunner(QObject):
         self._task = Task(self)
         self._threads = CheckThreads()
         self._cancel: threading.Event | None = None
+        self._after_paint = AfterPaint(self)
         self._task.progress.connect(self._on_event)
         self._task.finished.connect(self._on_done)
         self._task.failed.connect(self._on_failed)
 
     def is_running(self) -> bool:
-        return self._task.is_running()
+        return self._after_paint.pending() or self._task.is_running()
 
-    def start(self, session: Session) -> None:
+    def start(self, session: Session, after_paint: QWidget | None = None) -> None:
         if self.is_running():
             return
         cancel = threading.Event()
@@ -42,18 +50,30 @@ class DiagnosisRunner(QObject):
         timeout_s, report, spawn = session.timeout_s, self._task.report, self._threads
 
         def job() -> Diagnosis:
+            from wizard.core.diagnose import diagnose
+
             return diagnose(specs, env, profile, target, timeout_s, report, cancel, spawn)
 
-        self._task.start(job)
+        if after_paint is None:
+            self._task.start(job)
+            return
+
+        self._after_paint.arm(after_paint, lambda: self._task.start(job))
 
     def cancel(self) -> None:
         """Stop now: the engine notices within a tenth of a second and reports what it has.
         Checks still blocked in a socket end at their own deadline, in the background."""
+        if self._after_paint.pending():  # not started yet: nothing ran, reported as stopped
+            self._after_paint.cancel()
+            QTimer.singleShot(0, self, self.cancelled.emit)
+            return
         if self._cancel is not None:
             self._cancel.set()
 
     @Slot(object)
     def _on_event(self, event: object) -> None:
+        from wizard.core.engine import EngineEvent  # (loaded with the run)
+
         self._threads.reap()
         if not isinstance(event, EngineEvent):
             return
@@ -79,6 +99,7 @@ class DiagnosisRunner(QObject):
 
     def shutdown(self, timeout_s: float) -> bool:
         """Stop and wait for every thread (window close, test teardown)."""
+        self._after_paint.cancel()
         self.cancel()
         ok = self._task.shutdown(timeout_s)
         return self._threads.shutdown(timeout_s) and ok

@@ -3,7 +3,6 @@ Environment and lab target), the error the user pasted, and the latest diagnosis
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,6 +131,8 @@ def new_case_id(diagnosis: Diagnosis) -> str:
     try:
         from wizard.report.case_id import new_case_id as report_case_id
     except ImportError:
+        import hashlib  # here only: it loads OpenSSL's libcrypto
+
         seed = f"{diagnosis.started_at}|{diagnosis.target.auth_url}|{diagnosis.verdict.cause}"
         digest = hashlib.sha256(seed.encode()).hexdigest()[:8].upper()
         return f"SD-{digest[:4]}-{digest[4:]}"

@@ -4,13 +4,16 @@ the window follows the system's light or dark appearance."""
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QImage, QPainter, QPalette, QPixmap
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 
 from wizard.core.model import Status
 from wizard.core.profile import resource_path
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPixmap
 
 # Status accents: GitHub Primer's light and dark scales, chosen to keep contrast on both
 # backgrounds. Status is never shown by colour alone: every use pairs it with icon and word.
@@ -71,6 +74,10 @@ def accent(kind: str, palette: QPalette | None = None) -> QColor:
 
 def tinted_pixmap(name: str, size: int, color: QColor, dpr: float = 1.0) -> QPixmap:
     """A monochrome SVG icon drawn in `color` (so it follows the palette), crisp at `dpr`."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QImage, QPainter, QPixmap
+    from PySide6.QtSvg import QSvgRenderer  # (the first picture needs it, not start-up)
+
     px = max(1, round(size * dpr))
     image = QImage(QSize(px, px), QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QDeadlineTimer, QObject, Qt, QThread, Signal, Slot
 
 
 class _CheckThread(QThread):
@@ -32,14 +32,14 @@ class CheckThreads:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._threads: list[QThread] = []
-        app = QCoreApplication.instance()
-        self._home = app.thread() if app is not None else None
 
     def __call__(self, work: Callable[[], None]) -> None:
+        # No moveToThread here: called with the GIL held on the diagnosis thread, it takes Qt's
+        # thread-data locks and can deadlock against the GUI thread deleting a Python-owned
+        # object. Nothing is ever posted to these QThread objects, so releasing a finished one
+        # from the GUI thread (reap) is safe.
         thread = _CheckThread(work)
         thread.setObjectName("check")
-        if self._home is not None:
-            thread.moveToThread(self._home)  # deleted later by the GUI thread, never mid-run
         with self._lock:
             self._threads.append(thread)
         thread.start()

@@ -9,11 +9,13 @@ with a check box on the Welcome page or the "Walkthrough" button on every other 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QIcon, QPalette, QResizeEvent
+from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -22,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
     QScrollArea,
-    QStyle,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -30,13 +31,15 @@ from PySide6.QtWidgets import (
 
 from wizard.core.model import FlowStep
 from wizard.ui.accessibility import tab_chain
-from wizard.ui.diagram import STEPS
-from wizard.ui.redaction_preview import open_preview
+from wizard.ui.pacing import AfterPaint
 from wizard.ui.text import ltext, sentences, status_word, step_label, step_state_word, tr
 from wizard.ui.theme import tinted_pixmap
 from wizard.ui.widgets import label
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
+
+    from wizard.ui.pages.base import Page
     from wizard.ui.window import SigninDoctorWindow
 
 W = QWizard.WizardButton
@@ -152,6 +155,8 @@ def _verdict(window: SigninDoctorWindow) -> Script:
     diagnosis = window.session.diagnosis
     step = diagnosis.verdict.flow_step if diagnosis is not None else None
     if step is not None:
+        from wizard.ui.diagram import STEPS
+
         lines.append(
             tr("In the picture, step {n} “{step}” is marked “{marker}”.").format(
                 n=STEPS.index(step) + 1,
@@ -273,7 +278,7 @@ class WalkthroughPanel(QFrame):
         self.preview_button.setAccessibleDescription(
             tr("Shows the report files exactly as they would be saved, with items you can hide.")
         )
-        self.preview_button.clicked.connect(lambda: open_preview(walkthrough.window))
+        self.preview_button.clicked.connect(self.open_preview)
         buttons = QHBoxLayout()
         buttons.addWidget(self.copy_button)
         buttons.addWidget(self.preview_button)
@@ -288,6 +293,11 @@ class WalkthroughPanel(QFrame):
 
     def focusables(self) -> list[QWidget]:
         return [self.copy_button, self.preview_button]
+
+    def open_preview(self) -> None:
+        from wizard.ui.redaction_preview import open_preview  # the report stack, on demand
+
+        open_preview(self.walkthrough.window)
 
     def refresh(self) -> None:
         window = self.walkthrough.window
@@ -323,6 +333,8 @@ class WalkthroughPanel(QFrame):
         )
 
     def copy_summary(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+
         QGuiApplication.clipboard().setText(self.summary())
         self.copy_button.setText(tr("Copied"))
 
@@ -373,16 +385,35 @@ class PanelArea(QScrollArea):
             QTimer.singleShot(0, self, self.fit)
 
 
+class _OnDemand(dict[str, Any]):
+    """Panels (or their areas) by page key, each made the first time it is asked for."""
+
+    def __init__(self, make: Callable[[str], None]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: str) -> Any:
+        if key not in PAGE_KEYS:
+            raise KeyError(key)
+        self._make(key)
+        return dict.__getitem__(self, key)
+
+
 class Walkthrough(QObject):
+    """Each page's panel is made when the walkthrough is first switched on (or the page makes
+    its content while it is on), or when something asks for it: the window does not pay for
+    five hidden panels at start-up."""
+
     toggled = Signal(bool)
 
     def __init__(self, window: SigninDoctorWindow) -> None:
         super().__init__(window)
         self.window = window
         self.enabled = False
-        self.panels: dict[str, WalkthroughPanel] = {}
-        self.areas: dict[str, PanelArea] = {}
+        self.panels: dict[str, WalkthroughPanel] = _OnDemand(self._make_panel)
+        self.areas: dict[str, PanelArea] = _OnDemand(self._make_panel)
         self._toggle_icon: tuple[str, int] = ("", 0)
+        self._icon_after_paint = AfterPaint(self)
         self.checkbox = QCheckBox(tr("Help-desk walkthrough"))
         self.checkbox.setToolTip(tr("For when someone from your help desk guides you by phone."))
         self.checkbox.setObjectName("walkthrough-toggle")
@@ -398,6 +429,10 @@ class Walkthrough(QObject):
         self.enabled = on
         self.window.session.walkthrough = on
         self._sync_toggles()
+        if on:
+            for key in PAGE_KEYS:
+                if self.window.page_by_key(key).is_built():
+                    self.add_panel(self.window.page_by_key(key), key)
         for area in self.areas.values():
             area.setVisible(on)
         self.refresh()
@@ -437,20 +472,25 @@ class Walkthrough(QObject):
         toggle = window.button(W.CustomButton2)
         if toggle is None:
             return
+        words = tr("Walkthrough")
+        if toggle.text() != words:
+            window.setButtonText(W.CustomButton2, words)
+        if not toggle.isVisible():
+            return  # (Welcome: the check box instead; its icon is drawn when it shows)
         palette = window.palette()
         colour = palette.color(QPalette.ColorRole.ButtonText)
         size = max(16, round(toggle.fontMetrics().height() * 0.9))  # grows with the text
         if self._toggle_icon != (colour.name(), size):
             self._toggle_icon = (colour.name(), size)
             toggle.setIconSize(QSize(size, size))
-            toggle.setIcon(
-                QIcon(tinted_pixmap("walkthrough", size, colour, window.devicePixelRatioF()))
-            )
-        words = tr("Walkthrough")
-        if toggle.text() != words:
-            window.setButtonText(W.CustomButton2, words)
-        if not toggle.isVisible():
-            return
+            # The icon is an SVG drawing: the button appears at once, with room for it, and
+            # gets the drawing when it has painted (the page it came with paints first).
+            blank = QPixmap(size, size)
+            blank.fill(Qt.GlobalColor.transparent)
+            toggle.setIcon(QIcon(blank))
+            self._icon_after_paint.arm(toggle, partial(self._draw_toggle_icon, colour, size))
+        from PySide6.QtWidgets import QStyle
+
         style = window.style()
         spacing = max(6, style.pixelMetric(QStyle.PixelMetric.PM_LayoutHorizontalSpacing))
         margins = 2 * max(9, style.pixelMetric(QStyle.PixelMetric.PM_LayoutLeftMargin))
@@ -465,6 +505,12 @@ class Walkthrough(QObject):
         if needed > window.width():
             window.setButtonText(W.CustomButton2, "")
 
+    def _draw_toggle_icon(self, colour: QColor, size: int) -> None:
+        toggle = self.window.button(W.CustomButton2)
+        if toggle is not None and self._toggle_icon == (colour.name(), size):
+            dpr = self.window.devicePixelRatioF()
+            toggle.setIcon(QIcon(tinted_pixmap("walkthrough", size, colour, dpr)))
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kinds = (
             QEvent.Type.Resize,
@@ -478,6 +524,40 @@ class Walkthrough(QObject):
 
     def current_panel(self) -> WalkthroughPanel | None:
         return self.panels.get(self.window.current_key())
+
+    def detach(self) -> None:
+        """Stop watching the window and its pages (it is shutting down: the window may be
+        freed later, by Python's garbage collector, when these objects are half gone)."""
+        self.window.removeEventFilter(self)
+        self._icon_after_paint.cancel()
+        for area in self.areas.values():
+            area.page.removeEventFilter(area)
+
+    def _make_panel(self, key: str) -> None:
+        page = self.window.page_by_key(key)
+        page.ensure_built()  # (while on, that adds the panel already)
+        self.add_panel(page, key)
+
+    def page_built(self, page: Page) -> None:
+        """`page` has just made its content: it gets its panel now if the walkthrough is on."""
+        if self.enabled:
+            self.add_panel(page, page.key)
+
+    def add_panel(self, page: QWidget, key: str) -> None:
+        """The panel at the top of `page` (a page with content). Shown while the walkthrough
+        is on."""
+        if key in self.panels or key not in PAGE_KEYS:
+            return
+        panel = WalkthroughPanel(self, key)
+        self.panels[key] = panel
+        layout = page.layout()
+        assert isinstance(layout, QVBoxLayout)
+        area = PanelArea(panel, page)
+        self.areas[key] = area
+        layout.insertWidget(0, area)
+        if self.enabled:  # (else `refresh` puts its buttons in the Tab order when it is on)
+            place_panel_last(self.window, page, panel)
+            area.setVisible(True)
 
     def _page_changed(self, _id: int) -> None:
         QTimer.singleShot(0, self, self.fit_toggle)  # the other buttons' words changed
@@ -503,28 +583,7 @@ def attach(window: SigninDoctorWindow) -> Walkthrough:
     toggle.toggled.connect(walkthrough.set_enabled)
     window.installEventFilter(walkthrough)
 
-    for key in PAGE_KEYS:
-        page = window.page_by_key(key)
-        panel = WalkthroughPanel(walkthrough, key)
-        walkthrough.panels[key] = panel
-        layout = page.layout()
-        assert isinstance(layout, QVBoxLayout)
-        area = PanelArea(panel, page)
-        walkthrough.areas[key] = area
-        layout.insertWidget(0, area)
-        place_panel_last(window, page, panel)
-
-    tab_chain(
-        [
-            window.button(W.CustomButton2),
-            window.button(W.CustomButton1),
-            window.button(W.BackButton),
-            window.button(W.NextButton),
-            window.button(W.CommitButton),
-            window.button(W.FinishButton),
-            window.button(W.CancelButton),
-        ]
-    )
+    tab_chain(window.wizard_buttons())
     window.currentIdChanged.connect(walkthrough._page_changed)
     window.plansReady.connect(walkthrough.refresh)
     window.case_draft.changed.connect(walkthrough.refresh)

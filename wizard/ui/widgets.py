@@ -3,30 +3,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import (
-    QFocusEvent,
-    QFont,
-    QFontDatabase,
-    QFontMetrics,
-    QGuiApplication,
-    QPaintEvent,
-    QPalette,
-)
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from wizard.core.model import Status
 from wizard.ui import theme
 from wizard.ui.text import status_word, tr
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QFocusEvent, QPaintEvent
+
+# (Widget kinds that only some pages use are imported where they are made: each costs the
+# window's start-up time and memory the first time it is used.)
 
 
 def label(
@@ -88,6 +79,9 @@ class CopyField(QWidget):
     copied = Signal(str)
 
     def __init__(self, value: str, name: str, parent: QWidget | None = None) -> None:
+        from PySide6.QtGui import QFontDatabase
+        from PySide6.QtWidgets import QLineEdit
+
         super().__init__(parent)
         self.field = QLineEdit(value)
         self.field.setReadOnly(True)
@@ -109,6 +103,8 @@ class CopyField(QWidget):
         row.addWidget(self.button)
 
     def copy(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+
         QGuiApplication.clipboard().setText(self.field.text())
         self.button.setText(tr("Copied"))
         self.copied.emit(self.field.text())
@@ -120,6 +116,8 @@ class Expander(QWidget):
     toggled = Signal(bool)
 
     def __init__(self, title: str, content: QWidget, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QToolButton
+
         super().__init__(parent)
         self.button = QToolButton()
         self.button.setText(title)
@@ -186,6 +184,8 @@ class StatusRow(QWidget):
     @staticmethod
     def word_width(widget: QWidget) -> int:
         """Room for the longest status word, in bold, so titles line up in one column."""
+        from PySide6.QtGui import QFontMetrics
+
         font = QFont(widget.font())
         font.setBold(True)
         metrics = QFontMetrics(font)

@@ -3,28 +3,48 @@ action, and a clean shutdown of every thread it started."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QWidget, QWizard
+import gc
+from typing import TYPE_CHECKING
 
-from wizard.ui import fixing, theme, walkthrough
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication, QWidget, QWizard
+
+from wizard.ui import theme, walkthrough
 from wizard.ui.accessibility import FocusFollower, describe_wizard_buttons
+from wizard.ui.case_draft import CaseDraftModel
 from wizard.ui.history_view import HistoryKeeper
+from wizard.ui.pacing import AfterPaint, Steps
 from wizard.ui.pages.base import Page
 from wizard.ui.pages.checking import CheckingPage
 from wizard.ui.pages.fix import FixPage
 from wizard.ui.pages.share import SharePage
 from wizard.ui.pages.verdict import VerdictPage
 from wizard.ui.pages.welcome import WelcomePage
-from wizard.ui.redaction_preview import CaseDraftModel
 from wizard.ui.runner import DiagnosisRunner
 from wizard.ui.session import Session
 from wizard.ui.text import tr
 from wizard.ui.threads import Task
-from wizard.ui.watch_dialog import WatchDialog
+
+if TYPE_CHECKING:
+    from wizard.ui.fixing import PlannedFix
+    from wizard.ui.watch_dialog import WatchDialog
+
+
+def _freeze_startup_objects() -> None:
+    """Everything made so far (modules, Qt's wrappers and enums) lives as long as the
+    process: the cyclic garbage collector stops walking it again and again. Its full passes
+    otherwise take tens of milliseconds, holding the GIL - a stall of the window."""
+    if not _frozen:
+        _frozen.append(True)
+        gc.freeze()
+
+
+_frozen: list[bool] = []
 
 PAGES: tuple[type[Page], ...] = (WelcomePage, CheckingPage, VerdictPage, FixPage, SharePage)
 WATCH_PAGES = ("verdict", "fix", "share")
+FIRST_PAINT_FALLBACK_MS = 3000  # a window that is made but not shown loads its history then
 MIN_SIZE = QSize(640, 480)  # fits a 1280x720 screen at 150 % and 1920x1080 at 200 %
 DEFAULT_SIZE = QSize(860, 680)
 
@@ -53,11 +73,13 @@ class SigninDoctorWindow(QWizard):
         self._ids: dict[str, int] = {}
         # What the case file will hold (the preview and the Share page save the same bytes).
         self.case_draft = CaseDraftModel(self.session, self)
+        # Each page makes its content when it is first shown (or read); the first one now.
         for index, page_class in enumerate(PAGES):
             page = page_class(self)
             self.setPage(index, page)
             self._ids[page_class.key] = index
         self.setStartId(0)
+        self.page_by_key("welcome").ensure_built()
         self.setMinimumSize(MIN_SIZE)
         self.resize(DEFAULT_SIZE)
         self.currentIdChanged.connect(self._update_buttons)
@@ -65,8 +87,13 @@ class SigninDoctorWindow(QWizard):
         self.history = HistoryKeeper(self)
         share = self.page_by_key("share")
         assert isinstance(share, SharePage)
-        self.history.changed.connect(share.show_history)
+        self.history.changed.connect(share.show_history)  # (once the page has content)
         self.walkthrough = walkthrough.attach(self)
+        self._prepared: Steps | None = None
+        self.runner.checkStarted.connect(self._prepare_verdict)
+        # (A watcher, not a paintEvent of ours: that would put Python in every repaint.)
+        self._first_paint = AfterPaint(self, fallback_ms=FIRST_PAINT_FALLBACK_MS)
+        self._first_paint.arm(self, self._after_first_paint)
         self._focus_follower = FocusFollower(self)
         describe_wizard_buttons(self)
         self._watch: WatchDialog | None = None
@@ -74,6 +101,43 @@ class SigninDoctorWindow(QWizard):
         self._plans_stale = False
         self._closing = False
         self._update_buttons(0)
+
+    # -- pages make their content on first use; work that can wait waits for the first paint
+    def page_built(self, page: Page) -> None:
+        """A page has just made its content (Page.ensure_built)."""
+        keeper = getattr(self, "walkthrough", None)
+        if keeper is not None:
+            keeper.page_built(page)
+
+    def wizard_buttons(self) -> list[QWidget]:
+        """The wizard's own buttons in Tab order (walkthrough toggle first)."""
+        order = (
+            W.CustomButton2,
+            W.CustomButton1,
+            W.BackButton,
+            W.NextButton,
+            W.CommitButton,
+            W.FinishButton,
+            W.CancelButton,
+        )
+        return [b for b in (self.button(which) for which in order) if b is not None]
+
+    def _after_first_paint(self) -> None:
+        """What start-up does not need before the window is on the screen: the stored runs
+        and the error decoder's patterns, each read on a worker thread."""
+        _freeze_startup_objects()
+        self.history.load()
+        welcome = self.page_by_key("welcome")
+        assert isinstance(welcome, WelcomePage)
+        welcome.warm_up()
+
+    def _prepare_verdict(self, *_args: object) -> None:
+        """While the checks run, the Verdict page is made and polished in small steps, so
+        showing it later is quick (it is the window's heaviest page)."""
+        if self._prepared is not None:
+            return
+        verdict = self.verdict_page()
+        self._prepared = Steps(self, [*verdict.preparation(), verdict.warm_up])
 
     # -- navigation ---------------------------------------------------------------------
     def page_id(self, key: str) -> int:
@@ -94,12 +158,32 @@ class SigninDoctorWindow(QWizard):
         return page.key if isinstance(page, Page) else ""
 
     def _update_buttons(self, _id: int) -> None:
+        self._focus_into_page()  # before the buttons move: a moved button passes the focus on
         layout = [W.Stretch, W.BackButton, W.NextButton, W.FinishButton, W.CancelButton]
         if self.current_key() in WATCH_PAGES:
             layout = [W.CustomButton1, *layout]
         if self.current_key() != "welcome":  # Welcome has the walkthrough's check box
             layout = [W.CustomButton2, *layout]
         self.setButtonLayout(layout)
+
+    def _focus_into_page(self) -> None:
+        """QWizard gives a new page's first control the focus, looking for it among the next
+        100 widgets of the window's Tab order. A page that made its content just now has it
+        at the end of that order, out of reach: it gets the same control here."""
+        page = self.currentPage()
+        focus = QApplication.focusWidget()
+        if page is None or (focus is not None and page.isAncestorOf(focus)):
+            return
+        widget = page.nextInFocusChain()
+        while widget is not None and widget is not page and widget is not self:
+            if (
+                widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and page.isAncestorOf(widget)
+                and widget.isVisibleTo(page)
+            ):
+                widget.setFocus()
+                return
+            widget = widget.nextInFocusChain()
 
     # -- fix plans (they read files: worker thread) --------------------------------------
     def request_plans(self) -> None:
@@ -112,7 +196,13 @@ class SigninDoctorWindow(QWizard):
         session, fixes = self.session, diagnosis.verdict.fixes
         self._planning_for = diagnosis
         self._plans_stale = False
-        self._planner.start(lambda: fixing.plan_fixes(session, fixes))
+
+        def plan() -> list[PlannedFix]:
+            from wizard.ui import fixing  # with the fixes it plans, on the worker thread
+
+            return fixing.plan_fixes(session, fixes)
+
+        self._planner.start(plan)
 
     def replan(self) -> None:
         """Plans depend on more than the diagnosis (a picked certificate file): redo them."""
@@ -125,7 +215,7 @@ class SigninDoctorWindow(QWizard):
             self.session.planned is not None and self.session.planned_for is self.session.diagnosis
         )
 
-    def _on_plans(self, planned: list[fixing.PlannedFix]) -> None:
+    def _on_plans(self, planned: list[PlannedFix]) -> None:
         if self._plans_stale or self._planning_for is not self.session.diagnosis:
             self.request_plans()  # a re-check or a picked file came meanwhile: plan again
             return
@@ -143,6 +233,8 @@ class SigninDoctorWindow(QWizard):
 
     def open_watch(self) -> WatchDialog:
         if self._watch is None:
+            from wizard.ui.watch_dialog import WatchDialog
+
             self._watch = WatchDialog(self.session, self)
         if self._watch.isVisible():
             self._watch.raise_()
@@ -178,4 +270,17 @@ class SigninDoctorWindow(QWizard):
             ok = self.page_by_key(key).shutdown(timeout_s) and ok  # type: ignore[attr-defined]
         if self._watch is not None:
             ok = self._watch.shutdown(timeout_s) and ok
-        return self.history.shutdown(timeout_s) and ok
+        ok = self.history.shutdown(timeout_s) and ok
+        self._first_paint.cancel()
+        if self._prepared is not None:
+            self._prepared.cancel()
+        self._detach()
+        return ok
+
+    def _detach(self) -> None:
+        """Python event filters and slots stop watching this window: after shutdown it may
+        be freed by Python's garbage collector, which clears the Python side of its parts
+        before Qt deletes them (and Qt still sends them events meanwhile)."""
+        self.walkthrough.detach()
+        self._focus_follower.detach()
+        self.verdict_page().detach()

@@ -1,8 +1,14 @@
-"""What every page can reach: the session and the shared diagnosis runner."""
+"""What every page can reach: the session and the shared diagnosis runner.
+
+A page makes its content (`build`) the first time it is needed - when the wizard first
+shows it, or when something reads its widgets before that - not when the window is made:
+the window's first paint then costs only the Welcome page. `ensure_built()` builds it;
+reading a content attribute of a page not yet built (or its children, `findChildren`)
+builds it too, so everything keeps working whichever page it is on."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget, QWizardPage
@@ -19,8 +25,47 @@ class Page(QWizardPage):
     def __init__(self, window: SigninDoctorWindow) -> None:
         super().__init__()
         self.window_ = window
+        self._built = False
         self.setObjectName(f"page-{self.key}")
 
+    # -- content, made on first use -----------------------------------------------------
+    def build(self) -> None:
+        """Make the page's widgets (called once, by `ensure_built`)."""
+
+    def is_built(self) -> bool:
+        return self._built
+
+    def ensure_built(self) -> None:
+        if self._built:
+            return
+        self._built = True
+        self.build()
+        on_built = getattr(self.window_, "page_built", None)
+        if on_built is not None:
+            on_built(self)  # the walkthrough adds its panel, the tab order is redone
+
+    def initializePage(self) -> None:
+        self.ensure_built()
+
+    def findChildren(self, *args: Any, **kwargs: Any) -> Any:
+        self.ensure_built()  # what a page contains: its content, made if need be
+        return super().findChildren(*args, **kwargs)
+
+    def findChild(self, *args: Any, **kwargs: Any) -> Any:
+        self.ensure_built()
+        return super().findChild(*args, **kwargs)
+
+    if not TYPE_CHECKING:  # (mypy keeps checking attribute names)
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached for attributes that do not exist (yet): a content widget of a
+            # page never shown is made now. Private names never trigger a build.
+            if name.startswith("_") or self.__dict__.get("_built", True):
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            self.ensure_built()
+            return getattr(self, name)
+
+    # -- helpers for building -----------------------------------------------------------
     @property
     def session(self) -> Session:
         return self.window_.session

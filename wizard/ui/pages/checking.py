@@ -41,6 +41,22 @@ class CheckingPage(Page):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.setTitle(tr("Checking this computer"))
+        self.rows: dict[str, StatusRow] = {}
+        self._done = False
+        self._stopping = False
+        self._restart_pending = False
+        self._counted: set[str] = set()
+        self._mine = False  # the Fix page re-checks with the same runner: not our rows
+        self._started_at = 0.0
+        self.stopped_after_s: float | None = None
+        runner = window.runner
+        runner.checkStarted.connect(self._on_started)
+        runner.checkFinished.connect(self._on_finished)
+        runner.finished.connect(self._on_diagnosis)
+        runner.cancelled.connect(self._on_cancelled)
+        runner.failed.connect(self._on_failed)
+
+    def build(self) -> None:
         self.intro = label(tr("This takes a few seconds. Nothing is changed."), muted=True)
         self.progress = QProgressBar()
         self.progress.setAccessibleName(tr("Checks done"))
@@ -65,7 +81,6 @@ class CheckingPage(Page):
         self.rows_layout = QVBoxLayout(self.rows_widget)
         self.rows_layout.setContentsMargins(0, 0, 0, 0)
         self.rows_layout.setSpacing(int(self.fontMetrics().height() * 0.5))
-        self.rows: dict[str, StatusRow] = {}
 
         bar = QHBoxLayout()
         bar.addWidget(self.state, 1)
@@ -77,22 +92,9 @@ class CheckingPage(Page):
         layout.addWidget(self.scrolled(self.rows_widget), 1)
         layout.addLayout(bar)
 
-        self._done = False
-        self._stopping = False
-        self._restart_pending = False
-        self._counted: set[str] = set()
-        self._mine = False  # the Fix page re-checks with the same runner: not our rows
-        self._started_at = 0.0
-        self.stopped_after_s: float | None = None
-        runner = window.runner
-        runner.checkStarted.connect(self._on_started)
-        runner.checkFinished.connect(self._on_finished)
-        runner.finished.connect(self._on_diagnosis)
-        runner.cancelled.connect(self._on_cancelled)
-        runner.failed.connect(self._on_failed)
-
     # -- wizard hooks -------------------------------------------------------------------
     def initializePage(self) -> None:
+        self.ensure_built()
         self.start()
 
     def cleanupPage(self) -> None:  # Back: stop what runs, keep nothing half-done
@@ -121,6 +123,7 @@ class CheckingPage(Page):
         self.progress.setValue(0)
 
     def start(self) -> None:
+        self.ensure_built()
         if self.runner.is_running():
             # A stopped run is still winding down (a tenth of a second): start right after.
             self._restart_pending = True
@@ -138,10 +141,12 @@ class CheckingPage(Page):
         self.again_button.setVisible(False)
         self._started_at = time.monotonic()
         self._mine = True
-        self.runner.start(self.session)
+        # The rows on the screen first (the progress bar paints with them; a small widget,
+        # so few events pass through Python while the page appears).
+        self.runner.start(self.session, after_paint=self.progress)
 
     def stop(self) -> None:
-        if self.runner.is_running():
+        if self.runner.is_running() and self.is_built():
             self._stopping = True
             self.stop_button.setEnabled(False)
             self.state.setText(tr("Stopping…"))
@@ -167,7 +172,14 @@ class CheckingPage(Page):
             return
         row.done(result.status, plain_summary(result))
         self._counted.add(result.id)
-        self.progress.setValue(len(self._counted))
+        self._set_progress(len(self._counted))
+
+    def _set_progress(self, value: int) -> None:
+        """QProgressBar repaints the whole window at once on every new value (repaint(), not
+        update()); with updates off for the moment it is painted with everything else."""
+        self.progress.setUpdatesEnabled(False)
+        self.progress.setValue(value)
+        self.progress.setUpdatesEnabled(True)  # (schedules its paint)
 
     def _restart_if_pending(self) -> bool:
         if not self._restart_pending:
@@ -185,7 +197,7 @@ class CheckingPage(Page):
         self._mine = False
         self.session.set_diagnosis(diagnosis)
         self._done = True
-        self.progress.setValue(self.progress.maximum())
+        self._set_progress(self.progress.maximum())
         self.state.setText(tr("Done."))
         self.stop_button.setVisible(False)
         self.again_button.setVisible(True)

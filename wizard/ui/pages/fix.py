@@ -6,27 +6,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFontDatabase
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QHBoxLayout,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 
 from wizard.core.model import Diagnosis
-from wizard.fixes.plan import FixPlan, FixResult
-from wizard.ui import fixing
-from wizard.ui.fixing import PlannedFix
 from wizard.ui.pages.base import Page
 from wizard.ui.pages.verdict import headline_kind
 from wizard.ui.text import ltext, sentences, tr
 from wizard.ui.threads import Task
 from wizard.ui.widgets import Card, CopyField, Expander, icon_label, icon_size, label, set_icon
+
+if TYPE_CHECKING:  # the fixes load with the first plan (on a worker thread), not at start-up
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from wizard.fixes.plan import FixPlan, FixResult
+    from wizard.ui.fixing import PlannedFix
 
 
 def shown_plan(plan: FixPlan) -> FixPlan:
@@ -59,10 +55,19 @@ def preview_text(plan: FixPlan) -> str:
     return "\n\n".join(parts)
 
 
+def open_url(url: str) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    QDesktopServices.openUrl(QUrl(url))
+
+
 class FixCard(Card):
     """One fix: guidance steps, or preview + Apply + result + Undo."""
 
     def __init__(self, page: FixPage, planned: PlannedFix) -> None:
+        from wizard.ui import fixing  # loaded already: the plans came from it
+
         super().__init__()
         self.page = page
         self.planned = planned
@@ -104,7 +109,7 @@ class FixCard(Card):
             open_button = QPushButton(tr("Open the status page"))
             open_button.setAccessibleDescription(tr("Opens OpenAI's status page in your browser."))
             open_button.setAutoDefault(False)
-            open_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl(url)))
+            open_button.clicked.connect(lambda: open_url(url))
             row = QHBoxLayout()
             row.addWidget(open_button)
             row.addStretch(1)
@@ -123,6 +128,9 @@ class FixCard(Card):
         self.error_details.setVisible(False)
         self.preview: QPlainTextEdit | None = None
         if planned.automatic:
+            from PySide6.QtGui import QFontDatabase
+            from PySide6.QtWidgets import QPlainTextEdit
+
             layout.addWidget(label(tr("What will change:"), bold=True))
             preview = QPlainTextEdit(preview_text(plan))
             preview.setReadOnly(True)
@@ -188,17 +196,6 @@ class FixPage(Page):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.setTitle(tr("How to fix it"))
-        self.intro = label("")
-        self.loading = label(tr("Preparing the steps…"), muted=True)
-        self.cards_widget, self.cards_layout = self.column()
-        content, column = self.column()
-        column.addWidget(self.intro)
-        column.addWidget(self.loading)
-        column.addWidget(self.cards_widget)
-        column.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scrolled(content))
         self.cards: dict[str, FixCard] = {}
         self._shown_for: Diagnosis | None = None
         window.plansReady.connect(self._plans_ready)
@@ -212,7 +209,21 @@ class FixPage(Page):
         self._before: Diagnosis | None = None
         window.runner.finished.connect(self._on_recheck)
 
+    def build(self) -> None:
+        self.intro = label("")
+        self.loading = label(tr("Preparing the steps…"), muted=True)
+        self.cards_widget, self.cards_layout = self.column()
+        content, column = self.column()
+        column.addWidget(self.intro)
+        column.addWidget(self.loading)
+        column.addWidget(self.cards_widget)
+        column.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scrolled(content))
+
     def initializePage(self) -> None:
+        self.ensure_built()
         diagnosis = self.session.diagnosis
         self._clear()
         if diagnosis is None:
@@ -251,6 +262,7 @@ class FixPage(Page):
             card = FixCard(self, item)
             self.cards[item.fix_id] = card
             self.cards_layout.addWidget(card)
+            card.show()  # now, not one event later (what a layout does on a shown page)
         if not ordered:
             self.intro.setText(
                 tr(
@@ -260,6 +272,8 @@ class FixPage(Page):
             )
 
     def choose_certificate(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         name, _filter = QFileDialog.getOpenFileName(
             self,
             tr("Choose your organisation's root certificate"),
@@ -277,7 +291,7 @@ class FixPage(Page):
         self.window_.replan()
 
     def plans_ready(self) -> bool:
-        return self._shown_for is not None and not self.loading.isVisible()
+        return self._shown_for is not None and self.is_built() and not self.loading.isVisible()
 
     # -- apply / undo / re-check -------------------------------------------------------
     def apply(self, card: FixCard) -> None:
@@ -288,6 +302,8 @@ class FixPage(Page):
         if card.apply_button is not None:
             card.apply_button.setEnabled(False)
         card.show_progress(tr("Applying…"))
+        from wizard.ui import fixing
+
         session, planned, report = self.session, card.planned, self._worker.report
         self._worker.start(lambda: fixing.apply_planned(session, planned, report))
 
@@ -299,6 +315,8 @@ class FixPage(Page):
         if card.undo_button is not None:
             card.undo_button.setEnabled(False)
         card.show_progress(tr("Undoing…"))
+        from wizard.ui import fixing
+
         session = self.session
         self._worker.start(lambda: fixing.undo_last(session))
 
@@ -319,6 +337,8 @@ class FixPage(Page):
             if button is not None:
                 button.setEnabled(True)
             return
+        from wizard.ui import fixing
+
         self.session.env = fixing.env_after(self.session.env, dict(result.env))
         card.show_result("pass", ltext(result.message))
         if card.undo_button is not None:

@@ -6,26 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtGui import QGuiApplication, QImage
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QHBoxLayout,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWizard,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWizard
 
-from wizard.ui.history_view import BeforeAfterView
 from wizard.ui.pages.base import Page
-from wizard.ui.redaction_preview import open_preview
 from wizard.ui.text import ltext, sentences, step_label, tr
 from wizard.ui.threads import Task
 from wizard.ui.widgets import Card, label
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+
     from wizard.report.draft import CaseDraft
 
 
@@ -100,6 +91,20 @@ class SharePage(Page):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.setTitle(tr("Share with your help desk"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, tr("Close"))
+        self._writer = Task(self)
+        self._writer.finished.connect(self._on_saved)
+        self._writer.failed.connect(self._on_save_failed)
+        self.document: dict[str, Any] = {}
+        window.case_draft.changed.connect(self._draft_changed)
+        self.files: list[str] = []
+
+    def build(self) -> None:
+        from PySide6.QtCore import QStandardPaths
+        from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+
+        from wizard.ui.history_view import BeforeAfterView
+
         u = self.fontMetrics().height()
         self.intro = label("", selectable=True)
         self.case = label("", scale=1.3, bold=True, selectable=True)
@@ -194,15 +199,9 @@ class SharePage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scrolled(content))
-        self.setButtonText(QWizard.WizardButton.FinishButton, tr("Close"))
-        self._writer = Task(self)
-        self._writer.finished.connect(self._on_saved)
-        self._writer.failed.connect(self._on_save_failed)
-        self.document: dict[str, Any] = {}
-        window.case_draft.changed.connect(self._draft_changed)
-        self.files: list[str] = []
 
     def initializePage(self) -> None:
+        self.ensure_built()
         if self.session.diagnosis is None:
             return
         self.intro.setText(tr("Give your help desk or OpenAI support this case number:"))
@@ -214,7 +213,7 @@ class SharePage(Page):
     def show_history(self) -> None:
         """Before/after from the run history (this run and the one before it)."""
         history = getattr(self.window_, "history", None)
-        if history is not None and self.session.diagnosis is not None:
+        if history is not None and self.session.diagnosis is not None and self.is_built():
             titles = {c.id: ltext(c.title) for c in self.session.diagnosis.checks}
             self.before_after.show_runs(history.before_after(self.session.case_id), titles)
 
@@ -247,11 +246,15 @@ class SharePage(Page):
 
     # -- actions ------------------------------------------------------------------------
     def choose_folder(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         folder = QFileDialog.getExistingDirectory(self, tr("Choose a folder"), self.folder.text())
         if folder:
             self.folder.setText(folder)
 
     def copy_summary(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+
         QGuiApplication.clipboard().setText(self.summary.toPlainText())
         self.copy_button.setText(tr("Copied"))
 
@@ -263,10 +266,12 @@ class SharePage(Page):
         return self.window_.verdict_page().card.grab().toImage()
 
     def _draft_changed(self) -> None:
-        if self.window_.currentPage() is self:
+        if self.window_.currentPage() is self and self.is_built():
             self.show_draft()
 
     def show_preview(self) -> None:
+        from wizard.ui.redaction_preview import open_preview
+
         open_preview(self.window_)
 
     def save_report(self) -> None:

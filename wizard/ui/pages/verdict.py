@@ -3,28 +3,23 @@ what to do next, ONE primary action, and the evidence behind a "Details" expande
 
 from __future__ import annotations
 
-import html
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (
-    QGridLayout,
-    QHBoxLayout,
-    QPushButton,
-    QSizePolicy,
-    QTextBrowser,
-    QVBoxLayout,
-    QWizard,
-)
+from PySide6.QtWidgets import QVBoxLayout, QWizard
 
 from wizard.core.model import CheckResult, Diagnosis, FlowStep
-from wizard.ui.accessibility import StepButtons, tab_chain
-from wizard.ui.diagram import STEPS, FlowDiagram, StepView, step_states
+from wizard.ui.accessibility import tab_chain
+from wizard.ui.pacing import AfterPaint
 from wizard.ui.pages.base import Page
 from wizard.ui.session import cause_title
 from wizard.ui.text import localized, ltext, status_word, step_label, step_state_word, tr
 from wizard.ui.widgets import Card, Expander, icon_label, icon_size, label, set_icon
+
+if TYPE_CHECKING:
+    from wizard.ui.diagram import StepView
 
 
 def headline_kind(cause: str) -> str:
@@ -52,6 +47,24 @@ class VerdictPage(Page):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.setTitle(tr("Result"))
+        self.setButtonText(QWizard.WizardButton.NextButton, tr("Share…"))
+        self._route = "share"
+        self._after_paint = AfterPaint(self)
+        window.plansReady.connect(self._plans_ready)
+
+    def build(self) -> None:
+        # The page's own widget kinds and the diagram load with the page, not at start-up.
+        from PySide6.QtWidgets import (
+            QGridLayout,
+            QHBoxLayout,
+            QPushButton,
+            QSizePolicy,
+            QTextBrowser,
+        )
+
+        from wizard.ui.accessibility import StepButtons
+        from wizard.ui.diagram import FlowDiagram
+
         u = self.fontMetrics().height()
 
         self.card = Card()
@@ -117,13 +130,37 @@ class VerdictPage(Page):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scrolled(content))
         tab_chain([self.steps.last(), self.primary, self.details.button, self.details_view])
-        self.setButtonText(QWizard.WizardButton.NextButton, tr("Share…"))
-        self._route = "share"
-        window.plansReady.connect(self._plans_ready)
+
+    def detach(self) -> None:
+        """Stop watching (the window is shutting down; see SigninDoctorWindow.shutdown)."""
+        self._after_paint.cancel()
+        if self.is_built():
+            self.steps.detach()
+
+    def preparation(self) -> list[Callable[[], None]]:
+        """Small steps that make the page ready before it is shown (the window runs them
+        while the checks run): the modules it needs, its widgets, their style."""
+
+        def load_modules() -> None:
+            import html  # noqa: F401
+
+            import wizard.ui.accessibility
+            import wizard.ui.diagram  # noqa: F401
+
+        return [load_modules, self.ensure_built, self.ensurePolished]
+
+    def warm_up(self) -> None:
+        """Before the first paint: the picture's icons (the window calls it while the checks
+        run)."""
+        self.ensure_built()
+        self.diagram.warm_up()
 
     # -- content ------------------------------------------------------------------------
     def initializePage(self) -> None:
-        self.refresh()
+        self.ensure_built()
+        self.refresh(plan=False)
+        # The fix plans are worked out on a worker thread, once the page is on the screen.
+        self._after_paint.arm(self.primary, self.window_.request_plans)
         # The keyboard starts on the one action (Shift+Tab reaches the steps of the picture).
         QTimer.singleShot(0, self, self._focus_primary)
 
@@ -131,10 +168,13 @@ class VerdictPage(Page):
         if self.window_.currentPage() is self:
             self.primary.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def refresh(self) -> None:
+    def refresh(self, plan: bool = True) -> None:
+        import html
+
         diagnosis = self.session.diagnosis
         if diagnosis is None:
             return
+        self.ensure_built()
         verdict = diagnosis.verdict
         kind = headline_kind(verdict.cause)
         set_icon(self.icon, kind, self.icon.width())
@@ -159,7 +199,8 @@ class VerdictPage(Page):
         self._set_primary(self._primary_text(verdict.fixes, None))
         self.diagram.select(verdict.flow_step)
         self._render_details(None)
-        self.window_.request_plans()
+        if plan:
+            self.window_.request_plans()
 
     def _set_primary(self, text: str) -> None:
         self.primary.setText(text)
@@ -173,10 +214,12 @@ class VerdictPage(Page):
 
     def _plans_ready(self) -> None:
         diagnosis = self.session.diagnosis
-        if diagnosis is not None and self.window_.plans_current():
+        if diagnosis is not None and self.is_built() and self.window_.plans_current():
             self._set_primary(self._primary_text(diagnosis.verdict.fixes, self.session.planned))
 
     def _step_views(self, diagnosis: Diagnosis) -> list[StepView]:
+        from wizard.ui.diagram import STEPS, StepView, step_states
+
         target = diagnosis.target
         port = target.callback_ports[0]
         auth_file = self.session.profile["codex_files"]["auth"]
@@ -220,6 +263,10 @@ class VerdictPage(Page):
 
     # -- details (technical words live here) ---------------------------------------------
     def _render_details(self, step: FlowStep | None) -> None:
+        import html
+
+        from wizard.ui.diagram import STEPS
+
         diagnosis = self.session.diagnosis
         if diagnosis is None:
             return
@@ -273,6 +320,8 @@ class VerdictPage(Page):
 
 
 def _result_html(result: CheckResult, technical: bool) -> str:
+    import html
+
     word = status_word(result.status)
     head = (
         f"<p><b>[{html.escape(word)}] {html.escape(ltext(result.title))}</b><br>"

@@ -51,6 +51,11 @@ class WelcomePage(Page):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.setTitle(tr("Why can't I sign in to Codex?"))
+        self.setButtonText(QWizard.WizardButton.NextButton, tr("Start checking"))
+        self._warm = Task(self)
+        self._warmed = False
+
+    def build(self) -> None:
         intro = label(
             tr(
                 "Sign-in Doctor checks this computer for the usual reasons why signing in to "
@@ -130,10 +135,13 @@ class WelcomePage(Page):
         layout.addWidget(self.meaning)
         layout.addStretch(1)
         QWidget.setTabOrder(self.paste, self.language)  # the error box gets the first focus
-        self.setButtonText(QWizard.WizardButton.NextButton, tr("Start checking"))
-        # Load the decoder's patterns (a file) off the GUI thread; decoding is then pure CPU.
-        self._warm = Task(self)
-        self._warm.start(warm_decoder)
+
+    def warm_up(self) -> None:
+        """Load the decoder's patterns (a file) off the GUI thread, so decoding is then pure
+        CPU (the window asks once it has painted: start-up does not wait for it)."""
+        if not self._warmed:
+            self._warmed = True
+            self._warm.start(warm_decoder)
 
     def decode_now(self) -> None:
         self._timer.stop()

@@ -1,0 +1,75 @@
+"""Start-up stays light (DESIGN budgets): the window is made and shown without the network,
+crypto and report stacks, without psutil, and with only the Welcome page's content; the
+other pages make theirs when they are first needed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from PySide6.QtWidgets import QLabel
+
+from tests.ui.scenarios import fake_world, open_world
+
+NOT_AT_START = (
+    "ssl",
+    "_ssl",
+    "hashlib",
+    "_hashlib",
+    "psutil",
+    "cryptography",
+    "OpenSSL",
+    "httpx",
+    "certifi",
+    "json5",
+    "regex",
+    "socket",
+    "subprocess",
+    "PySide6.QtSvg",
+)
+
+SCRIPT = """
+import json, sys
+from wizard.ui.app import application, make_window
+from wizard.core.profile import load_profile
+from wizard.platform.system import system_environment
+app = application()
+profile = load_profile()
+window = make_window(system_environment(), profile, profile.target(None, None))
+window.show()
+app.processEvents()
+loaded = sorted(
+    m for m in sys.modules
+    if m in NOT_AT_START or m.split(".")[0] in NOT_AT_START
+    or m.startswith(("wizard.checks.", "wizard.report.", "wizard.fixes."))
+)
+built = [key for key in ("welcome", "checking", "verdict", "fix", "share")
+         if window.page_by_key(key).is_built()]
+print(json.dumps({"loaded": loaded, "built": built}))
+window.shutdown(5.0)
+"""
+
+
+def test_the_window_shows_without_the_heavy_stacks_and_builds_only_the_first_page(home):
+    env = {**os.environ, "HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    code = f"NOT_AT_START = {NOT_AT_START!r}\n{SCRIPT}"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {"loaded": [], "built": ["welcome"]}
+
+
+def test_reading_a_page_that_was_never_shown_makes_its_content(qtbot, open_window, home):
+    window = open_world(open_window, fake_world(home))
+    share = window.page_by_key("share")
+    assert not share.is_built()
+    assert share.save_button.text() == "Save report"  # made on first use
+    assert share.is_built()
+    fix = window.page_by_key("fix")
+    assert not fix.is_built()
+    labels = [w.text() for w in fix.findChildren(QLabel)]  # looking inside makes it too
+    assert fix.is_built() and "Preparing the steps…" in labels
