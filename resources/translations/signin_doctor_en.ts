@@ -2808,11 +2808,6 @@
     </message>
     <message>
         <location filename="../../wizard/checks/endpoints.py"/>
-        <source>The sign-in server has a problem of its own ({detail}).</source>
-        <translation>The sign-in server has a problem of its own ({detail}).</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/endpoints.py"/>
         <source>a web page instead of the sign-in server&apos;s data</source>
         <translation>a web page instead of the sign-in server&apos;s data</translation>
     </message>
@@ -2925,6 +2920,11 @@
         <location filename="../../wizard/checks/endpoints.py"/>
         <source>an unexpected answer (HTTP {status})</source>
         <translation>an unexpected answer (HTTP {status})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The sign-in server has a problem of its own ({detail}).</source>
+        <translation>The sign-in server has a problem of its own ({detail}).</translation>
     </message>
 </context>
 <context>

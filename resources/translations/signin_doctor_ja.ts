@@ -2800,11 +2800,6 @@
     </message>
     <message>
         <location filename="../../wizard/checks/endpoints.py"/>
-        <source>The sign-in server has a problem of its own ({detail}).</source>
-        <translation>サインインサーバー自身に問題があります（{detail}）。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/endpoints.py"/>
         <source>a web page instead of the sign-in server&apos;s data</source>
         <translation>サインインサーバーのデータではなく Web ページ</translation>
     </message>
@@ -2917,6 +2912,11 @@
         <location filename="../../wizard/checks/endpoints.py"/>
         <source>an unexpected answer (HTTP {status})</source>
         <translation>想定外の応答（HTTP {status}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/endpoints.py"/>
+        <source>The sign-in server has a problem of its own ({detail}).</source>
+        <translation>サインインサーバー自身に問題があります（{detail}）。</translation>
     </message>
 </context>
 <context>

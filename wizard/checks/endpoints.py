@@ -37,17 +37,7 @@ def check_openid(ctx: CheckContext) -> Outcome:
     evidence = _answer_evidence(result) | result.timing()
     document = http.json_body(result)
     if result.status is not None and result.status >= 500:
-        detail = f"HTTP {result.status}"
-        return Outcome(
-            Status.FAIL,
-            tr(
-                "endpoints",
-                "The sign-in server has a problem of its own ({detail}).",
-                detail=detail,
-            ),
-            evidence | {"facts": {"detail": detail}},
-            ("server_error",),
-        )
+        return _server_error(f"HTTP {result.status}", evidence)
     if document is None:
         detail = (
             tr("endpoints", "a web page instead of the sign-in server's data")
@@ -112,16 +102,7 @@ def check_token_endpoint(ctx: CheckContext) -> Outcome:
             evidence["request_id"] = rid
         if document is None:
             evidence |= _page_evidence(result)
-        return Outcome(
-            Status.FAIL,
-            tr(
-                "endpoints",
-                "The sign-in server has a problem of its own ({detail}).",
-                detail=detail,
-            ),
-            evidence | {"facts": {"detail": detail}},
-            ("server_error",),
-        )
+        return _server_error(detail, evidence)
     if document is None:
         what = _foreign_answer(result)
         detail = tr("endpoints", "{what} instead of the sign-in server's answer", what=what)
@@ -344,3 +325,13 @@ def _short(text: str | None, limit: int = 200) -> str | None:
         return None
     clean = http.redact_tokens(" ".join(text.split()))
     return clean if len(clean) <= limit else clean[: limit - 3] + "..."
+
+
+def _server_error(detail: str, evidence: dict[str, Any]) -> Outcome:
+    """A 5xx: the server's own problem, whoever asked (openid or the token endpoint)."""
+    return Outcome(
+        Status.FAIL,
+        tr("endpoints", "The sign-in server has a problem of its own ({detail}).", detail=detail),
+        evidence | {"facts": {"detail": detail}},
+        ("server_error",),
+    )

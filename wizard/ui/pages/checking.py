@@ -188,13 +188,16 @@ class CheckingPage(Page):
         QTimer.singleShot(0, self.start)
         return True
 
+    def _claim_result(self) -> bool:
+        """True when the run that just ended is this page's to show; False when it belongs to
+        nobody, or Check again was pressed meanwhile (a new run starts instead)."""
+        restarted = self._restart_if_pending()
+        mine, self._mine = self._mine, False
+        return mine and not restarted
+
     def _on_diagnosis(self, diagnosis: Diagnosis) -> None:
-        if self._restart_if_pending():  # Check again was pressed while another run ended
-            self._mine = False
+        if not self._claim_result():
             return
-        if not self._mine:
-            return
-        self._mine = False
         self.session.set_diagnosis(diagnosis)
         self._done = True
         self._set_progress(self.progress.maximum())
@@ -210,12 +213,8 @@ class CheckingPage(Page):
             self.window_.next()
 
     def _on_cancelled(self) -> None:
-        if self._restart_if_pending():  # Check again was pressed while another run ended
-            self._mine = False
+        if not self._claim_result():
             return
-        if not self._mine:
-            return
-        self._mine = False
         self.stopped_after_s = time.monotonic() - self._started_at
         self.progress.setFormat(tr("Stopped after %v of %m checks"))
         self.state.setText(tr("Stopped. Nothing was changed. Press Check again to start over."))
@@ -224,12 +223,8 @@ class CheckingPage(Page):
         self.again_button.setFocus()
 
     def _on_failed(self, _error: object) -> None:
-        if self._restart_if_pending():  # Check again was pressed while another run ended
-            self._mine = False
+        if not self._claim_result():
             return
-        if not self._mine:
-            return
-        self._mine = False
         self.state.setText(
             tr("Sign-in Doctor could not finish checking. Press Check again to retry.")
         )
