@@ -19,10 +19,7 @@ from types import SimpleNamespace
 import certifi
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import NameOID
 
 from tests.helpers import lab_target, make_env, run_check
 from tests.lab.auth_server import AuthServer
@@ -306,34 +303,8 @@ def test_weak_rsa_1024_corporate_root_is_rejected_and_linted(home, pki):
     )
 
 
-def _loose_root():
-    """A root with non-critical basicConstraints (like real MDM roots): rustls accepts it,
-    Python 3.13's strict mode does not."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Loose Corp"),
-            x509.NameAttribute(NameOID.COMMON_NAME, "Loose Root"),
-        ]
-    )
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(11)
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    return cert, key
-
-
 def test_trusted_but_flawed_chain_warns(home, pki, tmp_path):
-    cert, key = _loose_root()
+    cert, key = build_root("Loose Root", "Loose Corp", loose=True)
     loose = to_trustme(cert, key)
     loose_pem = tmp_path / "loose.pem"
     loose.cert_pem.write_to_path(str(loose_pem))

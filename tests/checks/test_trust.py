@@ -10,13 +10,10 @@ import time
 import certifi
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import NameOID
 
 from tests.helpers import FIXTURES, lab_target, make_env
-from tests.lab.pki import issue_server_cert, to_trustme
+from tests.lab.pki import build_root, issue_server_cert, to_trustme
 from wizard.checks.trust import (
     PemError,
     ca_settings,
@@ -177,7 +174,7 @@ def test_verify_chain_for_an_ip_address_and_a_name(pki):
 def test_verify_chain_accepts_what_rustls_accepts(pki):
     # A real company root with non-critical basicConstraints: rustls (webpki) does not care,
     # so it must count as trusted (the lint reports it instead).
-    cert, key = _noncritical_root()
+    cert, key = build_root("Loose Root", "Loose Corp", loose=True)
     leaf = issue_server_cert(to_trustme(cert, key), "localhost")
     chain = [x509.load_pem_x509_certificate(leaf.cert_chain_pems[0].bytes())]
     result = verify_chain(
@@ -189,22 +186,3 @@ def test_verify_chain_accepts_what_rustls_accepts(pki):
 
 def _leaf_pem(pki, host: str) -> bytes:
     return issue_server_cert(pki.ca, host).cert_chain_pems[0].bytes()
-
-
-def _noncritical_root():
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Loose Root")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(5)
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    return cert, key

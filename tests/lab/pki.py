@@ -53,8 +53,11 @@ def build_root(
     key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | None = None,
     not_before: datetime.datetime | None = None,
     not_after: datetime.datetime | None = None,
+    loose: bool = False,
 ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey]:
-    """Build a self-signed root with the extensions strict verifiers insist on."""
+    """Build a self-signed root with the extensions strict verifiers insist on, or (`loose`)
+    one like real MDM roots: non-critical basicConstraints, no keyUsage or AKI - rustls
+    accepts it, Python 3.13's strict mode does not."""
     key = key or ec.generate_private_key(ec.SECP256R1())
     now = datetime.datetime.now(datetime.UTC)
     name = x509.Name(
@@ -64,7 +67,7 @@ def build_root(
         ]
     )
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
-    cert = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
@@ -72,15 +75,14 @@ def build_root(
         .serial_number(x509.random_serial_number())
         .not_valid_before(not_before or now - datetime.timedelta(days=1))
         .not_valid_after(not_after or now + datetime.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(_ca_key_usage(), critical=True)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=not loose)
         .add_extension(ski, critical=False)
-        .add_extension(
+    )
+    if not loose:
+        builder = builder.add_extension(_ca_key_usage(), critical=True).add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), critical=False
         )
-        .sign(key, hashes.SHA256())
-    )
-    return cert, key
+    return builder.sign(key, hashes.SHA256()), key
 
 
 def to_trustme(
