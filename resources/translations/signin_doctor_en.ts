@@ -1884,13 +1884,17 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>Some checks did not pass, but none of them proves a known cause: {observed}.</source>
-        <translation>Some checks did not pass, but none of them proves a known cause: {observed}.</translation>
+        <source>Some checks did not pass, but none of them proves a known cause: {observed}</source>
+        <translation>Some checks did not pass, but none of them proves a known cause: {observed}</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
         <source>Open Details, and share the case file with your help desk or OpenAI support.</source>
         <translation>Open Details, and share the case file with your help desk or OpenAI support.</translation>
+    </message>
+    <message>
+        <source>Some checks did not pass, but none of them proves a known cause: {observed}.</source>
+        <translation type="vanished">Some checks did not pass, but none of them proves a known cause: {observed}.</translation>
     </message>
 </context>
 <context>
@@ -4690,8 +4694,12 @@
     </message>
     <message>
         <location filename="../../wizard/core/rules.py"/>
+        <source>no check ran.</source>
+        <translation>no check ran.</translation>
+    </message>
+    <message>
         <source>no check ran</source>
-        <translation>no check ran</translation>
+        <translation type="vanished">no check ran</translation>
     </message>
 </context>
 <context>

@@ -1876,8 +1876,8 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>Some checks did not pass, but none of them proves a known cause: {observed}.</source>
-        <translation>いくつかのチェックが通りませんでしたが、既知の原因を示すものはありません: {observed}。</translation>
+        <source>Some checks did not pass, but none of them proves a known cause: {observed}</source>
+        <translation>いくつかのチェックが通りませんでしたが、既知の原因を示すものはありません: {observed}</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
@@ -4682,8 +4682,8 @@
     </message>
     <message>
         <location filename="../../wizard/core/rules.py"/>
-        <source>no check ran</source>
-        <translation>実行されたチェックはありません</translation>
+        <source>no check ran.</source>
+        <translation>実行されたチェックはありません。</translation>
     </message>
 </context>
 <context>

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from wizard.core.i18n import Text, join, tr, tr_map
+from wizard.core.i18n import Text, sentences, tr, tr_map
 from wizard.core.model import CheckResult, FlowStep, Status, Target, Verdict
 from wizard.core.profile import resource_path
 
@@ -81,12 +81,13 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
 
     observed = bad or [r for r in relevant if r.status is not Status.PASS]
     facts = _facts(target, [])
+    # Each item is a whole sentence ("Title: summary."), so they follow one another as such.
     facts["observed"] = (
-        join(
-            [tr("rules", "{title}: {summary}", title=r.title, summary=r.summary) for r in observed]
+        sentences(
+            *(tr("rules", "{title}: {summary}", title=r.title, summary=r.summary) for r in observed)
         )
         if observed
-        else tr("rules", "no check ran")
+        else tr("rules", "no check ran.")
     )
     return _verdict("unknown", facts, table["causes"]["unknown"]["summary"], observed, (), passed)
 
