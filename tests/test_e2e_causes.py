@@ -38,10 +38,31 @@ def verdict_of(run):
     return run.json["verdict"]
 
 
-def test_healthy_run_is_none_and_exit_0(home, pki, auth_server, callback_port):
-    run = diagnose(home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
+def assert_verdict(run, cause, flow_step="token_exchange", returncode=1):
+    """The verdict's cause, flow step and the exit code; returns the verdict for more."""
     verdict = verdict_of(run)
-    assert (verdict["cause"], verdict["flow_step"], run.returncode) == ("none", None, 0)
+    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
+        cause,
+        flow_step,
+        returncode,
+    ), verdict
+    return verdict
+
+
+@pytest.fixture
+def lab_diagnose(home, pki, auth_server, callback_port):
+    """diagnose against the lab's auth server, Codex trusting the lab CA, plus `env_vars`."""
+
+    def run(**env_vars):
+        env = {"CODEX_CA_CERTIFICATE": str(pki.ca_pem), **env_vars}
+        return diagnose(home, auth_server.url, callback_port, **env)
+
+    return run
+
+
+def test_healthy_run_is_none_and_exit_0(auth_server, callback_port, lab_diagnose):
+    run = lab_diagnose()
+    assert_verdict(run, "none", None, 0)
     statuses = {c["id"]: c["status"] for c in run.json["checks"]}
     for check in ("dns", "tcp", "tls", "openid", "token_endpoint", "clock", "callback_port"):
         assert statuses[check] == "pass", (check, run.json["checks"])
@@ -49,10 +70,8 @@ def test_healthy_run_is_none_and_exit_0(home, pki, auth_server, callback_port):
     assert any(r[1] == "/oauth/token" for r in auth_server.requests)
 
 
-def test_json_follows_the_contract(home, pki, auth_server, callback_port):
-    document = diagnose(
-        home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(pki.ca_pem)
-    ).json
+def test_json_follows_the_contract(callback_port, lab_diagnose):
+    document = lab_diagnose().json
     assert document["schema"] == 1
     assert {"tool", "target", "checks", "verdict"} <= document.keys()
     for check in document["checks"]:
@@ -68,12 +87,7 @@ def test_dns_failure(home, callback_port):
     # A leading hyphen is not a valid host label: the resolver refuses it locally, so the
     # test sends no DNS query anywhere (a plain .invalid name would go to the resolver).
     run = diagnose(home, "https://-signin-doctor.invalid", callback_port)
-    verdict = verdict_of(run)
-    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
-        "dns_failure",
-        "token_exchange",
-        1,
-    )
+    verdict = assert_verdict(run, "dns_failure")
     assert "dns" in verdict["evidence"]
     assert "-signin-doctor.invalid" in verdict["summary"]
 
@@ -81,12 +95,7 @@ def test_dns_failure(home, callback_port):
 def test_network_blocked_when_the_port_refuses(home, callback_port):
     closed = free_port()
     run = diagnose(home, f"https://localhost:{closed}", callback_port)
-    verdict = verdict_of(run)
-    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
-        "network_blocked",
-        "token_exchange",
-        1,
-    )
+    verdict = assert_verdict(run, "network_blocked")
     assert "tcp" in verdict["evidence"]
 
 
@@ -94,93 +103,42 @@ def test_silent_server_costs_one_budget(home, silent_server, callback_port):
     started = time.monotonic()
     run = diagnose(home, silent_server.url, callback_port, timeout="3")
     elapsed = time.monotonic() - started
-    verdict = verdict_of(run)
-    assert (verdict["cause"], run.returncode) == ("network_blocked", 1)
+    verdict = assert_verdict(run, "network_blocked")
     assert "tls" in verdict["evidence"]
     assert elapsed < 10, elapsed  # loose: the whole run incl. interpreter start; bench/ measures
 
 
-def test_proxy_unreachable(home, auth_server, pki, callback_port):
+def test_proxy_unreachable(lab_diagnose):
     dead = free_port()
-    run = diagnose(
-        home,
-        auth_server.url,
-        callback_port,
-        CODEX_CA_CERTIFICATE=str(pki.ca_pem),
-        HTTPS_PROXY=f"http://127.0.0.1:{dead}",
-    )
-    verdict = verdict_of(run)
-    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
-        "proxy_unreachable",
-        "token_exchange",
-        1,
-    )
+    run = lab_diagnose(HTTPS_PROXY=f"http://127.0.0.1:{dead}")
+    verdict = assert_verdict(run, "proxy_unreachable")
     assert f"127.0.0.1:{dead}" in verdict["summary"]
     assert "HTTPS_PROXY" in verdict["summary"]
 
 
-def test_proxy_auth_required(home, auth_server, pki, proxy_factory, callback_port):
+def test_proxy_auth_required(proxy_factory, lab_diagnose):
     proxy = proxy_factory("auth", credentials=("alice", "s3cret"))
-    run = diagnose(
-        home,
-        auth_server.url,
-        callback_port,
-        CODEX_CA_CERTIFICATE=str(pki.ca_pem),
-        HTTPS_PROXY=proxy.url,
-    )
-    verdict = verdict_of(run)
-    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
-        "proxy_auth_required",
-        "token_exchange",
-        1,
-    )
+    run = lab_diagnose(HTTPS_PROXY=proxy.url)
+    assert_verdict(run, "proxy_auth_required")
 
 
-def test_proxy_with_credentials_is_healthy(home, auth_server, pki, proxy_factory, callback_port):
+def test_proxy_with_credentials_is_healthy(proxy_factory, lab_diagnose):
     proxy = proxy_factory("auth", credentials=("alice", "s3cret"))
-    run = diagnose(
-        home,
-        auth_server.url,
-        callback_port,
-        CODEX_CA_CERTIFICATE=str(pki.ca_pem),
-        HTTPS_PROXY=proxy.url_with_credentials,
-    )
+    run = lab_diagnose(HTTPS_PROXY=proxy.url_with_credentials)
     assert verdict_of(run)["cause"] == "none", run.stdout
     assert "s3cret" not in run.stdout + run.stderr
 
 
-def test_blocked_by_proxy(home, auth_server, pki, proxy_factory, callback_port):
+def test_blocked_by_proxy(proxy_factory, lab_diagnose):
     proxy = proxy_factory("block")
-    run = diagnose(
-        home,
-        auth_server.url,
-        callback_port,
-        CODEX_CA_CERTIFICATE=str(pki.ca_pem),
-        HTTPS_PROXY=proxy.url,
-    )
-    verdict = verdict_of(run)
-    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
-        "blocked_by_proxy",
-        "token_exchange",
-        1,
-    )
+    run = lab_diagnose(HTTPS_PROXY=proxy.url)
+    assert_verdict(run, "blocked_by_proxy")
 
 
-def test_tls_interception_names_the_issuer(home, auth_server, pki, proxy_factory, callback_port):
+def test_tls_interception_names_the_issuer(proxy_factory, lab_diagnose):
     proxy = proxy_factory("intercept")
-    run = diagnose(
-        home,
-        auth_server.url,
-        callback_port,
-        CODEX_CA_CERTIFICATE=str(pki.ca_pem),
-        HTTPS_PROXY=proxy.url,
-    )
-    verdict = verdict_of(run)
-    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
-        "tls_interception",
-        "token_exchange",
-        1,
-    )
+    run = lab_diagnose(HTTPS_PROXY=proxy.url)
+    verdict = assert_verdict(run, "tls_interception")
     assert "Contoso Inspection Root" in verdict["summary"]
     assert verdict["fixes"][0] == "ca-bundle"
     tls = next(c for c in run.json["checks"] if c["id"] == "tls")
@@ -190,29 +148,19 @@ def test_tls_interception_names_the_issuer(home, auth_server, pki, proxy_factory
 def test_ca_bundle_broken(home, auth_server, callback_port):
     missing = home / "corp-root.pem"
     run = diagnose(home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(missing))
-    verdict = verdict_of(run)
-    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
-        "ca_bundle_broken",
-        "token_exchange",
-        1,
-    )
+    verdict = assert_verdict(run, "ca_bundle_broken")
     assert "CODEX_CA_CERTIFICATE" in verdict["summary"]
     assert "~/corp-root.pem" in verdict["summary"]  # the home folder is shown as ~
 
 
-def test_clock_skew(home, auth_server, pki, callback_port):
+def test_clock_skew(auth_server, lab_diagnose):
     auth_server.date_offset_s = -600  # the server's clock says 10 minutes earlier
-    run = diagnose(home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
-    verdict = verdict_of(run)
-    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
-        "clock_skew",
-        "token_exchange",
-        1,
-    )
+    run = lab_diagnose()
+    verdict = assert_verdict(run, "clock_skew")
     assert "10 minutes" in verdict["summary"] and "ahead of" in verdict["summary"]
 
 
-def test_region_blocked(home, auth_server, pki, callback_port):
+def test_region_blocked(auth_server, lab_diagnose):
     auth_server.token_status = 403
     auth_server.token_body = json.dumps(
         {
@@ -222,58 +170,46 @@ def test_region_blocked(home, auth_server, pki, callback_port):
             }
         }
     )
-    run = diagnose(home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
-    verdict = verdict_of(run)
-    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
-        "region_blocked",
-        "token_exchange",
-        1,
-    )
+    run = lab_diagnose()
+    assert_verdict(run, "region_blocked")
 
 
-def test_server_error(home, auth_server, pki, callback_port):
+def test_server_error(auth_server, lab_diagnose):
     auth_server.token_status = 503
     auth_server.token_body = json.dumps({"error": "temporarily_unavailable"})
-    run = diagnose(home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
-    verdict = verdict_of(run)
-    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
-        "server_error",
-        "token_exchange",
-        1,
-    )
+    run = lab_diagnose()
+    verdict = assert_verdict(run, "server_error")
     assert "503" in verdict["summary"]
 
 
-def test_wsl_relay_holding_the_callback_port(home, auth_server, pki, callback_port):
+def test_wsl_relay_holding_the_callback_port(callback_port, lab_diagnose):
     with hold_port(callback_port, name="wslrelay") as holder:
-        run = diagnose(home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
-    verdict = verdict_of(run)
-    assert (verdict["cause"], verdict["flow_step"], run.returncode) == ("wsl_relay", "listener", 1)
+        run = lab_diagnose()
+    verdict = assert_verdict(run, "wsl_relay", "listener")
     assert f"pid {holder.pid}" in verdict["summary"]
     assert "token_exchange" in verdict["passed_steps"]  # the network itself is fine (seed 000)
     assert verdict["fixes"][0] == "ide-wsl-off"
 
 
-def test_callback_ports_busy(home, auth_server, pki, callback_port):
+def test_callback_ports_busy(callback_port, lab_diagnose):
     fallback = 1457
     with hold_port(callback_port, name="othertool"), hold_port(fallback, name="othertool"):
-        run = diagnose(home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
-    verdict = verdict_of(run)
-    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
-        "callback_port_busy",
-        "listener",
-        1,
-    )
+        run = lab_diagnose()
+    verdict = assert_verdict(run, "callback_port_busy", "listener")
     assert "othertool" in verdict["summary"]
 
 
-def test_unexplained_failure_is_unknown_with_what_was_seen(home, auth_server, pki, callback_port):
+def test_unexplained_failure_is_unknown_with_what_was_seen(auth_server, lab_diagnose):
     auth_server.token_status = 418
     auth_server.token_body = json.dumps({"weird": True})
-    run = diagnose(home, auth_server.url, callback_port, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
-    verdict = verdict_of(run)
-    assert verdict["cause"] in ("unknown", "none")  # a 4xx JSON answer still proves the path
-    assert run.returncode == (0 if verdict["cause"] == "none" else 1)
+    run = lab_diagnose()
+    verdict = assert_verdict(run, "unknown", None)
+    assert verdict["evidence"] == ["token_endpoint"]
+    assert verdict["summary"].endswith(
+        "Finishing sign-in (token exchange): The sign-in server answered, but not as expected "
+        "(HTTP 418)."
+    )
+    assert ".." not in verdict["summary"]
 
 
 def test_human_output_and_pasted_error(home, pki, auth_server, callback_port):
