@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QWidget
 
 from wizard.core.engine import CheckSpec
 from wizard.core.environment import Environment
@@ -51,3 +52,15 @@ def open_window(qtbot) -> Iterator[WindowFactory]:
     for window in windows:
         # Every thread the window started ends (checks honour their own budgets).
         assert window.shutdown(15.0)
+
+
+@pytest.fixture
+def large_text() -> Iterator[None]:
+    """The application's font at twice its size (text at 200 %), restored afterwards."""
+    app = QApplication.instance()
+    original = QFont(app.font())
+    big = QFont(original)
+    big.setPointSizeF(original.pointSizeF() * 2)
+    app.setFont(big)
+    yield
+    app.setFont(original)

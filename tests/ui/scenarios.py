@@ -14,13 +14,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget, QWizard
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QCheckBox,
+    QLabel,
+    QScrollArea,
+    QWidget,
+    QWizard,
+)
 
 from tests.e2e import free_port
 from tests.helpers import lab_target, make_env
 from wizard.checks.catalog import ALL_CHECKS
 from wizard.core.engine import CheckSpec
 from wizard.core.model import Outcome, Status
+from wizard.ui.accessibility import StepButton
 
 VERDICT_TIMEOUT_MS = 30_000
 NETWORK_CHECKS = {"proxy", "ca_env", "dns", "tcp", "tls", "openid", "token_endpoint", "clock"}
@@ -180,3 +189,29 @@ def describe(widget: QWidget | None) -> str:
         return "<nothing>"
     name = widget.accessibleName() or getattr(widget, "text", lambda: "")()
     return f"{type(widget).__name__}({name!r})"
+
+
+def nothing_clipped(window) -> None:
+    """At the current size nothing on the page scrolls sideways, is cut off, or squeezed."""
+    page = window.currentPage()
+    for area in page.findChildren(QScrollArea):
+        if area.isVisible():
+            assert area.horizontalScrollBar().maximum() == 0, (window.current_key(), area)
+    for widget in page.findChildren(QLabel):
+        if widget.isVisible() and widget.wordWrap() and widget.text():
+            needed = widget.heightForWidth(widget.width())
+            assert widget.height() >= needed - 1, (window.current_key(), widget.text()[:40])
+    for button in page.findChildren(QAbstractButton) + [
+        window.button(w)
+        for w in (
+            QWizard.WizardButton.BackButton,
+            QWizard.WizardButton.NextButton,
+            QWizard.WizardButton.CancelButton,
+            QWizard.WizardButton.CustomButton2,
+        )
+    ]:
+        if button.isVisible() and not isinstance(button, StepButton | QCheckBox):
+            assert button.width() >= button.sizeHint().width() - 1, button.text()
+    for box in page.findChildren(QCheckBox):
+        if box.isVisible():
+            assert box.width() >= box.sizeHint().width() - 1, box.text()

@@ -8,18 +8,15 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QColor, QFont, QGuiApplication, QImage, QPalette
+from PySide6.QtGui import QAccessible, QColor, QGuiApplication, QImage, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
-    QCheckBox,
     QComboBox,
-    QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
     QProgressBar,
-    QScrollArea,
     QTabWidget,
     QTextBrowser,
     QWizard,
@@ -31,6 +28,7 @@ from tests.ui.scenarios import (
     VERDICT_TIMEOUT_MS,
     Keys,
     fake_world,
+    nothing_clipped,
     open_world,
     stale_proxy_world,
 )
@@ -347,58 +345,28 @@ def test_high_contrast_keeps_the_failing_step_distinguishable_without_colour(
 # -- 200 % ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def large_text() -> Iterator[None]:
-    app = QApplication.instance()
-    original = QFont(app.font())
-    big = QFont(original)
-    big.setPointSizeF(original.pointSizeF() * 2)
-    app.setFont(big)
-    yield
-    app.setFont(original)
-
-
-def _nothing_clipped(window) -> None:
-    page = window.currentPage()
-    for area in page.findChildren(QScrollArea):
-        if area.isVisible():
-            assert area.horizontalScrollBar().maximum() == 0, (window.current_key(), area)
-    for widget in page.findChildren(QLabel):
-        if widget.isVisible() and widget.wordWrap() and widget.text():
-            needed = widget.heightForWidth(widget.width())
-            assert widget.height() >= needed - 1, (window.current_key(), widget.text()[:40])
-    for button in page.findChildren(QAbstractButton) + [
-        window.button(w) for w in (W.BackButton, W.NextButton, W.CancelButton, W.CustomButton2)
-    ]:
-        if button.isVisible() and not isinstance(button, StepButton | QCheckBox):
-            assert button.width() >= button.sizeHint().width() - 1, button.text()
-    for box in page.findChildren(QCheckBox):
-        if box.isVisible():
-            assert box.width() >= box.sizeHint().width() - 1, box.text()
-
-
 def test_the_walkthrough_pages_reflow_at_200_percent(qtbot, open_window, home, large_text):
     window = open_world(open_window, fake_world(home))
     window.walkthrough.set_enabled(True)
     window.resize(MIN_SIZE)
     qtbot.waitUntil(lambda: window.size() == MIN_SIZE)
     qtbot.wait(50)
-    _nothing_clipped(window)
+    nothing_clipped(window)
     save_screen(window, "large-text-walkthrough-1-welcome")
     window.next()
     qtbot.waitUntil(lambda: window.current_key() == "verdict", timeout=VERDICT_TIMEOUT_MS)
     qtbot.waitUntil(window.verdict_page().primary_settled, timeout=10_000)
     qtbot.wait(50)
-    _nothing_clipped(window)
+    nothing_clipped(window)
     save_screen(window, "large-text-walkthrough-3-verdict")
     window.verdict_page().act()
     qtbot.waitUntil(window.page_by_key("fix").plans_ready, timeout=10_000)
     qtbot.wait(50)
-    _nothing_clipped(window)
+    nothing_clipped(window)
     save_screen(window, "large-text-walkthrough-4-fix")
     window.next()
     qtbot.wait(50)
-    _nothing_clipped(window)
+    nothing_clipped(window)
     save_screen(window, "large-text-walkthrough-5-share")
     # The panel takes at most part of the page; the page itself stays usable.
     area = window.walkthrough.areas["share"]
