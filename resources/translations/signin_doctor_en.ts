@@ -1311,7 +1311,7 @@
 <context>
     <name>ca_bundle</name>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/base.py"/>
         <source>and run this fix again with --extra-ca FILE.</source>
         <translation>and run this fix again with --extra-ca FILE.</translation>
     </message>

@@ -1303,7 +1303,7 @@
 <context>
     <name>ca_bundle</name>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/base.py"/>
         <source>and run this fix again with --extra-ca FILE.</source>
         <translation>、この修正を --extra-ca FILE を付けてもう一度実行してください。</translation>
     </message>

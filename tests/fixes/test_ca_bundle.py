@@ -6,6 +6,7 @@ from the OS store, from --extra-ca, or - shown with its fingerprint - from the n
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import trustme
 from cryptography import x509
@@ -188,6 +189,11 @@ def test_only_a_leaf_on_the_wire_is_not_enough(home, pki, auth_server, proxy_fac
     plan = CA_BUNDLE.plan(ctx)
     assert not plan.applicable
     assert "run this fix again with --extra-ca FILE" in plan.reason
+    # The window asks for the file with a button: the front end says how, not the fix.
+    window_ctx = replace(ctx, file_hint="and choose it with the button below.")
+    reason = CA_BUNDLE.plan(window_ctx).reason
+    assert reason.endswith("root certificate file and choose it with the button below.")
+    assert "--extra-ca" not in reason
 
 
 def test_the_wrong_root_is_refused_before_anything_is_written(

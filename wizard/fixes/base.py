@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Protocol
 
 from wizard.core.environment import Environment
+from wizard.core.i18n import tr
 from wizard.core.model import Diagnosis, Target
 from wizard.core.profile import Profile
 from wizard.fixes.plan import FixPlan
 from wizard.platform.env_store import EnvStore, env_store_for
+
+FILE_HINT_CLI = tr("ca_bundle", "and run this fix again with --extra-ca FILE.")
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,9 @@ class FixContext:
     extra_ca: Path | None = None  # --extra-ca: a root the user or help desk picked
     store: EnvStore = field(default=None)  # type: ignore[assignment]
     confirm_process: str | None = None  # --confirm-process: the program the user agreed to end
+    # How this front end lets a person give a certificate file, ending a sentence ("... ask IT
+    # for the file {how}"): the CLI's option by default, a button in the window.
+    file_hint: str = field(default_factory=lambda: FILE_HINT_CLI)
 
     def __post_init__(self) -> None:
         if self.store is None:

@@ -51,7 +51,6 @@ RESTART = tr(
     "fixes",
     "Fully quit and restart your editor (and terminals): they read variables only when they start.",
 )
-EXTRA_CA_HINT = tr("ca_bundle", "and run this fix again with --extra-ca FILE.")
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,7 @@ class CaBundle(ChangeFix):
                         "The certificate that signed the connection is neither in this "
                         "computer's store nor sent by the network. Ask your IT department for "
                         "your organisation's root certificate file {how}",
-                        how=EXTRA_CA_HINT,
+                        how=ctx.file_hint,
                     )
                 )
             roots = [Root(top, NETWORK)]

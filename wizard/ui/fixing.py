@@ -11,24 +11,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from wizard.core.environment import Environment
-from wizard.core.i18n import Text, tr
+from wizard.core.i18n import tr
 from wizard.fixes.plan import FixPlan, FixResult
 from wizard.ui.guidance import FALLBACKS
 from wizard.ui.session import Session
 
 # Fixes that can use a certificate file the person picks (the CLI's --extra-ca).
 TAKES_CERTIFICATE = ("ca-bundle",)
-_CLI_HINT = "and run this fix again with --extra-ca FILE."
-_GUI_HINT = tr("fixing", "and choose it with the button below.")
-
-
-def gui_words(text: str) -> str:
-    """Plan texts are shared with the CLI; in the window the file is chosen with a button.
-    The CLI's hint is a parameter of the translatable text, so it is swapped there."""
-    if isinstance(text, Text):
-        params = {k: _GUI_HINT if v == _CLI_HINT else v for k, v in text.params.items()}
-        return Text(text.context, text.template, params)
-    return text.replace(_CLI_HINT, str(_GUI_HINT))
+# In the window the file is chosen with a button on the Fix page, not with --extra-ca.
+_FILE_HINT = tr("fixing", "and choose it with the button below.")
 
 
 @dataclass(frozen=True)
@@ -50,7 +41,12 @@ def _context(session: Session) -> Any:
     from wizard.fixes.base import FixContext
 
     return FixContext(
-        session.env, session.profile, session.target, session.diagnosis, session.extra_ca
+        session.env,
+        session.profile,
+        session.target,
+        session.diagnosis,
+        session.extra_ca,
+        file_hint=_FILE_HINT,
     )
 
 
@@ -68,7 +64,7 @@ def plan_fixes(session: Session, fix_ids: tuple[str, ...]) -> list[PlannedFix]:
             # The catalog cannot do it here (e.g. the setting lives somewhere it cannot see):
             # the manual steps still can, and the person learns why it is not automatic.
             manual = FALLBACKS[fix_id](session.env, session.profile, facts)
-            plan = replace(manual, reason=gui_words(plan.reason))
+            plan = replace(manual, reason=plan.reason)
             automatic = False
         elif fix_id in FALLBACKS:
             plan = FALLBACKS[fix_id](session.env, session.profile, facts)
