@@ -8,16 +8,21 @@ DEB_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 l
 	libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 xvfb xauth \
 	fonts-dejavu-core fonts-noto-cjk
 
-.PHONY: run test lint bootstrap system-deps clean package bench translations
+# The real Codex CLI, pinned: the oracle of the lab tests (tests/lab/codex_cli.py). Installed
+# from npm once per version into a cache outside the work tree.
+CODEX_VERSION := 0.169.0
+LAB_CODEX := $(HOME)/.cache/signin-doctor/codex-$(CODEX_VERSION)
+
+.PHONY: run test lint bootstrap system-deps clean package bench translations lab-codex
 
 run: bootstrap translations
 	$(PY) -m wizard
 
-test: bootstrap translations
+test: bootstrap translations lab-codex
 	$(PY) -m ruff check wizard tests bench
 	$(PY) -m ruff format --check wizard tests bench
 	$(PY) -m mypy
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	SIGNIN_DOCTOR_LAB_CODEX=$(LAB_CODEX) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 lint: bootstrap
 	$(PY) -m ruff check --fix wizard tests bench
@@ -52,6 +57,17 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+lab-codex: $(LAB_CODEX)/.installed
+
+$(LAB_CODEX)/.installed:
+	@command -v npm >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
+	mkdir -p $(LAB_CODEX)
+	npm install --prefix $(LAB_CODEX) --no-audit --no-fund --loglevel=error @openai/codex@$(CODEX_VERSION)
 	touch $@
 
 # Debian packages are installed only when missing (needs root or sudo, as on our machines).

@@ -16,9 +16,11 @@ from wizard.core.environment import (
     Environment,
     PortHolder,
     PortInspector,
+    ProcessLauncher,
 )
 from wizard.core.model import CheckResult, Outcome, Target
 from wizard.core.profile import load_profile
+from wizard.platform.launcher import SubprocessLauncher
 from wizard.platform.ports import PsutilPortInspector
 from wizard.platform.runner import SubprocessRunner
 from wizard.platform.trust_store import BundleTrustStore, system_trust_store
@@ -77,6 +79,7 @@ def make_env(
     ports: PortInspector | None = None,
     os_roots_file: Path | None = None,
     clock: Callable[[], datetime] | None = None,
+    launcher: ProcessLauncher | None = None,
 ) -> Environment:
     """An Environment over `home`. Real runner, psutil and the system bundle by default;
     `os_roots_file` stands in for the OS certificate store (e.g. "Windows trusts the corp root")."""
@@ -95,6 +98,7 @@ def make_env(
         trust_store=BundleTrustStore(str(os_roots_file))
         if os_roots_file
         else system_trust_store(platform, runner),  # type: ignore[arg-type]
+        launcher=launcher if launcher is not None else SubprocessLauncher(),
         **kwargs,
     )
 

@@ -1893,6 +1893,21 @@
         <translation>Open Details, and share the case file with your help desk or OpenAI support.</translation>
     </message>
     <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex itself cannot reach the sign-in server</source>
+        <translation>Codex itself cannot reach the sign-in server</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Your own Codex tried to finish a test sign-in and its request to {host} never got an answer, although this tool reaches the server from here. Something that only Codex goes through stops it: a proxy, a certificate setting, a firewall or a VPN (an editor can start Codex with other settings than this window has).</source>
+        <translation>Your own Codex tried to finish a test sign-in and its request to {host} never got an answer, although this tool reaches the server from here. Something that only Codex goes through stops it: a proxy, a certificate setting, a firewall or a VPN (an editor can start Codex with other settings than this window has).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Check the proxy and certificate settings of the program you sign in from (its settings and the variables it starts with), or ask IT whether a security program blocks Codex. Then press Check again.</source>
+        <translation>Check the proxy and certificate settings of the program you sign in from (its settings and the variables it starts with), or ask IT whether a security program blocks Codex. Then press Check again.</translation>
+    </message>
+    <message>
         <source>Some checks did not pass, but none of them proves a known cause: {observed}.</source>
         <translation type="vanished">Some checks did not pass, but none of them proves a known cause: {observed}.</translation>
     </message>
@@ -2084,6 +2099,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>OpenAI status</source>
         <translation>OpenAI status</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Your own Codex tries it</source>
+        <translation>Your own Codex tries it</translation>
     </message>
 </context>
 <context>
@@ -2423,6 +2443,74 @@
         <location filename="../../wizard/checks/codex.py"/>
         <source>Codex can save a sign-in in {path} (none saved yet).</source>
         <translation>Codex can save a sign-in in {path} (none saved yet).</translation>
+    </message>
+</context>
+<context>
+    <name>codex_probe</name>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Not run: on this system Codex would open your browser at the sign-in page.</source>
+        <translation>Not run: on this system Codex would open your browser at the sign-in page.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Not run: programs cannot be started here.</source>
+        <translation>Not run: programs cannot be started here.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Not run: no Codex program was found to ask.</source>
+        <translation>Not run: no Codex program was found to ask.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would cancel it.</source>
+        <translation>Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would cancel it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Your own Codex reached the sign-in server, which refused a test code as expected: the whole way to it works for Codex.</source>
+        <translation>Your own Codex reached the sign-in server, which refused a test code as expected: the whole way to it works for Codex.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Your own Codex did not start a sign-in in time.</source>
+        <translation>Your own Codex did not start a sign-in in time.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Your own Codex started a sign-in but did not answer on it.</source>
+        <translation>Your own Codex started a sign-in but did not answer on it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Your own Codex did not finish its test sign-in in time.</source>
+        <translation>Your own Codex did not finish its test sign-in in time.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Your own Codex stops at the token exchange: it cannot use the certificate file it is told to use.</source>
+        <translation>Your own Codex stops at the token exchange: it cannot use the certificate file it is told to use.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Your own Codex cannot wait for the browser&apos;s return: its ports are taken.</source>
+        <translation>Your own Codex cannot wait for the browser&apos;s return: its ports are taken.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Your own Codex could not get an answer from the sign-in server: the request never arrived (a proxy, a certificate, a firewall or a VPN on its way).</source>
+        <translation>Your own Codex could not get an answer from the sign-in server: the request never arrived (a proxy, a certificate, a firewall or a VPN on its way).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>The sign-in server refused your own Codex because of the region.</source>
+        <translation>The sign-in server refused your own Codex because of the region.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>The sign-in server had an error of its own when your Codex asked.</source>
+        <translation>The sign-in server had an error of its own when your Codex asked.</translation>
     </message>
 </context>
 <context>
@@ -4696,6 +4784,11 @@
         <location filename="../../wizard/core/rules.py"/>
         <source>no check ran.</source>
         <translation>no check ran.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/rules.py"/>
+        <source>This tool&apos;s own test found a problem ({findings}), but your own Codex got through to the sign-in server, so that is not what stops it.</source>
+        <translation>This tool&apos;s own test found a problem ({findings}), but your own Codex got through to the sign-in server, so that is not what stops it.</translation>
     </message>
     <message>
         <source>no check ran</source>

@@ -1884,6 +1884,21 @@
         <source>Open Details, and share the case file with your help desk or OpenAI support.</source>
         <translation>「詳細」を開き、レポートをヘルプデスクまたは OpenAI サポートに共有してください。</translation>
     </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex itself cannot reach the sign-in server</source>
+        <translation>Codex 自体がサインイン サーバーに接続できません</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Your own Codex tried to finish a test sign-in and its request to {host} never got an answer, although this tool reaches the server from here. Something that only Codex goes through stops it: a proxy, a certificate setting, a firewall or a VPN (an editor can start Codex with other settings than this window has).</source>
+        <translation>お使いの Codex でテスト用のサインインを最後まで試しましたが、{host} への要求に応答がありませんでした。このツールからはサーバーに届いています。Codex だけが通る何かが止めています。プロキシ、証明書の設定、ファイアウォール、VPN などです（エディターはこのウィンドウとは別の設定で Codex を起動することがあります）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Check the proxy and certificate settings of the program you sign in from (its settings and the variables it starts with), or ask IT whether a security program blocks Codex. Then press Check again.</source>
+        <translation>サインインに使うプログラムのプロキシと証明書の設定（そのプログラムの設定と起動時の環境変数）を確認するか、セキュリティ ソフトが Codex をブロックしていないか IT 担当者に確認してください。そのあと「もう一度チェック」を押してください。</translation>
+    </message>
 </context>
 <context>
     <name>cert_lint</name>
@@ -2072,6 +2087,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>OpenAI status</source>
         <translation>OpenAI の稼働状況</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Your own Codex tries it</source>
+        <translation>お使いの Codex で試す</translation>
     </message>
 </context>
 <context>
@@ -2411,6 +2431,74 @@
         <location filename="../../wizard/checks/codex.py"/>
         <source>Codex can save a sign-in in {path} (none saved yet).</source>
         <translation>Codex は {path} にサインインを保存できます（まだ保存されていません）。</translation>
+    </message>
+</context>
+<context>
+    <name>codex_probe</name>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Not run: on this system Codex would open your browser at the sign-in page.</source>
+        <translation>実行していません: このシステムでは Codex がブラウザーでサインイン ページを開いてしまいます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Not run: programs cannot be started here.</source>
+        <translation>実行していません: ここではプログラムを起動できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Not run: no Codex program was found to ask.</source>
+        <translation>実行していません: 試せる Codex のプログラムが見つかりませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would cancel it.</source>
+        <translation>実行していません: いまポート {port} で Codex のサインインが待機中です。テスト用のサインインをするとそれが取り消されてしまいます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Your own Codex reached the sign-in server, which refused a test code as expected: the whole way to it works for Codex.</source>
+        <translation>お使いの Codex がサインイン サーバーに届き、テスト用のコードは想定どおり拒否されました。Codex からサーバーまでの経路はすべて正常です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Your own Codex did not start a sign-in in time.</source>
+        <translation>お使いの Codex が時間内にサインインを開始しませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Your own Codex started a sign-in but did not answer on it.</source>
+        <translation>お使いの Codex はサインインを開始しましたが、応答しませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Your own Codex did not finish its test sign-in in time.</source>
+        <translation>お使いの Codex が時間内にテスト用のサインインを終えませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Your own Codex stops at the token exchange: it cannot use the certificate file it is told to use.</source>
+        <translation>お使いの Codex はトークン交換の段階で止まります。指定された証明書ファイルを使えません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Your own Codex cannot wait for the browser&apos;s return: its ports are taken.</source>
+        <translation>お使いの Codex はブラウザーからの戻りを待てません。使うポートがふさがっています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Your own Codex could not get an answer from the sign-in server: the request never arrived (a proxy, a certificate, a firewall or a VPN on its way).</source>
+        <translation>お使いの Codex はサインイン サーバーから応答を得られませんでした。要求が届いていません（途中のプロキシ、証明書、ファイアウォール、VPN などが原因です）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>The sign-in server refused your own Codex because of the region.</source>
+        <translation>サインイン サーバーは地域を理由にお使いの Codex を拒否しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>The sign-in server had an error of its own when your Codex asked.</source>
+        <translation>お使いの Codex が問い合わせたとき、サインイン サーバー側でエラーが起きました。</translation>
     </message>
 </context>
 <context>
@@ -4684,6 +4772,11 @@
         <location filename="../../wizard/core/rules.py"/>
         <source>no check ran.</source>
         <translation>実行されたチェックはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/rules.py"/>
+        <source>This tool&apos;s own test found a problem ({findings}), but your own Codex got through to the sign-in server, so that is not what stops it.</source>
+        <translation>このツール自身のテストでは問題（{findings}）が見つかりましたが、お使いの Codex はサインイン サーバーまで届いたので、それがサインインを止めている原因ではありません。</translation>
     </message>
 </context>
 <context>

@@ -142,9 +142,11 @@ class AuthServer:
         hostnames: tuple[str, ...] = ("localhost", "127.0.0.1", "::1"),
         ca: trustme.CA | None = None,
         leaf: trustme.LeafCert | None = None,
+        port: int = 0,
     ) -> None:
         """``ca`` signs the server's leaf instead of ``pki.ca`` (e.g. a rogue upstream);
-        ``leaf`` replaces it outright (e.g. an expired one from ``issue_server_cert``)."""
+        ``leaf`` replaces it outright (e.g. an expired one from ``issue_server_cert``);
+        ``port`` 443 makes it the host's HTTPS server (see tests/lab/hosts.py)."""
         self.pki = pki
         self.leaf = leaf or issue_server_cert(ca or pki.ca, *hostnames)
         self.tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -166,6 +168,7 @@ class AuthServer:
         self._open: set[socket.socket] = set()
         self._httpd: _TLSServer | None = None
         self._thread: threading.Thread | None = None
+        self.requested_port = port
         self.port = 0
 
     @property
@@ -201,7 +204,7 @@ class AuthServer:
 
     def start(self) -> AuthServer:
         self.stopping.clear()
-        httpd = _TLSServer(("127.0.0.1", 0), _Handler)
+        httpd = _TLSServer(("127.0.0.1", self.requested_port), _Handler)
         httpd.lab = self
         self._httpd = httpd
         self.port = httpd.server_address[1]

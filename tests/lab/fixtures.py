@@ -6,14 +6,18 @@ only the PKI is shared across the session because minting keys is the slow part.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import trustme
 
 from tests.lab.auth_server import AuthServer
+from tests.lab.codex_cli import LabCodex, lab_codex_binary, ports_lock
 from tests.lab.home import LabHome
+from tests.lab.hosts import MAPPED_HOSTS, HostsLauncher, can_map_hosts, write_hosts
 from tests.lab.pki import LabPKI
 from tests.lab.proxy import LabProxy
 from tests.lab.silent import SilentServer
@@ -72,3 +76,66 @@ def proxy_factory(pki: LabPKI) -> Iterator[ProxyFactory]:
 def lab_home(home: Path) -> LabHome:
     """File helpers over the ``home`` fixture of tests/conftest.py."""
     return LabHome(home)
+
+
+def _unavailable(message: str) -> None:
+    """A lab part this machine lacks: a skip here, a failure in CI (which must have it)."""
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def real_codex() -> LabCodex:
+    """The pinned real Codex CLI (tests/lab/codex_cli.py)."""
+    binary = lab_codex_binary()
+    if binary is None:
+        _unavailable("the lab's Codex CLI is not installed (`make test` installs it)")
+    assert binary is not None
+    return LabCodex(binary)
+
+
+@pytest.fixture
+def codex_ports(real_codex: LabCodex) -> Iterator[LabCodex]:
+    """The real Codex, with this test holding ports 1455/1457 (and 443) for its duration."""
+    with ports_lock():
+        yield real_codex
+
+
+@pytest.fixture
+def openai_server(pki: LabPKI) -> Iterator[AuthServer]:
+    """The lab's auth.openai.com: a certificate for that name from the lab root."""
+    with AuthServer(pki, hostnames=("auth.openai.com",)) as server:
+        yield server
+
+
+@pytest.fixture
+def openai_via_proxy(
+    proxy_factory: ProxyFactory, openai_server: AuthServer
+) -> Callable[..., LabProxy]:
+    """`openai_via_proxy(mode="forward", **kw)`: a lab proxy that takes auth.openai.com:443
+    to `openai_server` (the way the real Codex reaches the lab)."""
+
+    def make(mode: str = "forward", **kwargs: object) -> LabProxy:
+        upstream = {"auth.openai.com:443": ("127.0.0.1", openai_server.port)}
+        return proxy_factory(mode, upstream_map=upstream, **kwargs)
+
+    return make
+
+
+@dataclass(frozen=True)
+class DirectRoute:
+    server: AuthServer  # on 127.0.0.1:443, certificate for every mapped host
+    hosts: Path
+    launcher: HostsLauncher
+
+
+@pytest.fixture
+def openai_direct(pki: LabPKI, tmp_path: Path, codex_ports: LabCodex) -> Iterator[DirectRoute]:
+    """auth.openai.com reached directly (no proxy) by programs started through `launcher`."""
+    reason = can_map_hosts()
+    if reason:
+        _unavailable(f"the direct route cannot be set up here: {reason}")
+    with AuthServer(pki, hostnames=MAPPED_HOSTS, port=443) as server:
+        hosts = write_hosts(tmp_path)
+        yield DirectRoute(server, hosts, HostsLauncher(hosts))

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # never run: tells mypy and PyInstaller's import scan what `l
         ca_env,
         clock,
         codex,
+        codex_probe,
         endpoints,
         ide,
         logs,
@@ -107,4 +108,10 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec("codex_logs", tr("checks", "Last sign-in attempt"), lazy("logs", "check_codex_logs")),
     CheckSpec("wsl", tr("checks", "Windows Subsystem for Linux"), lazy("wsl", "check_wsl")),
     CheckSpec("status_page", tr("checks", "OpenAI status"), lazy("status", "check_status_page")),
+    CheckSpec(
+        "codex_probe",
+        tr("checks", "Your own Codex tries it"),
+        lazy("codex_probe", "check_codex_probe"),
+        needs=("callback_port",),
+    ),
 )

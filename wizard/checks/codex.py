@@ -100,7 +100,7 @@ def bundled_binaries(env: Environment, profile: Any) -> list[dict[str, Any]]:
     return found
 
 
-def _runnable_here(env: Environment, binary: Path) -> bool:
+def runnable_here(env: Environment, binary: Path) -> bool:
     if binary.suffix.lower() == ".exe":
         return env.platform == "windows"
     return env.platform != "windows" and os.access(binary, os.X_OK)
@@ -131,7 +131,7 @@ def check_codex_install(ctx: CheckContext) -> Outcome:
         version = problem = None
         if binary is None:
             problem = tr("codex", "no codex program inside the extension")
-        elif _runnable_here(env, binary):
+        elif runnable_here(env, binary):
             version, problem = _run_version(ctx, str(binary))
         else:
             problem = tr("codex", "built for another system")

@@ -46,6 +46,28 @@ class PortInspector(Protocol):
         """Processes listening on `port` on any local address."""
 
 
+class RunningProcess(Protocol):
+    """A program started by a `ProcessLauncher`, its output read line by line."""
+
+    def read_line(self, timeout: float) -> str | None:
+        """The next line of output (stdout and stderr together), or None when the program
+        has closed its output or nothing came within `timeout` seconds."""
+
+    def output(self) -> str:
+        """Everything the program printed so far."""
+
+    def wait(self, timeout: float) -> int | None:
+        """The exit code, or None if it is still running after `timeout` seconds."""
+
+    def kill(self) -> None:
+        """End the program (and what it started) if it still runs."""
+
+
+class ProcessLauncher(Protocol):
+    def start(self, argv: Sequence[str], env: Mapping[str, str]) -> RunningProcess:
+        """Start a program without a shell, with exactly `env`. Raises CommandNotFound."""
+
+
 class OsTrustStore(Protocol):
     def certificates(self) -> list[bytes]:
         """DER certificates the operating system trusts as roots for TLS servers."""
@@ -63,6 +85,8 @@ class Environment:
     ports: PortInspector
     trust_store: OsTrustStore
     clock: _Clock = field(default_factory=lambda: _system_clock)
+    # Starts long-running programs (the user's own Codex for `codex_probe`); None = not here.
+    launcher: ProcessLauncher | None = None
 
     def now(self) -> datetime:
         return self.clock()

@@ -72,6 +72,7 @@ class Verdict:
     evidence: tuple[str, ...]  # ids of the checks that prove the cause
     also: tuple[str, ...]  # other proven causes, in precedence order
     passed_steps: tuple[FlowStep, ...] = ()
+    overruled: tuple[str, ...] = ()  # causes this tool's emulation saw but the real Codex did not
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -84,6 +85,7 @@ class Verdict:
             "evidence": list(self.evidence),
             "also": list(self.also),
             "passed_steps": [s.value for s in self.passed_steps],
+            "overruled": list(self.overruled),
         }
 
 

@@ -8,12 +8,16 @@ from __future__ import annotations
 import json
 import string
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
-from wizard.core.i18n import Text, sentences, tr, tr_map
+from wizard.core.i18n import Text, join, sentences, tr, tr_map
 from wizard.core.model import CheckResult, FlowStep, Status, Target, Verdict
 from wizard.core.profile import resource_path
+
+# The user's own Codex: where it and the emulation disagree, it wins.
+WITNESS_CHECK = "codex_probe"
 
 
 @cache
@@ -56,10 +60,19 @@ def proven_causes(results: Sequence[CheckResult]) -> dict[str, list[tuple[str, C
 def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
     table = cause_table()
     proven = proven_causes(results)
+    by_id = {r.id: r for r in results}
     token_causes = [c for c in table["precedence"] if c in proven]
+    overruled: tuple[str, ...] = ()
+    witness = by_id.get(WITNESS_CHECK)
+    if witness is not None and witness.status is Status.PASS:
+        # The user's own Codex got through: whatever the emulation saw does not stop it.
+        overruled, token_causes = tuple(token_causes), []
+        proven = {c: v for c, v in proven.items() if c not in overruled}
+    elif any(c not in table["witness_only"] for c in token_causes):
+        # The real client failing is the same problem the emulation explains, not another.
+        token_causes = [c for c in token_causes if c not in table["witness_only"]]
     listener_causes = [c for c in table["listener_precedence"] if c in proven]
     ordered = token_causes + listener_causes
-    by_id = {r.id: r for r in results}
     passed = _passed_steps(by_id, proven)
 
     if ordered:
@@ -70,14 +83,21 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
         summary_template = (
             table["faults"][fault].get("summary") or table["causes"][cause]["summary"]
         )
-        return _verdict(cause, facts, summary_template, proving, tuple(ordered[1:]), passed)
+        verdict = _verdict(cause, facts, summary_template, proving, tuple(ordered[1:]), passed)
+        return _overrule(verdict, overruled)
 
     relevant = [by_id[c] for c in table["relevant_checks"] if c in by_id]
+    if witness is not None and witness.status is Status.SKIP:
+        relevant.remove(witness)  # not asked is no observation
     bad = [r for r in relevant if r.status in (Status.FAIL, Status.ERROR)]
+    if overruled:
+        bad = [r for r in bad if not set(r.faults) & _faults_of(overruled)]
     token = by_id.get("token_endpoint")
-    if not bad and token is not None and token.status is Status.PASS:
+    token_ok = token is not None and token.status is Status.PASS
+    if not bad and (token_ok or overruled):
         facts = _facts(target, [])
-        return _verdict("none", facts, table["causes"]["none"]["summary"], [], (), passed)
+        none = _verdict("none", facts, table["causes"]["none"]["summary"], [], (), passed)
+        return _overrule(none, overruled)
 
     observed = bad or [r for r in relevant if r.status is not Status.PASS]
     facts = _facts(target, [])
@@ -90,6 +110,24 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
         else tr("rules", "no check ran.")
     )
     return _verdict("unknown", facts, table["causes"]["unknown"]["summary"], observed, (), passed)
+
+
+def _faults_of(causes: Sequence[str]) -> set[str]:
+    return {f for f, entry in cause_table()["faults"].items() if entry["cause"] in causes}
+
+
+def _overrule(verdict: Verdict, overruled: tuple[str, ...]) -> Verdict:
+    """The verdict, saying which findings of this tool the user's own Codex contradicted."""
+    if not overruled:
+        return verdict
+    titles = [render(cause_table()["causes"][c]["title"], {}) for c in overruled]
+    note = tr(
+        "rules",
+        "This tool's own test found a problem ({findings}), but your own Codex got through to "
+        "the sign-in server, so that is not what stops it.",
+        findings=join(titles, "; "),
+    )
+    return replace(verdict, summary=sentences(verdict.summary, note), overruled=overruled)
 
 
 def _verdict(

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from wizard.core.environment import CommandOutput, CommandRunner, Environment
+from wizard.platform.launcher import SubprocessLauncher
 from wizard.platform.ports import PsutilPortInspector
 from wizard.platform.trust_store import system_trust_store
 
@@ -49,4 +50,5 @@ def system_environment(variables: Mapping[str, str] | None = None) -> Environmen
         runner=runner,
         ports=PsutilPortInspector(),
         trust_store=system_trust_store(platform, runner),
+        launcher=SubprocessLauncher(),
     )

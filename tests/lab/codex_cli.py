@@ -1,0 +1,92 @@
+"""The real Codex CLI (npm @openai/codex, pinned in the Makefile): the lab's oracle.
+
+Where the wizard and the real client disagree about a condition, the wizard is wrong, so the
+lab asks the client. `make test` installs it into a cache and names it in
+SIGNIN_DOCTOR_LAB_CODEX. It always talks to https://auth.openai.com (0.169 ignores
+--experimental_issuer), so the lab reaches it in one of two ways: a lab proxy whose
+`upstream_map` sends auth.openai.com:443 to a lab server with an auth.openai.com certificate
+(`openai_via_proxy`), or, for the direct route, a private /etc/hosts in a mount namespace and a
+lab server on 127.0.0.1:443 (tests/lab/hosts.py). Codex then trusts the lab root through
+CODEX_CA_CERTIFICATE or SSL_CERT_FILE, exactly as a user's would trust a company root.
+
+It always listens on 1455 (fallback 1457): every user of it holds PORTS_LOCK, so parallel
+test runs on one machine take turns."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from wizard.checks.codex_probe import LoginRun, run_login
+from wizard.core.engine import Budget
+from wizard.core.environment import ProcessLauncher
+from wizard.platform.launcher import SubprocessLauncher
+
+CODEX_VERSION = "0.169.0"
+PORTS_LOCK = Path(tempfile.gettempdir()) / "signin-doctor-codex-ports.lock"
+DEFAULT_CACHE = Path.home() / ".cache" / "signin-doctor" / f"codex-{CODEX_VERSION}"
+ATTEMPT_BUDGET_S = 40.0  # Codex retries a failed exchange through the system proxy (10 s)
+
+
+def lab_codex_binary() -> Path | None:
+    """The native codex binary of the pinned npm install, if it is there."""
+    root = Path(os.environ.get("SIGNIN_DOCTOR_LAB_CODEX") or DEFAULT_CACHE)
+    found = sorted(root.glob("node_modules/@openai/codex-*/vendor/*/bin/codex"))
+    return found[0] if found else None
+
+
+@contextmanager
+def ports_lock() -> Iterator[None]:
+    """Only one real Codex at a time on this machine (it needs 1455 and 1457)."""
+    with PORTS_LOCK.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def codex_env(home: Path, **extra: str) -> dict[str, str]:
+    """What a user's Codex runs with: a home of its own and no proxy or CA variables of this
+    machine; `extra` adds the condition under test."""
+    return {
+        "HOME": str(home),
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "CODEX_HOME": str(home / ".codex"),
+        **extra,
+    }
+
+
+@dataclass(frozen=True)
+class LabCodex:
+    binary: Path
+    version: str = CODEX_VERSION
+
+    @property
+    def folder(self) -> str:
+        """For PATH: the folder that holds `codex`."""
+        return str(self.binary.parent)
+
+    def login(
+        self,
+        env: Mapping[str, str],
+        launcher: ProcessLauncher | None = None,
+        budget_s: float = ATTEMPT_BUDGET_S,
+    ) -> LoginRun:
+        """One real `codex login` whose callback gets a made-up code: what the client does
+        under `env` (its CODEX_HOME is only read, for config.toml and .env)."""
+        source = Path(env.get("CODEX_HOME") or Path(env["HOME"]) / ".codex")
+        return run_login(
+            launcher or SubprocessLauncher(),
+            str(self.binary),
+            env,
+            source,
+            Budget(time.monotonic() + budget_s),
+        )

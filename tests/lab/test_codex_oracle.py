@@ -1,0 +1,48 @@
+"""The lab's oracle itself: the real Codex CLI signs in through the lab the way it would
+through the internet, so what it does here is what it does for users."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from tests.lab.codex_cli import codex_env
+
+REFUSED = "Token exchange failed: token endpoint returned status 400 Bad Request"
+TRANSPORT = (
+    "Token exchange failed: error sending request for url (https://auth.openai.com/oauth/token)"
+)
+
+
+def test_real_codex_reaches_the_lab_through_a_proxy(
+    codex_ports, openai_via_proxy, openai_server, pki, home
+):
+    proxy = openai_via_proxy()
+    env = codex_env(home, HTTPS_PROXY=proxy.url, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
+    run = codex_ports.login(env)
+    assert REFUSED in run.output, run.output
+    assert run.exit_code == 1
+    assert run.redirect_uri == "http://127.0.0.1:1455/auth/callback"
+    assert proxy.connects == ["auth.openai.com:443"]
+    posts = [r for r in openai_server.requests if r[:2] == ("POST", "/oauth/token")]
+    form = parse_qs(posts[0][3].decode())
+    assert form["code"] == ["signin-doctor-probe"]
+    assert form["redirect_uri"] == ["http://127.0.0.1:1455/auth/callback"]
+
+
+def test_real_codex_reaches_the_lab_directly(codex_ports, openai_direct, pki, home):
+    env = codex_env(home, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
+    run = codex_ports.login(env, launcher=openai_direct.launcher)
+    assert REFUSED in run.output, run.output
+    assert any(r[:2] == ("POST", "/oauth/token") for r in openai_direct.server.requests)
+
+
+def test_real_codex_fails_behind_an_untrusted_interception(
+    codex_ports, openai_via_proxy, pki, home
+):
+    proxy = openai_via_proxy("intercept")
+    env = codex_env(home, HTTPS_PROXY=proxy.url, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
+    run = codex_ports.login(env)
+    assert TRANSPORT in run.output, run.output
+    assert "oauth token exchange transport failure" in run.log
+    assert "is_connect=true" in run.log
+    assert "UnknownIssuer" not in run.log
