@@ -7,8 +7,12 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from wizard.core.environment import CommandOutput, CommandRunner, Environment
-from wizard.platform.launcher import SubprocessLauncher
+from wizard.core.environment import (
+    CommandOutput,
+    CommandRunner,
+    Environment,
+    RunningProcess,
+)
 from wizard.platform.ports import PsutilPortInspector
 from wizard.platform.trust_store import system_trust_store
 
@@ -37,6 +41,15 @@ class DeferredRunner:
         return self._runner.run(argv, timeout)
 
 
+class DeferredLauncher:
+    """The process launcher, imported for the first program it starts (as the runner)."""
+
+    def start(self, argv: Sequence[str], env: Mapping[str, str]) -> RunningProcess:
+        from wizard.platform.launcher import SubprocessLauncher
+
+        return SubprocessLauncher().start(argv, env)
+
+
 def system_environment(variables: Mapping[str, str] | None = None) -> Environment:
     env_vars = dict(os.environ if variables is None else variables)
     platform = current_platform()
@@ -50,5 +63,5 @@ def system_environment(variables: Mapping[str, str] | None = None) -> Environmen
         runner=runner,
         ports=PsutilPortInspector(),
         trust_store=system_trust_store(platform, runner),
-        launcher=SubprocessLauncher(),
+        launcher=DeferredLauncher(),
     )
