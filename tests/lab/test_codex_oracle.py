@@ -46,3 +46,55 @@ def test_real_codex_fails_behind_an_untrusted_interception(
     assert "oauth token exchange transport failure" in run.log
     assert "is_connect=true" in run.log
     assert "UnknownIssuer" not in run.log
+
+
+def _diagnose_with_codex(home, codex, **env_vars):
+    from tests.e2e import clean_env, run_wizard
+
+    env = clean_env(home, **env_vars)
+    env["PATH"] = codex.folder + ":" + env["PATH"]
+    return run_wizard(["diagnose", "--json", "--timeout", "20"], env, timeout=120)
+
+
+def _check(run, check_id):
+    return next(c for c in run.json["checks"] if c["id"] == check_id)
+
+
+def test_the_probe_asks_the_users_codex_and_leaves_its_home_untouched(
+    codex_ports, openai_via_proxy, pki, home
+):
+    codex_home = home / ".codex"
+    codex_home.mkdir()
+    planted = {
+        "auth.json": b'{"tokens": {"refresh_token": "planted-never-read"}}',
+        "config.toml": b'model = "gpt-5"\n',
+        ".env": b"SOME_SETTING=1\n",
+    }
+    for name, data in planted.items():
+        (codex_home / name).write_bytes(data)
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in codex_home.iterdir()}
+    proxy = openai_via_proxy()
+    run = _diagnose_with_codex(
+        home, codex_ports, HTTPS_PROXY=proxy.url, CODEX_CA_CERTIFICATE=str(pki.ca_pem)
+    )
+    probe = _check(run, "codex_probe")
+    assert probe["status"] == "pass", probe["evidence"]
+    assert probe["evidence"]["redirect_uri"] == "http://127.0.0.1:1455/auth/callback"
+    assert run.json["verdict"]["cause"] == "none"
+    assert run.returncode == 0
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in codex_home.iterdir()}
+    assert after == before
+    assert "planted-never-read" not in run.stdout + run.stderr
+
+
+def test_behind_interception_the_probe_confirms_the_emulated_cause(
+    codex_ports, openai_via_proxy, pki, home
+):
+    proxy = openai_via_proxy("intercept")
+    run = _diagnose_with_codex(
+        home, codex_ports, HTTPS_PROXY=proxy.url, CODEX_CA_CERTIFICATE=str(pki.ca_pem)
+    )
+    probe = _check(run, "codex_probe")
+    assert (probe["status"], probe["faults"]) == ("fail", ["codex_probe_transport"]), probe
+    verdict = run.json["verdict"]
+    assert (verdict["cause"], verdict["also"], run.returncode) == ("tls_interception", [], 1)

@@ -23,7 +23,8 @@ class LaunchedProcess:
         self._lines: queue.Queue[object] = queue.Queue()
         self._seen: list[str] = []
         self._closed = False
-        threading.Thread(target=self._pump, name="launched-output", daemon=True).start()
+        self._pump_thread = threading.Thread(target=self._pump, name="launched-output", daemon=True)
+        self._pump_thread.start()
 
     def _pump(self) -> None:
         assert self._proc.stdout is not None
@@ -46,6 +47,8 @@ class LaunchedProcess:
         return line
 
     def output(self) -> str:
+        if self._proc.poll() is not None:  # ended: let the last lines arrive first
+            self._pump_thread.join(timeout=2.0)
         while True:  # what arrived but was not asked for yet
             try:
                 item = self._lines.get_nowait()
