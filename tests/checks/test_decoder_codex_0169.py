@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import FIXTURES
-from wizard.checks.logs import decode_error
+from tests.helpers import FIXTURES, make_env, run_check
+from tests.lab.home import LabHome
+from wizard.checks.logs import check_codex_logs, decode_error
+from wizard.core.model import Status
 
 FIXTURE_DIR = FIXTURES / "codex-0.169"
 
@@ -314,3 +316,34 @@ def test_a_pasted_doctor_report_names_the_proxy_password_first():
         "doctor_unreachable",
         "doctor_websocket_failed",
     ]
+
+
+def test_every_recorded_file_has_its_source():
+    sources = (FIXTURE_DIR / "SOURCES.md").read_text(encoding="utf-8")
+    for path in FIXTURE_DIR.iterdir():
+        if path.suffix == ".txt":
+            assert f"| {path.name} |" in sources, path.name
+    assert "| codex-login-log_*.log |" in sources
+
+
+@pytest.mark.parametrize(
+    ("log", "primary"),
+    [
+        ("codex-login-log_proxy-407.log", "token_transport_connect"),
+        ("codex-login-log_proxy-dead.log", "token_transport_connect"),
+        ("codex-login-log_intercept.log", "token_transport_connect"),
+        ("codex-login-log_proxy-silent.log", "token_transport_timeout"),
+        ("codex-login-log_codex-ca-missing.log", "token_exchange_failed"),
+        ("codex-login-log_token-400.log", "token_endpoint_rejected"),
+        ("codex-login-log_token-403-region.log", "token_endpoint_403"),
+        ("codex-login-log_token-503.log", "token_endpoint_5xx"),
+    ],
+)
+def test_logs_check_on_a_recorded_login_log(home, log, primary):
+    LabHome(home).codex_log((FIXTURE_DIR / log).read_text(encoding="utf-8"))
+    outcome = run_check(check_codex_logs, make_env(home))
+    assert outcome.status is Status.WARN
+    assert outcome.evidence["primary_finding"] == primary
+    assert (
+        outcome.summary == "The last sign-in failed while sending the code to the sign-in server."
+    )
