@@ -11,6 +11,7 @@ import time
 import pytest
 
 from tests.e2e import clean_env, free_port, run_wizard
+from tests.helpers import fixture_text
 from tests.lab.port_holder import hold_port
 
 
@@ -19,7 +20,7 @@ def callback_port():
     return free_port()
 
 
-def diagnose(home, url, port, timeout="3", **env_vars):
+def diagnose(home, url, port, timeout="3", error=None, **env_vars):
     args = [
         "diagnose",
         "--json",
@@ -30,6 +31,8 @@ def diagnose(home, url, port, timeout="3", **env_vars):
         "--timeout",
         timeout,
     ]
+    if error is not None:
+        args += ["--error", error]
     return run_wizard(args, clean_env(home, **env_vars))
 
 
@@ -53,9 +56,9 @@ def assert_verdict(run, cause, flow_step="token_exchange", returncode=1):
 def lab_diagnose(home, pki, auth_server, callback_port):
     """diagnose against the lab's auth server, Codex trusting the lab CA, plus `env_vars`."""
 
-    def run(**env_vars):
+    def run(error=None, **env_vars):
         env = {"CODEX_CA_CERTIFICATE": str(pki.ca_pem), **env_vars}
-        return diagnose(home, auth_server.url, callback_port, **env)
+        return diagnose(home, auth_server.url, callback_port, error=error, **env)
 
     return run
 
@@ -229,6 +232,52 @@ def test_human_output_and_pasted_error(home, pki, auth_server, callback_port):
     assert run.returncode == 0
     assert "Verdict: Nothing wrong found on this computer" in run.stdout
     assert "Your error message:" in run.stdout
+
+
+def recorded_line(name, marker):
+    """One line Codex 0.169.0 printed in the lab (tests/fixtures/codex-0.169/SOURCES.md)."""
+    lines = fixture_text("codex-0.169", name).splitlines()
+    return next(line.strip() for line in lines if marker in line)
+
+
+@pytest.mark.parametrize(
+    ("mode", "fixture", "marker", "cause", "decoded"),
+    [
+        (
+            "auth",
+            "doctor-network-only_proxy-407.txt",
+            "proxy authentication required (required)",
+            "proxy_auth_required",
+            "proxy_auth_required",
+        ),
+        (
+            "auth",
+            "curl-verbose_proxy-407.txt",
+            "HTTP/1.1 407 Proxy Authentication Required",
+            "proxy_auth_required",
+            "proxy_auth_required",
+        ),
+        (
+            "intercept",
+            "doctor-network-only_intercept.txt",
+            "TLS handshake or certificate validation failed",
+            "tls_interception",
+            "tls_handshake_failed",
+        ),
+    ],
+)
+def test_pasted_codex_error_agrees_with_the_live_verdict(
+    proxy_factory, lab_diagnose, mode, fixture, marker, cause, decoded
+):
+    proxy = proxy_factory(mode, credentials=("alice", "s3cret") if mode == "auth" else None)
+    run = lab_diagnose(error=recorded_line(fixture, marker), HTTPS_PROXY=proxy.url)
+    assert_verdict(run, cause)
+    first = run.json["decoded_error"][0]
+    assert (first["id"], first["cause_hint"], first["flow_step"]) == (
+        decoded,
+        cause,
+        "token_exchange",
+    )
 
 
 @pytest.mark.parametrize(

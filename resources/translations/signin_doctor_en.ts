@@ -2537,6 +2537,26 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
+        <source>A certificate setting (CODEX_CA_CERTIFICATE or SSL_CERT_FILE) points at something Codex cannot read as a file, so Codex cannot make a trusted connection to sign in.</source>
+        <translation>A certificate setting (CODEX_CA_CERTIFICATE or SSL_CERT_FILE) points at something Codex cannot read as a file, so Codex cannot make a trusted connection to sign in.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex doctor: the custom CA variable names a missing, unreadable or non-file path.</source>
+        <translation>codex doctor: the custom CA variable names a missing, unreadable or non-file path.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The proxy Codex is told to use asks for a user name and password (HTTP 407), and Codex does not send them, so it cannot reach the sign-in server.</source>
+        <translation>The proxy Codex is told to use asks for a user name and password (HTTP 407), and Codex does not send them, so it cannot reach the sign-in server.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The proxy answered 407 Proxy Authentication Required (to CONNECT or to a plain HTTP request).</source>
+        <translation>The proxy answered 407 Proxy Authentication Required (to CONNECT or to a plain HTTP request).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
         <source>Codex did not trust the certificate it was shown for the sign-in server. Usually a company proxy or security program decrypts the connection, or SSL_CERT_FILE hides the computer&apos;s own trusted certificates.</source>
         <translation>Codex did not trust the certificate it was shown for the sign-in server. Usually a company proxy or security program decrypts the connection, or SSL_CERT_FILE hides the computer&apos;s own trusted certificates.</translation>
     </message>
@@ -2574,6 +2594,16 @@
         <location filename="../../resources/decoder.json"/>
         <source>OpenSSL/Python verification error (old Python-based login helper, or another tool).</source>
         <translation>OpenSSL/Python verification error (old Python-based login helper, or another tool).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The secure connection to OpenAI failed because the certificate was not trusted. Usually a company proxy or security program decrypts the connection, or a certificate setting (CODEX_CA_CERTIFICATE or SSL_CERT_FILE) points at a wrong or empty file.</source>
+        <translation>The secure connection to OpenAI failed because the certificate was not trusted. Usually a company proxy or security program decrypts the connection, or a certificate setting (CODEX_CA_CERTIFICATE or SSL_CERT_FILE) points at a wrong or empty file.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex doctor: the TLS handshake or the certificate check failed (the lab shows this both for an intercepting proxy and for a missing, empty or non-PEM CA file).</source>
+        <translation>codex doctor: the TLS handshake or the certificate check failed (the lab shows this both for an intercepting proxy and for a missing, empty or non-PEM CA file).</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -2617,6 +2647,16 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
+        <source>Codex could not look up the address of OpenAI&apos;s server by itself. With a proxy this can be normal (the proxy looks addresses up); without one, this computer cannot find OpenAI&apos;s servers.</source>
+        <translation>Codex could not look up the address of OpenAI&apos;s server by itself. With a proxy this can be normal (the proxy looks addresses up); without one, this computer cannot find OpenAI&apos;s servers.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex doctor: its own DNS lookup of the provider host failed.</source>
+        <translation>codex doctor: its own DNS lookup of the provider host failed.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
         <source>This computer could not look up the address of the sign-in server.</source>
         <translation>This computer could not look up the address of the sign-in server.</translation>
     </message>
@@ -2647,13 +2687,23 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
-        <source>Codex could not connect to the sign-in server to send the sign-in code: a proxy, firewall, VPN or DNS problem.</source>
-        <translation>Codex could not connect to the sign-in server to send the sign-in code: a proxy, firewall, VPN or DNS problem.</translation>
+        <source>Codex could not set up the connection to the sign-in server to send the sign-in code. This covers the proxy (not running, or asking for a password), the certificate check (a company proxy or security program decrypting the connection, or a wrong certificate setting), a firewall, a VPN and DNS.</source>
+        <translation>Codex could not set up the connection to the sign-in server to send the sign-in code. This covers the proxy (not running, or asking for a password), the certificate check (a company proxy or security program decrypting the connection, or a wrong certificate setting), a firewall, a VPN and DNS.</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
-        <source>reqwest transport error with is_connect=true (codex-login.log).</source>
-        <translation>reqwest transport error with is_connect=true (codex-login.log).</translation>
+        <source>reqwest transport error with is_connect=true (codex-login.log): the connect phase includes the proxy CONNECT and the TLS handshake.</source>
+        <translation>reqwest transport error with is_connect=true (codex-login.log): the connect phase includes the proxy CONNECT and the TLS handshake.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex&apos;s first connection to the sign-in server failed, so it tried once more with this computer&apos;s system proxy settings. The next lines tell whether that worked.</source>
+        <translation>Codex&apos;s first connection to the sign-in server failed, so it tried once more with this computer&apos;s system proxy settings. The next lines tell whether that worked.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex-login.log: the token request failed to connect and is retried with the system proxy.</source>
+        <translation>codex-login.log: the token request failed to connect and is retried with the system proxy.</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -2674,6 +2724,66 @@
         <location filename="../../resources/decoder.json"/>
         <source>reqwest transport error (DNS, TCP, proxy or TLS) on POST /oauth/token.</source>
         <translation>reqwest transport error (DNS, TCP, proxy or TLS) on POST /oauth/token.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex could not reach the sign-in server to start a sign-in with a device code: the network, a proxy or the secure connection stopped it.</source>
+        <translation>Codex could not reach the sign-in server to start a sign-in with a device code: the network, a proxy or the secure connection stopped it.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>reqwest transport error (DNS, TCP, proxy or TLS) on POST /api/accounts/deviceauth/usercode or /token.</source>
+        <translation>reqwest transport error (DNS, TCP, proxy or TLS) on POST /api/accounts/deviceauth/usercode or /token.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex&apos;s own check got no answer from OpenAI&apos;s server in time: something on the way (a proxy, firewall or VPN) holds the connection without answering.</source>
+        <translation>Codex&apos;s own check got no answer from OpenAI&apos;s server in time: something on the way (a proxy, firewall or VPN) holds the connection without answering.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex doctor: the provider reachability probe timed out.</source>
+        <translation>codex doctor: the provider reachability probe timed out.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex&apos;s own check could not open a connection to OpenAI&apos;s server. Most often the proxy Codex is told to use is not running; otherwise a firewall or VPN blocks the connection.</source>
+        <translation>Codex&apos;s own check could not open a connection to OpenAI&apos;s server. Most often the proxy Codex is told to use is not running; otherwise a firewall or VPN blocks the connection.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex doctor: the provider reachability probe failed to connect (also when the proxy refuses the connection).</source>
+        <translation>codex doctor: the provider reachability probe failed to connect (also when the proxy refuses the connection).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex cannot use the proxy setting it found: the proxy address is malformed, of a kind Codex does not support, or the system proxy settings could not be read.</source>
+        <translation>Codex cannot use the proxy setting it found: the proxy address is malformed, of a kind Codex does not support, or the system proxy settings could not be read.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex doctor: proxy configuration could not be used for the reachability probe.</source>
+        <translation>codex doctor: proxy configuration could not be used for the reachability probe.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex&apos;s own check could not reach OpenAI&apos;s servers. The same problem (a proxy, VPN, firewall, DNS or certificate) usually stops the sign-in too; the line below it in the doctor output says which.</source>
+        <translation>Codex&apos;s own check could not reach OpenAI&apos;s servers. The same problem (a proxy, VPN, firewall, DNS or certificate) usually stops the sign-in too; the line below it in the doctor output says which.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex doctor: network.provider_reachability failed.</source>
+        <translation>codex doctor: network.provider_reachability failed.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex&apos;s check of its live connection (WebSocket) failed. Codex falls back to ordinary HTTPS, so this alone does not stop sign-in.</source>
+        <translation>Codex&apos;s check of its live connection (WebSocket) failed. Codex falls back to ordinary HTTPS, so this alone does not stop sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex doctor: network.websocket_reachability warning.</source>
+        <translation>codex doctor: network.websocket_reachability warning.</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -2714,6 +2824,16 @@
         <location filename="../../resources/decoder.json"/>
         <source>The login server could not bind 127.0.0.1:1455 (and its fallback 1457).</source>
         <translation>The login server could not bind 127.0.0.1:1455 (and its fallback 1457).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Another sign-in was still waiting on the sign-in port and Codex could not stop it, so this sign-in cannot wait for the browser&apos;s return.</source>
+        <translation>Another sign-in was still waiting on the sign-in port and Codex could not stop it, so this sign-in cannot wait for the browser&apos;s return.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The login server could not bind its port and its /cancel request to the previous server failed.</source>
+        <translation>The login server could not bind its port and its /cancel request to the previous server failed.</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -2852,6 +2972,16 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
+        <source>Codex could not use the system keyring for your sign-in and used a file in its folder instead.</source>
+        <translation>Codex could not use the system keyring for your sign-in and used a file in its folder instead.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The keyring store failed; Codex fell back to auth.json.</source>
+        <translation>The keyring store failed; Codex fell back to auth.json.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
         <source>Sign-in with a device code is switched off for this account or workspace. Turn it on in ChatGPT Settings &gt; Security, or ask your workspace admin.</source>
         <translation>Sign-in with a device code is switched off for this account or workspace. Turn it on in ChatGPT Settings &gt; Security, or ask your workspace admin.</translation>
     </message>
@@ -2859,6 +2989,26 @@
         <location filename="../../resources/decoder.json"/>
         <source>POST /api/accounts/deviceauth/usercode answered 404.</source>
         <translation>POST /api/accounts/deviceauth/usercode answered 404.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in server did not start a sign-in with a device code (it answered with an error).</source>
+        <translation>The sign-in server did not start a sign-in with a device code (it answered with an error).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>POST /api/accounts/deviceauth/usercode answered a non-success status.</source>
+        <translation>POST /api/accounts/deviceauth/usercode answered a non-success status.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The device-code sign-in was not finished in the browser in time (15 minutes). Start it again.</source>
+        <translation>The device-code sign-in was not finished in the browser in time (15 minutes). Start it again.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Polling /api/accounts/deviceauth/token ended without approval.</source>
+        <translation>Polling /api/accounts/deviceauth/token ended without approval.</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -2889,6 +3039,14 @@
         <location filename="../../resources/decoder.json"/>
         <source>The last sign-in worked, but Codex could not save it on this computer.</source>
         <translation>The last sign-in worked, but Codex could not save it on this computer.</translation>
+    </message>
+    <message>
+        <source>Codex could not connect to the sign-in server to send the sign-in code: a proxy, firewall, VPN or DNS problem.</source>
+        <translation type="vanished">Codex could not connect to the sign-in server to send the sign-in code: a proxy, firewall, VPN or DNS problem.</translation>
+    </message>
+    <message>
+        <source>reqwest transport error with is_connect=true (codex-login.log).</source>
+        <translation type="vanished">reqwest transport error with is_connect=true (codex-login.log).</translation>
     </message>
 </context>
 <context>

@@ -2525,6 +2525,26 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
+        <source>A certificate setting (CODEX_CA_CERTIFICATE or SSL_CERT_FILE) points at something Codex cannot read as a file, so Codex cannot make a trusted connection to sign in.</source>
+        <translation>証明書の設定（CODEX_CA_CERTIFICATE または SSL_CERT_FILE）が、Codex がファイルとして読めないものを指しています。そのため Codex はサインインのための信頼できる接続を作れません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex doctor: the custom CA variable names a missing, unreadable or non-file path.</source>
+        <translation>codex doctor: 独自 CA の変数が、存在しない・読めない・ファイルではないパスを指しています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The proxy Codex is told to use asks for a user name and password (HTTP 407), and Codex does not send them, so it cannot reach the sign-in server.</source>
+        <translation>Codex が使うよう設定されているプロキシがユーザー名とパスワードを求めています（HTTP 407）。Codex はそれを送らないため、サインインサーバーに届きません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The proxy answered 407 Proxy Authentication Required (to CONNECT or to a plain HTTP request).</source>
+        <translation>プロキシが 407 Proxy Authentication Required を返しました（CONNECT または通常の HTTP 要求に対して）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
         <source>Codex did not trust the certificate it was shown for the sign-in server. Usually a company proxy or security program decrypts the connection, or SSL_CERT_FILE hides the computer&apos;s own trusted certificates.</source>
         <translation>Codex は、サインインサーバーとして示された証明書を信頼しませんでした。多くの場合、会社のプロキシやセキュリティソフトが接続を復号しているか、SSL_CERT_FILE がコンピューター本来の信頼済み証明書を隠しています。</translation>
     </message>
@@ -2562,6 +2582,16 @@
         <location filename="../../resources/decoder.json"/>
         <source>OpenSSL/Python verification error (old Python-based login helper, or another tool).</source>
         <translation>OpenSSL/Python の検証エラーです（Python ベースの古いログイン補助、または別のツール）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The secure connection to OpenAI failed because the certificate was not trusted. Usually a company proxy or security program decrypts the connection, or a certificate setting (CODEX_CA_CERTIFICATE or SSL_CERT_FILE) points at a wrong or empty file.</source>
+        <translation>証明書が信頼されなかったため、OpenAI への安全な接続に失敗しました。多くの場合、会社のプロキシやセキュリティソフトが通信を復号しているか、証明書の設定（CODEX_CA_CERTIFICATE または SSL_CERT_FILE）が間違ったファイルや空のファイルを指しています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex doctor: the TLS handshake or the certificate check failed (the lab shows this both for an intercepting proxy and for a missing, empty or non-PEM CA file).</source>
+        <translation>codex doctor: TLS ハンドシェイクまたは証明書の検証に失敗しました（検証環境では、通信を傍受するプロキシでも、存在しない・空・PEM ではない CA ファイルでも、この表示になりました）。</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -2605,6 +2635,16 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
+        <source>Codex could not look up the address of OpenAI&apos;s server by itself. With a proxy this can be normal (the proxy looks addresses up); without one, this computer cannot find OpenAI&apos;s servers.</source>
+        <translation>Codex は OpenAI のサーバーのアドレスを自分で調べられませんでした。プロキシを使っている場合は正常なこともあります（アドレスはプロキシが調べます）。プロキシがない場合、このコンピューターは OpenAI のサーバーを見つけられません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex doctor: its own DNS lookup of the provider host failed.</source>
+        <translation>codex doctor: 接続先ホストの DNS 検索（Codex 自身による）に失敗しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
         <source>This computer could not look up the address of the sign-in server.</source>
         <translation>このコンピューターはサインインサーバーのアドレスを調べられませんでした。</translation>
     </message>
@@ -2635,13 +2675,23 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
-        <source>Codex could not connect to the sign-in server to send the sign-in code: a proxy, firewall, VPN or DNS problem.</source>
-        <translation>Codex はサインインコードを送るためにサインインサーバーへ接続できませんでした。プロキシ、ファイアウォール、VPN、または DNS の問題です。</translation>
+        <source>Codex could not set up the connection to the sign-in server to send the sign-in code. This covers the proxy (not running, or asking for a password), the certificate check (a company proxy or security program decrypting the connection, or a wrong certificate setting), a firewall, a VPN and DNS.</source>
+        <translation>Codex はサインインコードを送るためのサインインサーバーへの接続を確立できませんでした。原因になりうるのは、プロキシ（動いていない、またはパスワードを求めている）、証明書の検証（会社のプロキシやセキュリティソフトによる通信の復号、または証明書の設定の誤り）、ファイアウォール、VPN、DNS です。</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
-        <source>reqwest transport error with is_connect=true (codex-login.log).</source>
-        <translation>reqwest の通信エラー（is_connect=true、codex-login.log）。</translation>
+        <source>reqwest transport error with is_connect=true (codex-login.log): the connect phase includes the proxy CONNECT and the TLS handshake.</source>
+        <translation>reqwest の通信エラー（is_connect=true、codex-login.log）。接続の段階には、プロキシへの CONNECT と TLS ハンドシェイクも含まれます。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex&apos;s first connection to the sign-in server failed, so it tried once more with this computer&apos;s system proxy settings. The next lines tell whether that worked.</source>
+        <translation>Codex の最初のサインインサーバーへの接続が失敗したため、このコンピューターのシステムのプロキシ設定でもう一度試しました。うまくいったかどうかは、続く行に出ています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex-login.log: the token request failed to connect and is retried with the system proxy.</source>
+        <translation>codex-login.log: トークン要求の接続に失敗し、システムのプロキシで再試行しています。</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -2662,6 +2712,66 @@
         <location filename="../../resources/decoder.json"/>
         <source>reqwest transport error (DNS, TCP, proxy or TLS) on POST /oauth/token.</source>
         <translation>POST /oauth/token での reqwest の通信エラー（DNS、TCP、プロキシ、または TLS）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex could not reach the sign-in server to start a sign-in with a device code: the network, a proxy or the secure connection stopped it.</source>
+        <translation>デバイスコードでのサインインを始めるためにサインインサーバーへ接続できませんでした。ネットワーク、プロキシ、または安全な接続のどこかで止められています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>reqwest transport error (DNS, TCP, proxy or TLS) on POST /api/accounts/deviceauth/usercode or /token.</source>
+        <translation>POST /api/accounts/deviceauth/usercode または /token での reqwest の通信エラー（DNS、TCP、プロキシ、または TLS）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex&apos;s own check got no answer from OpenAI&apos;s server in time: something on the way (a proxy, firewall or VPN) holds the connection without answering.</source>
+        <translation>Codex 自身の確認で、OpenAI のサーバーから時間内に応答がありませんでした。途中のもの（プロキシ、ファイアウォール、または VPN）が応答しないまま接続を止めています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex doctor: the provider reachability probe timed out.</source>
+        <translation>codex doctor: 接続先への到達確認がタイムアウトしました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex&apos;s own check could not open a connection to OpenAI&apos;s server. Most often the proxy Codex is told to use is not running; otherwise a firewall or VPN blocks the connection.</source>
+        <translation>Codex 自身の確認で、OpenAI のサーバーへの接続を開けませんでした。多くの場合、Codex が使うよう設定されているプロキシが動いていません。そうでなければ、ファイアウォールや VPN が接続を遮っています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex doctor: the provider reachability probe failed to connect (also when the proxy refuses the connection).</source>
+        <translation>codex doctor: 接続先への到達確認で接続に失敗しました（プロキシが接続を拒否した場合もこの表示です）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex cannot use the proxy setting it found: the proxy address is malformed, of a kind Codex does not support, or the system proxy settings could not be read.</source>
+        <translation>Codex は見つけたプロキシ設定を使えません。プロキシのアドレスの形式が正しくないか、Codex が対応していない種類か、システムのプロキシ設定を読み取れませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex doctor: proxy configuration could not be used for the reachability probe.</source>
+        <translation>codex doctor: 到達確認にプロキシ設定を使えませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex&apos;s own check could not reach OpenAI&apos;s servers. The same problem (a proxy, VPN, firewall, DNS or certificate) usually stops the sign-in too; the line below it in the doctor output says which.</source>
+        <translation>Codex 自身の確認で、OpenAI のサーバーに届きませんでした。同じ問題（プロキシ、VPN、ファイアウォール、DNS、または証明書）は、たいていサインインも止めます。どれが原因かは、doctor の出力でこの行の下に出ています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex doctor: network.provider_reachability failed.</source>
+        <translation>codex doctor: network.provider_reachability が失敗しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex&apos;s check of its live connection (WebSocket) failed. Codex falls back to ordinary HTTPS, so this alone does not stop sign-in.</source>
+        <translation>Codex の常時接続（WebSocket）の確認が失敗しました。Codex は通常の HTTPS に切り替えるので、これだけではサインインは止まりません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>codex doctor: network.websocket_reachability warning.</source>
+        <translation>codex doctor: network.websocket_reachability の警告です。</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -2702,6 +2812,16 @@
         <location filename="../../resources/decoder.json"/>
         <source>The login server could not bind 127.0.0.1:1455 (and its fallback 1457).</source>
         <translation>ログインサーバーが 127.0.0.1:1455（と予備の 1457）で待ち受けを開始できませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Another sign-in was still waiting on the sign-in port and Codex could not stop it, so this sign-in cannot wait for the browser&apos;s return.</source>
+        <translation>別のサインインがまだサインイン用のポートで待っていて、Codex はそれを止められませんでした。そのため、今回のサインインはブラウザーからの戻りを待てません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The login server could not bind its port and its /cancel request to the previous server failed.</source>
+        <translation>ログインサーバーがポートを使えず、前のサーバーへの /cancel 要求も失敗しました。</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -2840,6 +2960,16 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
+        <source>Codex could not use the system keyring for your sign-in and used a file in its folder instead.</source>
+        <translation>Codex はサインイン情報の保存にシステムのキーリングを使えず、代わりに Codex のフォルダー内のファイルを使いました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The keyring store failed; Codex fell back to auth.json.</source>
+        <translation>キーリングへの保存に失敗し、Codex は auth.json に切り替えました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
         <source>Sign-in with a device code is switched off for this account or workspace. Turn it on in ChatGPT Settings &gt; Security, or ask your workspace admin.</source>
         <translation>このアカウントまたはワークスペースでは、デバイスコードでのサインインがオフになっています。ChatGPT の「設定 &gt; セキュリティ」でオンにするか、ワークスペースの管理者に依頼してください。</translation>
     </message>
@@ -2847,6 +2977,26 @@
         <location filename="../../resources/decoder.json"/>
         <source>POST /api/accounts/deviceauth/usercode answered 404.</source>
         <translation>POST /api/accounts/deviceauth/usercode が 404 を返しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in server did not start a sign-in with a device code (it answered with an error).</source>
+        <translation>サインインサーバーはデバイスコードでのサインインを開始しませんでした（エラーが返されました）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>POST /api/accounts/deviceauth/usercode answered a non-success status.</source>
+        <translation>POST /api/accounts/deviceauth/usercode が成功以外の状態を返しました。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The device-code sign-in was not finished in the browser in time (15 minutes). Start it again.</source>
+        <translation>デバイスコードでのサインインが、時間内（15 分）にブラウザーで完了しませんでした。もう一度始めてください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Polling /api/accounts/deviceauth/token ended without approval.</source>
+        <translation>/api/accounts/deviceauth/token の確認が、承認されないまま終わりました。</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -2877,6 +3027,14 @@
         <location filename="../../resources/decoder.json"/>
         <source>The last sign-in worked, but Codex could not save it on this computer.</source>
         <translation>前回のサインインは成功しましたが、Codex がこのコンピューターに保存できませんでした。</translation>
+    </message>
+    <message>
+        <source>Codex could not connect to the sign-in server to send the sign-in code: a proxy, firewall, VPN or DNS problem.</source>
+        <translation type="vanished">Codex はサインインコードを送るためにサインインサーバーへ接続できませんでした。プロキシ、ファイアウォール、VPN、または DNS の問題です。</translation>
+    </message>
+    <message>
+        <source>reqwest transport error with is_connect=true (codex-login.log).</source>
+        <translation type="vanished">reqwest の通信エラー（is_connect=true、codex-login.log）。</translation>
     </message>
 </context>
 <context>

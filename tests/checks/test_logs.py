@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from tests.checks.test_decoder_codex_0169 import covered_ids as codex_0169_ids
 from tests.helpers import FIXTURES, FakeRunner, fixture_text, make_env, run_check
 from tests.lab.home import LabHome
 from wizard.checks.logs import (
@@ -41,6 +42,11 @@ REAL_STRINGS = [
     # §6 device flow (#36490)
     (
         "error sending request for url (https://auth.openai.com/api/accounts/deviceauth/usercode)",
+        ["device_code_send_failed"],
+    ),
+    # field-failure-modes-2026 (WSL2 + VPN, openai/codex#7623)
+    (
+        "error sending request for url (https://chatgpt.com/backend-api/wham/apps)",
         ["request_send_failed"],
     ),
     # §5 / openai/codex#41434
@@ -195,7 +201,7 @@ def test_decoder_on_real_strings(text, expected):
 
 
 def test_every_pattern_has_a_real_string():
-    covered = {i for _text, ids in REAL_STRINGS for i in ids}
+    covered = {i for _text, ids in REAL_STRINGS for i in ids} | codex_0169_ids()
     assert covered == {p.id for p in decoder_patterns()}
 
 
