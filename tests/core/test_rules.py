@@ -40,6 +40,13 @@ def test_healthy_is_none_with_passed_steps():
     assert FlowStep.LISTENER in verdict.passed_steps
 
 
+def test_a_step_is_not_ok_while_its_own_check_warns():
+    warned = replace(HEALTHY, result("callback_port", Status.WARN))
+    verdict = decide(lab_target(), warned)
+    assert FlowStep.LISTENER not in verdict.passed_steps
+    assert FlowStep.TOKEN_EXCHANGE in verdict.passed_steps
+
+
 def test_every_fault_maps_to_a_known_cause_and_every_cause_has_texts():
     table = cause_table()
     causes = table["causes"]

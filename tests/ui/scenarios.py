@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,3 +216,13 @@ def nothing_clipped(window) -> None:
     for box in page.findChildren(QCheckBox):
         if box.isVisible():
             assert box.width() >= box.sizeHint().width() - 1, box.text()
+
+
+def offscreen_screen(folder: Path, width: int, height: int) -> str:
+    """QT_QPA_PLATFORM for a child process whose only screen is width x height pixels (with
+    window frames, so a frame can be measured)."""
+    screen = {"name": "lab", "x": 0, "y": 0, "width": width, "height": height}
+    screen |= {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
+    config = folder / f"screen-{width}x{height}.json"
+    config.write_text(json.dumps({"windowFrameMargins": True, "screens": [screen]}))
+    return f"offscreen:configfile={config}"

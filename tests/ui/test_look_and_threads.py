@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from tests.e2e import clean_env, free_port, run_wizard
 from tests.helpers import make_env
 from tests.ui.conftest import SCREENS, save_screen
-from tests.ui.scenarios import nothing_clipped
+from tests.ui.scenarios import nothing_clipped, offscreen_screen
 from tests.ui.test_verdict_page import (
     HEALTHY_TOKEN_PATH,
     TARGET,
@@ -148,7 +148,13 @@ def test_screenshot_command_saves_the_verdict_page(home, pki, auth_server, scale
             "--timeout",
             "3",
         ],
-        clean_env(home, CODEX_CA_CERTIFICATE=str(pki.ca_pem), QT_SCALE_FACTOR=scale),
+        clean_env(
+            home,
+            CODEX_CA_CERTIFICATE=str(pki.ca_pem),
+            QT_SCALE_FACTOR=scale,
+            # A screen with room for the whole default size (smaller ones shrink the window).
+            QT_QPA_PLATFORM=offscreen_screen(home, 1920 * int(scale), 1080 * int(scale)),
+        ),
     )
     assert run.returncode == 0, run.stderr
     image = QImage(str(out))

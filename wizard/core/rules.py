@@ -160,7 +160,8 @@ def _passed_steps(
     steps: list[FlowStep] = []
     port = by_id.get("callback_port")
     listener_bad = any(c in proven for c in cause_table()["listener_precedence"])
-    if port is not None and port.status in (Status.PASS, Status.WARN) and not listener_bad:
+    # Not while the port check itself warns (only ::1 usable, the attempt still waiting).
+    if port is not None and port.status is Status.PASS and not listener_bad:
         steps.append(FlowStep.LISTENER)
     token = by_id.get("token_endpoint")
     if token is not None and token.status is Status.PASS:

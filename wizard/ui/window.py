@@ -7,7 +7,7 @@ import gc
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
 from wizard.ui import theme, walkthrough
@@ -22,6 +22,7 @@ from wizard.ui.pages.share import SharePage
 from wizard.ui.pages.verdict import VerdictPage
 from wizard.ui.pages.welcome import WelcomePage
 from wizard.ui.runner import DiagnosisRunner
+from wizard.ui.screen_fit import fit_to_screen
 from wizard.ui.session import Session
 from wizard.ui.text import tr
 from wizard.ui.threads import Task
@@ -45,7 +46,7 @@ _frozen: list[bool] = []
 PAGES: tuple[type[Page], ...] = (WelcomePage, CheckingPage, VerdictPage, FixPage, SharePage)
 WATCH_PAGES = ("verdict", "fix", "share")
 FIRST_PAINT_FALLBACK_MS = 3000  # a window that is made but not shown loads its history then
-MIN_SIZE = QSize(640, 480)  # fits a 1280x720 screen at 150 % and 1920x1080 at 200 %
+MIN_SIZE = QSize(640, 480)  # shrunk further on a screen with less room (screen_fit)
 DEFAULT_SIZE = QSize(860, 680)
 
 W = QWizard.WizardButton
@@ -80,8 +81,8 @@ class SigninDoctorWindow(QWizard):
             self._ids[page_class.key] = index
         self.setStartId(0)
         self.page_by_key("welcome").ensure_built()
-        self.setMinimumSize(MIN_SIZE)
-        self.resize(DEFAULT_SIZE)
+        fit_to_screen(self, DEFAULT_SIZE, MIN_SIZE)
+        self._fitted = False
         self.currentIdChanged.connect(self._update_buttons)
         # After the pages: they take each new diagnosis into the session first.
         self.history = HistoryKeeper(self)
@@ -252,6 +253,12 @@ class SigninDoctorWindow(QWizard):
             self.page_by_key("checking").stop()  # type: ignore[attr-defined]
             return
         super().reject()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:  # now the frame is known: fit it, not a guess of it
+            self._fitted = True
+            fit_to_screen(self, DEFAULT_SIZE, MIN_SIZE)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # The title bar's close button always closes (QDialog routes it through reject()).
