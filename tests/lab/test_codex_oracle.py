@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
+from tests.e2e import clean_env, run_wizard
 from tests.lab.codex_cli import codex_env
 
 REFUSED = "Token exchange failed: token endpoint returned status 400 Bad Request"
@@ -49,8 +50,6 @@ def test_real_codex_fails_behind_an_untrusted_interception(
 
 
 def _diagnose_with_codex(home, codex, **env_vars):
-    from tests.e2e import clean_env, run_wizard
-
     env = clean_env(home, **env_vars)
     env["PATH"] = codex.folder + ":" + env["PATH"]
     return run_wizard(["diagnose", "--json", "--timeout", "20"], env, timeout=120)

@@ -130,17 +130,15 @@ def _attempt(
             state = (query.get("state") or [""])[0]
             status = _call_back(redirect, code, state, budget)
             stage = "callback_failed" if status is None else "finished"
-        exit_code = proc.wait(budget.timeout()) if stage == "finished" else proc.wait(0)
-        if stage == "finished" and exit_code is None:
+        if stage == "finished" and proc.wait(budget.timeout()) is None:
             stage = "timeout"
     finally:
         proc.kill()
-    exit_code = proc.wait(1.0)
     return LoginRun(
         authorize_url=url,
         redirect_uri=redirect,
         callback_status=status,
-        exit_code=exit_code,
+        exit_code=proc.wait(1.0),
         output=proc.output(),
         log=_read_log(home),
         stage=stage,

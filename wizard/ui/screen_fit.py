@@ -17,10 +17,11 @@ def fit_to_screen(window: QWidget, preferred: QSize, minimum: QSize) -> None:
         window.setMinimumSize(minimum)
         window.resize(preferred)
         return
-    room = available_client_room(window, screen.availableGeometry())
+    available = screen.availableGeometry()
+    room = available_client_room(window, available)
     window.setMinimumSize(minimum.boundedTo(room))
     window.resize(preferred.boundedTo(room))
-    available, frame = screen.availableGeometry(), window.frameGeometry()
+    frame = window.frameGeometry()
     frame.moveCenter(available.center())
     window.move(max(frame.left(), available.left()), max(frame.top(), available.top()))
 
