@@ -75,7 +75,7 @@ def test_a_missing_ca_file_is_turned_off_in_profile_and_environment_d(home, pki,
         " FOO=1\n"
     )
     assert [(e.name, e.before, e.after) for e in plan.env] == [("CODEX_CA_CERTIFICATE", None, None)]
-    assert plan.rechecks == ("ca_env", "tls")
+    assert plan.rechecks == ("ca_env", "tls", "codex_probe")
 
     journal = Journal(home / "journal")
     result = apply_fix(CA_ENV_REPAIR, ctx, plan, journal, SPECS)

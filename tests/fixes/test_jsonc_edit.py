@@ -45,7 +45,14 @@ plain_text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029"),
     max_size=8,
 )
-string_value = st.lists(st.one_of(plain_text, st.sampled_from(TRICKY)), max_size=4).map("".join)
+string_value = (
+    st.lists(st.one_of(plain_text, st.sampled_from(TRICKY)), max_size=4)
+    .map("".join)
+    # json-five (the oracle) reads an escaped backslash followed by "x" as a \\x escape
+    # ('"\\\\x41"' comes back as "A"): its bug, not the editor's, so the generator never
+    # writes that pair.
+    .filter(lambda s: "\\x" not in s)
+)
 
 
 class Writer:

@@ -70,7 +70,7 @@ def test_a_dead_proxy_is_turned_off_in_bashrc_and_codex_dotenv(home, pki, auth_s
     assert [(e.name, e.after) for e in plan.env] == [("HTTPS_PROXY", None)]
     rendered = plan.render()
     assert "s3cret" not in rendered and shown in rendered  # the diff hides the password too
-    assert plan.rechecks == ("proxy", "tcp", "tls")
+    assert plan.rechecks == ("proxy", "tcp", "tls", "codex_probe")
 
     journal = Journal(home / "journal")
     result = apply_fix(PROXY_ENV_REPAIR, ctx, plan, journal, SPECS)

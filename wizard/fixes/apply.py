@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from wizard.core.diagnose import diagnose
 from wizard.core.engine import CheckSpec
 from wizard.core.i18n import Text, join, sentences, tr
-from wizard.core.model import Diagnosis, Status
+from wizard.core.model import CheckResult, Diagnosis, Status
 from wizard.fixes.base import Fix, FixContext
 from wizard.fixes.journal import Journal, JournalEntry
 from wizard.fixes.plan import FileEdit, FixPlan, FixResult
@@ -89,6 +90,7 @@ def apply_fix(
         if c.id in plan.rechecks and c.status not in (Status.PASS, Status.WARN, Status.SKIP)
     ]
     verdict = after.verdict.to_json()
+    proof = tuple(_proof(c) for c in after.checks if c.id in plan.rechecks)
     if failing:
         names = join(
             [tr("apply", "{title} ({summary})", title=c.title, summary=c.summary) for c in failing],
@@ -99,7 +101,7 @@ def apply_fix(
             "Applied, but the re-check still fails: {names}. Undo with `undo --last`.",
             names=names,
         )
-        return FixResult(plan.fix_id, False, changed, env, entry.id, message, verdict)
+        return FixResult(plan.fix_id, False, changed, env, entry.id, message, verdict, proof)
     recheck_words = tr("apply", "Re-check: {title}.", title=after.verdict.title)
     return FixResult(
         plan.fix_id,
@@ -109,7 +111,17 @@ def apply_fix(
         entry.id,
         sentences(_applied_message(plan), recheck_words),
         verdict,
+        proof,
     )
+
+
+def _proof(check: CheckResult) -> dict[str, Any]:
+    return {
+        "id": check.id,
+        "status": check.status.value,
+        "summary": check.summary,
+        "faults": list(check.faults),
+    }
 
 
 def recheck(ctx: FixContext, plan: FixPlan, specs: Sequence[CheckSpec]) -> Diagnosis:

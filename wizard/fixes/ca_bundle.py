@@ -160,7 +160,7 @@ class CaBundle(ChangeFix):
             env=cleanup.env,
             steps=steps,
             restart=(RESTART,),
-            rechecks=("tls", "token_endpoint"),
+            rechecks=("tls", "token_endpoint", "codex_probe"),
             data={
                 "bundle": value,
                 "certificates": len(ders),

@@ -127,7 +127,7 @@ class CaEnvRepair(ChangeFix):
             files=cleanup.files,
             env=cleanup.env,
             restart=(RESTART,),
-            rechecks=("ca_env", "tls"),
+            rechecks=("ca_env", "tls", "codex_probe"),
             data={"variables": sorted(problems)},
         )
 

@@ -130,6 +130,7 @@ class FixResult:
     backup: str | None  # the journal entry that `undo` restores
     message: str
     verdict: dict[str, Any] | None = None  # the verdict after the automatic re-check
+    rechecked: tuple[dict[str, Any], ...] = ()  # the plan's proving checks, as re-run
 
     def to_json(self) -> dict[str, Any]:
         document: dict[str, Any] = {
@@ -142,4 +143,6 @@ class FixResult:
         }
         if self.verdict is not None:
             document["verdict"] = self.verdict
+        if self.rechecked:
+            document["rechecked"] = list(self.rechecked)
         return document

@@ -185,7 +185,7 @@ class ProxyEnvRepair(ChangeFix):
             files=cleanup.files,
             env=cleanup.env,
             restart=(RESTART,),
-            rechecks=("proxy", "tcp", "tls"),
+            rechecks=("proxy", "tcp", "tls", "codex_probe"),
             data={"proxy": redact_url(route.proxy), "removed": removed},
         )
 
