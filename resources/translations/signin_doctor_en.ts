@@ -2459,13 +2459,23 @@
     </message>
     <message>
         <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would cancel it.</source>
+        <translation>Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would cancel it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Not run: no Codex program was found inside WSL to ask.</source>
+        <translation>Not run: no Codex program was found inside WSL to ask.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
         <source>Not run: no Codex program was found to ask.</source>
         <translation>Not run: no Codex program was found to ask.</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/codex_probe.py"/>
-        <source>Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would cancel it.</source>
-        <translation>Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would cancel it.</translation>
+        <source>Codex inside WSL ({distro})</source>
+        <translation>Codex inside WSL ({distro})</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/codex_probe.py"/>

@@ -2447,13 +2447,23 @@
     </message>
     <message>
         <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would cancel it.</source>
+        <translation>実行していません: いまポート {port} で Codex のサインインが待機中です。テスト用のサインインをするとそれが取り消されてしまいます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
+        <source>Not run: no Codex program was found inside WSL to ask.</source>
+        <translation>実行していません: WSL の中に、確かめに使える Codex が見つかりませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/codex_probe.py"/>
         <source>Not run: no Codex program was found to ask.</source>
         <translation>実行していません: 試せる Codex のプログラムが見つかりませんでした。</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/codex_probe.py"/>
-        <source>Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would cancel it.</source>
-        <translation>実行していません: いまポート {port} で Codex のサインインが待機中です。テスト用のサインインをするとそれが取り消されてしまいます。</translation>
+        <source>Codex inside WSL ({distro})</source>
+        <translation>WSL 内の Codex ({distro})</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/codex_probe.py"/>

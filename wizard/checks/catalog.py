@@ -112,6 +112,6 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
         "codex_probe",
         tr("checks", "Your own Codex tries it"),
         lazy("codex_probe", "check_codex_probe"),
-        needs=("callback_port",),
+        needs=("callback_port", "wsl"),
     ),
 )

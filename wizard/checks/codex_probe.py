@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import http.client
 import re
+import shlex
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from wizard.core.engine import Budget, CheckContext
 from wizard.core.environment import CommandNotFound, ProcessLauncher
 from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
+from wizard.platform import wsl
 
 LOGIN_ARGS = ("login", "-c", 'cli_auth_credentials_store="file"')
 COPIED_FILES = ("config.toml", ".env")  # never auth.json: the probe must not know the login
@@ -39,6 +41,8 @@ CALLBACK_HOSTS = ("127.0.0.1", "localhost")  # the login server is on this machi
 # on Windows and macOS it would open the user's real browser at the sign-in page.
 BROWSER_VAR_PLATFORMS = ("linux",)
 NO_OP_BROWSER = "true"
+WSL_LOG_MARK = "--- signin-doctor: codex-login.log ---"
+WSL_NO_CODEX = "signin-doctor: no codex program in WSL"
 
 REFUSED = re.compile(r"token endpoint returned status 40[01]\b")
 REGION = re.compile(r"unsupported_country_region_territory|region, or territory not supported")
@@ -96,21 +100,71 @@ def run_login(
     """One `codex login` in a throw-away home, its callback called with `code`."""
     home = prepare_home(source_home)
     try:
-        return _attempt(launcher, binary, probe_env(variables, home), home, budget, code)
+        return _attempt(
+            launcher,
+            [binary, *LOGIN_ARGS],
+            probe_env(variables, home),
+            lambda output: (output, _read_log(home)),
+            budget,
+            code,
+        )
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
 
+def wsl_login_script(profile: Any) -> str:
+    """The same probe as a POSIX shell script for inside WSL, where the editor runs Codex: a
+    throw-away CODEX_HOME made there (config.toml and .env copied, never auth.json), the Codex
+    the editor's server installed there (else the one on PATH), and the login log printed
+    after a marker once Codex ends. A login shell, as the editor's server uses."""
+    ext_id = profile["ide"]["extension_id"]
+    bundled = " ".join(
+        f'"$HOME"/{folder}/extensions/{ext_id}-*/bin/linux-*/codex'
+        for folder in profile["ide"]["wsl_server_folders"]
+    )
+    copied = " ".join(COPIED_FILES)
+    args = " ".join(shlex.quote(a) for a in LOGIN_ARGS)
+    return (
+        'src="${CODEX_HOME:-$HOME/.codex}"; home=$(mktemp -d) || exit 97; '
+        f'for f in {copied}; do [ -f "$src/$f" ] && cp "$src/$f" "$home/"; done; '
+        f"codex=$(ls -1 {bundled} 2>/dev/null | tail -n 1); "
+        '[ -n "$codex" ] || codex=$(command -v codex); '
+        f'[ -n "$codex" ] || {{ echo "{WSL_NO_CODEX}"; rm -rf "$home"; exit 98; }}; '
+        f'CODEX_HOME="$home" BROWSER={NO_OP_BROWSER} "$codex" {args}; rc=$?; '
+        f'echo "{WSL_LOG_MARK}"; cat "$home/{profile["codex_files"]["login_log"]}" 2>/dev/null; '
+        'rm -rf "$home"; exit $rc'
+    )
+
+
+def run_login_in_wsl(
+    launcher: ProcessLauncher,
+    distro: str | None,
+    script: str,
+    variables: Mapping[str, str],
+    budget: Budget,
+    code: str = PROBE_CODE,
+) -> LoginRun:
+    """The probe inside WSL (`wsl.exe -- sh -lc SCRIPT`); WSL forwards its localhost ports to
+    Windows, so the callback is called here as the browser would call it."""
+    command = wsl.run_args(distro, ["sh", "-lc", script])
+    return _attempt(launcher, command, dict(variables), _split_log, budget, code)
+
+
+def _split_log(output: str) -> tuple[str, str]:
+    printed, _mark, log = output.partition(WSL_LOG_MARK)
+    return printed, log
+
+
 def _attempt(
     launcher: ProcessLauncher,
-    binary: str,
+    command: list[str],
     env: Mapping[str, str],
-    home: Path,
+    finish: Callable[[str], tuple[str, str]],
     budget: Budget,
     code: str,
 ) -> LoginRun:
     try:
-        proc = launcher.start([binary, *LOGIN_ARGS], env)
+        proc = launcher.start(command, env)
     except (CommandNotFound, OSError) as exc:
         return LoginRun(None, None, None, None, str(exc), "", "not_started")
     url = redirect = None
@@ -134,13 +188,15 @@ def _attempt(
             stage = "timeout"
     finally:
         proc.kill()
+    exit_code = proc.wait(1.0)
+    output, log = finish(proc.output())
     return LoginRun(
         authorize_url=url,
         redirect_uri=redirect,
         callback_status=status,
-        exit_code=proc.wait(1.0),
-        output=proc.output(),
-        log=_read_log(home),
+        exit_code=exit_code,
+        output=output,
+        log=log,
         stage=stage,
     )
 
@@ -200,7 +256,8 @@ def _waiting_login(ctx: CheckContext) -> int | None:
 
 def check_codex_probe(ctx: CheckContext) -> Outcome:
     env = ctx.env
-    if env.platform not in BROWSER_VAR_PLATFORMS:
+    in_wsl = _wsl_codex(ctx)
+    if env.platform not in BROWSER_VAR_PLATFORMS and in_wsl is None:
         return Outcome(
             Status.SKIP,
             tr(
@@ -210,11 +267,6 @@ def check_codex_probe(ctx: CheckContext) -> Outcome:
         )
     if env.launcher is None:
         return Outcome(Status.SKIP, tr("codex_probe", "Not run: programs cannot be started here."))
-    binary = find_binary(ctx)
-    if binary is None:
-        return Outcome(
-            Status.SKIP, tr("codex_probe", "Not run: no Codex program was found to ask.")
-        )
     waiting = _waiting_login(ctx)
     if waiting is not None:
         return Outcome(
@@ -226,8 +278,40 @@ def check_codex_probe(ctx: CheckContext) -> Outcome:
                 port=waiting,
             ),
         )
+    if in_wsl is not None:
+        script = wsl_login_script(ctx.profile)
+        run = run_login_in_wsl(env.launcher, in_wsl.distro, script, env.vars, ctx.budget)
+        if WSL_NO_CODEX in run.output:
+            return Outcome(
+                Status.SKIP,
+                tr("codex_probe", "Not run: no Codex program was found inside WSL to ask."),
+            )
+        return read_probe(run, in_wsl.shown)
+    binary = find_binary(ctx)
+    if binary is None:
+        return Outcome(
+            Status.SKIP, tr("codex_probe", "Not run: no Codex program was found to ask.")
+        )
     run = run_login(env.launcher, binary, env.vars, env.codex_home(), ctx.budget)
     return read_probe(run, env.display_path(binary))
+
+
+@dataclass(frozen=True)
+class WslCodex:
+    distro: str | None  # None: WSL's default distribution
+    shown: str
+
+
+def _wsl_codex(ctx: CheckContext) -> WslCodex | None:
+    """Where to ask when an editor runs Codex inside WSL (the wsl check proved it): there the
+    Linux Codex honours BROWSER, so the probe can run even though this is Windows."""
+    found = ctx.dep("wsl")
+    evidence = found.evidence if found is not None else {}
+    if ctx.env.platform != "windows" or not evidence.get("editors_running_codex_in_wsl"):
+        return None
+    distro = evidence.get("default")
+    shown = tr("codex_probe", "Codex inside WSL ({distro})", distro=distro or "WSL")
+    return WslCodex(distro, shown)
 
 
 def read_probe(run: LoginRun, binary: str) -> Outcome:

@@ -5,6 +5,7 @@ tested with recorded real outputs in tests/fixtures/wsl/."""
 from __future__ import annotations
 
 import configparser
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,12 @@ class Distro:
             "version": self.version,
             "default": self.default,
         }
+
+
+def run_args(distro: str | None, command: Sequence[str]) -> list[str]:
+    """`wsl.exe` running `command` in `distro` (the default one when None)."""
+    chosen = ("-d", distro) if distro else ()
+    return ["wsl.exe", *chosen, "--", *command]
 
 
 def _clean(text: str) -> str:
