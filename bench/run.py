@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -20,6 +21,7 @@ from typing import Any
 
 from bench import startup
 from bench.common import PY, ROOT, clean_env, display, lab, machine, median, new_home, run_json
+from tests.lab.codex_cli import CODEX_VERSION, DEFAULT_CACHE
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 PROFILES = ROOT / "bench" / "profiles"
@@ -93,6 +95,16 @@ def bench_silent(runs: int, src: Path | None) -> dict[str, Any]:
             walls.append(time.monotonic() - start)
             causes.add(json.loads(done.stdout)["verdict"]["cause"] if done.stdout else "?")
     return {"timeout_s": SILENT_TIMEOUT_S, "wall_s": median(walls), "causes": sorted(causes)}
+
+
+def bench_versus_codex(runs: int, src: Path | None) -> dict[str, Any]:
+    """`diagnose` and the real `codex doctor` over the lab's faults (bench/versus_codex.py)."""
+    env = clean_env(new_home(), None, src)
+    env["SIGNIN_DOCTOR_LAB_CODEX"] = os.environ.get("SIGNIN_DOCTOR_LAB_CODEX", str(DEFAULT_CACHE))
+    argv = [PY, "-m", "bench.versus_codex", "--runs", str(runs)]
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    lines = done.stdout.strip().splitlines()
+    return dict(json.loads(lines[-1])) if lines else {"skipped": done.stderr.strip()[-300:]}
 
 
 def bench_window(
@@ -194,6 +206,19 @@ def table(data: dict[str, Any]) -> list[Row]:
             verdict(sil["wall_s"] <= limit),
         )
     )
+    vs = data.get("versus_codex", {})
+    if "ratio" in vs:
+        rows.append(
+            (
+                f"`diagnose` vs real `codex doctor` {CODEX_VERSION}, median over "
+                f"{len(vs['conditions'])} lab faults (CLI processes)",
+                f"{vs['diagnose_s']:.3f} s",
+                f"{vs['codex_doctor_s']:.3f} s",
+                f"{vs['ratio']:.2f}×",
+                "≤ 1.5×",
+                verdict(vs["ratio"] <= 1.5),
+            )
+        )
     win = data["window"]
     rows.append(
         (
@@ -280,6 +305,16 @@ def render(data: dict[str, Any]) -> str:
             f"{g['gap_ms']:.0f} ms at {g['at_ms']:.0f} ms ({g['page']})" for g in win["worst_gaps"]
         ),
     ]
+    vs = data.get("versus_codex", {})
+    if "conditions" in vs:
+        lines.append(
+            "- `diagnose` / `codex doctor` per lab fault (s, median): "
+            + "; ".join(
+                f"{name} {row['diagnose_s']:.2f} / {row['codex_doctor_s']:.2f} "
+                f"(verdict {', '.join(row['causes'])}, probe {', '.join(row['codex_probe'])})"
+                for name, row in vs["conditions"].items()
+            )
+        )
     if data.get("profile"):
         lines.append(f"- GUI-thread profile of one window run: `{data['profile']}`")
     lines.append(END)
@@ -326,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
     data["latency"] = bench_latency(max(3, args.runs - 2), src)
     print("silent server ...", file=sys.stderr, flush=True)
     data["silent"] = bench_silent(max(3, args.runs - 4), src)
+    print("beside codex doctor ...", file=sys.stderr, flush=True)
+    data["versus_codex"] = bench_versus_codex(max(3, args.runs - 4), src)
 
     block = render(data)
     print(block)

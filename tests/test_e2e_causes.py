@@ -6,7 +6,6 @@ checks that prove it), what the verdict says, and the exit code."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -103,12 +102,9 @@ def test_network_blocked_when_the_port_refuses(home, callback_port):
 
 
 def test_silent_server_costs_one_budget(home, silent_server, callback_port):
-    started = time.monotonic()
     run = diagnose(home, silent_server.url, callback_port, timeout="3")
-    elapsed = time.monotonic() - started
     verdict = assert_verdict(run, "network_blocked")
-    assert "tls" in verdict["evidence"]
-    assert elapsed < 10, elapsed  # loose: the whole run incl. interpreter start; bench/ measures
+    assert "tls" in verdict["evidence"]  # its wall time is measured in bench/ (silent server)
 
 
 def test_proxy_unreachable(lab_diagnose):

@@ -175,13 +175,11 @@ def test_auth_server_with_expired_leaf(pki: LabPKI) -> None:
 
 
 def test_silent_server_times_out(pki: LabPKI, silent_server: SilentServer) -> None:
-    started = time.monotonic()
     with (
         httpx.Client(verify=client_ctx(pki.ca_pem), timeout=0.5) as client,
         pytest.raises(httpx.TimeoutException),
     ):
         client.get(silent_server.url + "/")
-    assert time.monotonic() - started < 5
     assert silent_server.connection_count == 1
 
 
@@ -299,9 +297,7 @@ def test_auth_server_delay_is_interruptible(pki: LabPKI) -> None:
         ):
             client.get(server.url + "/")
     finally:
-        started = time.monotonic()
-        server.stop()
-    assert time.monotonic() - started < 5
+        server.stop()  # returns although a handler still waits (the hang guard would fire)
     assert server.requests[0][:2] == ("GET", "/")
 
 

@@ -32,11 +32,12 @@ class CheckSpec:
 class Budget:
     """A deadline on the monotonic clock; checks derive every timeout from it."""
 
-    def __init__(self, deadline: float) -> None:
+    def __init__(self, deadline: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.deadline = deadline
+        self._clock = clock
 
     def remaining(self) -> float:
-        return max(0.0, self.deadline - time.monotonic())
+        return max(0.0, self.deadline - self._clock())
 
     def timeout(self, cap: float | None = None) -> float:
         """Seconds for the next blocking call: what is left, at most `cap`, never zero."""

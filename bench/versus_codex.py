@@ -1,0 +1,191 @@
+"""`diagnose` beside the real `codex doctor` (npm @openai/codex, the version `make lab-codex`
+installs) over the lab's faults, both as a user runs them, with the same environment.
+
+    python -m bench.versus_codex [--runs 3]      # prints one JSON line
+
+Everything runs in a network namespace of its own (`unshare -rnm`, only loopback up), so
+nothing can leave the machine. tests/lab's AuthServer stands in for auth.openai.com,
+chatgpt.com and api.openai.com behind the lab proxy (`upstream_map`); every other host gets the
+proxy's refusal. Codex is on PATH for both, so `diagnose` also runs its `codex_probe` (the
+user's own Codex), as it does for anyone who has Codex installed. The real Codex needs ports
+1455/1457, so the run holds the lab's port lock."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench.common import PY, ROOT, median
+
+HOSTS = ("auth.openai.com", "chatgpt.com", "api.openai.com")
+CONDITIONS = ("healthy", "proxy-dead", "proxy-silent", "intercept", "codex-ca-missing")
+INSIDE = "SIGNIN_DOCTOR_BENCH_NETNS"
+
+
+def _dns_answer(query: bytes) -> bytes:
+    """A reply to one DNS query: A 127.0.0.1 for the lab's hosts, NXDOMAIN for the rest."""
+    end = 12
+    labels = []
+    while query[end]:
+        labels.append(query[end + 1 : end + 1 + query[end]].decode("ascii", "replace"))
+        end += 1 + query[end]
+    question = query[12 : end + 5]
+    qtype = int.from_bytes(query[end + 1 : end + 3], "big")
+    name = ".".join(labels).lower()
+    known = name in HOSTS
+    flags = b"\x81\x80" if known else b"\x81\x83"
+    answers = b""
+    if known and qtype == 1:
+        answers = b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\x7f\x00\x00\x01"
+    count = b"\x00\x01" if answers else b"\x00\x00"
+    return query[:2] + flags + b"\x00\x01" + count + b"\x00\x00\x00\x00" + question + answers
+
+
+@contextmanager
+def _loopback_dns() -> Iterator[None]:
+    """A resolver on 127.0.0.1:53 (the namespace's own): lookups answer at once, as a working
+    DNS does, instead of each one waiting out a resolver timeout (musl waits 5 s)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 53))
+    sock.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                query, peer = sock.recvfrom(512)
+                sock.sendto(_dns_answer(query), peer)
+            except (TimeoutError, IndexError):
+                continue
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        sock.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def _condition(name: str, pki: Any, server_port: int, work: Path) -> Iterator[dict[str, str]]:
+    """The variables of one lab fault (what both programs run with)."""
+    from tests.lab.proxy import LabProxy
+
+    upstream = {f"{host}:443": ("127.0.0.1", server_port) for host in HOSTS}
+    ca = str(pki.ca_pem)
+    with ExitStack() as stack:
+        if name == "proxy-dead":
+            proxy_url = f"http://127.0.0.1:{_free_port()}"
+        else:
+            mode = {"proxy-silent": "silent", "intercept": "intercept"}.get(name, "forward")
+            proxy = stack.enter_context(LabProxy(mode, pki=pki, upstream_map=upstream))
+            proxy_url = proxy.url
+        if name == "codex-ca-missing":
+            ca = str(work / "corp-root.pem")  # nothing there
+        yield {"HTTPS_PROXY": proxy_url, "HTTP_PROXY": proxy_url, "CODEX_CA_CERTIFICATE": ca}
+
+
+def _home() -> dict[str, str]:
+    home = Path(tempfile.mkdtemp(prefix="bench-vs-codex-", dir="/var/tmp"))
+    (home / ".codex").mkdir()
+    return {
+        "HOME": str(home),
+        "CODEX_HOME": str(home / ".codex"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "LANG": "C.UTF-8",
+        "BROWSER": "true",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+    start = time.monotonic()
+    done = subprocess.run(
+        argv, capture_output=True, text=True, env=env, cwd=env["HOME"], timeout=300, check=False
+    )
+    return time.monotonic() - start, done.returncode, done.stdout
+
+
+def _measure(codex: Path, runs: int) -> dict[str, Any]:
+    from tests.lab.auth_server import AuthServer
+    from tests.lab.codex_cli import ports_lock
+    from tests.lab.pki import LabPKI
+
+    work = Path(tempfile.mkdtemp(prefix="bench-vs-codex-lab-", dir="/var/tmp"))
+    pki = LabPKI(work / "pki")
+    rows: dict[str, Any] = {}
+    with ports_lock(), _loopback_dns(), AuthServer(pki, hostnames=HOSTS) as server:
+        for name in CONDITIONS:
+            with _condition(name, pki, server.port, work) as variables:
+                doctor, wizard, causes, probe = [], [], set(), set()
+                for _ in range(runs):
+                    env = {**_home(), "PATH": f"{codex.parent}:/usr/bin:/bin", **variables}
+                    wall, _code, _out = _timed([str(codex), "doctor", "--no-color"], env)
+                    doctor.append(wall)
+                    wall, _code, out = _timed([PY, "-m", "wizard", "diagnose", "--json"], env)
+                    wizard.append(wall)
+                    document = json.loads(out) if out else {"verdict": {}, "checks": []}
+                    causes.add(document["verdict"].get("cause", "?"))
+                    probe |= {c["status"] for c in document["checks"] if c["id"] == "codex_probe"}
+                rows[name] = {
+                    "codex_doctor_s": median(doctor),
+                    "diagnose_s": median(wizard),
+                    "causes": sorted(causes),
+                    "codex_probe": sorted(probe),
+                }
+    doctor_all = median([r["codex_doctor_s"] for r in rows.values()])
+    wizard_all = median([r["diagnose_s"] for r in rows.values()])
+    return {
+        "runs": runs,
+        "conditions": rows,
+        "codex_doctor_s": doctor_all,
+        "diagnose_s": wizard_all,
+        "ratio": wizard_all / doctor_all,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from tests.lab.codex_cli import lab_codex_binary
+
+    codex = lab_codex_binary()
+    if codex is None:
+        print(json.dumps({"skipped": "no lab Codex (make lab-codex)"}))
+        return 0
+    if os.environ.get(INSIDE) != "1":
+        resolv = Path(tempfile.mkdtemp(prefix="bench-vs-codex-")) / "resolv.conf"
+        resolv.write_text("nameserver 127.0.0.1\n")
+        script = 'ip link set lo up && mount --bind "$0" /etc/resolv.conf && exec "$@"'
+        argv = ["unshare", "-rnm", "sh", "-c", script, str(resolv), PY, "-m", "bench.versus_codex"]
+        env = {**os.environ, INSIDE: "1"}
+        done = subprocess.run([*argv, "--runs", str(args.runs)], env=env, cwd=ROOT, check=False)
+        return done.returncode
+    print(json.dumps(_measure(codex, args.runs)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
