@@ -38,9 +38,7 @@ def _guarded(method: Callable[..., Any], index: int) -> Callable[..., Any]:
 
 @contextmanager
 def loopback_only() -> Iterator[None]:
-    originals = {
-        name: getattr(socket.socket, name) for name in ("connect", "connect_ex", "sendto")
-    }
+    originals = {name: getattr(socket.socket, name) for name in ("connect", "connect_ex", "sendto")}
     socket.socket.connect = _guarded(originals["connect"], 0)  # type: ignore[method-assign]
     socket.socket.connect_ex = _guarded(originals["connect_ex"], 0)  # type: ignore[method-assign]
     socket.socket.sendto = _guarded(originals["sendto"], -1)  # type: ignore[method-assign]

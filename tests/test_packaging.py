@@ -104,6 +104,29 @@ def test_diagnose_json_against_the_lab_is_none(exe, home, pki, auth_server, tmp_
     assert any(r[1] == "/oauth/token" for r in auth_server.requests)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="closing fd 1 before exec is POSIX")
+def test_diagnose_json_without_stdout_lands_in_the_data_folder(
+    exe, home, pki, auth_server, tmp_path
+):
+    """The windowed Windows/macOS builds start without stdout; so does this one here."""
+    args = ["diagnose", "--json", "--auth-url", auth_server.url]
+    args += ["--callback-port", str(free_port()), "--timeout", "5"]
+    env = {k: v for k, v in lab_env(home, pki).items() if k != "PYTHONPATH"}
+    done = subprocess.run(
+        [str(exe), *args],
+        env=env,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: os.close(1),
+        timeout=120,
+        check=False,
+    )
+    written = home / ".local" / "share" / "signin-doctor" / "diagnose-output.json"
+    document = json.loads(written.read_text(encoding="utf-8"))
+    assert (document["verdict"]["cause"], done.returncode) == ("none", 0)
+
+
 def test_screenshot_offscreen_writes_the_verdict_png(exe, home, pki, auth_server, tmp_path):
     out = tmp_path / "shot.png"
     args = ["--screenshot", str(out), "--auth-url", auth_server.url, "--timeout", "5"]

@@ -69,6 +69,15 @@ def _add_lang_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_debug_option(parser: argparse.ArgumentParser, default: Any) -> None:
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=default,
+        help="log every check as it runs (and a broken check's traceback) to stderr",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m wizard",
@@ -83,21 +92,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="the window's language this time (default: the one picked last, else the system's)",
     )
     _add_target_options(parser)
+    _add_debug_option(parser, False)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("diagnose", help="find out why sign-in fails")
+    _add_debug_option(p, argparse.SUPPRESS)
     _add_target_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--error", metavar="TEXT", help="the error message you saw, to decode")
     _add_lang_option(p)
 
     p = sub.add_parser("report", help="diagnose and write the redacted case file")
+    _add_debug_option(p, argparse.SUPPRESS)
     _add_target_options(p)
     p.add_argument("--out", metavar="DIR", required=True, type=Path, help="folder to write to")
     p.add_argument("--error", metavar="TEXT", help="the error message you saw, to decode")
     _add_lang_option(p)
 
     p = sub.add_parser("fix", help="preview and apply a repair (see the verdict's fixes)")
+    _add_debug_option(p, argparse.SUPPRESS)
     p.add_argument("fix_id", metavar="FIX_ID")
     _add_target_options(p)
     _add_lang_option(p)
@@ -112,12 +125,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("undo", help="undo the last applied fix")
+    _add_debug_option(p, argparse.SUPPRESS)
     p.add_argument("--last", action="store_true", required=True, help="the most recent fix")
     p.add_argument("--yes", action="store_true", help="undo without asking")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     _add_lang_option(p)
 
     p = sub.add_parser("watch", help="watch the sign-in ports and logs while you sign in")
+    _add_debug_option(p, argparse.SUPPRESS)
     p.add_argument("--seconds", metavar="N", type=_positive_float, default=60.0)
     p.add_argument("--callback-port", metavar="N", type=_port, help="preferred callback port")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -126,6 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from wizard.core.logging_setup import configure
+
+    if args.command is not None:
+        _ensure_stdout(args)
+    configure(args.debug)
     if args.command is None:
         from wizard.ui.app import run_app  # Qt is imported only for the window
 
@@ -189,6 +209,17 @@ def _run_diagnosis(
         )
         print(localize(checking, translate), file=progress)
     return diagnose(ALL_CHECKS, system_environment(), profile, target, timeout, on_event)
+
+
+def _ensure_stdout(args: argparse.Namespace) -> None:
+    """Without stdout (the windowed exe), the output goes to a file in the data folder."""
+    from platformdirs import user_data_path
+
+    from wizard.platform.console import ensure_stdout
+
+    kind = "json" if getattr(args, "json", False) else "txt"
+    fallback = user_data_path("signin-doctor", appauthor=False) / f"{args.command}-output.{kind}"
+    ensure_stdout(fallback)
 
 
 def _decode(text: str | None) -> list[dict[str, Any]] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -60,6 +61,24 @@ def test_an_exception_becomes_status_error_not_a_crash(home):
     (result,) = _run([CheckSpec("b", "Broken", broken)], home)
     assert result.status is Status.ERROR
     assert "RuntimeError: boom" in result.summary
+    # the traceback stays for Details and the case file: where it broke, innermost last
+    lines = result.evidence["traceback"].splitlines()
+    assert lines[0] == "Traceback (most recent call last):"
+    assert 'raise RuntimeError("boom")' in result.evidence["traceback"]
+    assert lines[-1] == "RuntimeError: boom"
+
+
+def test_debug_logging_follows_every_check(home, caplog):
+    def broken(ctx):
+        raise ValueError("bad value")
+
+    with caplog.at_level(logging.DEBUG, logger="wizard"):
+        _run([CheckSpec("b", "Broken", broken), CheckSpec("f", "Fine", _ok)], home)
+    said = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "wizard.core.engine"]
+    assert ("DEBUG", "check b broke") in said
+    assert any(m.startswith("check f: pass in ") for _l, m in said), said
+    broke = next(r for r in caplog.records if r.getMessage() == "check b broke")
+    assert broke.exc_info is not None and broke.exc_info[0] is ValueError
 
 
 def test_a_check_that_ignores_its_budget_is_abandoned(home):

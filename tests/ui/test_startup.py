@@ -5,6 +5,7 @@ other pages make theirs when they are first needed."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -73,3 +74,17 @@ def test_reading_a_page_that_was_never_shown_makes_its_content(qtbot, open_windo
     assert not fix.is_built()
     labels = [w.text() for w in fix.findChildren(QLabel)]  # looking inside makes it too
     assert fix.is_built() and "Preparing the steps…" in labels
+
+
+def test_qt_messages_go_to_the_programs_log(caplog):
+    from PySide6.QtCore import QtMsgType
+
+    from wizard.ui.app import qt_message
+
+    with caplog.at_level(logging.DEBUG, logger="wizard.qt"):
+        qt_message(QtMsgType.QtWarningMsg, None, "QFont::setPointSize: Point size <= 0")
+        qt_message(QtMsgType.QtDebugMsg, None, "loaded plugin")
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("WARNING", "qt: QFont::setPointSize: Point size <= 0"),
+        ("DEBUG", "qt: loaded plugin"),
+    ]

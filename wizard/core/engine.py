@@ -6,9 +6,11 @@ Progress goes to a plain callback; the window turns it into Qt signals."""
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +21,9 @@ from wizard.core.model import CheckResult, Outcome, Status, Target
 from wizard.core.profile import Profile
 
 GRACE_S = 0.4  # how long past its deadline a check may take to notice before it is abandoned
+TRACEBACK_FRAMES = 12  # the innermost frames of a broken check, for Details and the case file
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -188,6 +193,7 @@ def run_checks(
                     ),
                     {"timed_out": True},
                 )
+                log.debug("check %s abandoned: still running after its budget", check_id)
             else:
                 continue
             finish(check_id, _stamp(by_id[check_id], outcome, int((now - started) * 1000)))
@@ -196,9 +202,12 @@ def run_checks(
 
 def _run_one(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
     started = time.monotonic()
+    log.debug("check %s started (budget %.1f s)", spec.id, ctx.budget.remaining())
     try:
         outcome = spec.run(ctx)
     except Exception as exc:  # a broken check must never break the run
+        log.debug("check %s broke", spec.id, exc_info=True)
+        frames = traceback.format_exception(exc, limit=-TRACEBACK_FRAMES)
         outcome = Outcome(
             Status.ERROR,
             tr(
@@ -207,9 +216,11 @@ def _run_one(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
                 kind=type(exc).__name__,
                 error=str(exc),
             ),
-            {"exception": type(exc).__name__},
+            {"exception": type(exc).__name__, "traceback": "".join(frames).rstrip()},
         )
-    return _stamp(spec, outcome, int((time.monotonic() - started) * 1000))
+    result = _stamp(spec, outcome, int((time.monotonic() - started) * 1000))
+    log.debug("check %s: %s in %d ms", spec.id, result.status.value, result.duration_ms)
+    return result
 
 
 def _stamp(spec: CheckSpec, outcome: Outcome, duration_ms: int) -> CheckResult:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from wizard.core.engine import CheckSpec
@@ -19,6 +20,20 @@ from wizard.ui.window import SigninDoctorWindow
 
 APP_NAME = "Sign-in Doctor"
 SETTLE_MS = 300  # let the verdict page lay out and paint before the picture is taken
+QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+qt_log = logging.getLogger("wizard.qt")
+
+
+def qt_message(kind: QtMsgType, context: QMessageLogContext | None, message: str) -> None:
+    """Qt's own messages (platform plugin, fonts, style sheets) in the program's log."""
+    category = getattr(context, "category", None) or "qt"
+    qt_log.log(QT_LEVELS.get(kind, logging.WARNING), "%s: %s", category, message)
 
 
 def application() -> QApplication:
@@ -79,6 +94,7 @@ def run_app(
     timeout_s: float,
     lang: str | None = None,
 ) -> int:
+    qInstallMessageHandler(qt_message)  # the real app only: tests keep pytest-qt's handler
     app = application()
     from wizard.ui import language
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWizard
 
-from wizard.core.model import CheckResult, Diagnosis, FlowStep
+from wizard.core.model import CheckResult, Diagnosis, FlowStep, Status
 from wizard.ui.accessibility import tab_chain
 from wizard.ui.pacing import AfterPaint
 from wizard.ui.pages.base import Page
@@ -327,6 +327,9 @@ def _result_html(result: CheckResult, technical: bool) -> str:
         f"<p><b>[{html.escape(word)}] {html.escape(ltext(result.title))}</b><br>"
         f"{html.escape(ltext(result.summary))}</p>"
     )
+    broke = result.evidence.get("traceback") if result.status is Status.ERROR else None
+    if broke and not technical:  # a broken check keeps its traceback for the help desk
+        return head + "<pre style='white-space: pre-wrap'>" + html.escape(str(broke)) + "</pre>"
     if not technical or not result.evidence:
         return head
     lines = []
