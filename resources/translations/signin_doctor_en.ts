@@ -2835,13 +2835,13 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
-        <source>Another sign-in was still waiting on the sign-in port and Codex could not stop it, so this sign-in cannot wait for the browser&apos;s return.</source>
-        <translation>Another sign-in was still waiting on the sign-in port and Codex could not stop it, so this sign-in cannot wait for the browser&apos;s return.</translation>
+        <source>Port 1455 was held by a program other than a waiting Codex sign-in, so Codex could not ask it to stop. Newer Codex then uses its fallback port 1457.</source>
+        <translation>Port 1455 was held by a program other than a waiting Codex sign-in, so Codex could not ask it to stop. Newer Codex then uses its fallback port 1457.</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
-        <source>The login server could not bind its port and its /cancel request to the previous server failed.</source>
-        <translation>The login server could not bind its port and its /cancel request to the previous server failed.</translation>
+        <source>The login server could not bind 1455 and its /cancel request to the holder failed (e.g. Broken pipe); Codex 0.169 then falls back to 1457.</source>
+        <translation>The login server could not bind 1455 and its /cancel request to the holder failed (e.g. Broken pipe); Codex 0.169 then falls back to 1457.</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -3047,6 +3047,14 @@
         <location filename="../../resources/decoder.json"/>
         <source>The last sign-in worked, but Codex could not save it on this computer.</source>
         <translation>The last sign-in worked, but Codex could not save it on this computer.</translation>
+    </message>
+    <message>
+        <source>Another sign-in was still waiting on the sign-in port and Codex could not stop it, so this sign-in cannot wait for the browser&apos;s return.</source>
+        <translation type="vanished">Another sign-in was still waiting on the sign-in port and Codex could not stop it, so this sign-in cannot wait for the browser&apos;s return.</translation>
+    </message>
+    <message>
+        <source>The login server could not bind its port and its /cancel request to the previous server failed.</source>
+        <translation type="vanished">The login server could not bind its port and its /cancel request to the previous server failed.</translation>
     </message>
     <message>
         <source>Codex could not connect to the sign-in server to send the sign-in code: a proxy, firewall, VPN or DNS problem.</source>
@@ -3874,6 +3882,11 @@
         <location filename="../../wizard/checks/port.py"/>
         <source>Something on this computer (a security program or network filter) refuses to let Codex listen on ports {ports} ({detail}).</source>
         <translation>Something on this computer (a security program or network filter) refuses to let Codex listen on ports {ports} ({detail}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Port {port} is used by {holders}, and a Codex sign-in is waiting on port {fallback} for the browser&apos;s return. Finish that sign-in: a new one would find both ports taken and fail.</source>
+        <translation>Port {port} is used by {holders}, and a Codex sign-in is waiting on port {fallback} for the browser&apos;s return. Finish that sign-in: a new one would find both ports taken and fail.</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/port.py"/>

@@ -2823,13 +2823,13 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
-        <source>Another sign-in was still waiting on the sign-in port and Codex could not stop it, so this sign-in cannot wait for the browser&apos;s return.</source>
-        <translation>別のサインインがまだサインイン用のポートで待っていて、Codex はそれを止められませんでした。そのため、今回のサインインはブラウザーからの戻りを待てません。</translation>
+        <source>Port 1455 was held by a program other than a waiting Codex sign-in, so Codex could not ask it to stop. Newer Codex then uses its fallback port 1457.</source>
+        <translation>ポート 1455 を、待機中の Codex のサインイン以外のプログラムが使っていたため、Codex はそれに終了を頼めませんでした。新しい Codex はそのあと予備のポート 1457 を使います。</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
-        <source>The login server could not bind its port and its /cancel request to the previous server failed.</source>
-        <translation>ログインサーバーがポートを使えず、前のサーバーへの /cancel 要求も失敗しました。</translation>
+        <source>The login server could not bind 1455 and its /cancel request to the holder failed (e.g. Broken pipe); Codex 0.169 then falls back to 1457.</source>
+        <translation>ログインサーバーが 1455 を使えず、そのポートを使っているプログラムへの /cancel 要求も失敗しました（例: Broken pipe）。Codex 0.169 はそのあと 1457 に切り替えます。</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -3035,6 +3035,14 @@
         <location filename="../../resources/decoder.json"/>
         <source>The last sign-in worked, but Codex could not save it on this computer.</source>
         <translation>前回のサインインは成功しましたが、Codex がこのコンピューターに保存できませんでした。</translation>
+    </message>
+    <message>
+        <source>Another sign-in was still waiting on the sign-in port and Codex could not stop it, so this sign-in cannot wait for the browser&apos;s return.</source>
+        <translation type="vanished">別のサインインがまだサインイン用のポートで待っていて、Codex はそれを止められませんでした。そのため、今回のサインインはブラウザーからの戻りを待てません。</translation>
+    </message>
+    <message>
+        <source>The login server could not bind its port and its /cancel request to the previous server failed.</source>
+        <translation type="vanished">ログインサーバーがポートを使えず、前のサーバーへの /cancel 要求も失敗しました。</translation>
     </message>
     <message>
         <source>Codex could not connect to the sign-in server to send the sign-in code: a proxy, firewall, VPN or DNS problem.</source>
@@ -3862,6 +3870,11 @@
         <location filename="../../wizard/checks/port.py"/>
         <source>Something on this computer (a security program or network filter) refuses to let Codex listen on ports {ports} ({detail}).</source>
         <translation>このコンピューター上の何か（セキュリティソフトやネットワークのフィルター）が、Codex がポート {ports} で待ち受けるのを拒否しています（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Port {port} is used by {holders}, and a Codex sign-in is waiting on port {fallback} for the browser&apos;s return. Finish that sign-in: a new one would find both ports taken and fail.</source>
+        <translation>ポート {port} は {holders} が使っていて、ポート {fallback} では Codex のサインインがブラウザーからの戻りを待っています。そのサインインを最後まで済ませてください。新しくサインインを始めると、両方のポートがふさがっているため失敗します。</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/port.py"/>

@@ -171,6 +171,23 @@ def test_another_web_server_answering_404_is_not_taken_for_codex(home):
     assert outcome.summary.startswith(f"Port {port} is used by ")
 
 
+def test_a_codex_sign_in_waiting_on_the_fallback_is_not_said_to_be_replaceable(home):
+    # A new sign-in sends /cancel only to the first port: it would find both taken.
+    with (
+        hold_port(0, name="Cursor") as cursor,
+        hold_port(0, name="codex", codex_like=True) as codex,
+    ):
+        outcome = run_check(
+            check_callback_port, make_env(home), target_for(cursor.port, codex.port)
+        )
+    assert (outcome.status, outcome.faults) == (Status.WARN, ())
+    assert outcome.summary == (
+        f"Port {cursor.port} is used by Cursor (pid {cursor.pid}), and a Codex sign-in is "
+        f"waiting on port {codex.port} for the browser's return. Finish that sign-in: a new "
+        "one would find both ports taken and fail."
+    )
+
+
 def test_codex_login_servers_on_both_ports_are_not_busy(home):
     with (
         hold_port(0, name="codex", codex_like=True) as a,
@@ -193,7 +210,9 @@ def test_a_listener_on_ipv6_loopback_only_leaves_the_port_free(home):
                 pytest.skip("the port picked on ::1 is taken on 127.0.0.1")
         outcome = run_check(check_callback_port, make_env(home), target_for(holder.port, p2))
     assert (outcome.status, outcome.faults) == (Status.PASS, ())
-    assert outcome.summary == f"Port {holder.port} is free for Codex to receive the browser's return."
+    assert (
+        outcome.summary == f"Port {holder.port} is free for Codex to receive the browser's return."
+    )
     assert port_evidence(outcome, holder.port)["free"] is True
 
 

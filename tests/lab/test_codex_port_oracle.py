@@ -16,7 +16,7 @@ from tests.lab.codex_cli import codex_env
 from tests.lab.port_holder import hold_port
 from tests.lab.test_codex_oracle import REFUSED
 from wizard.checks.endpoints import PROBE_CODE
-from wizard.checks.logs import check_codex_logs
+from wizard.checks.logs import check_codex_logs, decode_error
 from wizard.checks.port import check_callback_port
 from wizard.core.model import Status
 from wizard.core.profile import load_profile
@@ -45,9 +45,7 @@ def _before_the_return(lines: list[str]) -> list[str]:
 
 
 def _token_posts(server) -> list[dict[str, list[str]]]:
-    return [
-        parse_qs(r[3].decode()) for r in server.requests if r[:2] == ("POST", "/oauth/token")
-    ]
+    return [parse_qs(r[3].decode()) for r in server.requests if r[:2] == ("POST", "/oauth/token")]
 
 
 def _logs_check_on(lines: list[str], tmp_path: Path):
@@ -152,3 +150,44 @@ def test_another_program_on_ipv6_loopback_does_not_matter_to_codex(
     assert REFUSED in run.output, run.output
     assert (outcome.status, outcome.faults) == (Status.PASS, ()), outcome.summary
     assert outcome.summary == "Port 1455 is free for Codex to receive the browser's return."
+
+
+def test_a_busy_first_port_sends_codex_to_the_fallback(codex_ports, openai_via_proxy, pki, home):
+    with hold_port(1455, name="othertool") as other:
+        outcome = run_check(check_callback_port, make_env(home), load_profile().target())
+        run = codex_ports.login(_lab_env(home, openai_via_proxy(), pki))
+    # Codex asks the holder to stop (often printing "Failed to cancel previous login server"),
+    # and signs in on 1457 all the same.
+    assert run.redirect_uri == "http://127.0.0.1:1457/auth/callback"
+    assert REFUSED in run.output, run.output
+    assert (outcome.status, outcome.faults) == (Status.WARN, ())
+    assert outcome.summary == (
+        f"Port 1455 is used by othertool (pid {other.pid}); Codex 0.139 and newer switch to "
+        "1457, older versions fail."
+    )
+    listener_errors = [
+        d.id for d in decode_error(run.output) if d.is_error and d.flow_step == "listener"
+    ]
+    assert listener_errors == []
+
+
+def test_a_sign_in_waiting_on_the_fallback_makes_a_new_one_fail(
+    codex_ports, openai_via_proxy, pki, home
+):
+    other = home / "second"
+    other.mkdir()
+    with hold_port(1455, name="othertool") as holder:
+        with codex_ports.waiting(_lab_env(home, openai_via_proxy(), pki)) as first:
+            outcome = run_check(check_callback_port, make_env(home), load_profile().target())
+            second = codex_ports.login(codex_env(other))
+            first_waiting = first.waiting()
+    # Codex sends /cancel only to 1455: the waiting sign-in on 1457 stays, the new one fails.
+    assert first.redirect_uri == "http://127.0.0.1:1457/auth/callback"
+    assert "Error logging in: Port 127.0.0.1:1457 is already in use" in second.output
+    assert first_waiting
+    assert (outcome.status, outcome.faults) == (Status.WARN, ())
+    assert outcome.summary == (
+        f"Port 1455 is used by othertool (pid {holder.pid}), and a Codex sign-in is waiting on "
+        "port 1457 for the browser's return. Finish that sign-in: a new one would find both "
+        "ports taken and fail."
+    )

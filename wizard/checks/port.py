@@ -319,7 +319,17 @@ def _summary(
     if first.state == "held":
         target = usable[0]
         if target.state == "codex":
-            return Status.WARN, _still_waiting(target.port)
+            # Codex asks only the first port to stop (/cancel): a new sign-in finds the
+            # fallback taken by the waiting one and fails.
+            return Status.WARN, tr(
+                "port",
+                "Port {port} is used by {holders}, and a Codex sign-in is waiting on port "
+                "{fallback} for the browser's return. Finish that sign-in: a new one would "
+                "find both ports taken and fail.",
+                port=first.port,
+                holders=_port_holders(first),
+                fallback=target.port,
+            )
         version = _short_version(str(profile["versions"]["known_good"]))
         return Status.WARN, tr(
             "port",
@@ -336,8 +346,8 @@ def _summary(
 
 
 def _still_waiting(port: int) -> str:
-    """A Codex sign-in holds the port: not in the way, since a new `codex login` asks it to
-    stop (/cancel) and takes the port itself."""
+    """A Codex sign-in holds the first port: not in the way, since a new `codex login` asks
+    it to stop (/cancel) and takes the port itself."""
     return tr(
         "port",
         "A Codex sign-in is waiting on port {port} for the browser's return. Starting a new "
