@@ -176,11 +176,13 @@ def test_a_sign_in_waiting_on_the_fallback_makes_a_new_one_fail(
 ):
     other = home / "second"
     other.mkdir()
-    with hold_port(1455, name="othertool") as holder:
-        with codex_ports.waiting(_lab_env(home, openai_via_proxy(), pki)) as first:
-            outcome = run_check(check_callback_port, make_env(home), load_profile().target())
-            second = codex_ports.login(codex_env(other))
-            first_waiting = first.waiting()
+    with (
+        hold_port(1455, name="othertool") as holder,
+        codex_ports.waiting(_lab_env(home, openai_via_proxy(), pki)) as first,
+    ):
+        outcome = run_check(check_callback_port, make_env(home), load_profile().target())
+        second = codex_ports.login(codex_env(other))
+        first_waiting = first.waiting()
     # Codex sends /cancel only to 1455: the waiting sign-in on 1457 stays, the new one fails.
     assert first.redirect_uri == "http://127.0.0.1:1457/auth/callback"
     assert "Error logging in: Port 127.0.0.1:1457 is already in use" in second.output

@@ -6,8 +6,9 @@ to its login log and to the newest editor `Codex.log`. Log lines are kept only s
 query strings, codes, state or tokens) and decoded with the log decoder.
 
 Watching is passive: no request is sent to a listener while the sign-in happens (a request
-to its return address would be logged by Codex as a callback with a wrong state). A listener counts as Codex by its process
-name (`codex`, `codex.exe`, `codex-…`); the WSL relay never does."""
+to its return address would be logged by Codex as a callback with a wrong state). A listener
+counts as Codex by its process name (`codex`, `codex.exe`, `codex-…`); the WSL relay never
+does."""
 
 from __future__ import annotations
 
