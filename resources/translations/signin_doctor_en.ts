@@ -1689,8 +1689,8 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>Everything Codex needs for sign-in works from this computer: the sign-in server answers, the connection is trusted, the clock is right and the sign-in port is free. If sign-in still fails, the problem is most likely on OpenAI&apos;s side or with the account.</source>
-        <translation>Everything Codex needs for sign-in works from this computer: the sign-in server answers, the connection is trusted, the clock is right and the sign-in port is free. If sign-in still fails, the problem is most likely on OpenAI&apos;s side or with the account.</translation>
+        <source>Everything Codex needs for sign-in works from this computer: the sign-in server answers, the connection is trusted and the clock is right. {listener} If sign-in still fails, the problem is most likely on OpenAI&apos;s side or with the account.</source>
+        <translation>Everything Codex needs for sign-in works from this computer: the sign-in server answers, the connection is trusted and the clock is right. {listener} If sign-in still fails, the problem is most likely on OpenAI&apos;s side or with the account.</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
@@ -1874,8 +1874,8 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>Close the program that holds the port (often another editor or Codex window) and sign in again, or sign in with a device code instead.</source>
-        <translation>Close the program that holds the port (often another editor or Codex window) and sign in again, or sign in with a device code instead.</translation>
+        <source>Close the program that holds the port (often another editor or AI tool) and sign in again, or sign in with a device code instead.</source>
+        <translation>Close the program that holds the port (often another editor or AI tool) and sign in again, or sign in with a device code instead.</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
@@ -1906,6 +1906,14 @@
         <location filename="../../resources/causes.json"/>
         <source>Check the proxy and certificate settings of the program you sign in from (its settings and the variables it starts with), or ask IT whether a security program blocks Codex. Then press Check again.</source>
         <translation>Check the proxy and certificate settings of the program you sign in from (its settings and the variables it starts with), or ask IT whether a security program blocks Codex. Then press Check again.</translation>
+    </message>
+    <message>
+        <source>Everything Codex needs for sign-in works from this computer: the sign-in server answers, the connection is trusted, the clock is right and the sign-in port is free. If sign-in still fails, the problem is most likely on OpenAI&apos;s side or with the account.</source>
+        <translation type="vanished">Everything Codex needs for sign-in works from this computer: the sign-in server answers, the connection is trusted, the clock is right and the sign-in port is free. If sign-in still fails, the problem is most likely on OpenAI&apos;s side or with the account.</translation>
+    </message>
+    <message>
+        <source>Close the program that holds the port (often another editor or Codex window) and sign in again, or sign in with a device code instead.</source>
+        <translation type="vanished">Close the program that holds the port (often another editor or Codex window) and sign in again, or sign in with a device code instead.</translation>
     </message>
     <message>
         <source>Some checks did not pass, but none of them proves a known cause: {observed}.</source>
@@ -2837,13 +2845,13 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
-        <source>Another sign-in was still waiting on the sign-in port and Codex could not stop it, so this sign-in cannot wait for the browser&apos;s return.</source>
-        <translation>Another sign-in was still waiting on the sign-in port and Codex could not stop it, so this sign-in cannot wait for the browser&apos;s return.</translation>
+        <source>Port 1455 was held by a program other than a waiting Codex sign-in, so Codex could not ask it to stop. Newer Codex then uses its fallback port 1457.</source>
+        <translation>Port 1455 was held by a program other than a waiting Codex sign-in, so Codex could not ask it to stop. Newer Codex then uses its fallback port 1457.</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
-        <source>The login server could not bind its port and its /cancel request to the previous server failed.</source>
-        <translation>The login server could not bind its port and its /cancel request to the previous server failed.</translation>
+        <source>The login server could not bind 1455 and its /cancel request to the holder failed (e.g. Broken pipe); Codex 0.169 then falls back to 1457.</source>
+        <translation>The login server could not bind 1455 and its /cancel request to the holder failed (e.g. Broken pipe); Codex 0.169 then falls back to 1457.</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -3049,6 +3057,14 @@
         <location filename="../../resources/decoder.json"/>
         <source>The last sign-in worked, but Codex could not save it on this computer.</source>
         <translation>The last sign-in worked, but Codex could not save it on this computer.</translation>
+    </message>
+    <message>
+        <source>Another sign-in was still waiting on the sign-in port and Codex could not stop it, so this sign-in cannot wait for the browser&apos;s return.</source>
+        <translation type="vanished">Another sign-in was still waiting on the sign-in port and Codex could not stop it, so this sign-in cannot wait for the browser&apos;s return.</translation>
+    </message>
+    <message>
+        <source>The login server could not bind its port and its /cancel request to the previous server failed.</source>
+        <translation type="vanished">The login server could not bind its port and its /cancel request to the previous server failed.</translation>
     </message>
     <message>
         <source>Codex could not connect to the sign-in server to send the sign-in code: a proxy, firewall, VPN or DNS problem.</source>
@@ -3879,6 +3895,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/port.py"/>
+        <source>Port {port} is used by {holders}, and a Codex sign-in is waiting on port {fallback} for the browser&apos;s return. Finish that sign-in: a new one would find both ports taken and fail.</source>
+        <translation>Port {port} is used by {holders}, and a Codex sign-in is waiting on port {fallback} for the browser&apos;s return. Finish that sign-in: a new one would find both ports taken and fail.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
         <source>Port {port} is used by {holders}; Codex {version} and newer switch to {fallback}, older versions fail.</source>
         <translation>Port {port} is used by {holders}; Codex {version} and newer switch to {fallback}, older versions fail.</translation>
     </message>
@@ -3889,13 +3910,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/port.py"/>
-        <source>Another Codex sign-in is still waiting on port {port}.</source>
-        <translation>Another Codex sign-in is still waiting on port {port}.</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/port.py"/>
-        <source>{who} listens on port {port} for IPv6 (::1). Browsers try that address first for &apos;localhost&apos;, so the sign-in&apos;s return may go there instead of to Codex.</source>
-        <translation>{who} listens on port {port} for IPv6 (::1). Browsers try that address first for &apos;localhost&apos;, so the sign-in&apos;s return may go there instead of to Codex.</translation>
+        <source>A Codex sign-in is waiting on port {port} for the browser&apos;s return. Starting a new sign-in replaces it.</source>
+        <translation>A Codex sign-in is waiting on port {port} for the browser&apos;s return. Starting a new sign-in replaces it.</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/port.py"/>
@@ -3958,6 +3974,14 @@
         <location filename="../../wizard/checks/port.py"/>
         <source>not tested</source>
         <translation>not tested</translation>
+    </message>
+    <message>
+        <source>Another Codex sign-in is still waiting on port {port}.</source>
+        <translation type="vanished">Another Codex sign-in is still waiting on port {port}.</translation>
+    </message>
+    <message>
+        <source>{who} listens on port {port} for IPv6 (::1). Browsers try that address first for &apos;localhost&apos;, so the sign-in&apos;s return may go there instead of to Codex.</source>
+        <translation type="vanished">{who} listens on port {port} for IPv6 (::1). Browsers try that address first for &apos;localhost&apos;, so the sign-in&apos;s return may go there instead of to Codex.</translation>
     </message>
 </context>
 <context>
@@ -4952,6 +4976,11 @@
         <location filename="../../wizard/core/rules.py"/>
         <source>no check ran.</source>
         <translation>no check ran.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/rules.py"/>
+        <source>The sign-in port was not checked.</source>
+        <translation>The sign-in port was not checked.</translation>
     </message>
     <message>
         <location filename="../../wizard/core/rules.py"/>

@@ -1681,8 +1681,8 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>Everything Codex needs for sign-in works from this computer: the sign-in server answers, the connection is trusted, the clock is right and the sign-in port is free. If sign-in still fails, the problem is most likely on OpenAI&apos;s side or with the account.</source>
-        <translation>サインインに必要なことは、このコンピューターからすべて正常に動いています。サインインサーバーは応答し、接続は信頼され、時計は正確で、サインイン用のポートも空いています。それでもサインインできない場合、原因は OpenAI 側かアカウントにある可能性が高いです。</translation>
+        <source>Everything Codex needs for sign-in works from this computer: the sign-in server answers, the connection is trusted and the clock is right. {listener} If sign-in still fails, the problem is most likely on OpenAI&apos;s side or with the account.</source>
+        <translation>サインインに必要なことは、このコンピューターからすべて正常に動いています。サインインサーバーは応答し、接続は信頼され、時計も正確です。{listener}それでもサインインできない場合、原因は OpenAI 側かアカウントにある可能性が高いです。</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
@@ -1866,8 +1866,8 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>Close the program that holds the port (often another editor or Codex window) and sign in again, or sign in with a device code instead.</source>
-        <translation>ポートを使っているプログラム（多くは別のエディターや Codex のウィンドウ）を閉じてからもう一度サインインするか、代わりにデバイスコードでサインインしてください。</translation>
+        <source>Close the program that holds the port (often another editor or AI tool) and sign in again, or sign in with a device code instead.</source>
+        <translation>ポートを使っているプログラム（多くは別のエディターや AI ツール）を閉じてからもう一度サインインするか、代わりにデバイスコードでサインインしてください。</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
@@ -1898,6 +1898,14 @@
         <location filename="../../resources/causes.json"/>
         <source>Check the proxy and certificate settings of the program you sign in from (its settings and the variables it starts with), or ask IT whether a security program blocks Codex. Then press Check again.</source>
         <translation>サインインに使うプログラムのプロキシと証明書の設定（そのプログラムの設定と起動時の環境変数）を確認するか、セキュリティ ソフトが Codex をブロックしていないか IT 担当者に確認してください。そのあと「もう一度チェック」を押してください。</translation>
+    </message>
+    <message>
+        <source>Everything Codex needs for sign-in works from this computer: the sign-in server answers, the connection is trusted, the clock is right and the sign-in port is free. If sign-in still fails, the problem is most likely on OpenAI&apos;s side or with the account.</source>
+        <translation type="vanished">サインインに必要なことは、このコンピューターからすべて正常に動いています。サインインサーバーは応答し、接続は信頼され、時計は正確で、サインイン用のポートも空いています。それでもサインインできない場合、原因は OpenAI 側かアカウントにある可能性が高いです。</translation>
+    </message>
+    <message>
+        <source>Close the program that holds the port (often another editor or Codex window) and sign in again, or sign in with a device code instead.</source>
+        <translation type="vanished">ポートを使っているプログラム（多くは別のエディターや Codex のウィンドウ）を閉じてからもう一度サインインするか、代わりにデバイスコードでサインインしてください。</translation>
     </message>
 </context>
 <context>
@@ -2825,13 +2833,13 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
-        <source>Another sign-in was still waiting on the sign-in port and Codex could not stop it, so this sign-in cannot wait for the browser&apos;s return.</source>
-        <translation>別のサインインがまだサインイン用のポートで待っていて、Codex はそれを止められませんでした。そのため、今回のサインインはブラウザーからの戻りを待てません。</translation>
+        <source>Port 1455 was held by a program other than a waiting Codex sign-in, so Codex could not ask it to stop. Newer Codex then uses its fallback port 1457.</source>
+        <translation>ポート 1455 を、待機中の Codex のサインイン以外のプログラムが使っていたため、Codex はそれに終了を頼めませんでした。新しい Codex はそのあと予備のポート 1457 を使います。</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
-        <source>The login server could not bind its port and its /cancel request to the previous server failed.</source>
-        <translation>ログインサーバーがポートを使えず、前のサーバーへの /cancel 要求も失敗しました。</translation>
+        <source>The login server could not bind 1455 and its /cancel request to the holder failed (e.g. Broken pipe); Codex 0.169 then falls back to 1457.</source>
+        <translation>ログインサーバーが 1455 を使えず、そのポートを使っているプログラムへの /cancel 要求も失敗しました（例: Broken pipe）。Codex 0.169 はそのあと 1457 に切り替えます。</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -3037,6 +3045,14 @@
         <location filename="../../resources/decoder.json"/>
         <source>The last sign-in worked, but Codex could not save it on this computer.</source>
         <translation>前回のサインインは成功しましたが、Codex がこのコンピューターに保存できませんでした。</translation>
+    </message>
+    <message>
+        <source>Another sign-in was still waiting on the sign-in port and Codex could not stop it, so this sign-in cannot wait for the browser&apos;s return.</source>
+        <translation type="vanished">別のサインインがまだサインイン用のポートで待っていて、Codex はそれを止められませんでした。そのため、今回のサインインはブラウザーからの戻りを待てません。</translation>
+    </message>
+    <message>
+        <source>The login server could not bind its port and its /cancel request to the previous server failed.</source>
+        <translation type="vanished">ログインサーバーがポートを使えず、前のサーバーへの /cancel 要求も失敗しました。</translation>
     </message>
     <message>
         <source>Codex could not connect to the sign-in server to send the sign-in code: a proxy, firewall, VPN or DNS problem.</source>
@@ -3867,6 +3883,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/port.py"/>
+        <source>Port {port} is used by {holders}, and a Codex sign-in is waiting on port {fallback} for the browser&apos;s return. Finish that sign-in: a new one would find both ports taken and fail.</source>
+        <translation>ポート {port} は {holders} が使っていて、ポート {fallback} では Codex のサインインがブラウザーからの戻りを待っています。そのサインインを最後まで済ませてください。新しくサインインを始めると、両方のポートがふさがっているため失敗します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
         <source>Port {port} is used by {holders}; Codex {version} and newer switch to {fallback}, older versions fail.</source>
         <translation>ポート {port} は {holders} が使っています。Codex {version} 以降は {fallback} に切り替えますが、それより古いバージョンは失敗します。</translation>
     </message>
@@ -3877,13 +3898,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/port.py"/>
-        <source>Another Codex sign-in is still waiting on port {port}.</source>
-        <translation>別の Codex のサインインが、まだポート {port} で待機しています。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/port.py"/>
-        <source>{who} listens on port {port} for IPv6 (::1). Browsers try that address first for &apos;localhost&apos;, so the sign-in&apos;s return may go there instead of to Codex.</source>
-        <translation>{who} がポート {port} を IPv6（::1）で待ち受けています。ブラウザーは「localhost」でまずこのアドレスを試すため、サインイン後の戻りが Codex ではなくそちらに届く場合があります。</translation>
+        <source>A Codex sign-in is waiting on port {port} for the browser&apos;s return. Starting a new sign-in replaces it.</source>
+        <translation>Codex のサインインが、ポート {port} でブラウザーからの戻りを待っています。新しくサインインを始めると、そちらに置き換わります。</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/port.py"/>
@@ -3946,6 +3962,14 @@
         <location filename="../../wizard/checks/port.py"/>
         <source>not tested</source>
         <translation>未確認</translation>
+    </message>
+    <message>
+        <source>Another Codex sign-in is still waiting on port {port}.</source>
+        <translation type="vanished">別の Codex のサインインが、まだポート {port} で待機しています。</translation>
+    </message>
+    <message>
+        <source>{who} listens on port {port} for IPv6 (::1). Browsers try that address first for &apos;localhost&apos;, so the sign-in&apos;s return may go there instead of to Codex.</source>
+        <translation type="vanished">{who} がポート {port} を IPv6（::1）で待ち受けています。ブラウザーは「localhost」でまずこのアドレスを試すため、サインイン後の戻りが Codex ではなくそちらに届く場合があります。</translation>
     </message>
 </context>
 <context>
@@ -4940,6 +4964,11 @@
         <location filename="../../wizard/core/rules.py"/>
         <source>no check ran.</source>
         <translation>実行されたチェックはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/rules.py"/>
+        <source>The sign-in port was not checked.</source>
+        <translation>サインイン用のポートは確認していません。</translation>
     </message>
     <message>
         <location filename="../../wizard/core/rules.py"/>

@@ -44,7 +44,7 @@ PATTERN_FACTS: dict[str, tuple[str | None, str, str]] = {
     "token_endpoint_5xx": ("server_error", "token_exchange", "error of its own"),
     "port_in_use": ("callback_port_busy", "listener", "sign-in port"),
     "port_fallback": (None, "listener", "1457"),
-    "login_server_cancel_failed": ("callback_port_busy", "listener", "sign-in port"),
+    "login_server_cancel_failed": (None, "listener", "1457"),
     "state_mismatch": ("callback_port_busy", "listener", "different sign-in window"),
     "authorize_error": (None, "authorize", "error"),
     "missing_authorization_code": (None, "callback", "without a sign-in code"),

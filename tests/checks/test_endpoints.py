@@ -134,7 +134,7 @@ def test_token_endpoint_refusing_the_test_code_is_a_pass(env, target, auth_serve
     assert form == {
         "grant_type": "authorization_code",
         "code": "signin-doctor-probe",
-        "redirect_uri": "http://localhost:1455/auth/callback",
+        "redirect_uri": "http://127.0.0.1:1455/auth/callback",
         "client_id": "app_EMoamEEZ73f0CkXaXp7hrann",
     }
     assert len(verifier) == 64
@@ -147,7 +147,7 @@ def test_token_endpoint_uses_the_first_callback_port(env, auth_server):
     run_check(check_token_endpoint, env, target, tls_result())
 
     form = parse_qs(auth_server.requests[-1][3].decode())
-    assert form["redirect_uri"] == ["http://localhost:1457/auth/callback"]
+    assert form["redirect_uri"] == ["http://127.0.0.1:1457/auth/callback"]
 
 
 @pytest.mark.parametrize(

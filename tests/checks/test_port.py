@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -126,12 +128,64 @@ def test_codex_login_server_holder_warns_and_is_fingerprinted(home):
         assert codex.process.poll() is None
     assert outcome.status == Status.WARN
     assert outcome.faults == ()
-    assert outcome.summary == f"Another Codex sign-in is still waiting on port {codex.port}."
+    assert outcome.summary == (
+        f"A Codex sign-in is waiting on port {codex.port} for the browser's return. "
+        "Starting a new sign-in replaces it."
+    )
     first = port_evidence(outcome, codex.port)
     assert first["codex_login_server"] is True
     assert first["state"] == "codex"
-    assert first["fingerprint"]["status"] == 400
-    assert first["fingerprint"]["body"] == "State mismatch"
+    assert first["fingerprint"] == {
+        "url": f"http://127.0.0.1:{codex.port}/",
+        "status": 404,
+        "server": "tiny-http (Rust)",
+        "body": "Not Found",
+        "codex": True,
+    }
+
+
+class _NotFound(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_error(404, "Not Found")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_another_web_server_answering_404_is_not_taken_for_codex(home):
+    p2 = free_port()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _NotFound)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        outcome = run_check(check_callback_port, make_env(home), target_for(port, p2))
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    first = port_evidence(outcome, port)
+    assert (first["state"], first["codex_login_server"]) == ("held", False)
+    assert first["fingerprint"]["status"] == 404
+    assert first["fingerprint"]["server"].startswith("BaseHTTP/")
+    assert outcome.summary.startswith(f"Port {port} is used by ")
+
+
+def test_a_codex_sign_in_waiting_on_the_fallback_is_not_said_to_be_replaceable(home):
+    # A new sign-in sends /cancel only to the first port: it would find both taken.
+    with (
+        hold_port(0, name="Cursor") as cursor,
+        hold_port(0, name="codex", codex_like=True) as codex,
+    ):
+        outcome = run_check(
+            check_callback_port, make_env(home), target_for(cursor.port, codex.port)
+        )
+    assert (outcome.status, outcome.faults) == (Status.WARN, ())
+    assert outcome.summary == (
+        f"Port {cursor.port} is used by Cursor (pid {cursor.pid}), and a Codex sign-in is "
+        f"waiting on port {codex.port} for the browser's return. Finish that sign-in: a new "
+        "one would find both ports taken and fail."
+    )
 
 
 def test_codex_login_servers_on_both_ports_are_not_busy(home):
@@ -145,7 +199,8 @@ def test_codex_login_servers_on_both_ports_are_not_busy(home):
 
 
 @pytest.mark.skipif(not ipv6_loopback_available(), reason="no IPv6 loopback here")
-def test_ipv6_only_listener_on_loopback_warns(home):
+def test_a_listener_on_ipv6_loopback_only_leaves_the_port_free(home):
+    # Codex 0.169 sends the browser back to 127.0.0.1, so [::1] is never asked.
     p2 = free_port()
     with hold_port(0, name="devserver", address="::1") as holder:
         with socket.socket() as sock:
@@ -154,16 +209,11 @@ def test_ipv6_only_listener_on_loopback_warns(home):
             except OSError:
                 pytest.skip("the port picked on ::1 is taken on 127.0.0.1")
         outcome = run_check(check_callback_port, make_env(home), target_for(holder.port, p2))
-    assert outcome.status == Status.WARN
-    assert outcome.faults == ()
-    assert f"devserver (pid {holder.pid}) listens on port {holder.port} for IPv6 (::1)" in (
-        outcome.summary
+    assert (outcome.status, outcome.faults) == (Status.PASS, ())
+    assert (
+        outcome.summary == f"Port {holder.port} is free for Codex to receive the browser's return."
     )
-    first = port_evidence(outcome, holder.port)
-    assert first["free"] is True  # Codex can bind 127.0.0.1 ...
-    assert [(h["pid"], h["address"]) for h in first["ipv6_other_listeners"]] == [
-        (holder.pid, "::1")
-    ]  # ... but the browser may reach the other program first
+    assert port_evidence(outcome, holder.port)["free"] is True
 
 
 def test_real_callback_ports_when_free(home):

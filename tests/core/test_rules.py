@@ -47,6 +47,22 @@ def test_a_step_is_not_ok_while_its_own_check_warns():
     assert FlowStep.TOKEN_EXCHANGE in verdict.passed_steps
 
 
+def test_nothing_wrong_says_what_the_port_check_found():
+    waiting = "A Codex sign-in is waiting on port 1455 for the browser's return."
+    held = replace(HEALTHY, result("callback_port", Status.WARN, summary=waiting))
+    verdict = decide(lab_target(), held)
+    assert verdict.cause == "none"
+    assert verdict.summary == (
+        "Everything Codex needs for sign-in works from this computer: the sign-in server "
+        f"answers, the connection is trusted and the clock is right. {waiting} If sign-in "
+        "still fails, the problem is most likely on OpenAI's side or with the account."
+    )
+    unchecked = [r for r in HEALTHY if r.id != "callback_port"]
+    assert "The sign-in port was not checked." in decide(lab_target(), unchecked).summary
+    skipped = replace(HEALTHY, result("callback_port", Status.SKIP, summary="Cancelled."))
+    assert "The sign-in port was not checked." in decide(lab_target(), skipped).summary
+
+
 def test_every_fault_maps_to_a_known_cause_and_every_cause_has_texts():
     table = cause_table()
     causes = table["causes"]

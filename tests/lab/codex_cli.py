@@ -23,9 +23,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from wizard.checks.codex_probe import LoginRun, run_login
+from wizard.checks.codex_probe import (
+    LOGIN_ARGS,
+    NO_OP_BROWSER,
+    LoginRun,
+    call_back,
+    redirect_and_state,
+    run_login,
+    wait_for_authorize_url,
+)
 from wizard.core.engine import Budget
-from wizard.core.environment import ProcessLauncher
+from wizard.core.environment import ProcessLauncher, RunningProcess
 from wizard.platform.launcher import SubprocessLauncher
 
 CODEX_VERSION = "0.169.0"
@@ -65,6 +73,25 @@ def codex_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class WaitingLogin:
+    """A real `codex login` that printed its sign-in address and waits for the browser."""
+
+    process: RunningProcess
+    redirect_uri: str
+    state: str
+
+    def waiting(self) -> bool:
+        return self.process.wait(0) is None
+
+    def finish(self, code: str, budget_s: float = ATTEMPT_BUDGET_S) -> int | None:
+        """The browser's return with `code`: the callback's HTTP status; Codex then ends."""
+        budget = Budget(time.monotonic() + budget_s)
+        status = call_back(self.redirect_uri, code, self.state, budget)
+        self.process.wait(budget.timeout())
+        return status
+
+
+@dataclass(frozen=True)
 class LabCodex:
     binary: Path
     version: str = CODEX_VERSION
@@ -90,3 +117,23 @@ class LabCodex:
             source,
             Budget(time.monotonic() + budget_s),
         )
+
+    @contextmanager
+    def waiting(
+        self, env: Mapping[str, str], launcher: ProcessLauncher | None = None
+    ) -> Iterator[WaitingLogin]:
+        """A `codex login` left waiting in `env`'s own CODEX_HOME (it writes its log there),
+        ended when the block ends."""
+        Path(env["CODEX_HOME"]).mkdir(parents=True, exist_ok=True)
+        budget = Budget(time.monotonic() + ATTEMPT_BUDGET_S)
+        process = (launcher or SubprocessLauncher()).start(
+            [str(self.binary), *LOGIN_ARGS], {**env, "BROWSER": NO_OP_BROWSER}
+        )
+        try:
+            url = wait_for_authorize_url(process, budget)
+            assert url is not None, process.output()
+            redirect, state = redirect_and_state(url)
+            assert redirect is not None, url
+            yield WaitingLogin(process, redirect, state)
+        finally:
+            process.kill()

@@ -256,6 +256,14 @@ def test_status_is_an_icon_and_a_word_everywhere(every_page):
         assert view.state in ("ok", "fail", "untested")  # drawn as icon + word (see diagram)
 
 
+def test_the_diagram_names_the_address_the_browser_returns_to(every_page):
+    # Codex 0.169 sends the browser back to 127.0.0.1, not localhost.
+    page = every_page.verdict_page()
+    port = page.session.diagnosis.target.callback_ports[0]
+    views = {view.step: view.detail for view in page.diagram.views()}
+    assert views[FlowStep.CALLBACK] == f"127.0.0.1:{port}"
+
+
 # -- high contrast ----------------------------------------------------------------------------
 
 

@@ -28,7 +28,7 @@ from wizard.checks.codex import bundled_binaries, runnable_here
 from wizard.checks.endpoints import PROBE_CODE
 from wizard.checks.logs import decode_error, sanitize_excerpt
 from wizard.core.engine import Budget, CheckContext
-from wizard.core.environment import CommandNotFound, ProcessLauncher
+from wizard.core.environment import CommandNotFound, ProcessLauncher, RunningProcess
 from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
 from wizard.platform import wsl
@@ -167,22 +167,14 @@ def _attempt(
         proc = launcher.start(command, env)
     except (CommandNotFound, OSError) as exc:
         return LoginRun(None, None, None, None, str(exc), "", "not_started")
-    url = redirect = None
+    redirect = None
     status: int | None = None
     stage = "no_url"
     try:
-        while url is None and not budget.expired():
-            line = proc.read_line(budget.timeout(0.5))
-            if line is None and proc.wait(0) is not None:
-                break
-            match = AUTHORIZE_URL.search(line or "")
-            if match:
-                url = match.group(0)
+        url = wait_for_authorize_url(proc, budget)
         if url is not None:
-            query = parse_qs(urlsplit(url).query)
-            redirect = (query.get("redirect_uri") or [None])[0]
-            state = (query.get("state") or [""])[0]
-            status = _call_back(redirect, code, state, budget)
+            redirect, state = redirect_and_state(url)
+            status = call_back(redirect, code, state, budget)
             stage = "callback_failed" if status is None else "finished"
         if stage == "finished" and proc.wait(budget.timeout()) is None:
             stage = "timeout"
@@ -201,7 +193,25 @@ def _attempt(
     )
 
 
-def _call_back(redirect: str | None, code: str, state: str, budget: Budget) -> int | None:
+def wait_for_authorize_url(proc: RunningProcess, budget: Budget) -> str | None:
+    """The sign-in address a starting `codex login` prints, once it listens for the return."""
+    while not budget.expired():
+        line = proc.read_line(budget.timeout(0.5))
+        if line is None and proc.wait(0) is not None:
+            return None
+        match = AUTHORIZE_URL.search(line or "")
+        if match:
+            return match.group(0)
+    return None
+
+
+def redirect_and_state(url: str) -> tuple[str | None, str]:
+    """The return address and the state of a printed sign-in address."""
+    query = parse_qs(urlsplit(url).query)
+    return (query.get("redirect_uri") or [None])[0], (query.get("state") or [""])[0]
+
+
+def call_back(redirect: str | None, code: str, state: str, budget: Budget) -> int | None:
     """GET the printed redirect address with a made-up code: the one request the probe makes
     to the login server. Only a loopback address is called."""
     if not redirect:

@@ -157,7 +157,7 @@ def probe_exchange_form(ctx: CheckContext) -> dict[str, str]:
     return {
         "grant_type": "authorization_code",
         "code": PROBE_CODE,
-        "redirect_uri": f"http://localhost:{port}{profile['redirect_path']}",
+        "redirect_uri": profile.redirect_uri(port),
         "client_id": str(profile["client_id"]),
         "code_verifier": secrets.token_urlsafe(48)[:64],
     }

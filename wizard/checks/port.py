@@ -3,13 +3,19 @@
 Codex binds 127.0.0.1:1455; when that is in use (AddrInUse) it asks a stale Codex login server
 there to stop (GET /cancel), retries, then falls back to 1457 (0.139 and newer). Any other bind
 error (Windows WSAEACCES 10013 for a reserved range, a security program) fails at once, with
-no fallback (facts §1a, §7-E, §7-F). Browsers try ::1 first for "localhost", so a different
-program on [::1]:1455 can catch the return even while Codex listens on 127.0.0.1 (§7-G)."""
+no fallback (facts §1a, §7-E, §7-F). Codex sends the browser back to 127.0.0.1 (0.169), so a
+program listening on [::1] only never catches the return.
+
+A held port is asked one question to tell a waiting Codex from any other program: the request
+in the profile's `login_server` (`GET /`), which a Codex login server answers 404 and does not
+log. Never /auth/callback (Codex logs it as a return with the wrong state, which the logs check
+would then read as a failed sign-in), /cancel (ends the user's sign-in) or /success."""
 
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import PurePath, PureWindowsPath
 
 from wizard.core.engine import CheckContext
@@ -24,8 +30,6 @@ from wizard.platform.system import current_platform
 # Addresses whose listener keeps Codex from binding 127.0.0.1 (IPv4 loopback or wildcard, or
 # a dual-stack IPv6 wildcard).
 _IPV4_BLOCKING = {"127.0.0.1", "0.0.0.0", "::", "::ffff:127.0.0.1"}
-# Where a browser that tries ::1 first for "localhost" ends up.
-_IPV6_LOOPBACK = {"::1", "::"}
 
 
 @dataclass
@@ -37,7 +41,6 @@ class PortFinding:
     reserved: ExcludedRange | None = None
     codex_login_server: bool | None = None
     fingerprint: dict[str, object] | None = None
-    ipv6_others: list[PortHolder] = field(default_factory=list)
 
     @property
     def usable(self) -> bool:
@@ -89,27 +92,26 @@ def _inspect(
     elif reserved:
         finding.state = "reserved"
     if finding.state == "held" and live:
-        finding.fingerprint = probe_login_server(bind_address, port, ctx.budget.timeout(1.0))
+        finding.fingerprint = probe_login_server(
+            bind_address, port, ctx.budget.timeout(1.0), ctx.profile["login_server"]
+        )
         finding.codex_login_server = bool(finding.fingerprint.get("codex"))
         if finding.codex_login_server and not any(is_wsl_relay(ctx.profile, h) for h in holders):
             finding.state = "codex"
-    ipv4_pids = {h.pid for h in finding.blocking if h.pid is not None}
-    finding.ipv6_others = [
-        h
-        for h in holders
-        if h.address in _IPV6_LOOPBACK
-        and (h.pid is None or h.pid not in ipv4_pids)
-        and h not in finding.blocking
-    ]
     return finding
 
 
-def probe_login_server(address: str, port: int, timeout: float) -> dict[str, object]:
-    """One read-only request, `GET /auth/callback` without a query: a Codex login server
-    answers 400 "State mismatch" and keeps waiting. (/cancel would stop it: never here.)"""
+def probe_login_server(
+    address: str, port: int, timeout: float, login_server: Mapping[str, object]
+) -> dict[str, object]:
+    """One request that a Codex login server neither logs nor acts on (`login_server` in the
+    profile: `GET /` -> 404 "Not Found" from tiny-http); what answered, and whether it is
+    Codex."""
     host = f"[{address}]" if ":" in address else address
+    path = str(login_server["probe_path"])
+    url = f"http://{host}:{port}{path}"
     request = (
-        f"GET /auth/callback HTTP/1.1\r\nHost: localhost:{port}\r\n"
+        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
         "Connection: close\r\nUser-Agent: signin-doctor\r\n\r\n"
     ).encode("ascii")
     data = b""
@@ -126,17 +128,25 @@ def probe_login_server(address: str, port: int, timeout: float) -> dict[str, obj
                     break
     except OSError as exc:
         if not data:
-            return {"url": f"http://{host}:{port}/auth/callback", "error": _short(exc)}
+            return {"url": url, "error": _short(exc)}
     head, _, body = data.partition(b"\r\n\r\n")
-    status_line = head.split(b"\r\n", 1)[0].decode("latin-1", "replace")
+    status_line, *header_lines = head.decode("latin-1", "replace").split("\r\n")
     parts = status_line.split(" ", 2)
     status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+    headers = {
+        name.strip().lower(): value.strip()
+        for name, _, value in (line.partition(":") for line in header_lines)
+    }
+    server = headers.get("server", "")
     text = body.decode("utf-8", "replace").strip()
     return {
-        "url": f"http://{host}:{port}/auth/callback",
+        "url": url,
         "status": status,
+        "server": server[:80],
         "body": text[:120],
-        "codex": status == 400 and "State mismatch" in text,
+        "codex": status == login_server["status"]
+        and server.lower().startswith(str(login_server["server"]).lower())
+        and text == login_server["body"],
     }
 
 
@@ -169,7 +179,6 @@ def _verdict(
     faults: list[str] = []
     all_ports = _and([str(f.port) for f in findings])
     facts: dict[str, str] = {"port": str(first.port), "ports": all_ports}
-    notes: list[str] = []
 
     relay = [(f, h) for f in findings for h in f.holders if is_wsl_relay(profile, h)]
     if relay:
@@ -193,10 +202,6 @@ def _verdict(
             faults.append("callback_ports_busy")
 
     status, summary = _summary(profile, findings, relay, usable, first_final, facts)
-    if status == Status.PASS and usable and usable[0].ipv6_others:
-        status, summary = Status.WARN, _ipv6_summary(usable[0])
-    elif usable and usable[0].ipv6_others:
-        notes.append(_ipv6_summary(usable[0]))
 
     evidence: dict[str, object] = {
         "bind_address": str(profile.data.get("callback_bind_address", "127.0.0.1")),
@@ -214,8 +219,6 @@ def _verdict(
         )
     if reservations is not None:
         evidence["reservations"] = reservations.to_json()
-    if notes:
-        evidence["notes"] = notes
     return Outcome(status, summary, evidence, tuple(dict.fromkeys(faults)))
 
 
@@ -316,7 +319,17 @@ def _summary(
     if first.state == "held":
         target = usable[0]
         if target.state == "codex":
-            return Status.WARN, _still_waiting(target.port)
+            # Codex asks only the first port to stop (/cancel): a new sign-in finds the
+            # fallback taken by the waiting one and fails.
+            return Status.WARN, tr(
+                "port",
+                "Port {port} is used by {holders}, and a Codex sign-in is waiting on port "
+                "{fallback} for the browser's return. Finish that sign-in: a new one would "
+                "find both ports taken and fail.",
+                port=first.port,
+                holders=_port_holders(first),
+                fallback=target.port,
+            )
         version = _short_version(str(profile["versions"]["known_good"]))
         return Status.WARN, tr(
             "port",
@@ -333,17 +346,13 @@ def _summary(
 
 
 def _still_waiting(port: int) -> str:
-    return tr("port", "Another Codex sign-in is still waiting on port {port}.", port=port)
-
-
-def _ipv6_summary(finding: PortFinding) -> str:
-    who = _and([holder_text(h) for h in _unique(finding.ipv6_others)])
+    """A Codex sign-in holds the first port: not in the way, since a new `codex login` asks
+    it to stop (/cancel) and takes the port itself."""
     return tr(
         "port",
-        "{who} listens on port {port} for IPv6 (::1). Browsers try that address "
-        "first for 'localhost', so the sign-in's return may go there instead of to Codex.",
-        who=who,
-        port=finding.port,
+        "A Codex sign-in is waiting on port {port} for the browser's return. Starting a new "
+        "sign-in replaces it.",
+        port=port,
     )
 
 
@@ -451,7 +460,6 @@ def _finding_json(env: Environment, f: PortFinding) -> dict[str, object]:
         "holders": [_holder_json(env, h) for h in f.holders],
         "codex_login_server": f.codex_login_server,
         "fingerprint": f.fingerprint,
-        "ipv6_other_listeners": [_holder_json(env, h) for h in f.ipv6_others],
     }
 
 

@@ -5,9 +5,10 @@ arrive there (the browser's return) and which process received them, and what Co
 to its login log and to the newest editor `Codex.log`. Log lines are kept only sanitised (no
 query strings, codes, state or tokens) and decoded with the log decoder.
 
-Watching is passive: no request is sent to a listener (a probe of a waiting Codex would be
-logged by it as a callback with a wrong state). A listener counts as Codex by its process
-name (`codex`, `codex.exe`, `codex-…`); the WSL relay never does."""
+Watching is passive: no request is sent to a listener while the sign-in happens (a request
+to its return address would be logged by Codex as a callback with a wrong state). A listener
+counts as Codex by its process name (`codex`, `codex.exe`, `codex-…`); the WSL relay never
+does."""
 
 from __future__ import annotations
 

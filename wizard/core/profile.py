@@ -44,6 +44,10 @@ class Profile:
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
 
+    def redirect_uri(self, port: int) -> str:
+        """Where Codex sends the browser back to for `port` (0.169: 127.0.0.1, not localhost)."""
+        return str(self.data["redirect_uri"]).format(port=port)
+
     def env_names(self, group: str) -> list[str]:
         return list(self.data["env"][group])
 

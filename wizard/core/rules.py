@@ -96,6 +96,7 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
     token_ok = token is not None and token.status is Status.PASS
     if not bad and (token_ok or overruled):
         facts = _facts(target, [])
+        facts["listener"] = _listener(by_id.get("callback_port"))
         none = _verdict("none", facts, table["causes"]["none"]["summary"], [], (), passed)
         return _overrule(none, overruled)
 
@@ -110,6 +111,14 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
         else tr("rules", "no check ran.")
     )
     return _verdict("unknown", facts, table["causes"]["unknown"]["summary"], observed, (), passed)
+
+
+def _listener(port: CheckResult | None) -> str:
+    """What the port check found, in its own sentence: free, held by a waiting Codex sign-in,
+    or held by a program Codex steps around (never "free" unless it was)."""
+    if port is None or port.status is Status.SKIP:
+        return tr("rules", "The sign-in port was not checked.")
+    return port.summary
 
 
 def _faults_of(causes: Sequence[str]) -> set[str]:
@@ -160,7 +169,7 @@ def _passed_steps(
     steps: list[FlowStep] = []
     port = by_id.get("callback_port")
     listener_bad = any(c in proven for c in cause_table()["listener_precedence"])
-    # Not while the port check itself warns (only ::1 usable, the attempt still waiting).
+    # Not while the port check itself warns (a sign-in still waiting, only the fallback free).
     if port is not None and port.status is Status.PASS and not listener_bad:
         steps.append(FlowStep.LISTENER)
     token = by_id.get("token_endpoint")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWizard
@@ -225,7 +226,7 @@ class VerdictPage(Page):
         auth_file = self.session.profile["codex_files"]["auth"]
         details = {
             FlowStep.AUTHORIZE: target.host,
-            FlowStep.CALLBACK: f"localhost:{port}",
+            FlowStep.CALLBACK: urlsplit(self.session.profile.redirect_uri(port)).netloc,
             FlowStep.LISTENER: tr("Codex on port {port}").format(port=port),
             FlowStep.TOKEN_EXCHANGE: f"{target.host}{self.session.profile['token_path']}",
             FlowStep.STORE: auth_file,
