@@ -2467,8 +2467,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/codex_probe.py"/>
-        <source>Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would cancel it.</source>
-        <translation>Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would cancel it.</translation>
+        <source>Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would end it or fail beside it.</source>
+        <translation>Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would end it or fail beside it.</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/codex_probe.py"/>
@@ -2529,6 +2529,10 @@
         <location filename="../../wizard/checks/codex_probe.py"/>
         <source>The sign-in server had an error of its own when your Codex asked.</source>
         <translation>The sign-in server had an error of its own when your Codex asked.</translation>
+    </message>
+    <message>
+        <source>Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would cancel it.</source>
+        <translation type="vanished">Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would cancel it.</translation>
     </message>
 </context>
 <context>

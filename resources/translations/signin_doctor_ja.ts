@@ -2455,8 +2455,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/codex_probe.py"/>
-        <source>Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would cancel it.</source>
-        <translation>実行していません: いまポート {port} で Codex のサインインが待機中です。テスト用のサインインをするとそれが取り消されてしまいます。</translation>
+        <source>Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would end it or fail beside it.</source>
+        <translation>実行していません: いまポート {port} で Codex のサインインが待機中です。テスト用のサインインをすると、それを終わらせてしまうか、並んで失敗します。</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/codex_probe.py"/>
@@ -2517,6 +2517,10 @@
         <location filename="../../wizard/checks/codex_probe.py"/>
         <source>The sign-in server had an error of its own when your Codex asked.</source>
         <translation>お使いの Codex が問い合わせたとき、サインイン サーバー側でエラーが起きました。</translation>
+    </message>
+    <message>
+        <source>Not run: a Codex sign-in is waiting on port {port} right now, and a test sign-in would cancel it.</source>
+        <translation type="vanished">実行していません: いまポート {port} で Codex のサインインが待機中です。テスト用のサインインをするとそれが取り消されてしまいます。</translation>
     </message>
 </context>
 <context>

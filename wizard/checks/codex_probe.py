@@ -256,7 +256,7 @@ def find_binary(ctx: CheckContext) -> str | None:
 
 
 def _waiting_login(ctx: CheckContext) -> int | None:
-    """A port where a Codex sign-in is waiting right now (a probe would cancel it)."""
+    """A port where a Codex sign-in is waiting right now (a probe would get in its way)."""
     port = ctx.dep("callback_port")
     for finding in port.evidence.get("ports", []) if port else []:
         if finding.get("state") == "codex":
@@ -284,7 +284,7 @@ def check_codex_probe(ctx: CheckContext) -> Outcome:
             tr(
                 "codex_probe",
                 "Not run: a Codex sign-in is waiting on port {port} right now, and a test "
-                "sign-in would cancel it.",
+                "sign-in would end it or fail beside it.",
                 port=waiting,
             ),
         )
