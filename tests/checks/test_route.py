@@ -88,9 +88,32 @@ def test_all_proxy_when_no_https_proxy(home):
     )
 
 
-def test_empty_variable_counts_as_unset(home):
-    route = route_for(make_env(home, {"HTTPS_PROXY": "", "https_proxy": "http://10.0.0.3:3128"}))
-    assert route.proxy_source == "https_proxy"
+def test_an_empty_variable_hides_its_lower_case_twin(home):
+    """The real Codex reads only the first of HTTPS_PROXY / https_proxy that is set, even when
+    it is empty, then ALL_PROXY (tests/lab/test_codex_routes.py proves both)."""
+    env = {"HTTPS_PROXY": "", "https_proxy": "http://10.0.0.3:3128"}
+    route = route_for(make_env(home, env))
+    assert route.direct
+    (setting,) = route.settings
+    assert (setting.source, setting.used_by_codex) == ("https_proxy", False)
+    assert (
+        setting.note == "Not used: HTTPS_PROXY is also set (empty), and Codex reads only that one."
+    )
+    route = route_for(make_env(home, {**env, "ALL_PROXY": "http://10.0.0.4:3128"}))
+    assert (route.proxy, route.proxy_source) == ("http://10.0.0.4:3128", "ALL_PROXY")
+
+
+def test_an_address_codex_cannot_read_is_ignored_and_all_proxy_read_instead(home):
+    env = {"HTTPS_PROXY": "socks://127.0.0.1:10808", "ALL_PROXY": "http://10.0.0.4:3128"}
+    route = route_for(make_env(home, env))
+    assert (route.proxy, route.proxy_source) == ("http://10.0.0.4:3128", "ALL_PROXY")
+    settings = by_source(route)
+    assert settings["HTTPS_PROXY"].used_by_codex is False
+    assert settings["HTTPS_PROXY"].note == (
+        "Ignored by Codex: it does not read 'socks://' proxy addresses, so it acts as if this "
+        "were not set."
+    )
+    assert route_for(make_env(home, {"ALL_PROXY": "SOCKS5://127.0.0.1:1080"})).direct
 
 
 def test_http_proxy_is_not_used_for_the_https_sign_in_server(home):

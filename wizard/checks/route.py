@@ -1,10 +1,14 @@
 """Which proxy Codex would use for the auth host, and every place a proxy is configured.
 
-Codex's HTTP client (reqwest) takes HTTPS_PROXY / https_proxy, then ALL_PROXY / all_proxy, for
-an https URL, skips hosts matched by NO_PROXY / no_proxy, and reads `$CODEX_HOME/.env` at start
-for variables not already set (keys starting CODEX_ are ignored there). When no variable names
-a proxy, reqwest also reads the operating system's static proxy (Windows Internet Options,
-macOS network settings). PAC scripts and the system resolver are used only with
+Codex's HTTP client (reqwest over hyper-util) reads, for an https URL, the first of
+HTTPS_PROXY / https_proxy that is set (even when empty); when that is not an address it can read
+(`socks://`, `SOCKS5://`, `ftp://`, empty) it reads ALL_PROXY / all_proxy the same way, and with
+neither it goes direct. It takes socks4/socks4a/socks5/socks5h addresses but cannot use them
+(it fails before connecting). It skips hosts matched by the first of NO_PROXY / no_proxy that is
+set, and reads `$CODEX_HOME/.env` at start for variables not already set (keys starting CODEX_
+are ignored there); tests/lab/test_codex_routes.py checks this against the real client. When
+no variable names a proxy, reqwest also reads the operating system's static proxy (Windows
+Internet Options, macOS network settings). PAC scripts and the system resolver are used only with
 `[features] respect_system_proxy = true` in `$CODEX_HOME/config.toml`; then the system's
 answer comes before the variables. Editor settings (`http.proxy`) are the editor's own."""
 
@@ -25,6 +29,8 @@ from wizard.core.model import Target
 from wizard.core.profile import Profile
 from wizard.platform import system_proxy
 
+HTTP_SCHEMES = ("http", "https")  # in any case
+SOCKS_SCHEMES = ("socks4", "socks4a", "socks5", "socks5h")  # lower case only
 SYSTEM_READ_BUDGET_S = 2.0  # all OS proxy commands together; route resolution is shared
 WINDOWS_SOURCE = tr("route", "Windows Internet Options")
 WINDOWS_PAC_SOURCE = tr("route", "Windows Internet Options (automatic configuration script)")
@@ -54,6 +60,7 @@ class ProxySetting:
     used_by_codex: bool
     note: str = ""
     active: bool = True  # False for a setting that is there but switched off
+    ignored: bool = False  # a variable Codex skips: not an address it reads
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -91,9 +98,9 @@ class Route:
         if not self.proxy:
             return None
         parts = urlsplit(_with_scheme(self.proxy))
-        default = {"https": 443, "socks5": 1080, "socks5h": 1080, "socks": 1080}.get(
-            parts.scheme.lower(), 80
-        )
+        default = 443 if parts.scheme.lower() == "https" else 80
+        if parts.scheme in SOCKS_SCHEMES:
+            default = 1080
         try:
             port = parts.port
         except ValueError:  # "host:notaport"
@@ -152,28 +159,31 @@ def resolve_route(
     respect_system = _respect_system_proxy(env, profile, notes)
 
     def lookup(name: str) -> tuple[str, str] | None:
-        """(source, value) of a variable: the process environment first, then .env."""
-        value = env.get(name)
-        if value:
-            return name, value
-        if value is None and dotenv.get(name):
-            return f"{dotenv_label}: {name}", dotenv[name]
-        return None
+        return _lookup_set(env, dotenv, dotenv_label, name)
 
-    # 1. Variables (reqwest: HTTPS_PROXY, https_proxy, ALL_PROXY, all_proxy for https URLs).
-    env_candidates: list[tuple[str, str]] = []
+    # 1. Variables, read as Codex's HTTP client (hyper-util) reads them for an https URL: of
+    #    HTTPS_PROXY / https_proxy the first that is set counts, even when empty; when it does
+    #    not hold a proxy address Codex can read, ALL_PROXY / all_proxy are read the same way.
+    env_candidates: list[tuple[str, str]] = []  # a readable first-set value per group
+    env_vars: list[tuple[str, str, str | None, bool]] = []  # (source, value, why skipped, ignored)
     seen: set[str] = set()
-    for name in profile.env_names("https_proxy"):
-        found = lookup(name)
-        key = name.upper() if env.platform == "windows" else name
-        if found and key not in seen:
-            seen.add(key)
-            env_candidates.append(found)
+    for group in _variable_groups(env, profile.env_names("https_proxy")):
+        found = [f for name in group if (f := lookup(name))]
+        seen.update(name.upper() if env.platform == "windows" else name for name in group)
+        if not found:
+            continue
+        first, first_value = found[0]
+        if codex_reads(first_value):
+            env_candidates.append((first, first_value))
+            env_vars.append((first, first_value, None, False))
+        elif first_value:
+            env_vars.append((first, first_value, _ignored_note(first_value), True))
+        env_vars += [(s, v, _shadowed_note(first, first_value), False) for s, v in found[1:] if v]
     http_only: list[tuple[str, str]] = []
     for name in profile.env_names("http_proxy"):
         found = lookup(name)
         key = name.upper() if env.platform == "windows" else name
-        if found and key not in seen:
+        if found and found[1] and key not in seen:
             seen.add(key)
             http_only.append(found)
     no_proxy_var = next(
@@ -205,9 +215,10 @@ def resolve_route(
     exempt = tr("route", "{entry} in {where}", entry=bypass, where=bypass_from) if bypass else None
 
     settings: list[ProxySetting] = []
-    for source, value in env_candidates:
-        used = chosen is not None and chosen[0] == source and bypass is None
-        settings.append(ProxySetting(source, value, used, _env_note(source, chosen, exempt)))
+    for source, value, skipped, ignored in env_vars:
+        used = skipped is None and chosen is not None and chosen[0] == source and bypass is None
+        note = skipped or _env_note(source, chosen, exempt)
+        settings.append(ProxySetting(source, value, used, note, ignored=ignored))
     for source, value in http_only:
         note = tr("route", "Only used for http:// addresses; the sign-in server is https://.")
         settings.append(ProxySetting(source, value, used_by_codex=False, note=note))
@@ -237,6 +248,47 @@ def _lookup_set(
     if name in dotenv:
         return f"{dotenv_label}: {name}", dotenv[name]
     return None
+
+
+def _variable_groups(env: Environment, names: list[str]) -> list[list[str]]:
+    """`names` grouped by spelling without case (HTTPS_PROXY, https_proxy), in order; on
+    Windows, where they are one variable, each group has one name."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        group = groups.setdefault(name.upper(), [])
+        if env.platform != "windows" or not group:
+            group.append(name)
+    return list(groups.values())
+
+
+def codex_reads(url: str) -> bool:
+    """Whether Codex takes `url` as a proxy: http:// and https:// (any case), no scheme (read
+    as http://) and the SOCKS schemes in lower case; anything else (socks://, SOCKS5://, ftp://)
+    it ignores as if the variable were not set."""
+    if not url:
+        return False
+    scheme, has_scheme, _rest = url.partition("://")
+    return not has_scheme or scheme.lower() in HTTP_SCHEMES or scheme in SOCKS_SCHEMES
+
+
+def _ignored_note(value: str) -> str:
+    scheme = value.partition("://")[0]
+    return tr(
+        "route",
+        "Ignored by Codex: it does not read '{scheme}://' proxy addresses, so it acts as if "
+        "this were not set.",
+        scheme=scheme,
+    )
+
+
+def _shadowed_note(first: str, first_value: str) -> str:
+    if not first_value:
+        return tr(
+            "route",
+            "Not used: {first} is also set (empty), and Codex reads only that one.",
+            first=first,
+        )
+    return tr("route", "Not used: {first} is also set, and Codex reads only that one.", first=first)
 
 
 def _env_note(source: str, chosen: tuple[str, str, str | None] | None, exempt: str | None) -> str:
