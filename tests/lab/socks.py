@@ -37,11 +37,13 @@ def _reply(code: int) -> bytes:
 
 
 class SocksProxy(LabProxy):
-    """SOCKS5 on 127.0.0.1:<random>: `url` (socks5://), `connects` (host:port asked for)."""
+    """SOCKS5 on 127.0.0.1:<random>: `url` (socks5://), `accepted` (TCP connections),
+    `connects` (host:port asked for over SOCKS), `http_requests` (first lines of HTTP)."""
 
     def __init__(self, upstream_map: dict[str, tuple[str, int]] | None = None) -> None:
         super().__init__("forward", upstream_map=upstream_map)
         self.http_requests: list[str] = []
+        self.accepted = 0
 
     def url_for(self, scheme: str) -> str:
         return f"{scheme}://127.0.0.1:{self.port}"
@@ -49,6 +51,11 @@ class SocksProxy(LabProxy):
     @property
     def url(self) -> str:
         return self.url_for("socks5")
+
+    def _handle(self, conn: socket.socket) -> None:
+        with self._lock:
+            self.accepted += 1
+        super()._handle(conn)
 
     def _serve(self, conn: socket.socket) -> None:
         first = conn.recv(65536)
