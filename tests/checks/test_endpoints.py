@@ -503,7 +503,10 @@ def test_intercepting_proxy_is_untrusted_unless_its_root_is_given(
 def test_unusable_proxy_scheme_is_not_blamed_on_the_server(home, pki, target, auth_server):
     env = make_env(
         home,
-        {"CODEX_CA_CERTIFICATE": str(pki.ca_pem), "HTTPS_PROXY": "socks5h://bob:pw9@127.0.0.1:1080"},
+        {
+            "CODEX_CA_CERTIFICATE": str(pki.ca_pem),
+            "HTTPS_PROXY": "socks5h://bob:pw9@127.0.0.1:1080",
+        },
     )
 
     outcome = run_check(check_openid, env, target, tls_result())

@@ -7,12 +7,11 @@ from __future__ import annotations
 import socket
 import ssl
 import struct
-import subprocess
-import sys
+from functools import partial
 
 import pytest
 
-from tests.e2e import ROOT, Run, clean_env, free_port
+from tests.e2e import clean_env, free_port, run_wizard
 from tests.helpers import lab_target, make_env
 from tests.lab.codex_cli import codex_env
 from tests.lab.hosts import hosts_argv
@@ -194,17 +193,8 @@ def _diagnose(home, codex, direct, **variables):
     server, so whatever goes direct lands in the lab and nothing leaves the machine."""
     env = clean_env(home, **variables)
     env["PATH"] = codex.folder + ":" + env["PATH"]
-    argv = [sys.executable, "-m", "wizard", "diagnose", "--json", "--timeout", "20"]
-    done = subprocess.run(
-        hosts_argv(direct.hosts, argv),
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
-    return Run(done.returncode, done.stdout, done.stderr)
+    args = ["diagnose", "--json", "--timeout", "20"]
+    return run_wizard(args, env, timeout=120, wrap=partial(hosts_argv, direct.hosts))
 
 
 def _checks(run):

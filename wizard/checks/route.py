@@ -168,17 +168,18 @@ def resolve_route(
     env_vars: list[tuple[str, str, str | None, bool]] = []  # (source, value, why skipped, ignored)
     seen: set[str] = set()
     for group in _variable_groups(env, profile.env_names("https_proxy")):
-        found = [f for name in group if (f := lookup(name))]
+        set_vars = [f for name in group if (f := lookup(name))]
         seen.update(name.upper() if env.platform == "windows" else name for name in group)
-        if not found:
+        if not set_vars:
             continue
-        first, first_value = found[0]
+        first, first_value = set_vars[0]
         if codex_reads(first_value):
             env_candidates.append((first, first_value))
             env_vars.append((first, first_value, None, False))
         elif first_value:
             env_vars.append((first, first_value, _ignored_note(first_value), True))
-        env_vars += [(s, v, _shadowed_note(first, first_value), False) for s, v in found[1:] if v]
+        hidden = _shadowed_note(first, first_value)
+        env_vars += [(source, value, hidden, False) for source, value in set_vars[1:] if value]
     http_only: list[tuple[str, str]] = []
     for name in profile.env_names("http_proxy"):
         found = lookup(name)

@@ -1,9 +1,9 @@
 """proxy-env-repair: a proxy variable that points at a port where nothing answers, or at a
-SOCKS proxy (Codex takes `socks5://` and its kin, then cannot use them), is taken out wherever it is persisted - the user
-variables, shell start-up files, environment.d and `$CODEX_HOME/.env` (where HTTPS_PROXY often
-lives, openai/codex#38885). Where a proxy stays set, NO_PROXY is made to cover
-localhost,127.0.0.1,::1 so the sign-in's return to this computer never goes to a proxy
-(openai/codex#36490). Proxy passwords are never shown."""
+SOCKS proxy (Codex takes `socks5://` and its kin, then cannot use them), is taken out wherever
+it is persisted - the user variables, shell start-up files, environment.d and
+`$CODEX_HOME/.env` (where HTTPS_PROXY often lives, openai/codex#38885). Where a proxy stays
+set, NO_PROXY is made to cover localhost,127.0.0.1,::1 so the sign-in's return to this
+computer never goes to a proxy (openai/codex#36490). Proxy passwords are never shown."""
 
 from __future__ import annotations
 
