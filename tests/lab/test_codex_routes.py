@@ -188,12 +188,12 @@ def test_the_lab_socks_proxy_works(socks_proxy, openai_server, pki):
 # -- the verdict, end to end: `diagnose --json` with the user's Codex as witness ----------------
 
 
-def _diagnose(home, codex, direct, **variables):
+def _diagnose(home, codex, direct, *command, **variables):
     """The real CLI (and the Codex it starts) with auth.openai.com mapped to the lab's direct
     server, so whatever goes direct lands in the lab and nothing leaves the machine."""
     env = clean_env(home, **variables)
     env["PATH"] = codex.folder + ":" + env["PATH"]
-    args = ["diagnose", "--json", "--timeout", "20"]
+    args = [*(command or ["diagnose"]), "--json", "--timeout", "20"]
     return run_wizard(args, env, timeout=120, wrap=partial(hosts_argv, direct.hosts))
 
 
@@ -206,9 +206,9 @@ def test_a_working_socks_proxy_is_named_as_the_cause(
     name, scheme, codex_ports, openai_direct, socks_proxy, pki, home
 ):
     url = socks_proxy.url_for(scheme)
-    run = _diagnose(
-        home, codex_ports, openai_direct, CODEX_CA_CERTIFICATE=str(pki.ca_pem), **{name: url}
-    )
+    (home / ".profile").write_text(f"export {name}={url}\n")
+    variables = {"CODEX_CA_CERTIFICATE": str(pki.ca_pem), name: url}
+    run = _diagnose(home, codex_ports, openai_direct, **variables)
     verdict = run.json["verdict"]
     assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
         "socks_proxy",
@@ -221,6 +221,13 @@ def test_a_working_socks_proxy_is_named_as_the_cause(
     assert checks["proxy"]["faults"] == ["proxy_unsupported_scheme"]
     assert checks["codex_probe"]["status"] == "fail"  # the user's Codex fails there too
     assert socks_proxy.connects == []  # (the wizard's tcp check only knocks at its port)
+    fix = _diagnose(
+        home, codex_ports, openai_direct, "fix", "proxy-env-repair", "--dry-run", **variables
+    )
+    assert fix.returncode == 0, fix.stdout + fix.stderr
+    assert fix.json["env"] == {name: None}
+    assert f"Codex cannot use a '{scheme}' proxy ({url})" in fix.stderr  # the plan, for people
+    assert f"-export {name}={url}" in fix.stderr  # ~/.profile, where it is set
 
 
 def test_a_socks_url_codex_ignores_is_judged_on_the_direct_route(
