@@ -4859,6 +4859,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/route.py"/>
+        <source>Not used: {dotenv} sets it too, and Codex loads that file over this computer&apos;s own variables.</source>
+        <translation>Not used: {dotenv} sets it too, and Codex loads that file over this computer&apos;s own variables.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
         <source>Ignored by Codex: it does not read &apos;{scheme}://&apos; proxy addresses, so it acts as if this were not set.</source>
         <translation>Ignored by Codex: it does not read &apos;{scheme}://&apos; proxy addresses, so it acts as if this were not set.</translation>
     </message>

@@ -4847,6 +4847,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/route.py"/>
+        <source>Not used: {dotenv} sets it too, and Codex loads that file over this computer&apos;s own variables.</source>
+        <translation>使われません: {dotenv} でも設定されており、Codex はこのコンピューター自体の環境変数よりもそのファイルの設定を優先して読み込みます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
         <source>Ignored by Codex: it does not read &apos;{scheme}://&apos; proxy addresses, so it acts as if this were not set.</source>
         <translation>Codex はこの設定を無視します。「{scheme}://」形式のプロキシアドレスは読み取らないため、設定されていないものとして動作します。</translation>
     </message>

@@ -144,11 +144,20 @@ def test_dotenv_fills_unset_variables(home):
     assert route.no_proxy == ("~/.codex/.env: NO_PROXY", "localhost")
 
 
-def test_dotenv_does_not_override_the_environment(home):
+def test_dotenv_overrides_the_environment(home):
+    """As the real Codex does (tests/lab/test_codex_routes.py): .env is loaded over it."""
     write_codex_file(home, ".env", "HTTPS_PROXY=http://10.9.9.9:8080\n")
     route = route_for(make_env(home, {"HTTPS_PROXY": "http://10.0.0.1:3128"}))
-    assert (route.proxy, route.proxy_source) == ("http://10.0.0.1:3128", "HTTPS_PROXY")
-    assert [s.source for s in route.settings] == ["HTTPS_PROXY"]
+    assert (route.proxy, route.proxy_source) == (
+        "http://10.9.9.9:8080",
+        "~/.codex/.env: HTTPS_PROXY",
+    )
+    dotenv, own = route.settings
+    assert (dotenv.used_by_codex, own.source, own.used_by_codex) == (True, "HTTPS_PROXY", False)
+    assert own.note == (
+        "Not used: ~/.codex/.env sets it too, and Codex loads that file over this computer's own "
+        "variables."
+    )
 
 
 def test_dotenv_ignores_codex_keys(home):

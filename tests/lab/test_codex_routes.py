@@ -20,6 +20,7 @@ from wizard.checks.route import HTTP_SCHEMES, resolve_route
 from wizard.core.profile import load_profile
 
 PROXY, DIRECT, FAILS = "through the proxy", "direct", "fails"
+DOTENV = ".env"
 H = "http://{http}"  # the lab's HTTP proxy; {socks} is the lab's SOCKS5 proxy (host:port)
 
 # (condition, variables, what the real Codex 0.169 does); every row was first seen on the
@@ -111,6 +112,30 @@ ROUTES = [
         PROXY,
     ),
     ("NO_PROXY with ALL_PROXY", {"ALL_PROXY": H, "NO_PROXY": "openai.com"}, DIRECT),
+    # $CODEX_HOME/.env (DOTENV: its lines), read for variables the process does not have
+    ("socks5:// in .env", {DOTENV: "HTTPS_PROXY=socks5://{socks}"}, FAILS),
+    (
+        ".env HTTPS_PROXY beats the process's https_proxy",
+        {DOTENV: "HTTPS_PROXY=" + H, "https_proxy": "socks5://{socks}"},
+        PROXY,
+    ),
+    (
+        ".env beats the process's own HTTPS_PROXY",
+        {DOTENV: "HTTPS_PROXY=socks5://{socks}", "HTTPS_PROXY": H},
+        FAILS,
+    ),
+    (
+        ".env beats the process's own HTTPS_PROXY, the other way round",
+        {DOTENV: "HTTPS_PROXY=" + H, "HTTPS_PROXY": "socks5://{socks}"},
+        PROXY,
+    ),
+    ("empty HTTPS_PROXY in .env wins", {DOTENV: "HTTPS_PROXY=", "HTTPS_PROXY": H}, DIRECT),
+    (
+        ".env beats the process's own NO_PROXY",
+        {DOTENV: "NO_PROXY=auth.openai.com", "HTTPS_PROXY": H, "NO_PROXY": "example.com"},
+        DIRECT,
+    ),
+    ("socks:// in .env is ignored", {DOTENV: "ALL_PROXY=socks://{socks}"}, DIRECT),
 ]
 
 
@@ -158,6 +183,9 @@ def test_codex_and_the_wizard_take_the_same_route(
         k: v.format(http=http_proxy.address, socks=socks_proxy.address)
         for k, v in variables.items()
     }
+    if DOTENV in filled:
+        (home / ".codex").mkdir()
+        (home / ".codex" / DOTENV).write_text(filled.pop(DOTENV) + "\n")
     env = codex_env(home, CODEX_CA_CERTIFICATE=str(pki.ca_pem), **filled)
     run = codex_ports.login(env, launcher=openai_direct.launcher)
     codex = _codex_route(run, http_proxy, socks_proxy, openai_server, openai_direct.server)
@@ -264,3 +292,27 @@ def test_an_empty_https_proxy_hides_a_dead_lower_case_one(codex_ports, openai_di
     proxy = _checks(run)["proxy"]
     assert proxy["evidence"]["effective"]["url"] is None
     assert _checks(run)["codex_probe"]["status"] == "pass"
+
+
+def test_a_socks_proxy_in_codex_env_file_beats_a_working_one_of_the_shell(
+    codex_ports, openai_direct, openai_via_proxy, socks_proxy, pki, home
+):
+    (home / ".codex").mkdir()
+    (home / ".codex" / ".env").write_text(f"HTTPS_PROXY={socks_proxy.url}\n")
+    http_proxy = openai_via_proxy()
+    run = _diagnose(
+        home,
+        codex_ports,
+        openai_direct,
+        CODEX_CA_CERTIFICATE=str(pki.ca_pem),
+        HTTPS_PROXY=http_proxy.url,
+    )
+    verdict = run.json["verdict"]
+    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
+        "socks_proxy",
+        "token_exchange",
+        1,
+    ), verdict
+    assert "(~/.codex/.env: HTTPS_PROXY)" in verdict["summary"]
+    assert _checks(run)["codex_probe"]["status"] == "fail"
+    assert http_proxy.connects == []  # neither the wizard nor Codex took the shell's proxy

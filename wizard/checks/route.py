@@ -5,8 +5,8 @@ HTTPS_PROXY / https_proxy that is set (even when empty); when that is not an add
 (`socks://`, `SOCKS5://`, `ftp://`, empty) it reads ALL_PROXY / all_proxy the same way, and with
 neither it goes direct. It takes socks4/socks4a/socks5/socks5h addresses but cannot use them
 (it fails before connecting). It skips hosts matched by the first of NO_PROXY / no_proxy that is
-set, and reads `$CODEX_HOME/.env` at start for variables not already set (keys starting CODEX_
-are ignored there); tests/lab/test_codex_routes.py checks this against the real client. When
+set. It loads `$CODEX_HOME/.env` at start over the process's own variables (keys starting
+CODEX_ are ignored there). tests/lab/test_codex_routes.py checks all of it on the real client. When
 no variable names a proxy, reqwest also reads the operating system's static proxy (Windows
 Internet Options, macOS network settings). PAC scripts and the system resolver are used only with
 `[features] respect_system_proxy = true` in `$CODEX_HOME/config.toml`; then the system's
@@ -152,14 +152,10 @@ def effective_route(ctx: CheckContext) -> Route:
 def resolve_route(
     env: Environment, profile: Profile, target: Target, timeout: float = SYSTEM_READ_BUDGET_S
 ) -> Route:
-    dotenv_path = env.codex_home() / profile["codex_files"]["dotenv"]
-    dotenv = read_dotenv(dotenv_path)
-    dotenv_label = env.display_path(dotenv_path)
+    variables = CodexVariables(env, profile)
+    lookup = variables.get
     notes: list[str] = []
     respect_system = _respect_system_proxy(env, profile, notes)
-
-    def lookup(name: str) -> tuple[str, str] | None:
-        return _lookup_set(env, dotenv, dotenv_label, name)
 
     # 1. Variables, read as Codex's HTTP client (hyper-util) reads them for an https URL: of
     #    HTTPS_PROXY / https_proxy the first that is set counts, even when empty; when it does
@@ -180,6 +176,7 @@ def resolve_route(
             env_vars.append((first, first_value, _ignored_note(first_value), True))
         hidden = _shadowed_note(first, first_value)
         env_vars += [(source, value, hidden, False) for source, value in set_vars[1:] if value]
+        env_vars += [(n, v, variables.overridden_note, False) for n, v in variables.under(group)]
     http_only: list[tuple[str, str]] = []
     for name in profile.env_names("http_proxy"):
         found = lookup(name)
@@ -187,13 +184,9 @@ def resolve_route(
         if found and found[1] and key not in seen:
             seen.add(key)
             http_only.append(found)
+    # NO_PROXY / no_proxy: likewise the first that is set counts, even when empty.
     no_proxy_var = next(
-        (
-            found
-            for name in profile.env_names("no_proxy")
-            if (found := _lookup_set(env, dotenv, dotenv_label, name))
-        ),
-        None,
+        (found for name in profile.env_names("no_proxy") if (found := lookup(name))), None
     )
 
     # 2. The operating system's own proxy settings.
@@ -239,16 +232,43 @@ def resolve_route(
     return Route(chosen[1], chosen[0], None, tuple(settings), tuple(notes), no_proxy_var)
 
 
-def _lookup_set(
-    env: Environment, dotenv: dict[str, str], dotenv_label: str, name: str
-) -> tuple[str, str] | None:
-    """NO_PROXY as reqwest reads it: the first variable that is set counts, even when empty."""
-    value = env.get(name)
-    if value is not None:
-        return name, value
-    if name in dotenv:
-        return f"{dotenv_label}: {name}", dotenv[name]
-    return None
+class CodexVariables:
+    """Variables as Codex sees them. It loads `$CODEX_HOME/.env` at start OVER the process's
+    own variables (the real client, tests/lab/test_codex_routes.py), except CODEX_ keys."""
+
+    def __init__(self, env: Environment, profile: Profile) -> None:
+        self.env = env
+        self.dotenv_path = env.codex_home() / profile["codex_files"]["dotenv"]
+        self.dotenv = read_dotenv(self.dotenv_path)
+
+    def get(self, name: str) -> tuple[str, str] | None:
+        """(source, value) of `name` when it is set, even to nothing."""
+        key = self._dotenv_key(name)
+        if key is not None:
+            return f"{self.env.display_path(self.dotenv_path)}: {key}", self.dotenv[key]
+        value = self.env.get(name)
+        return (name, value) if value is not None else None
+
+    def under(self, names: list[str]) -> list[tuple[str, str]]:
+        """(name, value) of the process's own variables that .env overrides."""
+        found = ((name, self.env.get(name)) for name in names if self._dotenv_key(name))
+        return [(name, value) for name, value in found if value]
+
+    @property
+    def overridden_note(self) -> str:
+        return tr(
+            "route",
+            "Not used: {dotenv} sets it too, and Codex loads that file over this computer's own "
+            "variables.",
+            dotenv=self.env.display_path(self.dotenv_path),
+        )
+
+    def _dotenv_key(self, name: str) -> str | None:
+        if name in self.dotenv:
+            return name
+        if self.env.platform == "windows":  # one variable whatever its case
+            return next((k for k in self.dotenv if k.upper() == name.upper()), None)
+        return None
 
 
 def _variable_groups(env: Environment, names: list[str]) -> list[list[str]]:
