@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,9 +41,15 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_wizard(args: list[str], env: dict[str, str], timeout: float = 60) -> Run:
+def run_wizard(
+    args: list[str],
+    env: dict[str, str],
+    timeout: float = 60,
+    wrap: Callable[[list[str]], list[str]] = list,
+) -> Run:
+    """`wrap` changes how it is started, e.g. tests/lab/hosts.py's private /etc/hosts."""
     done = subprocess.run(
-        [sys.executable, "-m", "wizard", *args],
+        wrap([sys.executable, "-m", "wizard", *args]),
         capture_output=True,
         text=True,
         env=env,

@@ -1654,11 +1654,6 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>Codex is told to use the proxy {proxy} ({proxy_source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</source>
-        <translation>Codex is told to use the proxy {proxy} ({proxy_source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</translation>
-    </message>
-    <message>
-        <location filename="../../resources/causes.json"/>
         <source>The connection to {host} is re-signed by {issuer}, whose certificate is too weak for Codex ({problem}). Installing it will not help: IT must re-issue it with SHA-256 and at least 2048-bit RSA.</source>
         <translation>The connection to {host} is re-signed by {issuer}, whose certificate is too weak for Codex ({problem}). Installing it will not help: IT must re-issue it with SHA-256 and at least 2048-bit RSA.</translation>
     </message>
@@ -1741,6 +1736,21 @@
         <location filename="../../resources/causes.json"/>
         <source>Remove or correct the stale proxy setting, then restart the editor or terminal.</source>
         <translation>Remove or correct the stale proxy setting, then restart the editor or terminal.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex cannot use a SOCKS proxy</source>
+        <translation>Codex cannot use a SOCKS proxy</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex is told to use the SOCKS proxy {proxy} ({proxy_source}), but Codex cannot use SOCKS proxies: it gives up before it connects to it, so it never reaches the sign-in server.</source>
+        <translation>Codex is told to use the SOCKS proxy {proxy} ({proxy_source}), but Codex cannot use SOCKS proxies: it gives up before it connects to it, so it never reaches the sign-in server.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Remove the SOCKS setting, or set HTTPS_PROXY to your proxy app&apos;s HTTP (or &apos;mixed&apos;) port instead, e.g. http://127.0.0.1:PORT; then restart the editor or terminal.</source>
+        <translation>Remove the SOCKS setting, or set HTTPS_PROXY to your proxy app&apos;s HTTP (or &apos;mixed&apos;) port instead, e.g. http://127.0.0.1:PORT; then restart the editor or terminal.</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
@@ -1906,6 +1916,10 @@
         <location filename="../../resources/causes.json"/>
         <source>Check the proxy and certificate settings of the program you sign in from (its settings and the variables it starts with), or ask IT whether a security program blocks Codex. Then press Check again.</source>
         <translation>Check the proxy and certificate settings of the program you sign in from (its settings and the variables it starts with), or ask IT whether a security program blocks Codex. Then press Check again.</translation>
+    </message>
+    <message>
+        <source>Codex is told to use the proxy {proxy} ({proxy_source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</source>
+        <translation type="vanished">Codex is told to use the proxy {proxy} ({proxy_source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</translation>
     </message>
     <message>
         <source>Everything Codex needs for sign-in works from this computer: the sign-in server answers, the connection is trusted, the clock is right and the sign-in port is free. If sign-in still fails, the problem is most likely on OpenAI&apos;s side or with the account.</source>
@@ -4170,13 +4184,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/proxy.py"/>
-        <source>Codex is told to use the SOCKS proxy {proxy} ({source}); Codex does not work reliably through SOCKS, so use the app&apos;s HTTP (or mixed) proxy port instead.</source>
-        <translation>Codex is told to use the SOCKS proxy {proxy} ({source}); Codex does not work reliably through SOCKS, so use the app&apos;s HTTP (or mixed) proxy port instead.</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/proxy.py"/>
-        <source>Codex is told to use the proxy {proxy} ({source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</source>
-        <translation>Codex is told to use the proxy {proxy} ({source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</translation>
+        <source>Codex is told to use the SOCKS proxy {proxy} ({source}), but Codex cannot use SOCKS proxies: it gives up before connecting to it.</source>
+        <translation>Codex is told to use the SOCKS proxy {proxy} ({source}), but Codex cannot use SOCKS proxies: it gives up before connecting to it.</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/proxy.py"/>
@@ -4255,6 +4264,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/proxy.py"/>
+        <source>Codex ignores {source} ({value}): it does not read &apos;{scheme}://&apos; proxy addresses, so it connects directly; if your network only lets traffic out through a proxy, Codex cannot get out.</source>
+        <translation>Codex ignores {source} ({value}): it does not read &apos;{scheme}://&apos; proxy addresses, so it connects directly; if your network only lets traffic out through a proxy, Codex cannot get out.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
         <source>the proxy script {value}</source>
         <translation>the proxy script {value}</translation>
     </message>
@@ -4302,6 +4316,14 @@
         <location filename="../../wizard/checks/proxy.py"/>
         <source>it answered, but not like an HTTP proxy (is it a SOCKS port?)</source>
         <translation>it answered, but not like an HTTP proxy (is it a SOCKS port?)</translation>
+    </message>
+    <message>
+        <source>Codex is told to use the SOCKS proxy {proxy} ({source}); Codex does not work reliably through SOCKS, so use the app&apos;s HTTP (or mixed) proxy port instead.</source>
+        <translation type="vanished">Codex is told to use the SOCKS proxy {proxy} ({source}); Codex does not work reliably through SOCKS, so use the app&apos;s HTTP (or mixed) proxy port instead.</translation>
+    </message>
+    <message>
+        <source>Codex is told to use the proxy {proxy} ({source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</source>
+        <translation type="vanished">Codex is told to use the proxy {proxy} ({source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</translation>
     </message>
 </context>
 <context>
@@ -4872,6 +4894,26 @@
         <location filename="../../wizard/checks/route.py"/>
         <source>Only used for http:// addresses; the sign-in server is https://.</source>
         <translation>Only used for http:// addresses; the sign-in server is https://.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Not used: {dotenv} sets it too, and Codex loads that file over this computer&apos;s own variables.</source>
+        <translation>Not used: {dotenv} sets it too, and Codex loads that file over this computer&apos;s own variables.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Ignored by Codex: it does not read &apos;{scheme}://&apos; proxy addresses, so it acts as if this were not set.</source>
+        <translation>Ignored by Codex: it does not read &apos;{scheme}://&apos; proxy addresses, so it acts as if this were not set.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Not used: {first} is also set (empty), and Codex reads only that one.</source>
+        <translation>Not used: {first} is also set (empty), and Codex reads only that one.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Not used: {first} is also set, and Codex reads only that one.</source>
+        <translation>Not used: {first} is also set, and Codex reads only that one.</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/route.py"/>

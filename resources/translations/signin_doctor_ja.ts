@@ -1646,11 +1646,6 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>Codex is told to use the proxy {proxy} ({proxy_source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</source>
-        <translation>Codex はプロキシ {proxy}（{proxy_source}）を使うよう設定されていますが、Codex は「{scheme}」形式のプロキシを使えません。</translation>
-    </message>
-    <message>
-        <location filename="../../resources/causes.json"/>
         <source>The connection to {host} is re-signed by {issuer}, whose certificate is too weak for Codex ({problem}). Installing it will not help: IT must re-issue it with SHA-256 and at least 2048-bit RSA.</source>
         <translation>{host} への接続は {issuer} によって署名し直されていますが、その証明書は Codex には弱すぎます（{problem}）。この証明書をインストールしても解決しません。IT 担当者が SHA-256 と 2048 ビット以上の RSA で発行し直す必要があります。</translation>
     </message>
@@ -1733,6 +1728,21 @@
         <location filename="../../resources/causes.json"/>
         <source>Remove or correct the stale proxy setting, then restart the editor or terminal.</source>
         <translation>古くなったプロキシ設定を削除または修正してから、エディターまたはターミナルを再起動してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex cannot use a SOCKS proxy</source>
+        <translation>Codex は SOCKS プロキシを使えません</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex is told to use the SOCKS proxy {proxy} ({proxy_source}), but Codex cannot use SOCKS proxies: it gives up before it connects to it, so it never reaches the sign-in server.</source>
+        <translation>Codex は SOCKS プロキシ {proxy}（{proxy_source}）を使うよう設定されていますが、Codex は SOCKS プロキシを使えません。プロキシに接続する前に諦めてしまうため、サインインサーバーに届きません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Remove the SOCKS setting, or set HTTPS_PROXY to your proxy app&apos;s HTTP (or &apos;mixed&apos;) port instead, e.g. http://127.0.0.1:PORT; then restart the editor or terminal.</source>
+        <translation>SOCKS の設定を削除するか、代わりに HTTPS_PROXY にプロキシアプリの HTTP（または「mixed」）ポートを設定してください（例: http://127.0.0.1:PORT）。そのあとエディターまたはターミナルを再起動してください。</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
@@ -1898,6 +1908,10 @@
         <location filename="../../resources/causes.json"/>
         <source>Check the proxy and certificate settings of the program you sign in from (its settings and the variables it starts with), or ask IT whether a security program blocks Codex. Then press Check again.</source>
         <translation>サインインに使うプログラムのプロキシと証明書の設定（そのプログラムの設定と起動時の環境変数）を確認するか、セキュリティ ソフトが Codex をブロックしていないか IT 担当者に確認してください。そのあと「もう一度チェック」を押してください。</translation>
+    </message>
+    <message>
+        <source>Codex is told to use the proxy {proxy} ({proxy_source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</source>
+        <translation type="vanished">Codex はプロキシ {proxy}（{proxy_source}）を使うよう設定されていますが、Codex は「{scheme}」形式のプロキシを使えません。</translation>
     </message>
     <message>
         <source>Everything Codex needs for sign-in works from this computer: the sign-in server answers, the connection is trusted, the clock is right and the sign-in port is free. If sign-in still fails, the problem is most likely on OpenAI&apos;s side or with the account.</source>
@@ -4158,13 +4172,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/proxy.py"/>
-        <source>Codex is told to use the SOCKS proxy {proxy} ({source}); Codex does not work reliably through SOCKS, so use the app&apos;s HTTP (or mixed) proxy port instead.</source>
-        <translation>Codex は SOCKS プロキシ {proxy}（{source}）を使うよう設定されています。Codex は SOCKS 経由では安定して動かないため、代わりにそのアプリの HTTP（または mixed）プロキシのポートを使ってください。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/proxy.py"/>
-        <source>Codex is told to use the proxy {proxy} ({source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</source>
-        <translation>Codex はプロキシ {proxy}（{source}）を使うよう設定されていますが、Codex は「{scheme}」形式のプロキシを使えません。</translation>
+        <source>Codex is told to use the SOCKS proxy {proxy} ({source}), but Codex cannot use SOCKS proxies: it gives up before connecting to it.</source>
+        <translation>Codex は SOCKS プロキシ {proxy}（{source}）を使うよう設定されていますが、Codex は SOCKS プロキシを使えません。プロキシに接続する前に諦めてしまいます。</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/proxy.py"/>
@@ -4243,6 +4252,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/proxy.py"/>
+        <source>Codex ignores {source} ({value}): it does not read &apos;{scheme}://&apos; proxy addresses, so it connects directly; if your network only lets traffic out through a proxy, Codex cannot get out.</source>
+        <translation>Codex は {source}（{value}）を無視します。「{scheme}://」形式のプロキシアドレスは読み取らないため、直接接続します。ネットワークがプロキシ経由の通信しか許可していない場合、Codex は外部に接続できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/proxy.py"/>
         <source>the proxy script {value}</source>
         <translation>プロキシスクリプト {value}</translation>
     </message>
@@ -4290,6 +4304,14 @@
         <location filename="../../wizard/checks/proxy.py"/>
         <source>it answered, but not like an HTTP proxy (is it a SOCKS port?)</source>
         <translation>応答はありましたが、HTTP プロキシの応答ではありません（SOCKS のポートではありませんか？）</translation>
+    </message>
+    <message>
+        <source>Codex is told to use the SOCKS proxy {proxy} ({source}); Codex does not work reliably through SOCKS, so use the app&apos;s HTTP (or mixed) proxy port instead.</source>
+        <translation type="vanished">Codex は SOCKS プロキシ {proxy}（{source}）を使うよう設定されています。Codex は SOCKS 経由では安定して動かないため、代わりにそのアプリの HTTP（または mixed）プロキシのポートを使ってください。</translation>
+    </message>
+    <message>
+        <source>Codex is told to use the proxy {proxy} ({source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</source>
+        <translation type="vanished">Codex はプロキシ {proxy}（{source}）を使うよう設定されていますが、Codex は「{scheme}」形式のプロキシを使えません。</translation>
     </message>
 </context>
 <context>
@@ -4860,6 +4882,26 @@
         <location filename="../../wizard/checks/route.py"/>
         <source>Only used for http:// addresses; the sign-in server is https://.</source>
         <translation>http:// のアドレスにだけ使われます。サインインサーバーは https:// です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Not used: {dotenv} sets it too, and Codex loads that file over this computer&apos;s own variables.</source>
+        <translation>使われません: {dotenv} でも設定されており、Codex はこのコンピューター自体の環境変数よりもそのファイルの設定を優先して読み込みます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Ignored by Codex: it does not read &apos;{scheme}://&apos; proxy addresses, so it acts as if this were not set.</source>
+        <translation>Codex はこの設定を無視します。「{scheme}://」形式のプロキシアドレスは読み取らないため、設定されていないものとして動作します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Not used: {first} is also set (empty), and Codex reads only that one.</source>
+        <translation>使われません: {first} も（空の値で）設定されており、Codex はそちらだけを読み取ります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>Not used: {first} is also set, and Codex reads only that one.</source>
+        <translation>使われません: {first} も設定されており、Codex はそちらだけを読み取ります。</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/route.py"/>

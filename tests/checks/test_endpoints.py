@@ -499,7 +499,10 @@ def test_intercepting_proxy_is_untrusted_unless_its_root_is_given(
 def test_unusable_proxy_scheme_is_not_blamed_on_the_server(home, pki, target, auth_server):
     env = make_env(
         home,
-        {"CODEX_CA_CERTIFICATE": str(pki.ca_pem), "HTTPS_PROXY": "socks://bob:pw9@127.0.0.1:1080"},
+        {
+            "CODEX_CA_CERTIFICATE": str(pki.ca_pem),
+            "HTTPS_PROXY": "socks5h://bob:pw9@127.0.0.1:1080",
+        },
     )
 
     outcome = run_check(check_openid, env, target, tls_result())
@@ -507,7 +510,7 @@ def test_unusable_proxy_scheme_is_not_blamed_on_the_server(home, pki, target, au
     assert outcome.status is Status.FAIL
     assert outcome.faults == ()  # the proxy check explains an unusable proxy
     assert outcome.evidence["error"] == "bad_proxy"
-    assert outcome.evidence["detail"] == "the proxy address cannot be used (a 'socks' proxy)"
+    assert outcome.evidence["detail"] == "the proxy address cannot be used (a 'socks5h' proxy)"
     assert "pw9" not in json.dumps(outcome.evidence)
 
 

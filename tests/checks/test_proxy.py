@@ -157,25 +157,29 @@ def test_no_proxy_exemption_warns(home):
 # -- schemes -------------------------------------------------------------------------------------
 
 
-def test_socks_scheme_is_unsupported(home):
+def test_a_socks_scheme_codex_does_not_read_is_ignored_and_the_direct_route_judged(home):
     outcome = run_check(check_proxy, make_env(home, {"ALL_PROXY": "socks://127.0.0.1:10808"}))
+    assert outcome.status is Status.WARN and outcome.faults == ()
+    assert outcome.summary == (
+        "Codex ignores ALL_PROXY (socks://127.0.0.1:10808): it does not read 'socks://' proxy "
+        "addresses, so it connects directly; if your network only lets traffic out through a "
+        "proxy, Codex cannot get out."
+    )
+    assert outcome.evidence["effective"]["url"] is None
+
+
+def test_socks5_fails_the_way_codex_does_and_is_not_probed(home, socks_proxy):
+    env = make_env(home, {"HTTPS_PROXY": socks_proxy.url_for("socks5h")})
+    outcome = run_check(check_proxy, env)
+    assert socks_proxy.connects == [] and socks_proxy.http_requests == []
     assert outcome.status is Status.FAIL
     assert outcome.faults == ("proxy_unsupported_scheme",)
-    assert outcome.evidence["facts"] == {
-        "proxy": "socks://127.0.0.1:10808",
-        "proxy_source": "ALL_PROXY",
-        "scheme": "socks",
-    }
-
-
-def test_socks5_warns_and_is_not_probed(home, proxy_factory):
-    proxy = proxy_factory("forward")
-    env = make_env(home, {"HTTPS_PROXY": f"socks5h://127.0.0.1:{proxy.port}"})
-    outcome = run_check(check_proxy, env)
-    assert proxy.requests == []
-    assert outcome.status is Status.WARN and outcome.faults == ()
     assert "probe" not in outcome.evidence
-    assert outcome.evidence["facts"]["scheme"] == "socks5h"
+    assert outcome.evidence["facts"] == {
+        "proxy": socks_proxy.url_for("socks5h"),
+        "proxy_source": "HTTPS_PROXY",
+        "scheme": "socks5h",
+    }
 
 
 # -- real probes ---------------------------------------------------------------------------------

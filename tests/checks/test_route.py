@@ -88,9 +88,32 @@ def test_all_proxy_when_no_https_proxy(home):
     )
 
 
-def test_empty_variable_counts_as_unset(home):
-    route = route_for(make_env(home, {"HTTPS_PROXY": "", "https_proxy": "http://10.0.0.3:3128"}))
-    assert route.proxy_source == "https_proxy"
+def test_an_empty_variable_hides_its_lower_case_twin(home):
+    """The real Codex reads only the first of HTTPS_PROXY / https_proxy that is set, even when
+    it is empty, then ALL_PROXY (tests/lab/test_codex_routes.py proves both)."""
+    env = {"HTTPS_PROXY": "", "https_proxy": "http://10.0.0.3:3128"}
+    route = route_for(make_env(home, env))
+    assert route.direct
+    (setting,) = route.settings
+    assert (setting.source, setting.used_by_codex) == ("https_proxy", False)
+    assert (
+        setting.note == "Not used: HTTPS_PROXY is also set (empty), and Codex reads only that one."
+    )
+    route = route_for(make_env(home, {**env, "ALL_PROXY": "http://10.0.0.4:3128"}))
+    assert (route.proxy, route.proxy_source) == ("http://10.0.0.4:3128", "ALL_PROXY")
+
+
+def test_an_address_codex_cannot_read_is_ignored_and_all_proxy_read_instead(home):
+    env = {"HTTPS_PROXY": "socks://127.0.0.1:10808", "ALL_PROXY": "http://10.0.0.4:3128"}
+    route = route_for(make_env(home, env))
+    assert (route.proxy, route.proxy_source) == ("http://10.0.0.4:3128", "ALL_PROXY")
+    settings = by_source(route)
+    assert settings["HTTPS_PROXY"].used_by_codex is False
+    assert settings["HTTPS_PROXY"].note == (
+        "Ignored by Codex: it does not read 'socks://' proxy addresses, so it acts as if this "
+        "were not set."
+    )
+    assert route_for(make_env(home, {"ALL_PROXY": "SOCKS5://127.0.0.1:1080"})).direct
 
 
 def test_http_proxy_is_not_used_for_the_https_sign_in_server(home):
@@ -121,11 +144,20 @@ def test_dotenv_fills_unset_variables(home):
     assert route.no_proxy == ("~/.codex/.env: NO_PROXY", "localhost")
 
 
-def test_dotenv_does_not_override_the_environment(home):
+def test_dotenv_overrides_the_environment(home):
+    """As the real Codex does (tests/lab/test_codex_routes.py): .env is loaded over it."""
     write_codex_file(home, ".env", "HTTPS_PROXY=http://10.9.9.9:8080\n")
     route = route_for(make_env(home, {"HTTPS_PROXY": "http://10.0.0.1:3128"}))
-    assert (route.proxy, route.proxy_source) == ("http://10.0.0.1:3128", "HTTPS_PROXY")
-    assert [s.source for s in route.settings] == ["HTTPS_PROXY"]
+    assert (route.proxy, route.proxy_source) == (
+        "http://10.9.9.9:8080",
+        "~/.codex/.env: HTTPS_PROXY",
+    )
+    dotenv, own = route.settings
+    assert (dotenv.used_by_codex, own.source, own.used_by_codex) == (True, "HTTPS_PROXY", False)
+    assert own.note == (
+        "Not used: ~/.codex/.env sets it too, and Codex loads that file over this computer's own "
+        "variables."
+    )
 
 
 def test_dotenv_ignores_codex_keys(home):

@@ -139,16 +139,16 @@ def test_a_proxy_kept_in_codex_dotenv_gets_no_proxy_beside_it(home, pki, auth_se
 
 
 def test_a_socks_url_is_removed_and_the_user_told_what_to_set(home, pki, auth_server):
-    (home / ".zshrc").write_text("export HTTPS_PROXY=socks://127.0.0.1:10808\n")
+    (home / ".zshrc").write_text("export HTTPS_PROXY=socks5://127.0.0.1:10808\n")
     env = make_env(
         home,
-        {"HTTPS_PROXY": "socks://127.0.0.1:10808", "CODEX_CA_CERTIFICATE": str(pki.ca_pem)},
+        {"HTTPS_PROXY": "socks5://127.0.0.1:10808", "CODEX_CA_CERTIFICATE": str(pki.ca_pem)},
     )
     ctx = context(env, auth_server.url)
     assert "proxy_unsupported_scheme" in ctx.diagnosis.result("proxy").faults
     plan = PROXY_ENV_REPAIR.plan(ctx)
     assert plan.applicable, plan.reason
-    assert "Codex cannot use a 'socks' proxy (socks://127.0.0.1:10808)" in plan.summary
+    assert "Codex cannot use a 'socks5' proxy (socks5://127.0.0.1:10808)" in plan.summary
     assert "set HTTPS_PROXY to your proxy app's HTTP (or 'mixed') port instead" in plan.summary
     result = apply_fix(PROXY_ENV_REPAIR, ctx, plan, Journal(home / "journal"), SPECS)
     assert result.applied, result.message

@@ -21,6 +21,7 @@ from tests.lab.hosts import MAPPED_HOSTS, HostsLauncher, can_map_hosts, write_ho
 from tests.lab.pki import LabPKI
 from tests.lab.proxy import LabProxy
 from tests.lab.silent import SilentServer
+from tests.lab.socks import SocksProxy
 
 ProxyFactory = Callable[..., LabProxy]
 
@@ -70,6 +71,13 @@ def proxy_factory(pki: LabPKI) -> Iterator[ProxyFactory]:
     yield make
     for proxy in reversed(started):
         proxy.stop()
+
+
+@pytest.fixture
+def socks_proxy(openai_server: AuthServer) -> Iterator[SocksProxy]:
+    """A started SOCKS5 proxy that takes auth.openai.com:443 to `openai_server`."""
+    with SocksProxy({"auth.openai.com:443": ("127.0.0.1", openai_server.port)}) as proxy:
+        yield proxy
 
 
 @pytest.fixture

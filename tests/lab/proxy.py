@@ -26,6 +26,7 @@ import socket
 import ssl
 import threading
 from pathlib import Path
+from typing import Self
 from urllib.parse import quote, urlsplit
 
 import trustme
@@ -112,7 +113,7 @@ class LabProxy:
         user, password = (quote(part, safe="") for part in self.credentials)
         return f"http://{user}:{password}@127.0.0.1:{self.port}"
 
-    def start(self) -> LabProxy:
+    def start(self) -> Self:
         self._accept_thread = threading.Thread(
             target=self._accept_loop, name=f"lab-proxy-{self.mode}", daemon=True
         )
@@ -138,7 +139,7 @@ class LabProxy:
         for sock in socks:
             sock.close()
 
-    def __enter__(self) -> LabProxy:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

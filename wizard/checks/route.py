@@ -1,10 +1,14 @@
 """Which proxy Codex would use for the auth host, and every place a proxy is configured.
 
-Codex's HTTP client (reqwest) takes HTTPS_PROXY / https_proxy, then ALL_PROXY / all_proxy, for
-an https URL, skips hosts matched by NO_PROXY / no_proxy, and reads `$CODEX_HOME/.env` at start
-for variables not already set (keys starting CODEX_ are ignored there). When no variable names
-a proxy, reqwest also reads the operating system's static proxy (Windows Internet Options,
-macOS network settings). PAC scripts and the system resolver are used only with
+Codex's HTTP client (reqwest over hyper-util) reads, for an https URL, the first of
+HTTPS_PROXY / https_proxy that is set (even when empty); when that is not an address it can read
+(`socks://`, `SOCKS5://`, `ftp://`, empty) it reads ALL_PROXY / all_proxy the same way, and with
+neither it goes direct. It takes socks4/socks4a/socks5/socks5h addresses but cannot use them
+(it fails before connecting). It skips hosts matched by the first of NO_PROXY / no_proxy that is
+set. It loads `$CODEX_HOME/.env` at start over the process's own variables (keys starting
+CODEX_ are ignored there). tests/lab/test_codex_routes.py checks all of it on the real client. When
+no variable names a proxy, reqwest also reads the operating system's static proxy (Windows
+Internet Options, macOS network settings). PAC scripts and the system resolver are used only with
 `[features] respect_system_proxy = true` in `$CODEX_HOME/config.toml`; then the system's
 answer comes before the variables. Editor settings (`http.proxy`) are the editor's own."""
 
@@ -25,6 +29,8 @@ from wizard.core.model import Target
 from wizard.core.profile import Profile
 from wizard.platform import system_proxy
 
+HTTP_SCHEMES = ("http", "https")  # in any case
+SOCKS_SCHEMES = ("socks4", "socks4a", "socks5", "socks5h")  # lower case only
 SYSTEM_READ_BUDGET_S = 2.0  # all OS proxy commands together; route resolution is shared
 WINDOWS_SOURCE = tr("route", "Windows Internet Options")
 WINDOWS_PAC_SOURCE = tr("route", "Windows Internet Options (automatic configuration script)")
@@ -54,6 +60,7 @@ class ProxySetting:
     used_by_codex: bool
     note: str = ""
     active: bool = True  # False for a setting that is there but switched off
+    ignored: bool = False  # a variable Codex skips: not an address it reads
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -91,9 +98,9 @@ class Route:
         if not self.proxy:
             return None
         parts = urlsplit(_with_scheme(self.proxy))
-        default = {"https": 443, "socks5": 1080, "socks5h": 1080, "socks": 1080}.get(
-            parts.scheme.lower(), 80
-        )
+        default = 443 if parts.scheme.lower() == "https" else 80
+        if parts.scheme in SOCKS_SCHEMES:
+            default = 1080
         try:
             port = parts.port
         except ValueError:  # "host:notaport"
@@ -145,44 +152,41 @@ def effective_route(ctx: CheckContext) -> Route:
 def resolve_route(
     env: Environment, profile: Profile, target: Target, timeout: float = SYSTEM_READ_BUDGET_S
 ) -> Route:
-    dotenv_path = env.codex_home() / profile["codex_files"]["dotenv"]
-    dotenv = read_dotenv(dotenv_path)
-    dotenv_label = env.display_path(dotenv_path)
+    variables = CodexVariables(env, profile)
+    lookup = variables.get
     notes: list[str] = []
     respect_system = _respect_system_proxy(env, profile, notes)
 
-    def lookup(name: str) -> tuple[str, str] | None:
-        """(source, value) of a variable: the process environment first, then .env."""
-        value = env.get(name)
-        if value:
-            return name, value
-        if value is None and dotenv.get(name):
-            return f"{dotenv_label}: {name}", dotenv[name]
-        return None
-
-    # 1. Variables (reqwest: HTTPS_PROXY, https_proxy, ALL_PROXY, all_proxy for https URLs).
-    env_candidates: list[tuple[str, str]] = []
+    # 1. Variables, read as Codex's HTTP client (hyper-util) reads them for an https URL: of
+    #    HTTPS_PROXY / https_proxy the first that is set counts, even when empty; when it does
+    #    not hold a proxy address Codex can read, ALL_PROXY / all_proxy are read the same way.
+    env_candidates: list[tuple[str, str]] = []  # a readable first-set value per group
+    env_vars: list[tuple[str, str, str | None, bool]] = []  # (source, value, why skipped, ignored)
     seen: set[str] = set()
-    for name in profile.env_names("https_proxy"):
-        found = lookup(name)
-        key = name.upper() if env.platform == "windows" else name
-        if found and key not in seen:
-            seen.add(key)
-            env_candidates.append(found)
+    for group in _variable_groups(env, profile.env_names("https_proxy")):
+        set_vars = [f for name in group if (f := lookup(name))]
+        seen.update(name.upper() if env.platform == "windows" else name for name in group)
+        if not set_vars:
+            continue
+        first, first_value = set_vars[0]
+        if codex_reads(first_value):
+            env_candidates.append((first, first_value))
+            env_vars.append((first, first_value, None, False))
+        elif first_value:
+            env_vars.append((first, first_value, _ignored_note(first_value), True))
+        hidden = _shadowed_note(first, first_value)
+        env_vars += [(source, value, hidden, False) for source, value in set_vars[1:] if value]
+        env_vars += [(n, v, variables.overridden_note, False) for n, v in variables.under(group)]
     http_only: list[tuple[str, str]] = []
     for name in profile.env_names("http_proxy"):
         found = lookup(name)
         key = name.upper() if env.platform == "windows" else name
-        if found and key not in seen:
+        if found and found[1] and key not in seen:
             seen.add(key)
             http_only.append(found)
+    # NO_PROXY / no_proxy: likewise the first that is set counts, even when empty.
     no_proxy_var = next(
-        (
-            found
-            for name in profile.env_names("no_proxy")
-            if (found := _lookup_set(env, dotenv, dotenv_label, name))
-        ),
-        None,
+        (found for name in profile.env_names("no_proxy") if (found := lookup(name))), None
     )
 
     # 2. The operating system's own proxy settings.
@@ -205,9 +209,10 @@ def resolve_route(
     exempt = tr("route", "{entry} in {where}", entry=bypass, where=bypass_from) if bypass else None
 
     settings: list[ProxySetting] = []
-    for source, value in env_candidates:
-        used = chosen is not None and chosen[0] == source and bypass is None
-        settings.append(ProxySetting(source, value, used, _env_note(source, chosen, exempt)))
+    for source, value, skipped, ignored in env_vars:
+        used = skipped is None and chosen is not None and chosen[0] == source and bypass is None
+        note = skipped or _env_note(source, chosen, exempt)
+        settings.append(ProxySetting(source, value, used, note, ignored=ignored))
     for source, value in http_only:
         note = tr("route", "Only used for http:// addresses; the sign-in server is https://.")
         settings.append(ProxySetting(source, value, used_by_codex=False, note=note))
@@ -227,16 +232,84 @@ def resolve_route(
     return Route(chosen[1], chosen[0], None, tuple(settings), tuple(notes), no_proxy_var)
 
 
-def _lookup_set(
-    env: Environment, dotenv: dict[str, str], dotenv_label: str, name: str
-) -> tuple[str, str] | None:
-    """NO_PROXY as reqwest reads it: the first variable that is set counts, even when empty."""
-    value = env.get(name)
-    if value is not None:
-        return name, value
-    if name in dotenv:
-        return f"{dotenv_label}: {name}", dotenv[name]
-    return None
+class CodexVariables:
+    """Variables as Codex sees them. It loads `$CODEX_HOME/.env` at start OVER the process's
+    own variables (the real client, tests/lab/test_codex_routes.py), except CODEX_ keys."""
+
+    def __init__(self, env: Environment, profile: Profile) -> None:
+        self.env = env
+        self.dotenv_path = env.codex_home() / profile["codex_files"]["dotenv"]
+        self.dotenv = read_dotenv(self.dotenv_path)
+
+    def get(self, name: str) -> tuple[str, str] | None:
+        """(source, value) of `name` when it is set, even to nothing."""
+        key = self._dotenv_key(name)
+        if key is not None:
+            return f"{self.env.display_path(self.dotenv_path)}: {key}", self.dotenv[key]
+        value = self.env.get(name)
+        return (name, value) if value is not None else None
+
+    def under(self, names: list[str]) -> list[tuple[str, str]]:
+        """(name, value) of the process's own variables that .env overrides."""
+        found = ((name, self.env.get(name)) for name in names if self._dotenv_key(name))
+        return [(name, value) for name, value in found if value]
+
+    @property
+    def overridden_note(self) -> str:
+        return tr(
+            "route",
+            "Not used: {dotenv} sets it too, and Codex loads that file over this computer's own "
+            "variables.",
+            dotenv=self.env.display_path(self.dotenv_path),
+        )
+
+    def _dotenv_key(self, name: str) -> str | None:
+        if name in self.dotenv:
+            return name
+        if self.env.platform == "windows":  # one variable whatever its case
+            return next((k for k in self.dotenv if k.upper() == name.upper()), None)
+        return None
+
+
+def _variable_groups(env: Environment, names: list[str]) -> list[list[str]]:
+    """`names` grouped by spelling without case (HTTPS_PROXY, https_proxy), in order; on
+    Windows, where they are one variable, each group has one name."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        group = groups.setdefault(name.upper(), [])
+        if env.platform != "windows" or not group:
+            group.append(name)
+    return list(groups.values())
+
+
+def codex_reads(url: str) -> bool:
+    """Whether Codex takes `url` as a proxy: http:// and https:// (any case), no scheme (read
+    as http://) and the SOCKS schemes in lower case; anything else (socks://, SOCKS5://, ftp://)
+    it ignores as if the variable were not set."""
+    if not url:
+        return False
+    scheme, has_scheme, _rest = url.partition("://")
+    return not has_scheme or scheme.lower() in HTTP_SCHEMES or scheme in SOCKS_SCHEMES
+
+
+def _ignored_note(value: str) -> str:
+    scheme = value.partition("://")[0]
+    return tr(
+        "route",
+        "Ignored by Codex: it does not read '{scheme}://' proxy addresses, so it acts as if "
+        "this were not set.",
+        scheme=scheme,
+    )
+
+
+def _shadowed_note(first: str, first_value: str) -> str:
+    if not first_value:
+        return tr(
+            "route",
+            "Not used: {first} is also set (empty), and Codex reads only that one.",
+            first=first,
+        )
+    return tr("route", "Not used: {first} is also set, and Codex reads only that one.", first=first)
 
 
 def _env_note(source: str, chosen: tuple[str, str, str | None] | None, exempt: str | None) -> str:

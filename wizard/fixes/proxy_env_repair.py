@@ -1,19 +1,19 @@
 """proxy-env-repair: a proxy variable that points at a port where nothing answers, or at a
-proxy kind Codex cannot use (`socks://`), is taken out wherever it is persisted - the user
-variables, shell start-up files, environment.d and `$CODEX_HOME/.env` (where HTTPS_PROXY often
-lives, openai/codex#38885). Where a proxy stays set, NO_PROXY is made to cover
-localhost,127.0.0.1,::1 so the sign-in's return to this computer never goes to a proxy
-(openai/codex#36490). Proxy passwords are never shown."""
+SOCKS proxy (Codex takes `socks5://` and its kin, then cannot use them), is taken out wherever
+it is persisted - the user variables, shell start-up files, environment.d and
+`$CODEX_HOME/.env` (where HTTPS_PROXY often lives, openai/codex#38885). Where a proxy stays
+set, NO_PROXY is made to cover localhost,127.0.0.1,::1 so the sign-in's return to this
+computer never goes to a proxy (openai/codex#36490). Proxy passwords are never shown."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from wizard.checks.route import (
+    CodexVariables,
     Route,
     no_proxy_covers_loopback,
     no_proxy_match,
-    read_dotenv,
     redact_url,
     resolve_route,
 )
@@ -104,18 +104,18 @@ class ProxyEnvRepair(ChangeFix):
         names = _proxy_names(ctx)
         stale = [Stale(n, stale_value, why) for n in names]
         remaining = _remaining_proxies(ctx, names, stale_value)
-        no_proxy_now = _no_proxy_now(ctx)
+        no_proxy_now = route.no_proxy[1] if route.no_proxy else None
         store_extra: dict[str, str] = {}
         line_edits: list[tuple[list[str], Callable[[Definition], Action]]] = []
         appends = []
         if remaining and not no_proxy_covers_loopback(no_proxy_now or ""):
             store_extra["NO_PROXY"] = with_loopback(no_proxy_now or "")
-            dotenv_path = env.codex_home() / profile["codex_files"]["dotenv"]
-            dotenv = read_dotenv(dotenv_path)
-            in_dotenv = any(env.get(n) is None and dotenv.get(n) for n in names)
+            variables = CodexVariables(env, profile)
+            dotenv = variables.dotenv
+            in_dotenv = any(dotenv.get(n) for n in names)
             if in_dotenv and not any(n in dotenv for n in profile.env_names("no_proxy")):
                 # a proxy Codex takes from .env gets its NO_PROXY right beside it (#36490)
-                appends.append((dotenv_path, f"NO_PROXY={store_extra['NO_PROXY']}"))
+                appends.append((variables.dotenv_path, f"NO_PROXY={store_extra['NO_PROXY']}"))
 
             def extend(definition: Definition) -> Action:
                 if no_proxy_covers_loopback(expand(env, definition.value)):
@@ -207,31 +207,14 @@ def _address(url: str) -> tuple[str, str, int]:
 def _remaining_proxies(
     ctx: FixContext, names: list[str], stale: Callable[[str], bool]
 ) -> list[str]:
-    """Proxy variables that stay set after the stale ones are gone (process or .env)."""
-    env = ctx.env
-    dotenv = read_dotenv(env.codex_home() / ctx.profile["codex_files"]["dotenv"])
+    """Proxy variables that stay set after the stale ones are gone (.env or process)."""
+    variables = CodexVariables(ctx.env, ctx.profile)
     left: list[str] = []
     for name in names:
-        value = env.get(name)
-        if value is None:
-            value = dotenv.get(name)
+        _source, value = variables.get(name) or ("", "")
         if value and not stale(value):
             left.append(f"{name}={redact_url(value)}")
     return list(dict.fromkeys(left))
-
-
-def _no_proxy_now(ctx: FixContext) -> str | None:
-    """NO_PROXY as Codex reads it: the first of NO_PROXY/no_proxy that is set, then .env."""
-    env = ctx.env
-    dotenv = read_dotenv(env.codex_home() / ctx.profile["codex_files"]["dotenv"])
-    for name in ctx.profile.env_names("no_proxy"):
-        value = env.get(name)
-        if value is not None:
-            return value
-    for name in ctx.profile.env_names("no_proxy"):
-        if name in dotenv:
-            return dotenv[name]
-    return None
 
 
 def with_loopback(no_proxy: str) -> str:
