@@ -59,12 +59,8 @@ def _codex_home(linux_home: Path) -> dict[str, tuple[bytes, int]]:
     return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
 
 
-def test_the_probe_asks_the_codex_the_editor_runs_in_wsl(
-    codex_ports, openai_via_proxy, pki, tmp_path
-):
-    linux_home = _linux_home(tmp_path, ".cursor-server", codex_ports.binary)
-    before = _codex_home(linux_home)
-    proxy = openai_via_proxy()
+def _probe_via(tmp_path: Path, linux_home: Path, proxy, pki):
+    """The probe, as VS Code running Codex in WSL, through `proxy` with the lab root."""
     env, args_file = _windows_env(
         tmp_path,
         linux_home,
@@ -72,7 +68,16 @@ def test_the_probe_asks_the_codex_the_editor_runs_in_wsl(
         HTTPS_PROXY=proxy.url,
         CODEX_CA_CERTIFICATE=str(pki.ca_pem),
     )
-    outcome = run_check(check_codex_probe, env, deps={"wsl": _wsl_result("VS Code")}, timeout_s=40)
+    deps = {"wsl": _wsl_result("VS Code")}
+    return run_check(check_codex_probe, env, deps=deps, timeout_s=40), args_file
+
+
+def test_the_probe_asks_the_codex_the_editor_runs_in_wsl(
+    codex_ports, openai_via_proxy, pki, tmp_path
+):
+    linux_home = _linux_home(tmp_path, ".cursor-server", codex_ports.binary)
+    before = _codex_home(linux_home)
+    outcome, args_file = _probe_via(tmp_path, linux_home, openai_via_proxy(), pki)
     assert outcome.status is Status.PASS, outcome.evidence
     assert outcome.evidence["binary"] == "Codex inside WSL (Ubuntu)"
     assert outcome.evidence["redirect_uri"] == "http://127.0.0.1:1455/auth/callback"
@@ -83,21 +88,8 @@ def test_the_probe_asks_the_codex_the_editor_runs_in_wsl(
 def test_the_editor_installed_codex_is_found_and_its_transport_failure_read(
     codex_ports, openai_via_proxy, pki, tmp_path
 ):
-    linux_home = _linux_home(tmp_path)
-    bundled = (
-        linux_home / ".vscode-server/extensions/openai.chatgpt-26.1.0-linux-x64/bin/linux-x86_64"
-    )
-    bundled.mkdir(parents=True)
-    (bundled / "codex").symlink_to(codex_ports.binary)
-    proxy = openai_via_proxy("intercept")
-    env, _args = _windows_env(
-        tmp_path,
-        linux_home,
-        "/usr/bin:/bin",
-        HTTPS_PROXY=proxy.url,
-        CODEX_CA_CERTIFICATE=str(pki.ca_pem),
-    )
-    outcome = run_check(check_codex_probe, env, deps={"wsl": _wsl_result("VS Code")}, timeout_s=40)
+    linux_home = _linux_home(tmp_path, ".vscode-server", codex_ports.binary)
+    outcome, _args = _probe_via(tmp_path, linux_home, openai_via_proxy("intercept"), pki)
     assert (outcome.status, outcome.faults) == (Status.FAIL, ("codex_probe_transport",))
     excerpts = [d["excerpt"] for d in outcome.evidence["decoded"]]
     assert any("is_connect=true" in e for e in excerpts), excerpts  # read from the WSL log

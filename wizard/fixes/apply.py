@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from wizard.core.diagnose import diagnose
 from wizard.core.engine import CheckSpec
+from wizard.core.environment import Environment
 from wizard.core.i18n import Text, join, sentences, tr
 from wizard.core.model import CheckResult, Diagnosis, Status
 from wizard.fixes.base import Fix, FixContext
@@ -126,14 +127,19 @@ def _proof(check: CheckResult) -> dict[str, Any]:
 
 def recheck(ctx: FixContext, plan: FixPlan, specs: Sequence[CheckSpec]) -> Diagnosis:
     """The diagnosis as a freshly started app would see it: with the plan's variables."""
-    variables = dict(ctx.env.vars)
-    for edit in plan.env:
-        if edit.after is None:
-            variables.pop(edit.name, None)
-        else:
-            variables[edit.name] = edit.after
-    env = replace(ctx.env, vars=variables)
+    env = env_after(ctx.env, {e.name: e.after for e in plan.env})
     return diagnose(specs, env, ctx.profile, ctx.target, RECHECK_TIMEOUT_S)
+
+
+def env_after(env: Environment, variables: Mapping[str, str | None]) -> Environment:
+    """The environment a freshly started app sees once a fix's variables are persisted."""
+    merged = dict(env.vars)
+    for name, value in variables.items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    return replace(env, vars=merged)
 
 
 def undo_last(journal: Journal, ctx: FixContext) -> FixResult:

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from wizard.core.environment import Environment
 from wizard.core.i18n import tr
 from wizard.fixes.plan import FixPlan, FixResult
 from wizard.ui.guidance import FALLBACKS
@@ -97,14 +96,3 @@ def undo_last(session: Session) -> FixResult:
     from wizard.fixes.apply import undo_last as core_undo
 
     return core_undo(_journal(session), _context(session))
-
-
-def env_after(env: Environment, variables: dict[str, str | None]) -> Environment:
-    """The environment a freshly started app sees once the fix's variables are persisted."""
-    merged = dict(env.vars)
-    for name, value in variables.items():
-        if value is None:
-            merged.pop(name, None)
-        else:
-            merged[name] = value
-    return replace(env, vars=merged)

@@ -337,9 +337,10 @@ class FixPage(Page):
             if button is not None:
                 button.setEnabled(True)
             return
-        from wizard.ui import fixing
 
-        self.session.env = fixing.env_after(self.session.env, dict(result.env))
+        from wizard.fixes.apply import env_after
+
+        self.session.env = env_after(self.session.env, result.env)
         card.show_result("pass", ltext(result.message))
         if card.undo_button is not None:
             card.undo_button.setVisible(not undoing)
