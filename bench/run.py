@@ -97,6 +97,13 @@ def bench_silent(runs: int, src: Path | None) -> dict[str, Any]:
     return {"timeout_s": SILENT_TIMEOUT_S, "wall_s": median(walls), "causes": sorted(causes)}
 
 
+def bench_callback_port(runs: int, src: Path | None) -> dict[str, Any]:
+    """The callback-port check alone, both ports held by programs that never answer."""
+    env = clean_env(new_home(), None, src)
+    found = run_json([PY, "-m", "bench.port_run", "--runs", str(runs)], env)
+    return {**found, "check_s": median(found["check_ms"]) / 1000}
+
+
 def bench_versus_codex(runs: int, src: Path | None) -> dict[str, Any]:
     """`diagnose` and the real `codex doctor` over the lab's faults (bench/versus_codex.py)."""
     env = clean_env(new_home(), None, src)
@@ -206,6 +213,18 @@ def table(data: dict[str, Any]) -> list[Row]:
             verdict(sil["wall_s"] <= limit),
         )
     )
+    port = data.get("callback_port")
+    if port is not None:
+        rows.append(
+            (
+                "Callback-port check, both ports held by programs that never answer",
+                f"{port['check_s']:.3f} s",
+                "–",
+                "–",
+                "≤ 0.3 s",
+                verdict(port["check_s"] <= 0.3),
+            )
+        )
     vs = data.get("versus_codex", {})
     if "ratio" in vs:
         rows.append(
@@ -305,6 +324,12 @@ def render(data: dict[str, Any]) -> str:
             f"{g['gap_ms']:.0f} ms at {g['at_ms']:.0f} ms ({g['page']})" for g in win["worst_gaps"]
         ),
     ]
+    port = data.get("callback_port")
+    if port is not None:
+        lines.append(
+            f"- Callback-port check with both ports held by silent programs: runs (ms) "
+            f"{port['check_ms']}, status {port['status']}, faults {port['faults']}"
+        )
     vs = data.get("versus_codex", {})
     if "conditions" in vs:
         lines.append(
@@ -361,6 +386,8 @@ def main(argv: list[str] | None = None) -> int:
     data["latency"] = bench_latency(max(3, args.runs - 2), src)
     print("silent server ...", file=sys.stderr, flush=True)
     data["silent"] = bench_silent(max(3, args.runs - 4), src)
+    print("callback ports held by silent programs ...", file=sys.stderr, flush=True)
+    data["callback_port"] = bench_callback_port(args.runs, src)
     print("beside codex doctor ...", file=sys.stderr, flush=True)
     data["versus_codex"] = bench_versus_codex(max(3, args.runs - 4), src)
 

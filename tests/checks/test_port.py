@@ -107,6 +107,27 @@ def test_both_ports_held_is_callback_ports_busy_with_holders_named(home):
         assert ev["holders"][0]["exe"]  # a display path, present for our own processes
 
 
+def test_programs_that_never_answer_on_both_ports_are_busy_not_codex(home):
+    # Both are asked side by side (bench/port_run.py measures how long that takes).
+    with (
+        hold_port(0, name="hung-a", silent=True) as first,
+        hold_port(0, name="hung-b", silent=True) as second,
+    ):
+        target = target_for(first.port, second.port)
+        outcome = run_check(check_callback_port, make_env(home), target)
+    assert outcome.status == Status.FAIL
+    assert outcome.faults == ("callback_ports_busy",)
+    assert outcome.evidence["facts"]["holders"] == (
+        f"port {first.port} is used by hung-a (pid {first.pid}) "
+        f"and port {second.port} by hung-b (pid {second.pid})"
+    )
+    for holder in (first, second):
+        ev = port_evidence(outcome, holder.port)
+        assert ev["state"] == "held"
+        assert ev["codex_login_server"] is False
+        assert ev["fingerprint"]["error"].startswith("TimeoutError")
+
+
 def test_only_first_port_held_warns_about_older_versions(home):
     p2 = free_port()
     with hold_port(0, name="Cursor") as cursor:

@@ -8,6 +8,8 @@ exec'd path, so psutil reports exactly ``name`` (max 15 characters, the kernel's
 ``codex_like=True`` makes the child answer like the Codex CLI login server (tiny_http on
 127.0.0.1:1455): ``/auth/callback`` without the right state -> 400 ``State mismatch``, ``/cancel``
 -> 200 ``Login cancelled`` and the process ends, anything else -> 404 ``Not Found``.
+``silent=True`` makes it accept connections and never answer nor close them (a hung program);
+otherwise it closes each connection at once.
 
 The child exits by itself when its stdin closes, so a crashed test run leaves no orphans.
 """
@@ -31,7 +33,7 @@ _CHILD = r"""
 import os, socket, sys, threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-address, port, codex_like = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
+address, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 family = socket.AF_INET6 if ":" in address else socket.AF_INET
 
 def watch_parent():
@@ -43,7 +45,7 @@ def watch_parent():
 threading.Thread(target=watch_parent, daemon=True).start()
 
 def main():
-    if codex_like:
+    if mode == "codex":
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             server_version = "tiny-http"
@@ -95,9 +97,13 @@ def main():
         sock.bind((address, port))
         sock.listen(16)
         print("ready", sock.getsockname()[1], flush=True)
+        held = []
         while True:
             conn, _ = sock.accept()
-            conn.close()
+            if mode == "silent":
+                held.append(conn)  # never read, never write, never close
+            else:
+                conn.close()
 
 
 try:
@@ -159,7 +165,11 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 @contextlib.contextmanager
 def hold_port(
-    port: int, name: str = "holder", address: str = "127.0.0.1", codex_like: bool = False
+    port: int,
+    name: str = "holder",
+    address: str = "127.0.0.1",
+    codex_like: bool = False,
+    silent: bool = False,
 ) -> Iterator[Holder]:
     """Run a process called ``name`` listening on (address, port) for the ``with`` block.
 
@@ -168,11 +178,12 @@ def hold_port(
     """
     if not name or "/" in name or len(name) > 15:
         raise ValueError("name must be 1-15 characters without '/' (the kernel's comm limit)")
+    mode = "codex" if codex_like else "silent" if silent else "close"
     with tempfile.TemporaryDirectory(prefix="lab-holder-") as tmp:
         link = Path(tmp) / name
         link.symlink_to(sys.executable)
         proc = subprocess.Popen(
-            [str(link), "-I", "-c", _CHILD, address, str(port), "1" if codex_like else "0"],
+            [str(link), "-I", "-c", _CHILD, address, str(port), mode],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePath, PureWindowsPath
 
@@ -30,6 +31,10 @@ from wizard.platform.system import current_platform
 # Addresses whose listener keeps Codex from binding 127.0.0.1 (IPv4 loopback or wildcard, or
 # a dual-stack IPv6 wildcard).
 _IPV4_BLOCKING = {"127.0.0.1", "0.0.0.0", "::", "::ffff:127.0.0.1"}
+# A Codex login server answers the fingerprint request on loopback within milliseconds; a
+# program still silent after this is not one (hung, or another protocol that waits for the
+# client to speak first).
+FINGERPRINT_TIMEOUT_S = 0.2
 
 
 @dataclass
@@ -61,11 +66,13 @@ def check_callback_port(ctx: CheckContext) -> Outcome:
     reservations = None
     if env.platform == "windows":
         reservations = read_reservations(env.runner, lambda: ctx.budget.timeout(2.0))
-    findings: list[PortFinding] = []
-    for port in ctx.target.callback_ports:
-        if ctx.cancelled():
-            return Outcome(Status.SKIP, tr("engine", "Cancelled."))
-        findings.append(_inspect(ctx, port, live, reservations))
+    ports = ctx.target.callback_ports
+    if ctx.cancelled():
+        return Outcome(Status.SKIP, tr("engine", "Cancelled."))
+    with ThreadPoolExecutor(len(ports), thread_name_prefix="callback-port") as pool:
+        findings = list(pool.map(lambda port: _inspect(ctx, port, live, reservations), ports))
+    if ctx.cancelled():
+        return Outcome(Status.SKIP, tr("engine", "Cancelled."))
     return _verdict(env, profile, findings, live, reservations)
 
 
@@ -93,7 +100,10 @@ def _inspect(
         finding.state = "reserved"
     if finding.state == "held" and live:
         finding.fingerprint = probe_login_server(
-            bind_address, port, ctx.budget.timeout(1.0), ctx.profile["login_server"]
+            bind_address,
+            port,
+            ctx.budget.timeout(FINGERPRINT_TIMEOUT_S),
+            ctx.profile["login_server"],
         )
         finding.codex_login_server = bool(finding.fingerprint.get("codex"))
         if finding.codex_login_server and not any(is_wsl_relay(ctx.profile, h) for h in holders):
