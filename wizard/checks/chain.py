@@ -9,7 +9,6 @@ unverified."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import ipaddress
 import select
@@ -17,12 +16,12 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 from cryptography import x509
 from OpenSSL import SSL
 
 from wizard.checks.route import Route, effective_route
+from wizard.checks.tunnel import ProxyHead, connect_request, read_head
 from wizard.core.engine import Budget, CheckContext
 from wizard.core.i18n import tr
 
@@ -126,44 +125,27 @@ def _open(host: str, port: int, route: Route, budget: Budget) -> socket.socket:
 def _connect_through(
     sock: socket.socket, host: str, port: int, route: Route, budget: Budget
 ) -> None:
-    authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    lines = [f"CONNECT {authority} HTTP/1.1", f"Host: {authority}"]
-    credentials = route.proxy_credentials
-    if credentials:
-        token = base64.b64encode(
-            f"{unquote(credentials[0])}:{unquote(credentials[1])}".encode()
-        ).decode("ascii")
-        lines.append(f"Proxy-Authorization: Basic {token}")
-    request = ("\r\n".join([*lines, "", ""])).encode("latin-1")
-    head = b""
     try:
         sock.settimeout(budget.timeout())
-        sock.sendall(request)
-        while b"\r\n\r\n" not in head:
-            sock.settimeout(budget.timeout())
-            chunk = sock.recv(1)  # byte by byte: nothing past the head may be consumed
-            if not chunk:
-                raise CaptureFailed(
-                    "proxy_no_answer", tr("chain", "the proxy closed the connection")
-                )
-            head += chunk
-            if len(head) > MAX_PROXY_HEAD:
-                raise CaptureFailed(
-                    "proxy_no_answer", tr("chain", "the proxy sent an endless answer")
-                )
+        sock.sendall(connect_request(host, port, route.proxy_credentials))
+        head = read_head(sock, budget.timeout, MAX_PROXY_HEAD)
     except TimeoutError:
-        raise CaptureFailed(
-            "proxy_no_answer",
-            tr("chain", "the proxy {proxy} did not answer in time", proxy=route.proxy_display),
-        ) from None
+        head = ProxyHead(b"", "timeout")
     except OSError as exc:
         raise CaptureFailed(
             "proxy_no_answer",
             tr("chain", "the proxy connection failed ({error})", error=str(exc)),
         ) from None
-    status_line = head.split(b"\r\n", 1)[0].decode("latin-1", errors="replace")
-    parts = status_line.split(" ", 2)
-    status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+    if head.ended == "timeout":
+        raise CaptureFailed(
+            "proxy_no_answer",
+            tr("chain", "the proxy {proxy} did not answer in time", proxy=route.proxy_display),
+        )
+    if head.ended == "closed":
+        raise CaptureFailed("proxy_no_answer", tr("chain", "the proxy closed the connection"))
+    if head.ended == "too_long":
+        raise CaptureFailed("proxy_no_answer", tr("chain", "the proxy sent an endless answer"))
+    status = head.status or 0
     if status != 200:
         raise CaptureFailed(
             "proxy_refused",
@@ -171,7 +153,7 @@ def _connect_through(
                 "chain",
                 "the proxy {proxy} answered '{answer}' to the tunnel request",
                 proxy=route.proxy_display,
-                answer=status_line.strip(),
+                answer=head.status_line,
             ),
             status,
         )

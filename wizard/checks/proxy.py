@@ -6,15 +6,12 @@ answer is read: 200 lets Codex through, 407 wants credentials, anything else ref
 
 from __future__ import annotations
 
-import base64
 import re
 import socket
 import ssl
 import time
 from dataclasses import dataclass
-from urllib.parse import unquote
 
-from wizard import __version__
 from wizard.checks.network import (
     PendingLookup,
     connect_first,
@@ -30,6 +27,7 @@ from wizard.checks.route import (
     no_proxy_covers_loopback,
     redact_url,
 )
+from wizard.checks.tunnel import connect_request, read_head
 from wizard.core.engine import CheckContext
 from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
@@ -291,13 +289,9 @@ def _probe(ctx: CheckContext, route: Route, result: ProbeResult) -> None:
             if result.failure:
                 return
         conn.settimeout(ctx.budget.timeout(CONNECT_CAP_S))
-        conn.sendall(_connect_request(ctx.target.host, ctx.target.port, route))
-        head, body = _read_head(ctx, conn, result)
-        if head is None:
-            return
-        _parse_answer(head, result)
-        if result.failure is None and not 200 <= (result.status or 0) < 300:
-            _peek_body(ctx, conn, head, body, result)
+        conn.sendall(connect_request(ctx.target.host, ctx.target.port, route.proxy_credentials))
+        if _read_answer(ctx, conn, result) and not 200 <= (result.status or 0) < 300:
+            _peek_body(ctx, conn, result)
     except OSError as exc:
         result.failure = tr(
             "proxy", "the connection to the proxy broke ({error})", error=str(exc.strerror or exc)
@@ -322,83 +316,44 @@ def _wrap_tls(
         return sock
 
 
-def _connect_request(host: str, port: int, route: Route) -> bytes:
-    authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    lines = [
-        f"CONNECT {authority} HTTP/1.1",
-        f"Host: {authority}",
-        f"User-Agent: signin-doctor/{__version__}",
-    ]
-    credentials = route.proxy_credentials
-    if credentials is not None:
-        user, password = (unquote(part) for part in credentials)
-        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        lines.append(f"Proxy-Authorization: Basic {token}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
-
-
-def _read_head(
-    ctx: CheckContext, conn: socket.socket, result: ProbeResult
-) -> tuple[bytes | None, bytes]:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        if ctx.cancelled():
-            result.failure = tr("proxy", "the check was cancelled")
-            return None, b""
-        wait = ctx.budget.timeout(CONNECT_CAP_S)
-        conn.settimeout(wait)
-        try:
-            chunk = conn.recv(4096)
-        except TimeoutError:
-            if data:
-                break  # a head without its blank line: read what came
-            result.failure = tr(
-                "proxy",
-                "it accepted the connection but sent no answer within {seconds:.1f} s",
-                seconds=wait,
-            )
-            return None, b""
-        if not chunk:
-            if data:
-                break
-            result.failure = tr("proxy", "it closed the connection without answering")
-            return None, b""
-        data += chunk
-        if len(data) > HEAD_LIMIT:
-            break
-    head, _, body = data.partition(b"\r\n\r\n")
-    return head, body
-
-
-_STATUS_LINE = re.compile(r"^HTTP/\d(?:\.\d)? (\d{3})(?: (.*))?$")
-
-
-def _parse_answer(head: bytes, result: ProbeResult) -> None:
-    lines = head.decode("latin-1").split("\r\n")
-    first = lines[0].strip()
-    match = _STATUS_LINE.match(first)
-    if not match:
+def _read_answer(ctx: CheckContext, conn: socket.socket, result: ProbeResult) -> bool:
+    """Read the proxy's answer head into `result`; False (with the failure) when none came."""
+    wait = ctx.budget.timeout(CONNECT_CAP_S)
+    try:
+        head = read_head(conn, lambda: ctx.budget.timeout(CONNECT_CAP_S), HEAD_LIMIT, ctx.cancelled)
+    except TimeoutError:
+        result.failure = tr(
+            "proxy",
+            "it accepted the connection but sent no answer within {seconds:.1f} s",
+            seconds=wait,
+        )
+        return False
+    if head.ended == "cancelled":
+        result.failure = tr("proxy", "the check was cancelled")
+        return False
+    if head.ended == "closed" and not head.data:
+        result.failure = tr("proxy", "it closed the connection without answering")
+        return False
+    first = head.status_line
+    if head.status is None:
         result.failure = tr(
             "proxy", "it answered, but not like an HTTP proxy (is it a SOCKS port?)"
         )
         result.status_line = first[:120] or None
-        return
+        return False
     result.status_line = first
-    result.status = int(match.group(1))
-    result.reason = (match.group(2) or "").strip()
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        if name.strip().lower() == "content-type":
-            result.content_type = value.strip()
+    result.status = head.status
+    result.reason = head.reason
+    result.content_type = head.header("content-type") or result.content_type
+    return True
 
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
 
 
-def _peek_body(
-    ctx: CheckContext, conn: socket.socket, head: bytes, body: bytes, result: ProbeResult
-) -> None:
+def _peek_body(ctx: CheckContext, conn: socket.socket, result: ProbeResult) -> None:
     """Read a little of an error answer: enough to tell a block page and name it."""
+    body = b""
     deadline = time.monotonic() + ctx.budget.timeout(BODY_WAIT_CAP_S)
     while len(body) < BODY_PEEK and time.monotonic() < deadline:
         conn.settimeout(max(0.05, deadline - time.monotonic()))

@@ -8,8 +8,6 @@ ranges cannot be freed by ending a program: that needs an administrator (`winnat
 
 from __future__ import annotations
 
-import contextlib
-import os
 import socket
 import time
 from dataclasses import dataclass
@@ -452,9 +450,9 @@ def end_process(action: dict[str, Any]) -> None:
                 )
             )
         proc.terminate()
-        if not _wait_gone(proc, TERMINATE_WAIT_S):
+        if not _ended(proc):
             proc.kill()
-            if not _wait_gone(proc, TERMINATE_WAIT_S):
+            if not _ended(proc):
                 raise OSError(
                     tr("port_release", "{name} (pid {pid}) did not stop.", name=name, pid=pid)
                 )
@@ -466,28 +464,19 @@ def end_process(action: dict[str, Any]) -> None:
         ) from None
 
 
-def _wait_gone(proc: Any, timeout: float) -> bool:
-    """True once the process has ended (a zombie has ended: its sockets are closed)."""
+def _ended(proc: Any) -> bool:
+    """True once the process has ended (our own child is also collected). One that its parent
+    has not collected yet (a zombie) has ended too: its sockets are closed."""
     import psutil
 
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    _gone, alive = psutil.wait_procs([proc], timeout=TERMINATE_WAIT_S)
+    for left in alive:
         try:
-            if proc.status() == psutil.STATUS_ZOMBIE:
-                _reap(proc.pid)
-                return True
+            if left.status() != psutil.STATUS_ZOMBIE:
+                return False
         except psutil.NoSuchProcess:
-            return True
-        time.sleep(0.05)
-    return False
-
-
-def _reap(pid: int) -> None:
-    """Collect our own child's exit status so it does not linger (others' are their parent's)."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)
+            pass
+    return True
 
 
 def wait_until_free(address: str, port: int, timeout: float) -> bool:
