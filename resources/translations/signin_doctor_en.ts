@@ -2001,13 +2001,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/chain.py"/>
-        <source>the proxy closed the connection</source>
-        <translation>the proxy closed the connection</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/chain.py"/>
-        <source>the proxy sent an endless answer</source>
-        <translation>the proxy sent an endless answer</translation>
+        <source>the proxy connection failed ({error})</source>
+        <translation>the proxy connection failed ({error})</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/chain.py"/>
@@ -2016,8 +2011,13 @@
     </message>
     <message>
         <location filename="../../wizard/checks/chain.py"/>
-        <source>the proxy connection failed ({error})</source>
-        <translation>the proxy connection failed ({error})</translation>
+        <source>the proxy closed the connection</source>
+        <translation>the proxy closed the connection</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the proxy sent an endless answer</source>
+        <translation>the proxy sent an endless answer</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/chain.py"/>
@@ -4299,13 +4299,13 @@
     </message>
     <message>
         <location filename="../../wizard/checks/proxy.py"/>
-        <source>the check was cancelled</source>
-        <translation>the check was cancelled</translation>
+        <source>it accepted the connection but sent no answer within {seconds:.1f} s</source>
+        <translation>it accepted the connection but sent no answer within {seconds:.1f} s</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/proxy.py"/>
-        <source>it accepted the connection but sent no answer within {seconds:.1f} s</source>
-        <translation>it accepted the connection but sent no answer within {seconds:.1f} s</translation>
+        <source>the check was cancelled</source>
+        <translation>the check was cancelled</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/proxy.py"/>
@@ -4676,8 +4676,19 @@
     </message>
     <message>
         <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Proven faults:</source>
+        <translation>Proven faults:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
         <source>Case {case_id}: {title}</source>
         <translation>Case {case_id}: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Also found (fix after the first):</source>
+        <translation>Also found (fix after the first):</translation>
     </message>
     <message>
         <location filename="../../wizard/report/html.py"/>
@@ -4686,13 +4697,13 @@
     </message>
     <message>
         <location filename="../../wizard/report/html.py"/>
-        <source>fix id</source>
-        <translation>fix id</translation>
+        <source>What Sign-in Doctor can do</source>
+        <translation>What Sign-in Doctor can do</translation>
     </message>
     <message>
         <location filename="../../wizard/report/html.py"/>
-        <source>What Sign-in Doctor can do</source>
-        <translation>What Sign-in Doctor can do</translation>
+        <source>fix id</source>
+        <translation>fix id</translation>
     </message>
     <message>
         <location filename="../../wizard/report/html.py"/>
@@ -4708,11 +4719,6 @@
         <location filename="../../wizard/report/html.py"/>
         <source>Where in the sign-in</source>
         <translation>Where in the sign-in</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <source>Also found (fix after the first):</source>
-        <translation>Also found (fix after the first):</translation>
     </message>
     <message>
         <location filename="../../wizard/report/html.py"/>
@@ -4755,12 +4761,6 @@
         <location filename="../../wizard/report/html.py"/>
         <source>System</source>
         <translation>System</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <location filename="../../wizard/report/markdown.py"/>
-        <source>Proven faults:</source>
-        <translation>Proven faults:</translation>
     </message>
     <message>
         <location filename="../../wizard/report/html.py"/>

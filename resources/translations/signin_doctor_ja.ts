@@ -1989,13 +1989,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/chain.py"/>
-        <source>the proxy closed the connection</source>
-        <translation>プロキシが接続を閉じました</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/chain.py"/>
-        <source>the proxy sent an endless answer</source>
-        <translation>プロキシの応答が終わりませんでした</translation>
+        <source>the proxy connection failed ({error})</source>
+        <translation>プロキシへの接続に失敗しました（{error}）</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/chain.py"/>
@@ -2004,8 +1999,13 @@
     </message>
     <message>
         <location filename="../../wizard/checks/chain.py"/>
-        <source>the proxy connection failed ({error})</source>
-        <translation>プロキシへの接続に失敗しました（{error}）</translation>
+        <source>the proxy closed the connection</source>
+        <translation>プロキシが接続を閉じました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chain.py"/>
+        <source>the proxy sent an endless answer</source>
+        <translation>プロキシの応答が終わりませんでした</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/chain.py"/>
@@ -4287,13 +4287,13 @@
     </message>
     <message>
         <location filename="../../wizard/checks/proxy.py"/>
-        <source>the check was cancelled</source>
-        <translation>チェックがキャンセルされました</translation>
+        <source>it accepted the connection but sent no answer within {seconds:.1f} s</source>
+        <translation>接続は受け付けましたが、{seconds:.1f} 秒以内に応答がありませんでした</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/proxy.py"/>
-        <source>it accepted the connection but sent no answer within {seconds:.1f} s</source>
-        <translation>接続は受け付けましたが、{seconds:.1f} 秒以内に応答がありませんでした</translation>
+        <source>the check was cancelled</source>
+        <translation>チェックがキャンセルされました</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/proxy.py"/>
@@ -4664,8 +4664,19 @@
     </message>
     <message>
         <location filename="../../wizard/report/html.py"/>
+        <location filename="../../wizard/report/markdown.py"/>
+        <source>Proven faults:</source>
+        <translation>確認された不具合:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
         <source>Case {case_id}: {title}</source>
         <translation>ケース {case_id}: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/html.py"/>
+        <source>Also found (fix after the first):</source>
+        <translation>ほかにも見つかった問題（最初の問題のあとに直してください）:</translation>
     </message>
     <message>
         <location filename="../../wizard/report/html.py"/>
@@ -4674,13 +4685,13 @@
     </message>
     <message>
         <location filename="../../wizard/report/html.py"/>
-        <source>fix id</source>
-        <translation>修正 ID</translation>
+        <source>What Sign-in Doctor can do</source>
+        <translation>Sign-in Doctor にできること</translation>
     </message>
     <message>
         <location filename="../../wizard/report/html.py"/>
-        <source>What Sign-in Doctor can do</source>
-        <translation>Sign-in Doctor にできること</translation>
+        <source>fix id</source>
+        <translation>修正 ID</translation>
     </message>
     <message>
         <location filename="../../wizard/report/html.py"/>
@@ -4696,11 +4707,6 @@
         <location filename="../../wizard/report/html.py"/>
         <source>Where in the sign-in</source>
         <translation>サインインのどこで</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <source>Also found (fix after the first):</source>
-        <translation>ほかにも見つかった問題（最初の問題のあとに直してください）:</translation>
     </message>
     <message>
         <location filename="../../wizard/report/html.py"/>
@@ -4743,12 +4749,6 @@
         <location filename="../../wizard/report/html.py"/>
         <source>System</source>
         <translation>システム</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <location filename="../../wizard/report/markdown.py"/>
-        <source>Proven faults:</source>
-        <translation>確認された不具合:</translation>
     </message>
     <message>
         <location filename="../../wizard/report/html.py"/>

@@ -179,6 +179,40 @@ def test_html_is_self_contained_and_escaped(tmp_path, document, diagnosis):
     assert "<or>" not in page and "<it>" not in page
 
 
+HOSTILE = "<script>alert(\"x\")</script>' onload='y'"
+HOSTILE_BYTES = b"&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&#39; onload=&#39;y&#39;"
+
+
+def test_html_escapes_hostile_strings_from_the_evidence_byte_for_byte(tmp_path, document):
+    """What a server or a log puts in the evidence is text wherever it lands: element text,
+    attribute values, the evidence JSON, extra keys (the template engine autoescapes)."""
+    check = document["checks"][0]
+    check["id"] = HOSTILE
+    check["title"] = HOSTILE
+    check["status"] = 'warn" onclick="y'
+    check["summary"] = HOSTILE
+    check["faults"] = [HOSTILE]
+    check["evidence"] = {"body": HOSTILE, HOSTILE: "page title"}
+    document["verdict"]["also"] = [HOSTILE]
+    document["verdict"]["fixes"] = [HOSTILE]
+    document["decoded_error"] = [{"meaning": HOSTILE, "excerpt": HOSTILE}, HOSTILE]
+    document["from_a_newer_version"] = HOSTILE
+    write_case_file(document, tmp_path, now=NOW)
+    page = (tmp_path / "report.html").read_bytes()
+
+    assert b"<script" not in page.lower() and b"onload='" not in page
+    assert b'"status status-warn&#34; onclick=&#34;y"' in page  # inside the class attribute
+    assert b'<th scope="row">' + HOSTILE_BYTES + b"</th>" in page
+    assert b"<td>" + HOSTILE_BYTES + b"</td>" in page
+    assert b"<code>" + HOSTILE_BYTES + b"</code>" in page  # fault, also, fix id, excerpt
+    assert b"<strong>" + HOSTILE_BYTES + b"</strong>" in page  # the decoded meaning
+    assert b"<li>" + HOSTILE_BYTES + b"</li>" in page  # a decoded line without a meaning
+    # JSON in <pre>: its quotes escaped too (the value's \" stays a JSON escape)
+    body = b"&lt;script&gt;alert(\\&#34;x\\&#34;)&lt;/script&gt;&#39; onload=&#39;y&#39;"
+    assert b"&#34;body&#34;: &#34;" + body + b"&#34;" in page
+    assert b"&#34;from_a_newer_version&#34;: &#34;" + body + b"&#34;" in page
+
+
 def test_html_verdict_card_comes_first_and_status_is_words(tmp_path, document, diagnosis):
     write_case_file(document, tmp_path, now=NOW)
     page = (tmp_path / "report.html").read_text(encoding="utf-8")

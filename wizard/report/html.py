@@ -1,7 +1,8 @@
 """The case file as one self-contained HTML page (resources/templates/report.html).
 
 Opens offline and prints: inline CSS only, no scripts, fonts, images or links to fetch, and a
-Content-Security-Policy that forbids them anyway. Every value is HTML-escaped; URLs are shown as
+Content-Security-Policy that forbids them anyway. Rendered by Jinja2 with autoescaping: every
+value from the document is text, escaped; only the template writes markup. URLs are shown as
 text, never as links. Status is an icon and a word, never colour alone."""
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from functools import cache
-from html import escape
-from string import Template
 from typing import Any
+
+import jinja2
 
 from wizard.core.i18n import Translator, localize, tr
 from wizard.core.profile import resource_path
@@ -56,17 +57,18 @@ FIX_LABELS: dict[str, str] = {
 }
 # The template's own words (resources/templates/report.html), filled in per language.
 TEMPLATE_WORDS: dict[str, str] = {
-    "w_brand": tr("report", "Sign-in Doctor · case file"),
-    "w_case": tr("report", "Case"),
-    "w_next": tr("report", "What to do next"),
-    "w_checked": tr("report", "What was checked"),
-    "w_caption": tr("report", "Each check and its result. Status is shown as a word and an icon."),
-    "w_status": tr("report", "Status"),
-    "w_check": tr("report", "Check"),
-    "w_result": tr("report", "Result"),
-    "w_time": tr("report", "Time"),
-    "w_about": tr("report", "About this case"),
-    "w_details": tr("report", "Details for the help desk"),
+    "brand": tr("report", "Sign-in Doctor · case file"),
+    "case": tr("report", "Case"),
+    "next": tr("report", "What to do next"),
+    "checked": tr("report", "What was checked"),
+    "caption": tr("report", "Each check and its result. Status is shown as a word and an icon."),
+    "status": tr("report", "Status"),
+    "check": tr("report", "Check"),
+    "result": tr("report", "Result"),
+    "time": tr("report", "Time"),
+    "about": tr("report", "About this case"),
+    "details": tr("report", "Details for the help desk"),
+    "faults": tr("report", "Proven faults:"),
 }
 KNOWN_KEYS = frozenset(
     {
@@ -134,12 +136,16 @@ def pretty_json(value: Any) -> str:
 
 
 @cache
-def _template() -> Template:
-    return Template(resource_path("templates", "report.html").read_text(encoding="utf-8"))
-
-
-def _e(value: Any) -> str:
-    return escape("" if value is None else str(value), quote=True)
+def _template() -> jinja2.Template:
+    templates = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(resource_path("templates")),
+        autoescape=True,  # every value is text; the template alone writes markup
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return templates.get_template("report.html")
 
 
 class _Words:
@@ -152,12 +158,8 @@ class _Words:
         return str(localize(value, self.translate))
 
 
-def _status_badge(status: str, w: _Words) -> str:
-    icon, word = status_label(status)
-    return (
-        f'<span class="status status-{_e(status)}"><span class="icon" aria-hidden="true">'
-        f"{icon}</span> {_e(w(word))}</span>"
-    )
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def render_html(document: Mapping[str, Any], translate: Translator | None = None) -> str:
@@ -170,78 +172,60 @@ def render_html(document: Mapping[str, Any], translate: Translator | None = None
     tool: Mapping[str, Any] = document.get("tool") or {}
     target: Mapping[str, Any] = document.get("target") or {}
     state, icon, word = verdict_state(str(verdict.get("cause", "unknown")))
-    case_id = document.get("case_id", "")
+    case_id = _text(document.get("case_id", ""))
     tool_line = f"{tool.get('name', 'signin-doctor')} {tool.get('version', '')}".strip()
     lang = document.get("lang")
-    return _template().substitute(
-        lang=_e(lang if isinstance(lang, str) and lang else "en"),
-        page_title=_e(
-            w(
-                tr(
-                    "report",
-                    "Case {case_id}: {title}",
-                    case_id=case_id,
-                    title=verdict.get("title", ""),
-                )
-            )
-        ),
-        case_id=_e(case_id),
-        title=_e(verdict.get("title", "")),
-        verdict_state=_e(state),
-        verdict_icon=icon,
-        verdict_word=_e(w(word)),
-        verdict_summary=_e(verdict.get("summary", "")),
-        next_action=_e(verdict.get("next_action", "")),
+    title = verdict.get("title", "")
+    return _template().render(
+        lang=lang if isinstance(lang, str) and lang else "en",
+        page_title=w(tr("report", "Case {case_id}: {title}", case_id=case_id, title=title)),
+        case_id=case_id,
+        verdict={
+            "state": state,
+            "icon": icon,
+            "word": w(word),
+            "title": _text(title),
+            "summary": _text(verdict.get("summary", "")),
+            "next_action": _text(verdict.get("next_action", "")),
+        },
         fixes=_fixes(verdict, w),
         flow=_flow(verdict, w),
-        also=_also(verdict, w),
+        also={
+            "label": w(tr("report", "Also found (fix after the first):")),
+            "causes": [_text(c) for c in verdict.get("also") or ()],
+        },
         decoded=_decoded(document.get("decoded_error"), w),
         meta=_meta(document, tool, target, w),
-        check_rows="\n".join(_check_row(c, verdict, w) for c in checks),
-        check_details="\n".join(_check_details(c, verdict, w) for c in checks),
+        checks=[_check(c, verdict, w) for c in checks],
         extra=_extra(document, w),
-        footer=_e(
-            w(
-                tr(
-                    "report",
-                    "Case {case_id}, written {generated_at} by {tool}. Sign-in tokens, codes, "
-                    "keys, passwords, e-mail addresses and your user name were removed before "
-                    "this file was written. Nothing was sent anywhere.",
-                    case_id=case_id,
-                    generated_at=document.get("generated_at", ""),
-                    tool=tool_line,
-                )
+        footer=w(
+            tr(
+                "report",
+                "Case {case_id}, written {generated_at} by {tool}. Sign-in tokens, codes, "
+                "keys, passwords, e-mail addresses and your user name were removed before "
+                "this file was written. Nothing was sent anywhere.",
+                case_id=case_id,
+                generated_at=document.get("generated_at", ""),
+                tool=tool_line,
             )
         ),
-        **{key: _e(w(text)) for key, text in TEMPLATE_WORDS.items()},
+        w={key: w(text) for key, text in TEMPLATE_WORDS.items()},
     )
 
 
-def _fixes(verdict: Mapping[str, Any], w: _Words) -> str:
-    fixes = list(verdict.get("fixes") or ())
-    if not fixes:
-        return ""
-    fix_id = _e(w(tr("report", "fix id")))
-    items = "\n".join(
-        f'<li>{_e(w(fix_label(f)))} <span class="tech">({fix_id} <code>{_e(f)}</code>)</span></li>'
-        for f in fixes
-    )
-    return (
-        f'<div class="block"><h2>{_e(w(tr("report", "What Sign-in Doctor can do")))}</h2>\n'
-        f'<ul class="fixes">\n{items}\n</ul></div>'
-    )
+def _fixes(verdict: Mapping[str, Any], w: _Words) -> dict[str, Any]:
+    return {
+        "title": w(tr("report", "What Sign-in Doctor can do")),
+        "id_word": w(tr("report", "fix id")),
+        "entries": [{"label": w(fix_label(f)), "id": _text(f)} for f in verdict.get("fixes") or ()],
+    }
 
 
-def _flow(verdict: Mapping[str, Any], w: _Words) -> str:
-    items = []
-    for number, (step, label, mark) in enumerate(step_marks(verdict), start=1):
+def _flow(verdict: Mapping[str, Any], w: _Words) -> dict[str, Any]:
+    steps = []
+    for step, label, mark in step_marks(verdict):
         icon, word = STEP_MARKS[mark]
-        current = ' aria-current="step"' if mark == "fault" else ""
-        items.append(
-            f'<li class="step step-{mark}"{current}><span class="step-no">{number}</span> '
-            f'{_e(w(label))} <span class="mark"><span aria-hidden="true">{icon}</span> '
-            f'{_e(w(word))}</span> <code class="tech">{_e(step)}</code></li>'
-        )
+        steps.append({"id": step, "label": w(label), "mark": mark, "icon": icon, "word": w(word)})
     step = verdict.get("flow_step")
     where = (
         tr(
@@ -252,49 +236,28 @@ def _flow(verdict: Mapping[str, Any], w: _Words) -> str:
         if step in {s for s, _ in FLOW_STEPS}
         else tr("report", "No single step of the sign-in is proven to fail.")
     )
-    return (
-        f'<div class="block"><h2>{_e(w(tr("report", "Where in the sign-in")))}</h2>\n'
-        f'<p class="where">{_e(w(where))}</p>\n<ol class="flow">\n'
-        + "\n".join(items)
-        + "\n</ol></div>"
-    )
+    return {"title": w(tr("report", "Where in the sign-in")), "where": w(where), "steps": steps}
 
 
-def _also(verdict: Mapping[str, Any], w: _Words) -> str:
-    also = list(verdict.get("also") or ())
-    if not also:
-        return ""
-    items = ", ".join(f"<code>{_e(c)}</code>" for c in also)
-    label = _e(w(tr("report", "Also found (fix after the first):")))
-    return f'<p class="also"><strong>{label}</strong> {items}</p>'
-
-
-def _decoded(decoded: Any, w: _Words) -> str:
-    if not decoded:
-        return ""
-    parts = []
-    for item in decoded if isinstance(decoded, list) else [decoded]:
-        if not isinstance(item, Mapping):
-            parts.append(f"<li>{_e(item)}</li>")
-            continue
-        lines = [f"<strong>{_e(item.get('meaning', ''))}</strong>"]
-        if item.get("technical"):
-            lines.append(f'<span class="tech">{_e(item["technical"])}</span>')
-        if item.get("excerpt"):
-            lines.append(f"<code>{_e(item['excerpt'])}</code>")
-        parts.append("<li>" + "<br>\n".join(lines) + "</li>")
-    title = _e(w(tr("report", "The error message you saw")))
-    return (
-        '<section class="card" aria-labelledby="decoded-title">'
-        f'<h2 id="decoded-title">{title}</h2>\n<ul class="decoded">\n'
-        + "\n".join(parts)
-        + "\n</ul></section>"
-    )
+def _decoded(decoded: Any, w: _Words) -> dict[str, Any]:
+    entries: list[dict[str, str]] = []
+    for item in (decoded if isinstance(decoded, list) else [decoded]) if decoded else []:
+        if isinstance(item, Mapping):
+            entries.append(
+                {
+                    "meaning": _text(item.get("meaning", "")),
+                    "technical": _text(item.get("technical")),
+                    "excerpt": _text(item.get("excerpt")),
+                }
+            )
+        else:
+            entries.append({"plain": _text(item)})
+    return {"title": w(tr("report", "The error message you saw")), "entries": entries}
 
 
 def _meta(
     document: Mapping[str, Any], tool: Mapping[str, Any], target: Mapping[str, Any], w: _Words
-) -> str:
+) -> list[tuple[str, str]]:
     ports = ", ".join(str(p) for p in target.get("callback_ports") or ())
     rows = [
         (tr("report", "Case"), document.get("case_id")),
@@ -306,43 +269,29 @@ def _meta(
         (tr("report", "Tool"), f"{tool.get('name', '')} {tool.get('version', '')}".strip()),
         (tr("report", "System"), f"{tool.get('os', '')} (Python {tool.get('python', '?')})"),
     ]
-    cells = "\n".join(f"<dt>{_e(w(k))}</dt><dd>{_e(v)}</dd>" for k, v in rows if v)
-    return f'<dl class="meta">\n{cells}\n</dl>'
+    return [(w(k), _text(v)) for k, v in rows if v]
 
 
-def _check_row(check: Mapping[str, Any], verdict: Mapping[str, Any], w: _Words) -> str:
-    proving = check.get("id") in set(verdict.get("evidence") or ())
-    cls = ' class="proving"' if proving else ""
-    return (
-        f"<tr{cls}><td>{_status_badge(str(check.get('status', '')), w)}</td>"
-        f'<th scope="row">{_e(check.get("title", check.get("id", "")))}</th>'
-        f"<td>{_e(check.get('summary', ''))}</td>"
-        f'<td class="num">{_e(duration_text(check.get("duration_ms")))}</td></tr>'
-    )
+def _check(check: Mapping[str, Any], verdict: Mapping[str, Any], w: _Words) -> dict[str, Any]:
+    status = str(check.get("status", ""))
+    icon, word = status_label(status)
+    return {
+        "proving": check.get("id") in set(verdict.get("evidence") or ()),
+        "status": status,
+        "icon": icon,
+        "word": w(word),
+        "id": _text(check.get("id", "")),
+        "title": _text(check.get("title", check.get("id", ""))),
+        "detail_title": _text(check.get("title", "")),
+        "summary": _text(check.get("summary", "")),
+        "duration": duration_text(check.get("duration_ms")),
+        "faults": [_text(f) for f in check.get("faults") or ()],
+        "evidence": pretty_json(check.get("evidence", {})),
+    }
 
 
-def _check_details(check: Mapping[str, Any], verdict: Mapping[str, Any], w: _Words) -> str:
-    proving = check.get("id") in set(verdict.get("evidence") or ())
-    icon, word = status_label(str(check.get("status", "")))
-    faults = list(check.get("faults") or ())
-    fault_line = (
-        f"<p>{_e(w(tr('report', 'Proven faults:')))} "
-        f"{', '.join(f'<code>{_e(f)}</code>' for f in faults)}</p>"
-        if faults
-        else ""
-    )
-    return (
-        f"<details{' open' if proving else ''}>"
-        f'<summary><span aria-hidden="true">{icon}</span> {_e(w(word))} — '
-        f'{_e(check.get("title", ""))} <code class="tech">{_e(check.get("id", ""))}</code>'
-        f"</summary>\n<p>{_e(check.get('summary', ''))}</p>\n{fault_line}"
-        f"<pre>{_e(pretty_json(check.get('evidence', {})))}</pre></details>"
-    )
-
-
-def _extra(document: Mapping[str, Any], w: _Words) -> str:
+def _extra(document: Mapping[str, Any], w: _Words) -> dict[str, str] | None:
     extra = {k: v for k, v in document.items() if k not in KNOWN_KEYS}
     if not extra:
-        return ""
-    more = _e(w(tr("report", "More data")))
-    return f"<details><summary>{more}</summary><pre>{_e(pretty_json(extra))}</pre></details>"
+        return None
+    return {"label": w(tr("report", "More data")), "json": pretty_json(extra)}
