@@ -10,7 +10,6 @@ import pytest
 
 from tests.helpers import make_env, run_check
 from tests.lab.proxy import BLOCK_PAGE
-from wizard.checks import http
 from wizard.checks.endpoints import check_openid, check_token_endpoint
 from wizard.core.model import CheckResult, Status
 from wizard.core.profile import load_profile
@@ -293,7 +292,7 @@ def test_token_endpoint_long_bodies_are_cut_and_token_like_runs_removed(env, tar
 
     assert outcome.faults == ("server_error",)
     assert len(outcome.evidence["body"]) <= 300
-    assert outcome.evidence["body"].startswith("failure [redacted] x x")
+    assert outcome.evidence["body"].startswith("failure <redacted> x x")
     no_token_like(outcome.evidence)
 
 
@@ -383,7 +382,7 @@ def test_proxy_password_from_the_url_is_sent_and_never_shown(
     outcome = run_check(check_token_endpoint, env, target, tls_result())
 
     assert outcome.status is Status.PASS
-    assert outcome.evidence["via"] == f"http://alice:***@127.0.0.1:{proxy.port}"
+    assert outcome.evidence["via"] == f"http://alice:<redacted>@127.0.0.1:{proxy.port}"
     assert "s3cret" not in json.dumps(outcome.evidence)
 
 
@@ -512,18 +511,6 @@ def test_unusable_proxy_scheme_is_not_blamed_on_the_server(home, pki, target, au
     assert outcome.evidence["error"] == "bad_proxy"
     assert outcome.evidence["detail"] == "the proxy address cannot be used (a 'socks5h' proxy)"
     assert "pw9" not in json.dumps(outcome.evidence)
-
-
-# --- the HTTP helper itself ------------------------------------------------------------------
-
-
-def test_redact_tokens_keeps_words_and_removes_token_like_runs():
-    text = "invalid_grant: code eyJhbGciOi.eyJzdWIi.sig expired; key sk-proj-abcdefghijkl"
-    assert http.redact_tokens(text) == "invalid_grant: code [redacted] expired; key [redacted]"
-    assert http.redact_tokens("a" * 40) == "[redacted]"
-    assert http.redact_tokens("Country, region, or territory not supported") == (
-        "Country, region, or territory not supported"
-    )
 
 
 def closed_port() -> int:

@@ -103,7 +103,7 @@ def test_proxy_settings_are_reported_without_password(home):
     outcome = run_check(check_ide_settings, make_env(home))
     assert outcome.status is Status.PASS
     [entry] = outcome.evidence["files"]
-    assert entry["http.proxy"] == "http://alice:***@proxy.corp.example:8080"
+    assert entry["http.proxy"] == "http://alice:<redacted>@proxy.corp.example:8080"
     assert entry["http.proxyStrictSSL"] is False
     assert entry["http.noProxy"] == ["localhost", "127.0.0.1"]
     assert entry["file"] == "~/.config/Code/User/settings.json"
@@ -111,7 +111,7 @@ def test_proxy_settings_are_reported_without_password(home):
         {
             "editor": "VS Code",
             "file": "~/.config/Code/User/settings.json",
-            "proxy": "http://alice:***@proxy.corp.example:8080",
+            "proxy": "http://alice:<redacted>@proxy.corp.example:8080",
         }
     ]
     assert "s3cret-pw" not in repr(outcome)

@@ -252,13 +252,13 @@ def test_decode_error_lists_each_finding_once_in_pattern_order():
     [
         (
             "redirect to http://localhost:1455/auth/callback?code=ac_SECRET123&state=ST4TE&scope=openid",
-            "redirect to http://localhost:1455/auth/callback?[removed]",
+            "redirect to http://localhost:1455/auth/callback?<redacted>",
         ),
-        ("code=ac_SECRET123 state=ST4TE", "code=[removed] state=[removed]"),
-        ('id_token="eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln" ok', "id_token=[removed] ok"),
-        ("got eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln back", "got [token removed] back"),
-        ("key sk-proj-ABCDEFGHIJKLMNOPQRSTUV used", "key sk-proj-[removed] used"),
-        ("Authorization: Bearer abc.DEF-123", "Authorization: Bearer [removed]"),
+        ("code=ac_SECRET123 state=ST4TE", "code=<redacted> state=<redacted>"),
+        ('id_token="eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln" ok', 'id_token="<redacted>" ok'),
+        ("got eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln back", "got <redacted> back"),
+        ("key sk-proj-ABCDEFGHIJKLMNOPQRSTUV used", "key <redacted> used"),
+        ("Authorization: Bearer abc.DEF-123", "Authorization: Bearer <redacted>"),
         (
             'has_code=true has_state=true state_valid=true error_code="access_denied"',
             'has_code=true has_state=true state_valid=true error_code="access_denied"',

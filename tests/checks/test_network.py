@@ -144,7 +144,7 @@ def test_dns_via_proxy_whose_name_does_not_resolve(home):
 def test_dns_evidence_never_shows_the_proxy_password(home):
     env = make_env(home, {"HTTPS_PROXY": "http://jane:s3cret@-proxy.invalid:3128"})
     outcome = run_check(check_dns, env, lab_target("https://127.0.0.1:8443"))
-    assert "s3cret" not in repr(outcome) and "jane:***@" in outcome.summary
+    assert "s3cret" not in repr(outcome) and "jane:<redacted>@" in outcome.summary
 
 
 # -- tcp ------------------------------------------------------------------------------------------

@@ -93,8 +93,8 @@ def test_only_an_editor_proxy_warns_without_a_fault(home):
     assert outcome.status is Status.WARN and outcome.faults == ()
     assert outcome.summary == (
         "Codex connects directly, although VS Code http.proxy (~/.config/Code/User/settings.json) "
-        "uses the proxy http://jane:***@10.0.0.9:3128; if your network only lets traffic out "
-        "through a proxy, Codex cannot get out."
+        "uses the proxy http://jane:<redacted>@10.0.0.9:3128; if your network only lets traffic "
+        "out through a proxy, Codex cannot get out."
     )
     assert "s3cret" not in dumped(outcome)
 
@@ -224,8 +224,8 @@ def test_auth_proxy_with_wrong_credentials(home, proxy_factory):
     assert outcome.faults == ("proxy_auth_required",)
     assert outcome.evidence["facts"]["credentials_sent"] is True
     assert outcome.summary == (
-        f"The proxy http://jane:***@127.0.0.1:{proxy.port} rejected the user name and password "
-        "Codex would send."
+        f"The proxy http://jane:<redacted>@127.0.0.1:{proxy.port} rejected the user name and "
+        "password Codex would send."
     )
     assert "wrong-pw" not in dumped(outcome)
 
@@ -238,7 +238,7 @@ def test_auth_proxy_with_the_right_credentials(home, proxy_factory, silent_serve
     assert headers["proxy-authorization"] == "Basic amFuZTpzM2NyZXQtcHc="  # jane:s3cret-pw
     assert outcome.status is Status.PASS
     assert "s3cret" not in dumped(outcome)
-    assert outcome.evidence["effective"]["url"] == f"http://jane:***@127.0.0.1:{proxy.port}"
+    assert outcome.evidence["effective"]["url"] == f"http://jane:<redacted>@127.0.0.1:{proxy.port}"
 
 
 def test_blocking_proxy(home, proxy_factory):

@@ -262,7 +262,7 @@ def test_proxy_credentials_are_sent_and_never_shown(home, pki, auth_server, prox
     )
     outcome = _tls(env, auth_server.url)
     assert outcome.status is Status.PASS
-    assert outcome.evidence["route"] == f"http://alice:***@127.0.0.1:{proxy.port}"
+    assert outcome.evidence["route"] == f"http://alice:<redacted>@127.0.0.1:{proxy.port}"
     assert "s3cret" not in str(outcome.evidence)
 
 

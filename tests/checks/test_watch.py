@@ -131,7 +131,7 @@ def test_watch_names_the_wrong_receiver_and_decodes_the_log(home):
     assert report.to_json()["logs"]["ide_log"].endswith("Codex.log")
     # nothing from the callback's query survives, in the report or on screen
     dumped = json.dumps(report.to_json()) + watch.progress.getvalue()
-    assert "redacted" not in dumped and "code=abc" not in dumped
+    assert "=redacted" not in dumped and "code=abc" not in dumped
     kinds = [e.kind for e in report.events]
     assert kinds.index("listening") < kinds.index("received")
     assert "stopped" in kinds  # the holder went away before the watch ended

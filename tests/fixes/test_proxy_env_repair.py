@@ -49,7 +49,7 @@ def test_a_dead_proxy_is_turned_off_in_bashrc_and_codex_dotenv(home, pki, auth_s
 
     plan = PROXY_ENV_REPAIR.plan(ctx)
     assert plan.applicable, plan.reason
-    shown = f"http://bob:***@127.0.0.1:{dead}"
+    shown = f"http://bob:<redacted>@127.0.0.1:{dead}"
     assert plan.summary == (
         f"Codex is told to use a proxy, but nothing answers at the proxy {shown}. This turns "
         "off HTTPS_PROXY in ~/.bashrc (line 2) and ~/.codex/.env (line 1). Codex then "

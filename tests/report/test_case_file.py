@@ -33,7 +33,7 @@ def _result(cid, title, status, summary, evidence=None, faults=(), ms=5):
 def diagnosis() -> Diagnosis:
     """A stale proxy in the environment: the proxy check proves it, the rest is skipped."""
     target = load_profile().target()
-    proxy = "http://alice:***@127.0.0.1:3128"
+    proxy = "http://alice:<redacted>@127.0.0.1:3128"
     results = (
         _result(
             "proxy",
@@ -170,7 +170,7 @@ def test_html_is_self_contained_and_escaped(tmp_path, document, diagnosis):
     assert "@media print" in parser.style and "prefers-color-scheme: dark" in parser.style
     # URLs appear only as text (the sign-in server, the proxy)
     assert ">https://auth.openai.com</dd>" in page
-    assert "http://alice:***@127.0.0.1:3128" in page
+    assert "http://alice:&lt;redacted&gt;@127.0.0.1:3128" in page
 
     assert f'<strong class="case-id">{case.case_id}</strong>' in page
     assert f"<title>Case {case.case_id}: {diagnosis.verdict.title}</title>" in page
@@ -262,7 +262,7 @@ def test_markdown_has_the_verdict_and_a_checks_table(tmp_path, document, diagnos
     header = lines.index("| Status | Check | Result |")
     assert lines[header + 1] == "|---|---|---|"
     assert lines[header + 2] == (
-        r"| ✖ Problem | Proxy settings | Your proxy http://alice:\*\*\*@127.0.0.1:3128 "
+        r"| ✖ Problem | Proxy settings | Your proxy http://alice:\<redacted\>@127.0.0.1:3128 "
         "does not answer. |"
     )
     assert lines[header + 7] == (

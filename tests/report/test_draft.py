@@ -30,7 +30,7 @@ SETTINGS = "~/.config/Code/User/settings.json"
 def draft(home) -> CaseDraft:
     target = load_profile().target()
     proxy = f"http://bob:{PASSWORD}@proxy.corp.example:8080"
-    shown = "http://bob:***@proxy.corp.example:8080"
+    shown = "http://bob:<redacted>@proxy.corp.example:8080"
     results = (
         CheckResult(
             "proxy",
@@ -112,7 +112,7 @@ def test_the_offered_choices(draft):
         "check:ide_settings",
         "check:codex_logs",
     ]
-    assert "http://bob:***@proxy.corp.example:8080" in choices["proxy"].description
+    assert "http://bob:<redacted>@proxy.corp.example:8080" in choices["proxy"].description
     assert PASSWORD not in choices["proxy"].description
     assert SETTINGS in choices["editor_paths"].description
     assert choices["proxy"].count >= 8

@@ -76,7 +76,7 @@ def test_a_record_keeps_statuses_and_verdict_but_no_secret(home):
     text = json.dumps(record)
     for secret in (PASSWORD, API_KEY, JWT, CODE, "st4te0987", "alice@example.com", str(home)):
         assert secret not in text
-    assert "http://bob:***@proxy.corp.example:8080" in text  # the diagnosis itself stays
+    assert "http://bob:<redacted>@proxy.corp.example:8080" in text  # the diagnosis itself stays
 
 
 def test_files_are_private_capped_at_50_and_read_back_oldest_first(home):

@@ -12,9 +12,13 @@ from wizard.report.redact import (
     EMAIL,
     REDACTED,
     USER,
+    drop_url_queries,
+    hide_url_passwords,
     redact_document,
     redact_document_with_log,
+    redact_secrets,
     redact_text,
+    redact_url,
 )
 
 JWT = (
@@ -135,10 +139,10 @@ def test_markers_other_code_left_are_kept():
 
 def test_url_password_keeps_user_and_host():
     assert r("HTTPS_PROXY=http://alice:Pr0xyPassw0rd@127.0.0.1:3128") == (
-        "HTTPS_PROXY=http://alice:***@127.0.0.1:3128"
+        "HTTPS_PROXY=http://alice:<redacted>@127.0.0.1:3128"
     )
     assert r("socks5://bob:p%40ss@proxy.corp.example:1080/") == (
-        "socks5://bob:***@proxy.corp.example:1080/"
+        "socks5://bob:<redacted>@proxy.corp.example:1080/"
     )
     assert r("http://127.0.0.1:3128 and http://alice@127.0.0.1:3128") == (
         "http://127.0.0.1:3128 and http://alice@127.0.0.1:3128"
@@ -256,7 +260,7 @@ def test_document_is_redacted_recursively_and_not_modified_in_place():
         f"Last callback: /auth/callback?code={REDACTED}&state={REDACTED}"
     )
     assert evidence["excerpts"] == [f"Bearer {REDACTED}", ["nested", {"deep": [REDACTED]}]]
-    assert evidence["proxy"] == "http://alice:***@127.0.0.1:9"
+    assert evidence["proxy"] == "http://alice:<redacted>@127.0.0.1:9"
     assert (evidence["count"], evidence["ok"], evidence["missing"], evidence["ratio"]) == (
         3,
         True,
@@ -374,7 +378,7 @@ SAMPLES = [
     f'{{"id_token": "{JWT}", "OPENAI_API_KEY": "{API_KEY}"}}',
     "HTTPS_PROXY=http://alice:Pr0xyPassw0rd@127.0.0.1:3128 carol@example.com",
     r"C:\Users\Carol Smith\AppData and /home/carol/.codex and \\Users\\x",
-    "Authorization: Bearer abc123def456 password=*** code=<redacted>",
+    "Authorization: Bearer abc123def456 password=hunter2 code=<redacted>",
     f"sha256: {FINGERPRINT} 0199a213-81c0-7800-8aa1-bbab2a035a53",
 ]
 
@@ -431,3 +435,89 @@ _pieces = st.sampled_from(
 def test_idempotent_on_arbitrary_mixtures(text):
     once = r(text, "/home/carol")
     assert r(once, "/home/carol") == once
+
+
+# --- the entry points other modules use: one marker everywhere --------------------------------
+
+
+def test_redact_url_hides_only_the_password():
+    assert redact_url("http://jane:s3cret@proxy.corp:8080") == (
+        f"http://jane:{REDACTED}@proxy.corp:8080"
+    )
+    assert redact_url("http://proxy.corp:8080") == "http://proxy.corp:8080"
+    assert redact_url("jane:pw@10.0.0.1:3128") == f"http://jane:{REDACTED}@10.0.0.1:3128"
+    assert redact_url("http://jane:p%40ss@[::1]:3128") == f"http://jane:{REDACTED}@[::1]:3128"
+    assert redact_url("http://jane@proxy.corp:8080") == "http://jane@proxy.corp:8080"
+
+
+def test_hide_url_passwords_leaves_the_rest_of_a_diff_alone():
+    diff = (
+        "--- ~/.bashrc\n+++ ~/.bashrc\n"
+        "-export HTTPS_PROXY='http://bob:s3cretPW-991@proxy.corp.example:8080'\n"
+        " export PATH=/home/carol/bin:$PATH  # carol@example.com\n"
+    )
+    assert hide_url_passwords(diff) == (
+        "--- ~/.bashrc\n+++ ~/.bashrc\n"
+        f"-export HTTPS_PROXY='http://bob:{REDACTED}@proxy.corp.example:8080'\n"
+        " export PATH=/home/carol/bin:$PATH  # carol@example.com\n"
+    )
+
+
+def test_a_servers_answer_loses_every_token_like_run():
+    text = "invalid_grant: code eyJhbGciOi.eyJzdWIi.sig expired; key sk-proj-abcdefghijkl"
+    assert redact_secrets(text, long_runs=True) == (
+        f"invalid_grant: code {REDACTED} expired; key {REDACTED}"
+    )
+    assert redact_secrets("a" * 40, long_runs=True) == REDACTED
+    assert redact_secrets("sess+abc/def=" * 4, long_runs=True) == REDACTED  # base64 with +/=
+    kept = "Country, region, or territory not supported (support@openai.com)"
+    assert redact_secrets(kept, long_runs=True) == kept  # e-mail addresses: the report's job
+
+
+def test_a_log_line_loses_named_values_whatever_they_look_like():
+    line = "received state=ST4TE code=ac_1 user_code=ABCD-EFGH device_auth_id=da_9 exit code: 1"
+    assert redact_secrets(line, named=True) == (
+        f"received state={REDACTED} code={REDACTED} user_code={REDACTED} "
+        f"device_auth_id={REDACTED} exit code: 1"
+    )
+    assert redact_secrets("state=ST4TE code=ac_1") == "state=ST4TE code=ac_1"  # not random-looking
+    kept = 'has_code=true has_state=true state_valid=true error_code="access_denied"'
+    assert redact_secrets(kept, named=True) == kept
+
+
+def test_drop_url_queries_keeps_the_path():
+    line = f"GET http://localhost:1455/auth/callback?code={CODE}&state={STATE} from 127.0.0.1"
+    assert drop_url_queries(line) == (
+        f"GET http://localhost:1455/auth/callback?{REDACTED} from 127.0.0.1"
+    )
+
+
+def test_bearer_values_with_dots_are_tokens():
+    assert r("Authorization: Bearer abc.DEF-123") == f"Authorization: Bearer {REDACTED}"
+    assert redact_secrets("Authorization: Bearer abc.DEF-123", named=True) == (
+        f"Authorization: Bearer {REDACTED}"
+    )
+
+
+OLD_MARKERS = ("***", "[redacted]", "[removed]", "[token removed]")
+
+
+@pytest.mark.parametrize(
+    "redact",
+    [
+        lambda t: r(t, "/home/carol"),
+        redact_secrets,
+        lambda t: redact_secrets(t, named=True, long_runs=True),
+        lambda t: redact_secrets(drop_url_queries(t), named=True),
+        hide_url_passwords,
+    ],
+    ids=["report", "evidence", "server-answer", "log-line", "diff"],
+)
+def test_every_entry_point_writes_the_one_marker(redact):
+    text = (
+        f"HTTPS_PROXY=http://alice:Pr0xyPassw0rd@127.0.0.1:3128 id_token={JWT} "
+        f"{API_KEY} Bearer abc123def456ghi http://localhost:1455/auth/callback?code={CODE}"
+    )
+    out = redact(text)
+    assert REDACTED in out and "Pr0xyPassw0rd" not in out
+    assert not any(old in out for old in OLD_MARKERS)

@@ -42,7 +42,7 @@ CODE = "ac_SECRETcode0123456789"
 STATE = "st4te0987xyz"
 EMAIL = "alice.liddell@example.com"
 PLANTED = (JWT, API_KEY, CODE, STATE, EMAIL)
-CORP_PROXY = "http://bob:***@proxy.corp.example:8080"
+CORP_PROXY = "http://bob:<redacted>@proxy.corp.example:8080"
 
 
 @dataclass

@@ -142,7 +142,7 @@ def test_the_whole_flow_by_keyboard_alone(qtbot, open_window, home, pki, auth_se
     rows = list(checking.rows.values())
     first = keys.tab_to_widget(rows[0])
     assert first.accessibleName() == "Proxy settings: Problem"
-    assert first.accessibleDescription().startswith("Your proxy http://bob:***@127.0.0.1:")
+    assert first.accessibleDescription().startswith("Your proxy http://bob:<redacted>@127.0.0.1:")
     keys.press(Qt.Key.Key_Tab)
     save_screen(window, "keyboard-2-checking-row-focus")
     visited = [first, keys.focus(), *keys.stops(len(rows) - 1)]

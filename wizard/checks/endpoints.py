@@ -16,6 +16,7 @@ from wizard.checks.route import effective_route
 from wizard.core.engine import CheckContext
 from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
+from wizard.report.redact import redact_secrets
 
 REGION_CODE = "unsupported_country_region_territory"
 REGION_TEXT = "country, region, or territory not supported"
@@ -274,7 +275,7 @@ def _page_evidence(result: http.Probe) -> dict[str, Any]:
         extra["page_title"] = title
     location = result.headers.get("location")
     if location:
-        extra["location"] = http.redact_tokens(location)[:200]
+        extra["location"] = redact_secrets(location, long_runs=True)[:200]
     return extra
 
 
@@ -323,7 +324,7 @@ def _is_region_block(result: http.Probe, code: str | None, description: str | No
 def _short(text: str | None, limit: int = 200) -> str | None:
     if text is None:
         return None
-    clean = http.redact_tokens(" ".join(text.split()))
+    clean = redact_secrets(" ".join(text.split()), long_runs=True)
     return clean if len(clean) <= limit else clean[: limit - 3] + "..."
 
 

@@ -19,6 +19,7 @@ from wizard import __version__
 from wizard.checks.route import effective_route
 from wizard.core.engine import CheckContext
 from wizard.core.i18n import tr
+from wizard.report.redact import redact_secrets
 
 if TYPE_CHECKING:  # httpx and the trust module load lazily: the window starts without them
     import httpx
@@ -218,21 +219,11 @@ def _short(exc: BaseException) -> str:
 
 # --- reading answers -------------------------------------------------------------------
 
-_TOKENISH = re.compile(
-    r"eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*"  # a JWT
-    r"|\b(?:sk|rt|at|sess)-[\w-]{8,}"  # API keys and opaque tokens with a prefix
-    r"|[A-Za-z0-9_\-+/=]{32,}"  # any long base64/hex run
-)
-
-
-def redact_tokens(text: str) -> str:
-    return _TOKENISH.sub("[redacted]", text)
-
 
 def snippet(probe_result: Probe, limit: int = SNIPPET_CHARS) -> str:
     """The start of the body for the evidence: whitespace squeezed, token-like runs removed."""
     text = " ".join(probe_result.text().split())
-    text = redact_tokens(text)
+    text = redact_secrets(text, long_runs=True)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -255,7 +246,7 @@ def page_title(probe_result: Probe) -> str | None:
     match = re.search(r"<title[^>]*>(.*?)</title>", probe_result.text(), re.I | re.S)
     if not match:
         return None
-    title = redact_tokens(" ".join(match.group(1).split()))
+    title = redact_secrets(" ".join(match.group(1).split()), long_runs=True)
     return title[:120] or None
 
 

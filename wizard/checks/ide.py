@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from wizard.checks.route import redact_url
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment
 from wizard.core.i18n import and_list, tr
 from wizard.core.model import Outcome, Status
 from wizard.platform.editors import EditorSettings, read_editor_settings
+from wizard.report.redact import redact_url
 
 
 def editor_settings(ctx: CheckContext) -> list[EditorSettings]:

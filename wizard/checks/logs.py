@@ -20,6 +20,7 @@ from wizard.core.environment import Environment
 from wizard.core.i18n import tr, tr_map
 from wizard.core.model import Outcome, Status
 from wizard.core.profile import Profile, resource_path
+from wizard.report.redact import drop_url_queries, redact_secrets
 
 MAX_LOG_BYTES = 1_000_000  # only the tail of a log is read
 MAX_EXCERPT = 300
@@ -149,25 +150,9 @@ def decode_error(text: str) -> list[Decoded]:
     return sorted(found.values(), key=lambda d: order[d.id])
 
 
-_URL_QUERY = re.compile(r"(https?://[^\s?#\"'<>)\]]+)\?[^\s\"'<>)\]]*")
-_SECRET_PARAM = re.compile(
-    r"\b(code|state|id_token|access_token|refresh_token|code_verifier|code_challenge|"
-    r"device_auth_id|user_code|api_key|token)=(\"[^\"]*\"|[^\s&\"',;)]+)",
-    re.I,
-)
-_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?")
-_API_KEY = re.compile(r"\b(sk-[A-Za-z0-9]*-?)[A-Za-z0-9_-]{12,}")
-_BEARER = re.compile(r"\b(Bearer)\s+[A-Za-z0-9._~+/=-]+", re.I)
-
-
 def sanitize_excerpt(line: str) -> str:
     """A log line fit for evidence: no URL query strings, OAuth codes, state, tokens or keys."""
-    text = line.strip().replace("\x00", "")
-    text = _URL_QUERY.sub(r"\1?[removed]", text)
-    text = _SECRET_PARAM.sub(r"\1=[removed]", text)
-    text = _JWT.sub("[token removed]", text)
-    text = _API_KEY.sub(r"\1[removed]", text)
-    text = _BEARER.sub(r"\1 [removed]", text)
+    text = redact_secrets(drop_url_queries(line.strip().replace("\x00", "")), named=True)
     if len(text) > MAX_EXCERPT:
         text = text[: MAX_EXCERPT - 1] + "…"
     return text

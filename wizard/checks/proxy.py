@@ -25,12 +25,12 @@ from wizard.checks.route import (
     Route,
     effective_route,
     no_proxy_covers_loopback,
-    redact_url,
 )
 from wizard.checks.tunnel import connect_request, read_head
 from wizard.core.engine import CheckContext
 from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
+from wizard.report.redact import redact_url
 
 CONNECT_CAP_S = 5.0
 HEAD_LIMIT = 16 * 1024  # a proxy's answer head is small; more is not an HTTP proxy talking

@@ -28,6 +28,7 @@ from wizard.core.i18n import sentences, tr
 from wizard.core.model import Target
 from wizard.core.profile import Profile
 from wizard.platform import system_proxy
+from wizard.report.redact import redact_url
 
 HTTP_SCHEMES = ("http", "https")  # in any case
 SOCKS_SCHEMES = ("socks4", "socks4a", "socks5", "socks5h")  # lower case only
@@ -115,22 +116,6 @@ class Route:
         if parts.username is None:
             return None
         return parts.username, parts.password or ""
-
-
-def redact_url(url: str) -> str:
-    """A proxy URL without its password (the user name stays: it helps the help desk)."""
-    parts = urlsplit(_with_scheme(url))
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    netloc = f"{parts.username}:***@{host}" + (f":{port}" if port else "")
-    return parts._replace(netloc=netloc).geturl()
 
 
 def _with_scheme(url: str) -> str:

@@ -441,25 +441,11 @@ class _Tail:
 
 
 def _log_tools() -> tuple[Callable[[str], Any], Callable[[str], str], Callable[..., Any]]:
-    """The decoder and sanitiser of the logs check, or plain fallbacks if it is missing."""
-    try:
-        from wizard.checks.logs import decode_line, ide_log_files, sanitize_excerpt
-    except ImportError:  # pragma: no cover - the logs module ships with the app
-        return (lambda _line: None), _strip_queries, _glob_ide_logs
+    """The decoder, sanitiser and editor-log finder of the logs check (loaded when a watch
+    starts)."""
+    from wizard.checks.logs import decode_line, ide_log_files, sanitize_excerpt
+
     return decode_line, sanitize_excerpt, ide_log_files
-
-
-def _strip_queries(line: str) -> str:
-    return re.sub(r"(https?://[^\s?#]+)\?\S*", r"\1?[removed]", line.strip())
-
-
-def _glob_ide_logs(env: Environment, profile: Profile) -> list[tuple[str, Path]]:
-    appdata = env.config_dirs()["appdata"]
-    found: list[tuple[str, Path]] = []
-    for editor in profile["ide"]["editors"]:
-        base = appdata / editor["folder"]
-        found.extend((editor["name"], p) for p in base.glob(profile["ide"]["log_glob"]))
-    return found
 
 
 def _public(entry: dict[str, Any]) -> dict[str, Any]:

@@ -4,12 +4,12 @@ variables, the apps to restart), and what it did afterwards."""
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from wizard.core.i18n import Translator, join, localize, tr
+from wizard.report.redact import hide_url_passwords
 
 
 @dataclass(frozen=True)
@@ -25,17 +25,12 @@ class FileEdit:
         new = _lines(self.after)
         label_old = self.shown_as if self.before is not None else "/dev/null"
         label_new = self.shown_as if self.after is not None else "/dev/null"
-        return hide_passwords("".join(difflib.unified_diff(old, new, label_old, label_new, n=2)))
+        return hide_url_passwords(
+            "".join(difflib.unified_diff(old, new, label_old, label_new, n=2))
+        )
 
 
 NO_CHANGE = tr("plan", "  (no change)")
-
-# user:password@ in a URL (a proxy setting): previews, diffs and JSON never show the password.
-_URL_PASSWORD = re.compile(r"(?P<keep>[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:'\"]*:)[^\s/'\"]*@")
-
-
-def hide_passwords(text: str) -> str:
-    return _URL_PASSWORD.sub(lambda m: m.group("keep") + "***@", text)
 
 
 def _lines(data: bytes | None) -> list[str]:
@@ -63,10 +58,10 @@ class EnvEdit:
                     "plan",
                     "unset {name}   (was {value})",
                     name=self.name,
-                    value=hide_passwords(self.before),
+                    value=hide_url_passwords(self.before),
                 )
             return f"unset {self.name}"
-        return f"{self.name}={hide_passwords(self.after)}"
+        return f"{self.name}={hide_url_passwords(self.after)}"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from wizard.checks.route import (
     Route,
     no_proxy_covers_loopback,
     no_proxy_match,
-    redact_url,
     resolve_route,
 )
 from wizard.core.i18n import join, tr
@@ -32,6 +31,7 @@ from wizard.fixes.env_places import (
     where_text,
 )
 from wizard.fixes.plan import FixPlan
+from wizard.report.redact import redact_url
 
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
 UNREACHABLE = "proxy_unreachable"

@@ -1,14 +1,20 @@
-"""Redaction of every string that leaves the machine (`--json`, the case file, the preview).
+"""The one redaction of the program: every string that leaves the machine (`--json`, the case
+file, the preview) and every secret a check or a fix could show (a server's answer, a log
+line, a proxy URL, a diff).
 
-Removed, and replaced by a visible marker so a reader knows something was there:
-- tokens: JWTs (`eyJ…`), `Bearer`/`Basic` credentials, GitHub tokens -> `<redacted>`
-- API keys (`sk-…`, `sk-proj-…`) -> `<redacted>`
+Removed, and replaced by the one marker `<redacted>` so a reader knows something was there:
+- tokens: JWTs (`eyJ…`), `Bearer`/`Basic` credentials, GitHub tokens
+- API keys (`sk-…`, `sk-proj-…`)
 - values of secret-named fields and parameters, in URLs (`?code=<redacted>&state=<redacted>`),
   `NAME=value` lines, JSON text and document keys: code, state, id_token, access_token,
-  refresh_token, token, code_verifier, key, api_key, password, secret, ... The name stays.
-  `code`, `state`, `key` and the like also name harmless things (an exit code, a setting key),
-  so outside a URL query they are redacted only when the value looks like a secret.
-- the password in a URL (`http://user:***@host`); the user name stays, IT needs it
+  refresh_token, token, code_verifier, user_code, key, api_key, password, secret, ... The name
+  stays. `code`, `state`, `key` and the like also name harmless things (an exit code, a setting
+  key), so outside a URL query they are redacted only when the value looks like a secret
+  (`redact_secrets(named=True)`, for log lines, redacts them whatever they look like).
+- the password in a URL (`http://user:<redacted>@host`); the user name stays, IT needs it
+
+Personal data is replaced by a word for what it was, so the help desk can still read the
+sentence (in reports: `redact_text`; a check's evidence is shown to its own user):
 - e-mail addresses -> `<email>`
 - the user name in home paths: `/home/<user>/`, `/Users/<user>/`, `C:\\Users\\<user>\\`; the
   home folder itself (from `home_hints`, by default this process's HOME/USERPROFILE) -> `~`
@@ -24,6 +30,11 @@ Kept on purpose:
 - host names, IP addresses and ports: they are the diagnosis.
 
 Idempotent: no marker matches a pattern again, so redacting twice changes nothing.
+
+Entry points: `redact_text` / `redact_document(_with_log)` (reports, `--json`: everything
+above), `redact_secrets` (a check's evidence: secrets only), `redact_url` (one proxy URL shown),
+`hide_url_passwords` (a fix's preview and diff: URL passwords only, the rest is the user's own
+file), `drop_url_queries` (a log line: whole query strings go).
 """
 
 from __future__ import annotations
@@ -33,14 +44,14 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from wizard.core.i18n import tr
 
-REDACTED = "<redacted>"
+REDACTED = "<redacted>"  # the one marker for a removed secret
 EMAIL = "<email>"
 USER = "<user>"
-PASSWORD = "***"
-MARKERS = frozenset({REDACTED, EMAIL, USER, PASSWORD, ""})
+MARKERS = frozenset({REDACTED, EMAIL, USER, ""})
 
 # Kinds, in the order the preview lists them, with words for people.
 KIND_LABELS: dict[str, str] = {
@@ -157,7 +168,7 @@ def _is_fingerprint(value: str) -> bool:
 # Always secret when named (any prefix: OPENAI_API_KEY, GITHUB_TOKEN, proxy_password).
 _SURE_NAME = (
     r"[A-Za-z0-9_-]*?(?:token|secret|password|passwd|api[_-]?key|apikey|code[_-]verifier"
-    r"|private[_-]key|authorization|cookie)"
+    r"|code[_-]challenge|user[_-]code|device[_-]auth[_-]id|private[_-]key|authorization|cookie)"
 )
 # Secret in a URL query; elsewhere only when the value looks random (exit code=1, key=http.proxy).
 _AMBIGUOUS_NAME = r"(?:code|state|key|nonce|sig|signature|ticket|otp)"
@@ -171,7 +182,7 @@ _EMAIL_KEYS = frozenset({"email", "e_mail", "e-mail", "mail"})
 
 def _name_kind(name: str) -> str:
     low = name.lower().replace("-", "_")
-    if low in ("code", "code_verifier", "otp", "ticket"):
+    if low in ("code", "code_verifier", "code_challenge", "user_code", "otp", "ticket"):
         return "oauth_code"
     if low in ("state", "nonce"):
         return "oauth_state"
@@ -191,9 +202,8 @@ _PRIVATE_KEY = re.compile(
     r"(-----BEGIN (?P<label>[A-Z0-9 ]*PRIVATE KEY)-----)(?P<body>.*?)(-----END (?P=label)-----)",
     re.S,
 )
-_USERINFO = re.compile(
-    r"(?P<pre>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@\"'<>]*):(?P<pw>[^\s/@\"'<>]+)@"
-)
+# The password runs to the authority's last "@" (a password may hold "@", "?" or "#").
+_USERINFO = re.compile(r"(?P<pre>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@\"'<>]*):(?P<pw>[^\s/\"'<>]+)@")
 _JWT = re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}(?:\.[A-Za-z0-9_-]+){0,4}\.?")
 _API_KEY = re.compile(r"(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{8,}")
 _GITHUB_TOKEN = re.compile(r"(?<![A-Za-z0-9_])(?:gh[pousr]|github_pat)_[A-Za-z0-9_]{20,}")
@@ -208,8 +218,9 @@ _PAIR = re.compile(
     r"|(?P<val>\[[\w ]*\]|[^\s?&#\"'<>,;)}\]]+))",
     re.I,
 )
-# JSON literals, and markers other code left ("code=[removed]"): nothing to hide there.
-_KEPT_VALUES = re.compile(r"null|true|false|none|\[[\w ]*(?:removed|redacted)\]", re.I)
+# JSON literals, the scheme word of an `Authorization: Bearer …` header (its credential is
+# handled on its own), and markers other tools leave ("code=[removed]"): nothing to hide there.
+_KEPT_VALUES = re.compile(r"null|true|false|none|bearer|basic|\[[\w ]*(?:removed|redacted)\]", re.I)
 _EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@"
     r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
@@ -245,11 +256,27 @@ _GENERIC_NAMES = frozenset(
 )
 
 
-class _Text:
-    """The text rules, bound to one set of home hints and one log."""
+_LONG_RUN = re.compile(r"[A-Za-z0-9_\-+/=]{32,}")
+_URL_QUERY = re.compile(r"(https?://[^\s?#\"'<>)\]]+)\?[^\s\"'<>)\]]*")
 
-    def __init__(self, home_hints: Iterable[str], log: _Log) -> None:
+
+class _Text:
+    """The text rules, bound to one set of home hints and one log. `personal`: e-mail
+    addresses, user names and the home folder go too; `named`: a secret-named value goes
+    whatever it looks like; `long_runs`: so does any run of 32+ base64/hex characters."""
+
+    def __init__(
+        self,
+        home_hints: Iterable[str],
+        log: _Log,
+        personal: bool = True,
+        named: bool = False,
+        long_runs: bool = False,
+    ) -> None:
         self.log = log
+        self.personal = personal
+        self.named = named
+        self.long_runs = long_runs
         self.homes: list[re.Pattern[str]] = []
         self.names: list[re.Pattern[str]] = []
         for hint in sorted(
@@ -296,9 +323,12 @@ class _Text:
         text = _GITHUB_TOKEN.sub(lambda m: self._mark("token"), text)
         text = _AUTH_SCHEME.sub(self._auth_scheme, text)
         text = _PAIR.sub(self._pair, text)
-        text = _EMAIL_RE.sub(lambda m: self._mark("email", EMAIL), text)
-        text = _USER_PATH.sub(self._user_path, text)
+        if self.personal:
+            text = _EMAIL_RE.sub(lambda m: self._mark("email", EMAIL), text)
+            text = _USER_PATH.sub(self._user_path, text)
         text = _OPAQUE.sub(self._opaque, text)
+        if self.long_runs:
+            text = _LONG_RUN.sub(lambda m: self._mark("secret"), text)
         for name in self.names:
             text, n = name.subn(USER, text)
             if n:
@@ -315,13 +345,11 @@ class _Text:
         return f"{m[1]}\n{REDACTED}\n{m[4]}"
 
     def _userinfo(self, m: re.Match[str]) -> str:
-        if m["pw"] == PASSWORD:
-            return m[0]
         self.log.add("password")
-        return f"{m['pre']}:{PASSWORD}@"
+        return _password_hidden(m)
 
     def _auth_scheme(self, m: re.Match[str]) -> str:
-        if not _looks_secret(m["v"], 8):
+        if not _looks_secret(m["v"].replace(".", ""), 8):  # dots: JWTs, opaque session ids
             return m[0]
         self.log.add("token" if m["scheme"].lower() == "bearer" else "password")
         return f"{m['scheme']}{m['sp']}{REDACTED}"
@@ -333,6 +361,7 @@ class _Text:
             return m[0]
         start = m.start()
         in_query = start > 0 and m.string[start - 1] in "?&#;"
+        in_query = in_query or (self.named and "=" in m["sep"])
         sure = _SURE_KEY.fullmatch(name) is not None
         colon = ":" in m["sep"]
         if not (in_query or (sure and (m["q"] or not colon))) and not _looks_secret(value):
@@ -372,6 +401,39 @@ def default_home_hints() -> tuple[str, ...]:
 def redact_text(text: str, home_hints: Iterable[str] = ()) -> str:
     """`text` with every secret, e-mail address and user name replaced by a marker."""
     return _Text(home_hints, _Log())(text)
+
+
+def redact_secrets(text: str, *, named: bool = False, long_runs: bool = False) -> str:
+    """`text` with every secret replaced by the marker; e-mail addresses and user names stay
+    (a check's evidence, shown to its own user; the report hides those too). `named=True`
+    for a log line: `state=…`, `code=…` go whatever the value looks like. `long_runs=True` for
+    a server's answer: any run of 32+ base64/hex characters goes too (a token of a kind not
+    known here)."""
+    return _Text((), _Log(), personal=False, named=named, long_runs=long_runs)(text)
+
+
+def drop_url_queries(text: str) -> str:
+    """Every URL's query string replaced by the marker (`…/auth/callback?<redacted>`)."""
+    return _URL_QUERY.sub(rf"\1?{REDACTED}", text)
+
+
+def hide_url_passwords(text: str) -> str:
+    """Only the passwords of URLs in `text` replaced by the marker (a preview or diff of the
+    user's own file: everything else in it is theirs to see)."""
+    return _USERINFO.sub(_password_hidden, text)
+
+
+def _password_hidden(m: re.Match[str]) -> str:
+    return f"{m['pre']}:{REDACTED}@"
+
+
+def redact_url(url: str) -> str:
+    """One proxy URL as shown: without its password (the user name stays: it helps the help
+    desk). A URL without a scheme is shown with the `http://` Codex assumes."""
+    full = url if "://" in url else f"http://{url}"
+    if urlsplit(full).password is None:
+        return url
+    return hide_url_passwords(full)
 
 
 def redact_document(
