@@ -98,7 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("diagnose", help="find out why sign-in fails")
     _add_debug_option(p, argparse.SUPPRESS)
     _add_target_options(p)
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    output = p.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print one JSON object")
+    output.add_argument(
+        "--events",
+        action="store_true",
+        help="print JSON lines as the checks run: started, finished, then the diagnosis",
+    )
     p.add_argument("--error", metavar="TEXT", help="the error message you saw, to decode")
     _add_lang_option(p)
 
@@ -168,16 +174,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"python -m wizard: error: --auth-url {exc}", file=sys.stderr)
         return EXIT_USAGE
-    quiet = args.command == "diagnose" and args.json
+    events = args.command == "diagnose" and args.events
+    quiet = args.command == "diagnose" and (args.json or events)
     lang = args.lang or language_from_env()
     translate = translator(lang)
     diagnosis = _run_diagnosis(
-        profile, target, args.timeout, None if quiet else sys.stderr, translate
+        profile,
+        target,
+        args.timeout,
+        None if quiet else sys.stderr,
+        translate,
+        _EventLines(sys.stdout, args.lang) if events else None,
     )
     decoded = _decode(args.error)
     if args.command == "report":
         return _report(diagnosis, args.out, decoded, lang)
-    if args.json:
+    if events:
+        _write_line(sys.stdout, {"event": "diagnosis", **_document(diagnosis, decoded, args.lang)})
+    elif args.json:
         # Machine output stays English unless a language is asked for explicitly.
         _print_json(diagnosis, decoded, args.lang)
     else:
@@ -191,11 +205,14 @@ def _run_diagnosis(
     timeout: float,
     progress: TextIO | None,
     translate: Translator | None = None,
+    lines: _EventLines | None = None,
 ) -> Diagnosis:
     from wizard.checks.catalog import ALL_CHECKS
     from wizard.platform.system import system_environment
 
     def on_event(event: EngineEvent) -> None:
+        if lines is not None:
+            lines.write(event)
         if progress is not None and event.kind == "finished" and event.result is not None:
             mark = STATUS_MARK[event.result.status]
             print(f"  {mark} {localize(event.title, translate)}", file=progress, flush=True)
@@ -211,13 +228,47 @@ def _run_diagnosis(
     return diagnose(ALL_CHECKS, system_environment(), profile, target, timeout, on_event)
 
 
+class _EventLines:
+    """`diagnose --events`: one redacted JSON line per check event, flushed at once, so a
+    script (or a parent process) sees each check start and end as it happens. The engine
+    reports from worker threads; the lock keeps lines whole."""
+
+    def __init__(self, out: TextIO, lang: str | None) -> None:
+        import threading
+
+        self._out = out
+        self._translate = translator(lang)
+        self._lock = threading.Lock()
+
+    def write(self, event: EngineEvent) -> None:
+        from wizard.report.redact import redact_document
+
+        line: dict[str, Any] = {"event": event.kind, "check": event.check_id}
+        line["title"] = localize(event.title, self._translate)
+        if event.result is not None:
+            line["result"] = localize(event.result.to_json(), self._translate)
+        with self._lock:
+            _write_line(self._out, redact_document(line))
+
+
+def _write_line(out: TextIO, document: dict[str, Any]) -> None:
+    out.write(json.dumps(document, ensure_ascii=False) + "\n")
+    out.flush()
+
+
 def _ensure_stdout(args: argparse.Namespace) -> None:
     """Without stdout (the windowed exe), the output goes to a file in the data folder."""
     from platformdirs import user_data_path
 
     from wizard.platform.console import ensure_stdout
 
-    kind = "json" if getattr(args, "json", False) else "txt"
+    kind = (
+        "jsonl"
+        if getattr(args, "events", False)
+        else "json"
+        if getattr(args, "json", False)
+        else "txt"
+    )
     fallback = user_data_path("signin-doctor", appauthor=False) / f"{args.command}-output.{kind}"
     ensure_stdout(fallback)
 
