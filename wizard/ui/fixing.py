@@ -29,10 +29,8 @@ class PlannedFix:
 
 
 def _catalog() -> dict[str, Any]:
-    try:
-        from wizard.fixes.catalog import all_fixes
-    except ImportError:
-        return {}
+    from wizard.fixes.catalog import all_fixes
+
     return dict(all_fixes())
 
 

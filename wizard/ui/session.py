@@ -73,15 +73,15 @@ class Session:
         if self.diagnosis is not None:
             self.history.append(self.diagnosis)
         self.diagnosis = diagnosis
-        self.case_id = self.next_case_id or new_case_id(diagnosis)
+        self.case_id = self.upcoming_case_id()
         self.next_case_id = ""
 
     def upcoming_case_id(self) -> str:
         """The case id the next diagnosis will carry (reserved now, so it can be read out)."""
         if not self.next_case_id:
-            from wizard.report.case_id import new_case_id as report_case_id
+            from wizard.report.case_id import new_case_id
 
-            self.next_case_id = report_case_id()
+            self.next_case_id = new_case_id()
         return self.next_case_id
 
     def facts(self) -> dict[str, Any]:
@@ -124,19 +124,6 @@ class Session:
             extra["decoded_error"] = self.decoded
         document = localized(to_document(self.diagnosis, extra))
         return redact_document_with_log(document, [str(self.env.home)])
-
-
-def new_case_id(diagnosis: Diagnosis) -> str:
-    """The report core's case id; a digest of the run if the report core is missing."""
-    try:
-        from wizard.report.case_id import new_case_id as report_case_id
-    except ImportError:
-        import hashlib  # here only: it loads OpenSSL's libcrypto
-
-        seed = f"{diagnosis.started_at}|{diagnosis.target.auth_url}|{diagnosis.verdict.cause}"
-        digest = hashlib.sha256(seed.encode()).hexdigest()[:8].upper()
-        return f"SD-{digest[:4]}-{digest[4:]}"
-    return report_case_id()
 
 
 def cause_title(cause: str) -> str:

@@ -28,20 +28,16 @@ EXAMPLE = (
 )
 
 
-def decode(text: str) -> list[dict[str, Any]] | None:
-    """The core decoder's reading of a pasted message (None if the decoder is unavailable)."""
-    try:
-        from wizard.checks.logs import decode_error
-    except ImportError:
-        return None
+def decode(text: str) -> list[dict[str, Any]]:
+    """The core decoder's reading of a pasted message (imported on first use: start-up)."""
+    from wizard.checks.logs import decode_error
+
     return [d.to_json() for d in decode_error(text)]
 
 
 def warm_decoder() -> None:
-    try:
-        from wizard.checks.logs import decoder_patterns
-    except ImportError:
-        return
+    from wizard.checks.logs import decoder_patterns
+
     decoder_patterns()
 
 
@@ -153,9 +149,6 @@ class WelcomePage(Page):
             return
         decoded = decode(text)
         self.session.decoded = decoded
-        if decoded is None:
-            self.meaning.setVisible(False)
-            return
         if not decoded:
             message = tr(
                 "Sign-in Doctor does not recognise this message, but the checks look at "
