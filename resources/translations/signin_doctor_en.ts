@@ -902,41 +902,6 @@
         <translation>Could not check</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/text.py"/>
-        <source>Sign-in page in your browser</source>
-        <translation>Sign-in page in your browser</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/text.py"/>
-        <source>Browser returns to this computer</source>
-        <translation>Browser returns to this computer</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/text.py"/>
-        <source>Codex receives the return</source>
-        <translation>Codex receives the return</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/text.py"/>
-        <source>Codex completes sign-in with OpenAI</source>
-        <translation>Codex completes sign-in with OpenAI</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/text.py"/>
-        <source>Sign-in is saved</source>
-        <translation>Sign-in is saved</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/text.py"/>
-        <source>Problem here</source>
-        <translation>Problem here</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/text.py"/>
-        <source>Not tested</source>
-        <translation>Not tested</translation>
-    </message>
-    <message>
         <location filename="../../wizard/ui/walkthrough.py"/>
         <source>Start</source>
         <translation>Start</translation>
@@ -1222,6 +1187,34 @@
         <location filename="../../wizard/ui/window.py"/>
         <source>Watch a sign-in…</source>
         <translation>Watch a sign-in…</translation>
+    </message>
+    <message>
+        <source>Sign-in page in your browser</source>
+        <translation type="vanished">Sign-in page in your browser</translation>
+    </message>
+    <message>
+        <source>Browser returns to this computer</source>
+        <translation type="vanished">Browser returns to this computer</translation>
+    </message>
+    <message>
+        <source>Codex receives the return</source>
+        <translation type="vanished">Codex receives the return</translation>
+    </message>
+    <message>
+        <source>Codex completes sign-in with OpenAI</source>
+        <translation type="vanished">Codex completes sign-in with OpenAI</translation>
+    </message>
+    <message>
+        <source>Sign-in is saved</source>
+        <translation type="vanished">Sign-in is saved</translation>
+    </message>
+    <message>
+        <source>Problem here</source>
+        <translation type="vanished">Problem here</translation>
+    </message>
+    <message>
+        <source>Not tested</source>
+        <translation type="vanished">Not tested</translation>
     </message>
     <message>
         <source>There is a report once the checks are done.</source>
@@ -4531,46 +4524,6 @@
     </message>
     <message>
         <location filename="../../wizard/report/html.py"/>
-        <source>You sign in with your browser</source>
-        <translation>You sign in with your browser</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <source>The browser returns to this computer</source>
-        <translation>The browser returns to this computer</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <source>Codex receives the return</source>
-        <translation>Codex receives the return</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <source>Codex finishes sign-in with OpenAI</source>
-        <translation>Codex finishes sign-in with OpenAI</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <source>Codex saves the sign-in</source>
-        <translation>Codex saves the sign-in</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <source>Problem here</source>
-        <translation>Problem here</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <source>Works</source>
-        <translation>Works</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <source>Not checked</source>
-        <translation>Not checked</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
         <source>Turn off &apos;Run Codex in WSL&apos; in your editor&apos;s settings</source>
         <translation>Turn off &apos;Run Codex in WSL&apos; in your editor&apos;s settings</translation>
     </message>
@@ -4842,6 +4795,38 @@
         <source>Sign-in tokens, codes, keys, passwords, e-mail addresses and the user name were removed before this file was written.</source>
         <translation>Sign-in tokens, codes, keys, passwords, e-mail addresses and the user name were removed before this file was written.</translation>
     </message>
+    <message>
+        <source>You sign in with your browser</source>
+        <translation type="vanished">You sign in with your browser</translation>
+    </message>
+    <message>
+        <source>The browser returns to this computer</source>
+        <translation type="vanished">The browser returns to this computer</translation>
+    </message>
+    <message>
+        <source>Codex receives the return</source>
+        <translation type="vanished">Codex receives the return</translation>
+    </message>
+    <message>
+        <source>Codex finishes sign-in with OpenAI</source>
+        <translation type="vanished">Codex finishes sign-in with OpenAI</translation>
+    </message>
+    <message>
+        <source>Codex saves the sign-in</source>
+        <translation type="vanished">Codex saves the sign-in</translation>
+    </message>
+    <message>
+        <source>Problem here</source>
+        <translation type="vanished">Problem here</translation>
+    </message>
+    <message>
+        <source>Works</source>
+        <translation type="vanished">Works</translation>
+    </message>
+    <message>
+        <source>Not checked</source>
+        <translation type="vanished">Not checked</translation>
+    </message>
 </context>
 <context>
     <name>route</name>
@@ -5069,6 +5054,59 @@
         <location filename="../../wizard/checks/status.py"/>
         <source>OpenAI reports a problem right now: {description}.</source>
         <translation>OpenAI reports a problem right now: {description}.</translation>
+    </message>
+</context>
+<context>
+    <name>steps</name>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Sign-in page in your browser</source>
+        <translation>Sign-in page in your browser</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Browser returns to this computer</source>
+        <translation>Browser returns to this computer</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Codex receives the return</source>
+        <translation>Codex receives the return</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Codex completes sign-in with OpenAI</source>
+        <translation>Codex completes sign-in with OpenAI</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Sign-in is saved</source>
+        <translation>Sign-in is saved</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Ready</source>
+        <translation>Ready</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Needs a look</source>
+        <translation>Needs a look</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Problem here</source>
+        <translation>Problem here</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Not tested</source>
+        <translation>Not tested</translation>
     </message>
 </context>
 <context>

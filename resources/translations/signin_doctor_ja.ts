@@ -902,41 +902,6 @@
         <translation>チェックできず</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/text.py"/>
-        <source>Sign-in page in your browser</source>
-        <translation>ブラウザーでサインイン</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/text.py"/>
-        <source>Browser returns to this computer</source>
-        <translation>このコンピューターに戻る</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/text.py"/>
-        <source>Codex receives the return</source>
-        <translation>Codex が受け取る</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/text.py"/>
-        <source>Codex completes sign-in with OpenAI</source>
-        <translation>Codex がサインインを完了</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/text.py"/>
-        <source>Sign-in is saved</source>
-        <translation>サインインを保存</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/text.py"/>
-        <source>Problem here</source>
-        <translation>ここに問題</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/text.py"/>
-        <source>Not tested</source>
-        <translation>未確認</translation>
-    </message>
-    <message>
         <location filename="../../wizard/ui/walkthrough.py"/>
         <source>Start</source>
         <translation>開始</translation>
@@ -1222,6 +1187,34 @@
         <location filename="../../wizard/ui/window.py"/>
         <source>Watch a sign-in…</source>
         <translation>サインインを見守る…</translation>
+    </message>
+    <message>
+        <source>Sign-in page in your browser</source>
+        <translation type="vanished">ブラウザーでサインイン</translation>
+    </message>
+    <message>
+        <source>Browser returns to this computer</source>
+        <translation type="vanished">このコンピューターに戻る</translation>
+    </message>
+    <message>
+        <source>Codex receives the return</source>
+        <translation type="vanished">Codex が受け取る</translation>
+    </message>
+    <message>
+        <source>Codex completes sign-in with OpenAI</source>
+        <translation type="vanished">Codex がサインインを完了</translation>
+    </message>
+    <message>
+        <source>Sign-in is saved</source>
+        <translation type="vanished">サインインを保存</translation>
+    </message>
+    <message>
+        <source>Problem here</source>
+        <translation type="vanished">ここに問題</translation>
+    </message>
+    <message>
+        <source>Not tested</source>
+        <translation type="vanished">未確認</translation>
     </message>
 </context>
 <context>
@@ -4519,46 +4512,6 @@
     </message>
     <message>
         <location filename="../../wizard/report/html.py"/>
-        <source>You sign in with your browser</source>
-        <translation>ブラウザーでサインインする</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <source>The browser returns to this computer</source>
-        <translation>ブラウザーがこのコンピューターに戻る</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <source>Codex receives the return</source>
-        <translation>Codex が戻りを受け取る</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <source>Codex finishes sign-in with OpenAI</source>
-        <translation>Codex が OpenAI とサインインを完了する</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <source>Codex saves the sign-in</source>
-        <translation>Codex がサインインを保存する</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <source>Problem here</source>
-        <translation>ここに問題</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <source>Works</source>
-        <translation>正常</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
-        <source>Not checked</source>
-        <translation>未確認</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/report/html.py"/>
         <source>Turn off &apos;Run Codex in WSL&apos; in your editor&apos;s settings</source>
         <translation>エディターの設定で「Run Codex in WSL」をオフにする</translation>
     </message>
@@ -4830,6 +4783,38 @@
         <source>Sign-in tokens, codes, keys, passwords, e-mail addresses and the user name were removed before this file was written.</source>
         <translation>このファイルを書き出す前に、サインインのトークン、コード、キー、パスワード、メールアドレス、ユーザー名を取り除きました。</translation>
     </message>
+    <message>
+        <source>You sign in with your browser</source>
+        <translation type="vanished">ブラウザーでサインインする</translation>
+    </message>
+    <message>
+        <source>The browser returns to this computer</source>
+        <translation type="vanished">ブラウザーがこのコンピューターに戻る</translation>
+    </message>
+    <message>
+        <source>Codex receives the return</source>
+        <translation type="vanished">Codex が戻りを受け取る</translation>
+    </message>
+    <message>
+        <source>Codex finishes sign-in with OpenAI</source>
+        <translation type="vanished">Codex が OpenAI とサインインを完了する</translation>
+    </message>
+    <message>
+        <source>Codex saves the sign-in</source>
+        <translation type="vanished">Codex がサインインを保存する</translation>
+    </message>
+    <message>
+        <source>Problem here</source>
+        <translation type="vanished">ここに問題</translation>
+    </message>
+    <message>
+        <source>Works</source>
+        <translation type="vanished">正常</translation>
+    </message>
+    <message>
+        <source>Not checked</source>
+        <translation type="vanished">未確認</translation>
+    </message>
 </context>
 <context>
     <name>route</name>
@@ -5053,6 +5038,59 @@
         <location filename="../../wizard/checks/status.py"/>
         <source>OpenAI reports a problem right now: {description}.</source>
         <translation>OpenAI が現在、障害を報告しています: {description}。</translation>
+    </message>
+</context>
+<context>
+    <name>steps</name>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Sign-in page in your browser</source>
+        <translation>ブラウザーのサインイン画面</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Browser returns to this computer</source>
+        <translation>ブラウザーがこのコンピューターに戻る</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Codex receives the return</source>
+        <translation>Codex が戻りを受け取る</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Codex completes sign-in with OpenAI</source>
+        <translation>Codex が OpenAI とサインインを完了</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Sign-in is saved</source>
+        <translation>サインインを保存</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Ready</source>
+        <translation>準備よし</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Needs a look</source>
+        <translation>要確認</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Problem here</source>
+        <translation>ここに問題</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/steps.py"/>
+        <source>Not tested</source>
+        <translation>未確認</translation>
     </message>
 </context>
 <context>

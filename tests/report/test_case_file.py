@@ -232,8 +232,8 @@ def test_html_verdict_card_comes_first_and_status_is_words(tmp_path, document, d
     assert '<span class="icon" aria-hidden="true">✖</span> Problem found' in page
     # the failing step (4, token_exchange) is marked in words
     assert re.search(
-        r'<li class="step step-fault" aria-current="step"><span class="step-no">4</span> '
-        r"Codex finishes sign-in with OpenAI <span class=\"mark\">"
+        r'<li class="step step-fail" aria-current="step"><span class="step-no">4</span> '
+        r"Codex completes sign-in with OpenAI <span class=\"mark\">"
         r'<span aria-hidden="true">✖</span> Problem here</span>',
         page,
     )
@@ -273,7 +273,7 @@ def test_markdown_has_the_verdict_and_a_checks_table(tmp_path, document, diagnos
         == "| ⚠ Warning | Last sign-in attempt | The last sign-in did not finish. |"
     )
     assert lines[header + 9] == ""
-    assert "4. Codex finishes sign-in with OpenAI: ✖ Problem here" in lines
+    assert "4. Codex completes sign-in with OpenAI: ✖ Problem here" in lines
     assert "- Remove or correct the stale proxy setting (`proxy-env-repair`)" in lines
     # evidence goes into fenced JSON blocks that parse back
     blocks = re.findall(r"```json\n(.*?)\n```", md, re.S)

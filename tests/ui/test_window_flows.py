@@ -57,8 +57,15 @@ def test_healthy_run_ends_on_a_clean_verdict(qtbot, open_window, home, pki, auth
     step_states = states(window)
     assert "fail" not in step_states.values()
     assert step_states[FlowStep.TOKEN_EXCHANGE] == "ok"
-    assert step_states[FlowStep.LISTENER] == "ok"
+    # a free port is ready, not OK: nothing went through it
+    assert step_states[FlowStep.LISTENER] == "ready"
     assert step_states[FlowStep.AUTHORIZE] == "untested"
+    # the picture and the case file use the same words
+    listener = page.steps.buttons[2].text()
+    assert listener == "Step 3 of 5: Codex receives the return — Ready"
+    from wizard.report.markdown import render_markdown
+
+    assert "3. Codex receives the return: ○ Ready" in render_markdown(window.session.document())
     assert page.primary.text() == "Show me how"
     save_screen(window, "healthy-3-verdict")
     assert any(r[1] == "/oauth/token" for r in auth_server.requests)

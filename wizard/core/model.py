@@ -73,6 +73,8 @@ class Verdict:
     also: tuple[str, ...]  # other proven causes, in precedence order
     passed_steps: tuple[FlowStep, ...] = ()
     overruled: tuple[str, ...] = ()  # causes this tool's emulation saw but the real Codex did not
+    # What the picture shows for each step (wizard.core.steps: ok/ready/warn/fail/untested).
+    steps: Mapping[FlowStep, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -86,6 +88,7 @@ class Verdict:
             "also": list(self.also),
             "passed_steps": [s.value for s in self.passed_steps],
             "overruled": list(self.overruled),
+            "steps": {step.value: state for step, state in self.steps.items()},
         }
 
 

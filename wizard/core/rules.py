@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import cache
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 from wizard.core.i18n import Text, join, sentences, tr, tr_map
 from wizard.core.model import CheckResult, FlowStep, Status, Target, Verdict
 from wizard.core.profile import resource_path
+from wizard.core.steps import step_states
 
 # The user's own Codex: where it and the emulation disagree, it wins.
 WITNESS_CHECK = "codex_probe"
@@ -73,7 +74,10 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
         token_causes = [c for c in token_causes if c not in table["witness_only"]]
     listener_causes = [c for c in table["listener_precedence"] if c in proven]
     ordered = token_causes + listener_causes
-    passed = _passed_steps(by_id, proven)
+    listener_fault = any(c in proven for c in table["listener_precedence"])
+
+    def states(step: FlowStep | None) -> dict[FlowStep, str]:
+        return step_states(results, step, listener_fault)
 
     if ordered:
         cause = ordered[0]
@@ -83,7 +87,7 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
         summary_template = (
             table["faults"][fault].get("summary") or table["causes"][cause]["summary"]
         )
-        verdict = _verdict(cause, facts, summary_template, proving, tuple(ordered[1:]), passed)
+        verdict = _verdict(cause, facts, summary_template, proving, tuple(ordered[1:]), states)
         return _overrule(verdict, overruled)
 
     relevant = [by_id[c] for c in table["relevant_checks"] if c in by_id]
@@ -97,7 +101,7 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
     if not bad and (token_ok or overruled):
         facts = _facts(target, [])
         facts["listener"] = _listener(by_id.get("callback_port"))
-        none = _verdict("none", facts, table["causes"]["none"]["summary"], [], (), passed)
+        none = _verdict("none", facts, table["causes"]["none"]["summary"], [], (), states)
         return _overrule(none, overruled)
 
     observed = bad or [r for r in relevant if r.status is not Status.PASS]
@@ -110,7 +114,7 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
         if observed
         else tr("rules", "no check ran.")
     )
-    return _verdict("unknown", facts, table["causes"]["unknown"]["summary"], observed, (), passed)
+    return _verdict("unknown", facts, table["causes"]["unknown"]["summary"], observed, (), states)
 
 
 def _listener(port: CheckResult | None) -> str:
@@ -145,10 +149,11 @@ def _verdict(
     summary_template: str,
     proving: Sequence[CheckResult],
     also: tuple[str, ...],
-    passed: tuple[FlowStep, ...],
+    states: Callable[[FlowStep | None], dict[FlowStep, str]],
 ) -> Verdict:
     entry = cause_table()["causes"][cause]
     step = FlowStep(entry["step"]) if entry["step"] else None
+    steps = states(step)
     return Verdict(
         cause=cause,
         flow_step=step,
@@ -158,24 +163,6 @@ def _verdict(
         fixes=tuple(entry["fixes"]),
         evidence=tuple(dict.fromkeys(r.id for r in proving)),
         also=also,
-        passed_steps=tuple(s for s in passed if s != step),
+        passed_steps=tuple(s for s, state in steps.items() if state in ("ok", "ready")),
+        steps=steps,
     )
-
-
-def _passed_steps(
-    by_id: Mapping[str, CheckResult], proven: Mapping[str, Any]
-) -> tuple[FlowStep, ...]:
-    """Steps a check actually exercised and found working (the diagram marks them ok)."""
-    steps: list[FlowStep] = []
-    port = by_id.get("callback_port")
-    listener_bad = any(c in proven for c in cause_table()["listener_precedence"])
-    # Not while the port check itself warns (a sign-in still waiting, only the fallback free).
-    if port is not None and port.status is Status.PASS and not listener_bad:
-        steps.append(FlowStep.LISTENER)
-    token = by_id.get("token_endpoint")
-    if token is not None and token.status is Status.PASS:
-        steps.append(FlowStep.TOKEN_EXCHANGE)
-    auth = by_id.get("codex_auth")
-    if auth is not None and auth.evidence.get("store_writable") is True:
-        steps.append(FlowStep.STORE)
-    return tuple(steps)

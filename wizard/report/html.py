@@ -14,8 +14,9 @@ from typing import Any
 
 import jinja2
 
-from wizard.core.i18n import Translator, localize, tr
+from wizard.core.i18n import Text, Translator, localize, tr
 from wizard.core.profile import resource_path
+from wizard.core.steps import STEPS, state_word, states_of, step_label, step_number
 
 # Words and icons shared with the Markdown file. The icon is decoration; the word carries it.
 STATUS_LABELS: dict[str, tuple[str, str]] = {
@@ -30,18 +31,8 @@ VERDICT_STATES: dict[str, tuple[str, str, str]] = {  # cause -> (css state, icon
     "unknown": ("unclear", "?", tr("report", "Not sure yet")),
 }
 PROBLEM_STATE = ("problem", "✖", tr("report", "Problem found"))
-FLOW_STEPS: tuple[tuple[str, str], ...] = (
-    ("authorize", tr("report", "You sign in with your browser")),
-    ("callback", tr("report", "The browser returns to this computer")),
-    ("listener", tr("report", "Codex receives the return")),
-    ("token_exchange", tr("report", "Codex finishes sign-in with OpenAI")),
-    ("store", tr("report", "Codex saves the sign-in")),
-)
-STEP_MARKS = {
-    "fault": ("✖", tr("report", "Problem here")),
-    "passed": ("✔", tr("report", "Works")),
-    "untested": ("–", tr("report", "Not checked")),
-}
+# The step states in the words of wizard.core.steps; the icon is decoration, the word carries it.
+STEP_ICONS = {"ok": "✔", "ready": "○", "warn": "⚠", "fail": "✖", "untested": "–"}
 FIX_LABELS: dict[str, str] = {
     "ide-wsl-off": tr("report", "Turn off 'Run Codex in WSL' in your editor's settings"),
     "ca-bundle": tr("report", "Give Codex your organisation's certificate"),
@@ -99,15 +90,10 @@ def fix_label(fix_id: str) -> str:
     return FIX_LABELS.get(fix_id, fix_id)
 
 
-def step_marks(verdict: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    """(step id, label, mark key) for the five steps of the sign-in flow."""
-    failing = verdict.get("flow_step")
-    passed = set(verdict.get("passed_steps") or ())
-    marks = []
-    for step, label in FLOW_STEPS:
-        mark = "fault" if step == failing else "passed" if step in passed else "untested"
-        marks.append((step, label, mark))
-    return marks
+def step_marks(verdict: Mapping[str, Any]) -> list[tuple[str, Text, str]]:
+    """(step id, label, state) for the five steps of the sign-in flow."""
+    states = states_of(verdict)
+    return [(step.value, step_label(step), states[step.value]) for step in STEPS]
 
 
 def duration_text(ms: Any) -> str:
@@ -223,17 +209,20 @@ def _fixes(verdict: Mapping[str, Any], w: _Words) -> dict[str, Any]:
 
 def _flow(verdict: Mapping[str, Any], w: _Words) -> dict[str, Any]:
     steps = []
-    for step, label, mark in step_marks(verdict):
-        icon, word = STEP_MARKS[mark]
-        steps.append({"id": step, "label": w(label), "mark": mark, "icon": icon, "word": w(word)})
+    for step, label, state in step_marks(verdict):
+        steps.append(
+            {
+                "id": step,
+                "label": w(label),
+                "mark": state,
+                "icon": STEP_ICONS[state],
+                "word": w(state_word(state)),
+            }
+        )
     step = verdict.get("flow_step")
     where = (
-        tr(
-            "report",
-            "The problem is in step {n} of the sign-in.",
-            n=[s for s, _ in FLOW_STEPS].index(step) + 1,
-        )
-        if step in {s for s, _ in FLOW_STEPS}
+        tr("report", "The problem is in step {n} of the sign-in.", n=step_number(step))
+        if step in {s.value for s in STEPS}
         else tr("report", "No single step of the sign-in is proven to fail.")
     )
     return {"title": w(tr("report", "Where in the sign-in")), "where": w(where), "steps": steps}

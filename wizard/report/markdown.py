@@ -8,8 +8,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from wizard.core.i18n import Translator, localize, tr
+from wizard.core.steps import state_word
 from wizard.report.html import (
-    STEP_MARKS,
+    STEP_ICONS,
     duration_text,
     fix_label,
     pretty_json,
@@ -103,9 +104,9 @@ def render_markdown(document: Mapping[str, Any], translate: Translator | None = 
             f"| {md_text(check.get('summary', ''))} |"
         )
     out += ["", "## " + w(tr("report", "Sign-in steps")), ""]
-    for number, (_step_id, label, mark) in enumerate(step_marks(verdict), start=1):
-        m_icon, m_word = STEP_MARKS[mark]
-        out.append(f"{number}. {md_text(w(label))}: {m_icon} {md_text(w(m_word))}")
+    for number, (_step_id, label, state) in enumerate(step_marks(verdict), start=1):
+        word = md_text(w(state_word(state)))
+        out.append(f"{number}. {md_text(w(label))}: {STEP_ICONS[state]} {word}")
     ports = ", ".join(str(p) for p in target.get("callback_ports") or ())
     tool_line = tr(
         "report",

@@ -1,7 +1,8 @@
 """The sign-in flow as five boxes: sign-in page in the browser -> the browser returns to this
-computer -> Codex receives it -> Codex completes sign-in with OpenAI -> saved. Passed steps
-are marked OK, the failing step is highlighted with an icon and the words "Problem here",
-untested steps are grey and dashed. Click (or Left/Right + Enter) a step for its evidence.
+computer -> Codex receives it -> Codex completes sign-in with OpenAI -> saved. Each box wears
+its state in the words of wizard.core.steps ("OK" only for a step a check went through;
+"Ready", "Needs a look"); the failing step is highlighted with an icon and the words "Problem
+here", untested steps are grey and dashed. Click (or Left/Right + Enter) a step for its evidence.
 
 Boxes sit side by side when there is room and stack top to bottom when there is not (large
 text, narrow windows), so no label is ever clipped."""
@@ -28,15 +29,15 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from wizard.core.model import FlowStep, Verdict
+from wizard.core.steps import STEPS
 from wizard.ui import theme
 from wizard.ui.text import step_state_word, tr
 
-STEPS = tuple(FlowStep)
 ZWSP = "\u200b"  # lets long addresses wrap after "/" and "." instead of mid-word
 _CENTER = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
 _LEFT = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
 MIN_BOX_UNITS = 6.5  # narrower boxes than this many line heights: stack them vertically
-_KIND = {"ok": "pass", "fail": "fail", "untested": "skip"}
+_KIND = {"ok": "pass", "ready": "pass", "warn": "warn", "fail": "fail", "untested": "skip"}
 
 
 def breakable(text: str) -> str:
@@ -48,17 +49,13 @@ class StepView:
     step: FlowStep
     label: str
     detail: str  # what a person recognises: the address in the browser, the file on disk
-    state: str  # "ok" | "fail" | "untested"
+    state: str  # one of wizard.core.steps.STATES
 
 
 def step_states(verdict: Verdict | None) -> dict[FlowStep, str]:
     states = dict.fromkeys(STEPS, "untested")
-    if verdict is None:
-        return states
-    for step in verdict.passed_steps:
-        states[step] = "ok"
-    if verdict.flow_step is not None:
-        states[verdict.flow_step] = "fail"
+    if verdict is not None:
+        states.update(verdict.steps)
     return states
 
 

@@ -14,24 +14,7 @@ from wizard.core.i18n import tr_map
 from wizard.core.model import CheckResult, Diagnosis, FlowStep, Target
 from wizard.core.profile import Profile
 from wizard.core.rules import cause_table
-
-# Which checks speak for which step of the diagram (clicking a step shows these).
-STEP_CHECKS: dict[FlowStep, tuple[str, ...]] = {
-    FlowStep.AUTHORIZE: ("status_page",),
-    FlowStep.CALLBACK: ("ide_settings", "wsl", "codex_logs"),
-    FlowStep.LISTENER: ("callback_port", "ide_settings", "wsl"),
-    FlowStep.TOKEN_EXCHANGE: (
-        "proxy",
-        "ca_env",
-        "dns",
-        "tcp",
-        "tls",
-        "openid",
-        "token_endpoint",
-        "clock",
-    ),
-    FlowStep.STORE: ("codex_install", "codex_auth"),
-}
+from wizard.core.steps import STEP_CHECKS
 
 
 @dataclass

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from wizard.core import steps
 from wizard.core.i18n import localize
 from wizard.core.model import FlowStep, Status
 
@@ -52,17 +53,10 @@ def status_word(status: Status) -> str:
     }[status]
 
 
-# The five steps of the sign-in, as the diagram names them: a plain label and what a person
-# recognises from their screen (the address in the browser, the file on disk).
+# The five steps of the sign-in and their states, in the words the case file uses too.
 def step_label(step: FlowStep) -> str:
-    return {
-        FlowStep.AUTHORIZE: tr("Sign-in page in your browser"),
-        FlowStep.CALLBACK: tr("Browser returns to this computer"),
-        FlowStep.LISTENER: tr("Codex receives the return"),
-        FlowStep.TOKEN_EXCHANGE: tr("Codex completes sign-in with OpenAI"),
-        FlowStep.STORE: tr("Sign-in is saved"),
-    }[step]
+    return ltext(steps.step_label(step))
 
 
 def step_state_word(state: str) -> str:
-    return {"ok": tr("OK"), "fail": tr("Problem here"), "untested": tr("Not tested")}[state]
+    return ltext(steps.state_word(state))

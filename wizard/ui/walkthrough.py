@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from wizard.core.model import FlowStep
+from wizard.core.steps import step_number
 from wizard.ui.accessibility import tab_chain
 from wizard.ui.pacing import AfterPaint
-from wizard.ui.text import ltext, sentences, status_word, step_label, step_state_word, tr
+from wizard.ui.text import ltext, sentences, status_word, step_state_word, tr
 from wizard.ui.theme import tinted_pixmap
 from wizard.ui.widgets import label
 
@@ -152,18 +152,16 @@ def _verdict(window: SigninDoctorWindow) -> Script:
             headline=page.headline.text()
         )
     ]
-    diagnosis = window.session.diagnosis
-    step = diagnosis.verdict.flow_step if diagnosis is not None else None
-    if step is not None:
-        from wizard.ui.diagram import STEPS
-
-        lines.append(
-            tr("In the picture, step {n} “{step}” is marked “{marker}”.").format(
-                n=STEPS.index(step) + 1,
-                step=step_label(FlowStep(step)),
-                marker=step_state_word("fail"),
+    # The picture's marks in its own words: the failing step, then any that need a look.
+    for view in page.diagram.views():
+        if view.state in ("fail", "warn"):
+            lines.append(
+                tr("In the picture, step {n} “{step}” is marked “{marker}”.").format(
+                    n=step_number(view.step),
+                    step=view.label,
+                    marker=step_state_word(view.state),
+                )
             )
-        )
     lines.append(_click(page.primary))
     lines.append(
         tr("If I ask for the details, click “{details}” below it.").format(

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWizard
 
 from wizard.core.model import CheckResult, Diagnosis, FlowStep, Status
+from wizard.core.steps import STEPS, step_number
 from wizard.ui.accessibility import tab_chain
 from wizard.ui.pacing import AfterPaint
 from wizard.ui.pages.base import Page
@@ -219,7 +220,7 @@ class VerdictPage(Page):
             self._set_primary(self._primary_text(diagnosis.verdict.fixes, self.session.planned))
 
     def _step_views(self, diagnosis: Diagnosis) -> list[StepView]:
-        from wizard.ui.diagram import STEPS, StepView, step_states
+        from wizard.ui.diagram import StepView, step_states
 
         target = diagnosis.target
         port = target.callback_ports[0]
@@ -266,14 +267,12 @@ class VerdictPage(Page):
     def _render_details(self, step: FlowStep | None) -> None:
         import html
 
-        from wizard.ui.diagram import STEPS
-
         diagnosis = self.session.diagnosis
         if diagnosis is None:
             return
         parts: list[str] = []
         if step is not None:
-            number = STEPS.index(step) + 1
+            number = step_number(step)
             state = step_state_word(self.diagram.state_of(step))
             parts.append(
                 f"<h3>{html.escape(tr('Step {n}').format(n=number))}: "
