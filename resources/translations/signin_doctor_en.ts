@@ -3921,6 +3921,26 @@
     </message>
     <message>
         <location filename="../../wizard/checks/port.py"/>
+        <source>[::1]:{port} (IPv6) is answered by {holders}</source>
+        <translation>[::1]:{port} (IPv6) is answered by {holders}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Separately, {listeners}. Codex sends the browser to 127.0.0.1, so that program does not catch this sign-in&apos;s return, but a browser sent to localhost reaches it first.</source>
+        <translation>Separately, {listeners}. Codex sends the browser to 127.0.0.1, so that program does not catch this sign-in&apos;s return, but a browser sent to localhost reaches it first.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>{first} and {last}</source>
+        <translation>{first} and {last}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
         <source>A Codex sign-in is waiting on port {port} for the browser&apos;s return. Starting a new sign-in replaces it.</source>
         <translation>A Codex sign-in is waiting on port {port} for the browser&apos;s return. Starting a new sign-in replaces it.</translation>
     </message>
@@ -3948,16 +3968,6 @@
         <location filename="../../wizard/checks/port.py"/>
         <source>port {port} is refused ({error})</source>
         <translation>port {port} is refused ({error})</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/port.py"/>
-        <source>{first} and {last}</source>
-        <translation>{first} and {last}</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/port.py"/>
-        <source>, </source>
-        <translation>, </translation>
     </message>
     <message>
         <location filename="../../wizard/checks/port.py"/>

@@ -3909,6 +3909,26 @@
     </message>
     <message>
         <location filename="../../wizard/checks/port.py"/>
+        <source>[::1]:{port} (IPv6) is answered by {holders}</source>
+        <translation>[::1]:{port}（IPv6）では {holders} が応答しています</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>Separately, {listeners}. Codex sends the browser to 127.0.0.1, so that program does not catch this sign-in&apos;s return, but a browser sent to localhost reaches it first.</source>
+        <translation>なお、{listeners}。Codex はブラウザーを 127.0.0.1 に戻すため、このサインインの戻りをそのプログラムが受け取ることはありませんが、localhost に送られたブラウザーは先にそのプログラムにつながります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>{first} and {last}</source>
+        <translation>{first}、{last}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
         <source>A Codex sign-in is waiting on port {port} for the browser&apos;s return. Starting a new sign-in replaces it.</source>
         <translation>Codex のサインインが、ポート {port} でブラウザーからの戻りを待っています。新しくサインインを始めると、そちらに置き換わります。</translation>
     </message>
@@ -3936,16 +3956,6 @@
         <location filename="../../wizard/checks/port.py"/>
         <source>port {port} is refused ({error})</source>
         <translation>ポート {port} は拒否（{error}）</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/port.py"/>
-        <source>{first} and {last}</source>
-        <translation>{first}、{last}</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/port.py"/>
-        <source>, </source>
-        <translation>、</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/port.py"/>

@@ -50,6 +50,14 @@ def ipv6_loopback_available() -> bool:
     return True
 
 
+def skip_unless_ipv4_free(port: int) -> None:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            pytest.skip("the port picked on ::1 is taken on 127.0.0.1")
+
+
 def port_evidence(outcome, port: int) -> dict:
     return next(p for p in outcome.evidence["ports"] if p["port"] == port)
 
@@ -224,17 +232,74 @@ def test_a_listener_on_ipv6_loopback_only_leaves_the_port_free(home):
     # Codex 0.169 sends the browser back to 127.0.0.1, so [::1] is never asked.
     p2 = free_port()
     with hold_port(0, name="devserver", address="::1") as holder:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", holder.port))
-            except OSError:
-                pytest.skip("the port picked on ::1 is taken on 127.0.0.1")
+        skip_unless_ipv4_free(holder.port)
         outcome = run_check(check_callback_port, make_env(home), target_for(holder.port, p2))
     assert (outcome.status, outcome.faults) == (Status.PASS, ())
-    assert (
-        outcome.summary == f"Port {holder.port} is free for Codex to receive the browser's return."
+    assert outcome.summary == (
+        f"Port {holder.port} is free for Codex to receive the browser's return. Separately, "
+        f"[::1]:{holder.port} (IPv6) is answered by devserver (pid {holder.pid}). Codex sends "
+        "the browser to 127.0.0.1, so that program does not catch this sign-in's return, but "
+        "a browser sent to localhost reaches it first."
     )
-    assert port_evidence(outcome, holder.port)["free"] is True
+    first = port_evidence(outcome, holder.port)
+    assert first["free"] is True and first["holders"][0]["address"] == "::1"
+    assert first["ipv6"]["bind"] == "in_use" and first["ipv6"]["connect"] == "accepted"
+    assert [o["pid"] for o in first["ipv6"]["owners"]] == [holder.pid]
+    assert port_evidence(outcome, p2)["ipv6"] == {
+        "address": "::1",
+        "bind": "free",
+        "bind_error": None,
+        "bind_lingering": False,
+        "connect": "refused",
+        "owners": [],
+    }
+
+
+@pytest.mark.skipif(not ipv6_loopback_available(), reason="no IPv6 loopback here")
+def test_split_listeners_name_the_owner_of_each_family(home):
+    # 127.0.0.1 and [::1] of the same ports held by different programs: Codex is kept off by
+    # the IPv4 ones; the IPv6 ones are named apart.
+    with (
+        hold_port(0, name="gateway") as v4a,
+        hold_port(v4a.port, name="devserver", address="::1") as v6a,
+        hold_port(0, name="switcher") as v4b,
+        hold_port(v4b.port, name="vite", address="::1") as v6b,
+    ):
+        outcome = run_check(check_callback_port, make_env(home), target_for(v4a.port, v4b.port))
+    assert (outcome.status, outcome.faults) == (Status.FAIL, ("callback_ports_busy",))
+    assert outcome.evidence["facts"]["holders"] == (
+        f"port {v4a.port} is used by gateway (pid {v4a.pid}) "
+        f"and port {v4b.port} by switcher (pid {v4b.pid})"
+    )
+    assert outcome.evidence["facts"]["ipv6_holders"] == (
+        f"Separately, [::1]:{v4a.port} (IPv6) is answered by devserver (pid {v6a.pid}) and "
+        f"[::1]:{v4b.port} (IPv6) is answered by vite (pid {v6b.pid}). Codex sends the browser "
+        "to 127.0.0.1, so that program does not catch this sign-in's return, but a browser "
+        "sent to localhost reaches it first."
+    )
+    assert outcome.summary.endswith(outcome.evidence["facts"]["ipv6_holders"])
+    for v4, v6 in ((v4a, v6a), (v4b, v6b)):
+        ev = port_evidence(outcome, v4.port)
+        assert ev["bind_error"]["name"] == "EADDRINUSE"
+        assert {(h["pid"], h["address"]) for h in ev["holders"]} == {
+            (v4.pid, "127.0.0.1"),
+            (v6.pid, "::1"),
+        }
+        assert (ev["ipv6"]["bind"], ev["ipv6"]["connect"]) == ("in_use", "accepted")
+        assert [o["pid"] for o in ev["ipv6"]["owners"]] == [v6.pid]
+
+
+def test_a_listener_on_ipv4_only_leaves_ipv6_free_and_still_blocks_codex(home):
+    p2 = free_port()
+    with hold_port(0, name="gateway") as v4:
+        outcome = run_check(check_callback_port, make_env(home), target_for(v4.port, p2))
+    assert (outcome.status, outcome.faults) == (Status.WARN, ())
+    assert "ipv6_holders" not in outcome.evidence["facts"]
+    ipv6 = port_evidence(outcome, v4.port)["ipv6"]
+    if ipv6_loopback_available():
+        assert (ipv6["bind"], ipv6["connect"], ipv6["owners"]) == ("free", "refused", [])
+    else:  # IPv6 switched off: said as such, never "in use"
+        assert (ipv6["bind"], ipv6["connect"]) == ("unavailable", "unavailable")
 
 
 def test_real_callback_ports_when_free(home):
@@ -374,3 +439,18 @@ def test_windows_reserved_plus_held_is_busy(home):
     assert outcome.evidence["facts"]["holders"] == (
         "port 1455 is used by Cursor.exe (pid 4242) and port 1457 is reserved by Windows"
     )
+
+
+@pytest.mark.skipif(not ipv6_loopback_available(), reason="no IPv6 loopback here")
+def test_closed_connections_lingering_on_ipv6_are_not_a_listener(home):
+    p2 = free_port()
+    with (
+        hold_port(0, name="devserver", address="::1") as gone,
+        socket.create_connection(("::1", gone.port)) as sock,
+    ):
+        sock.recv(1)  # the holder closes first: its side lingers in TIME_WAIT
+    skip_unless_ipv4_free(gone.port)
+    outcome = run_check(check_callback_port, make_env(home), target_for(gone.port, p2))
+    ipv6 = port_evidence(outcome, gone.port)["ipv6"]
+    assert (ipv6["bind"], ipv6["bind_lingering"], ipv6["connect"]) == ("in_use", True, "refused")
+    assert outcome.summary == f"Port {gone.port} is free for Codex to receive the browser's return."

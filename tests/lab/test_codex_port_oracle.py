@@ -142,14 +142,20 @@ def test_a_second_sign_in_replaces_the_waiting_one(codex_ports, openai_via_proxy
 def test_another_program_on_ipv6_loopback_does_not_matter_to_codex(
     codex_ports, openai_via_proxy, pki, home
 ):
-    with hold_port(1455, name="devserver", address="::1"):
+    with hold_port(1455, name="devserver", address="::1") as v6:
         outcome = run_check(check_callback_port, make_env(home), load_profile().target())
         run = codex_ports.login(_lab_env(home, openai_via_proxy(), pki))
     # The browser is sent to 127.0.0.1, where Codex listens: [::1]:1455 is never asked.
     assert run.redirect_uri == "http://127.0.0.1:1455/auth/callback"
     assert REFUSED in run.output, run.output
     assert (outcome.status, outcome.faults) == (Status.PASS, ()), outcome.summary
-    assert outcome.summary == "Port 1455 is free for Codex to receive the browser's return."
+    # ... but the program on [::1] is named, for a browser that is sent to localhost.
+    assert outcome.summary == (
+        "Port 1455 is free for Codex to receive the browser's return. Separately, [::1]:1455 "
+        f"(IPv6) is answered by devserver (pid {v6.pid}). Codex sends the browser to "
+        "127.0.0.1, so that program does not catch this sign-in's return, but a browser sent "
+        "to localhost reaches it first."
+    )
 
 
 def test_a_busy_first_port_sends_codex_to_the_fallback(codex_ports, openai_via_proxy, pki, home):

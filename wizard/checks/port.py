@@ -4,7 +4,9 @@ Codex binds 127.0.0.1:1455; when that is in use (AddrInUse) it asks a stale Code
 there to stop (GET /cancel), retries, then falls back to 1457 (0.139 and newer). Any other bind
 error (Windows WSAEACCES 10013 for a reserved range, a security program) fails at once, with
 no fallback (facts §1a, §7-E, §7-F). Codex sends the browser back to 127.0.0.1 (0.169), so a
-program listening on [::1] only never catches the return.
+program listening on [::1] only never catches the return; both families are still bind- and
+connect-tested and the owner of each named, since a browser told `localhost` (older Codex,
+other sign-in clients, a hand-typed address) tries [::1] first (field §1.13).
 
 A held port is asked one question to tell a waiting Codex from any other program: the request
 in the profile's `login_server` (`GET /`), which a Codex login server answers 404 and does not
@@ -13,6 +15,7 @@ would then read as a failed sign-in), /cancel (ends the user's sign-in) or /succ
 
 from __future__ import annotations
 
+import errno
 import socket
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +24,7 @@ from pathlib import PurePath, PureWindowsPath
 
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment, PortHolder
-from wizard.core.i18n import and_list, join, tr, word_list
+from wizard.core.i18n import and_list, join, sentences, tr, word_list
 from wizard.core.model import Outcome, Status
 from wizard.core.profile import Profile
 from wizard.platform.port_reservations import ExcludedRange, Reservations, read_reservations
@@ -31,6 +34,9 @@ from wizard.platform.system import current_platform
 # Addresses whose listener keeps Codex from binding 127.0.0.1 (IPv4 loopback or wildcard, or
 # a dual-stack IPv6 wildcard).
 _IPV4_BLOCKING = {"127.0.0.1", "0.0.0.0", "::", "::ffff:127.0.0.1"}
+# Addresses whose listener answers a browser that tries [::1] (IPv6 loopback or wildcard).
+_IPV6_LOOPBACK = "::1"
+_IPV6_ANSWERING = {_IPV6_LOOPBACK, "::"}
 # A Codex login server answers the fingerprint request on loopback within milliseconds; a
 # program still silent after this is not one (hung, or another protocol that waits for the
 # client to speak first).
@@ -46,6 +52,7 @@ class PortFinding:
     reserved: ExcludedRange | None = None
     codex_login_server: bool | None = None
     fingerprint: dict[str, object] | None = None
+    ipv6: FamilyProbe | None = None  # [::1] on the same port (None: not tested here)
 
     @property
     def usable(self) -> bool:
@@ -58,6 +65,70 @@ class PortFinding:
         if self.state == "free":
             return []
         return [h for h in self.holders if h.address in _IPV4_BLOCKING]
+
+
+@dataclass(frozen=True)
+class FamilyProbe:
+    """One address family's side of a port: can it be bound, does something accept there,
+    and who listens. connect: "accepted" | "refused" | "no_answer" | "unavailable"."""
+
+    address: str
+    bind: BindProbe
+    connect: str
+    owners: list[PortHolder]
+
+    @property
+    def foreign_listener(self) -> bool:
+        """Another program answers here (Codex itself never listens on [::1])."""
+        # Only closed connections linger (TIME_WAIT) after a bind error: nobody listens.
+        return self.connect == "accepted" or (
+            self.bind.kind == "in_use" and not self.bind.lingering
+        )
+
+    def to_json(self, env: Environment) -> dict[str, object]:
+        return {
+            "address": self.address,
+            "bind": self.bind.kind,
+            "bind_error": self.bind.error_json(),
+            "bind_lingering": self.bind.lingering,
+            "connect": self.connect,
+            "owners": [_holder_json(env, h) for h in self.owners],
+        }
+
+
+def probe_connect(address: str, port: int, timeout: float) -> str:
+    """Whether something accepts a TCP connection on address:port; closed at once, no byte
+    sent (nothing to log for a listener that waits for a request)."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    try:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+    except OSError:
+        return "unavailable"
+    with sock:
+        sock.settimeout(timeout)
+        try:
+            sock.connect((address, port))
+        except ConnectionRefusedError:
+            return "refused"
+        except TimeoutError:
+            return "no_answer"
+        except OSError as exc:
+            return "unavailable" if exc.errno in _NO_ADDRESS else "refused"
+    return "accepted"
+
+
+_NO_ADDRESS = {errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT, errno.ENETUNREACH}
+
+
+def _probe_ipv6(ctx: CheckContext, port: int, holders: list[PortHolder]) -> FamilyProbe:
+    bind = probe_bind(_IPV6_LOOPBACK, port)
+    connect = (
+        "unavailable"
+        if bind.kind == "unavailable"
+        else probe_connect(_IPV6_LOOPBACK, port, ctx.budget.timeout(FINGERPRINT_TIMEOUT_S))
+    )
+    owners = [h for h in holders if h.address in _IPV6_ANSWERING]
+    return FamilyProbe(_IPV6_LOOPBACK, bind, connect, owners)
 
 
 def check_callback_port(ctx: CheckContext) -> Outcome:
@@ -85,6 +156,8 @@ def _inspect(
     reserved = reservations.blocking(port) if reservations else None
     probe = probe_bind(bind_address, port) if live else None
     finding = PortFinding(port, "free", holders, probe, reserved)
+    if live and ":" not in bind_address:
+        finding.ipv6 = _probe_ipv6(ctx, port, holders)
     if probe is not None:
         if probe.free or probe.lingering:
             finding.state = "free"
@@ -212,6 +285,10 @@ def _verdict(
             faults.append("callback_ports_busy")
 
     status, summary = _summary(profile, findings, relay, usable, first_final, facts)
+    split = _ipv6_only_listeners(findings)
+    if split:
+        facts["ipv6_holders"] = _ipv6_sentence(split)
+        summary = sentences(summary, facts["ipv6_holders"])
 
     evidence: dict[str, object] = {
         "bind_address": str(profile.data.get("callback_bind_address", "127.0.0.1")),
@@ -355,6 +432,43 @@ def _summary(
     )
 
 
+def _ipv6_only_listeners(findings: list[PortFinding]) -> list[PortFinding]:
+    """Ports where another program answers on [::1] apart from whatever holds 127.0.0.1 (a
+    split: two listeners, one per family), so a browser sent to `localhost` reaches it."""
+    split = []
+    for f in findings:
+        v6 = f.ipv6
+        if v6 is None or not v6.foreign_listener:
+            continue
+        ipv4_pids = {h.pid for h in f.blocking if h.pid is not None}
+        v6_pids = {h.pid for h in v6.owners if h.pid is not None}
+        if v6_pids and v6_pids <= ipv4_pids:
+            continue  # one dual-stack listener: already named for the port
+        split.append(f)
+    return split
+
+
+def _ipv6_sentence(findings: list[PortFinding]) -> str:
+    parts = [
+        tr(
+            "port",
+            "[::1]:{port} (IPv6) is answered by {holders}",
+            port=f.port,
+            holders=_and([holder_text(h) for h in _unique(f.ipv6.owners)])
+            if f.ipv6 and f.ipv6.owners
+            else HIDDEN_OWNER,
+        )
+        for f in findings
+    ]
+    return tr(
+        "port",
+        "Separately, {listeners}. Codex sends the browser to 127.0.0.1, so that program "
+        "does not catch this sign-in's return, but a browser sent to localhost reaches it "
+        "first.",
+        listeners=word_list(parts, tr("port", "{first} and {last}"), tr("port", ", ")),
+    )
+
+
 def _still_waiting(port: int) -> str:
     """A Codex sign-in holds the first port: not in the way, since a new `codex login` asks
     it to stop (/cancel) and takes the port itself."""
@@ -470,6 +584,7 @@ def _finding_json(env: Environment, f: PortFinding) -> dict[str, object]:
         "holders": [_holder_json(env, h) for h in f.holders],
         "codex_login_server": f.codex_login_server,
         "fingerprint": f.fingerprint,
+        "ipv6": f.ipv6.to_json(env) if f.ipv6 else None,
     }
 
 
