@@ -190,6 +190,17 @@ def test_wsl_relay_holding_the_callback_port(callback_port, lab_diagnose):
     assert verdict["fixes"][0] == "ide-wsl-off"
 
 
+def test_remote_listener_in_an_ssh_session(callback_port, lab_diagnose):
+    # sshd's variables, no display: the browser runs on the user's own computer.
+    run = lab_diagnose(SSH_CONNECTION="192.0.2.10 52144 198.51.100.7 22", SSH_TTY="/dev/pts/3")
+    verdict = assert_verdict(run, "remote_listener", "callback")
+    assert verdict["evidence"] == ["remote_session"]
+    assert verdict["fixes"] == ["device-auth", "port-forward"]
+    assert "an SSH session on another computer" in verdict["summary"]
+    assert "token_exchange" in verdict["passed_steps"]
+    assert "192.0.2.10" not in run.stdout
+
+
 def test_callback_ports_busy(callback_port, lab_diagnose):
     fallback = 1457
     with hold_port(callback_port, name="othertool"), hold_port(fallback, name="othertool"):

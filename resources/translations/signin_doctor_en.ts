@@ -1882,6 +1882,21 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Codex runs on another machine, so the browser&apos;s return cannot reach it</source>
+        <translation>Codex runs on another machine, so the browser&apos;s return cannot reach it</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>This runs in {where}, but your browser runs on your own computer. When you finish signing in, the browser returns to port {port} on your own computer, where this Codex does not listen, so the sign-in never completes.</source>
+        <translation>This runs in {where}, but your browser runs on your own computer. When you finish signing in, the browser returns to port {port} on your own computer, where this Codex does not listen, so the sign-in never completes.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Sign in with a device code instead (it needs no return to this machine), or forward port {port} from your computer to this machine before signing in.</source>
+        <translation>Sign in with a device code instead (it needs no return to this machine), or forward port {port} from your computer to this machine before signing in.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Something failed that Sign-in Doctor cannot explain yet</source>
         <translation>Something failed that Sign-in Doctor cannot explain yet</translation>
     </message>
@@ -2084,6 +2099,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Sign-in return port</source>
         <translation>Sign-in return port</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Where Codex runs</source>
+        <translation>Where Codex runs</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -3453,6 +3473,31 @@
         <source>If it happens again, an administrator can reserve the ports for Codex while WinNAT is stopped (third command) - this is reported to work but is not confirmed by OpenAI.</source>
         <translation>If it happens again, an administrator can reserve the ports for Codex while WinNAT is stopped (third command) - this is reported to work but is not confirmed by OpenAI.</translation>
     </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Forward the sign-in port to the remote machine</source>
+        <translation>Forward the sign-in port to the remote machine</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Codex runs on another machine (SSH, a dev container or Codespaces), so your browser&apos;s return must be passed on to it: forward port 1455 from your own computer before signing in. A device code sign-in needs none of this.</source>
+        <translation>Codex runs on another machine (SSH, a dev container or Codespaces), so your browser&apos;s return must be passed on to it: forward port 1455 from your own computer before signing in. A device code sign-in needs none of this.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>SSH: on your own computer, connect with the command below (USER@HOST as you usually connect) and keep that window open while you sign in.</source>
+        <translation>SSH: on your own computer, connect with the command below (USER@HOST as you usually connect) and keep that window open while you sign in.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>VS Code Remote, dev containers or Codespaces: open the Ports panel and forward port 1455 to localhost:1455 on your computer.</source>
+        <translation>VS Code Remote, dev containers or Codespaces: open the Ports panel and forward port 1455 to localhost:1455 on your computer.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Then start the sign-in on the remote machine and open the link it shows in your browser. Starting a new sign-in signs you out of Codex first (every Codex app sharing this login), even if the new one then fails.</source>
+        <translation>Then start the sign-in on the remote machine and open the link it shows in your browser. Starting a new sign-in signs you out of Codex first (every Codex app sharing this login), even if the new one then fails.</translation>
+    </message>
 </context>
 <context>
     <name>http</name>
@@ -4448,6 +4493,54 @@
         <location filename="../../wizard/report/redact.py"/>
         <source>your home folder</source>
         <translation>your home folder</translation>
+    </message>
+</context>
+<context>
+    <name>remote</name>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>an SSH session on another computer</source>
+        <translation>an SSH session on another computer</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>GitHub Codespaces (a computer in the cloud)</source>
+        <translation>GitHub Codespaces (a computer in the cloud)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>a dev container</source>
+        <translation>a dev container</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>a container</source>
+        <translation>a container</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>WSL (Linux on Windows)</source>
+        <translation>WSL (Linux on Windows)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>This is not a remote session, a container or WSL: a browser on this computer returns to Codex here.</source>
+        <translation>This is not a remote session, a container or WSL: a browser on this computer returns to Codex here.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>This runs in {where}. A browser on your own computer returns to port {port} on your own computer, not here, unless that port is forwarded to this machine.</source>
+        <translation>This runs in {where}. A browser on your own computer returns to port {port} on your own computer, not here, unless that port is forwarded to this machine.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>This runs in {where} with its own display: a browser opened here returns to Codex here, a browser on your own computer does not.</source>
+        <translation>This runs in {where} with its own display: a browser opened here returns to Codex here, a browser on your own computer does not.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>This runs in {where}. The browser&apos;s return reaches Codex here only if port {port} is passed on to it (WSL and containers on the computer&apos;s own network usually do); if the browser says the page cannot be reached, sign in with a device code.</source>
+        <translation>This runs in {where}. The browser&apos;s return reaches Codex here only if port {port} is passed on to it (WSL and containers on the computer&apos;s own network usually do); if the browser says the page cannot be reached, sign in with a device code.</translation>
     </message>
 </context>
 <context>

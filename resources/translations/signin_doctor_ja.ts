@@ -1874,6 +1874,21 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Codex runs on another machine, so the browser&apos;s return cannot reach it</source>
+        <translation>Codex が別のマシンで動いているため、ブラウザーの戻り先に届きません</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>This runs in {where}, but your browser runs on your own computer. When you finish signing in, the browser returns to port {port} on your own computer, where this Codex does not listen, so the sign-in never completes.</source>
+        <translation>これは{where}で動いていますが、ブラウザーはお使いのコンピューターで動いています。サインインを終えるとブラウザーはお使いのコンピューターのポート {port} に戻りますが、そこではこの Codex が待っていないため、サインインが完了しません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Sign in with a device code instead (it needs no return to this machine), or forward port {port} from your computer to this machine before signing in.</source>
+        <translation>代わりにデバイスコードでサインインしてください（このマシンへの戻りは不要です）。または、サインインの前にお使いのコンピューターのポート {port} をこのマシンへ転送してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Something failed that Sign-in Doctor cannot explain yet</source>
         <translation>Sign-in Doctor がまだ説明できない問題が起きています</translation>
     </message>
@@ -2072,6 +2087,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Sign-in return port</source>
         <translation>サインインの戻り先ポート</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Where Codex runs</source>
+        <translation>Codex の実行場所</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -3441,6 +3461,31 @@
         <source>If it happens again, an administrator can reserve the ports for Codex while WinNAT is stopped (third command) - this is reported to work but is not confirmed by OpenAI.</source>
         <translation>また起きる場合は、WinNAT を止めている間に管理者が Codex 用にポートを予約できます（3 つ目のコマンド）。効果があったという報告はありますが、OpenAI による確認はされていません。</translation>
     </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Forward the sign-in port to the remote machine</source>
+        <translation>サインイン用のポートをリモートマシンへ転送する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Codex runs on another machine (SSH, a dev container or Codespaces), so your browser&apos;s return must be passed on to it: forward port 1455 from your own computer before signing in. A device code sign-in needs none of this.</source>
+        <translation>Codex が別のマシン（SSH、開発コンテナー、Codespaces）で動いているため、ブラウザーの戻りをそちらへ渡す必要があります。サインインの前に、お使いのコンピューターからポート 1455 を転送してください。デバイスコードでのサインインなら、この作業は不要です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>SSH: on your own computer, connect with the command below (USER@HOST as you usually connect) and keep that window open while you sign in.</source>
+        <translation>SSH の場合：お使いのコンピューターで下のコマンドで接続し（USER@HOST はいつもの接続先に置き換えます）、サインインが終わるまでそのウィンドウを開いたままにします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>VS Code Remote, dev containers or Codespaces: open the Ports panel and forward port 1455 to localhost:1455 on your computer.</source>
+        <translation>VS Code Remote、開発コンテナー、Codespaces の場合：［ポート］パネルを開き、ポート 1455 をお使いのコンピューターの localhost:1455 へ転送します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Then start the sign-in on the remote machine and open the link it shows in your browser. Starting a new sign-in signs you out of Codex first (every Codex app sharing this login), even if the new one then fails.</source>
+        <translation>そのあとリモートマシンでサインインを始め、表示されたリンクをブラウザーで開きます。新しいサインインを始めると、まず Codex からサインアウトされます（このログインを共有するすべての Codex アプリが対象で、新しいサインインが失敗しても元に戻りません）。</translation>
+    </message>
 </context>
 <context>
     <name>http</name>
@@ -4436,6 +4481,54 @@
         <location filename="../../wizard/report/redact.py"/>
         <source>your home folder</source>
         <translation>ホームフォルダー</translation>
+    </message>
+</context>
+<context>
+    <name>remote</name>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>an SSH session on another computer</source>
+        <translation>別のコンピューターへの SSH セッション</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>GitHub Codespaces (a computer in the cloud)</source>
+        <translation>GitHub Codespaces（クラウド上のコンピューター）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>a dev container</source>
+        <translation>開発コンテナー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>a container</source>
+        <translation>コンテナー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>WSL (Linux on Windows)</source>
+        <translation>WSL（Windows 上の Linux）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>This is not a remote session, a container or WSL: a browser on this computer returns to Codex here.</source>
+        <translation>リモートセッション、コンテナー、WSL のいずれでもありません。このコンピューターのブラウザーは、ここの Codex に戻ります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>This runs in {where}. A browser on your own computer returns to port {port} on your own computer, not here, unless that port is forwarded to this machine.</source>
+        <translation>これは{where}で動いています。お使いのコンピューターのブラウザーは、そのポートをこのマシンへ転送しない限り、ここではなくお使いのコンピューターのポート {port} に戻ります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>This runs in {where} with its own display: a browser opened here returns to Codex here, a browser on your own computer does not.</source>
+        <translation>これは独自の画面表示を持つ{where}で動いています。ここで開いたブラウザーはここの Codex に戻りますが、お使いのコンピューターのブラウザーは戻りません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/remote.py"/>
+        <source>This runs in {where}. The browser&apos;s return reaches Codex here only if port {port} is passed on to it (WSL and containers on the computer&apos;s own network usually do); if the browser says the page cannot be reached, sign in with a device code.</source>
+        <translation>これは{where}で動いています。ブラウザーの戻りがここの Codex に届くのは、ポート {port} がこちらへ渡される場合だけです（WSL や、コンピューターと同じネットワークを使うコンテナーでは通常そうなります）。ブラウザーに「このサイトにアクセスできません」と表示されたら、デバイスコードでサインインしてください。</translation>
     </message>
 </context>
 <context>

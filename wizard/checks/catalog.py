@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # never run: tells mypy and PyInstaller's import scan what `l
         network,
         port,
         proxy,
+        remote,
         status,
         tls,
         wsl,
@@ -99,6 +100,11 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
     ),
     CheckSpec(
         "callback_port", tr("checks", "Sign-in return port"), lazy("port", "check_callback_port")
+    ),
+    CheckSpec(
+        "remote_session",
+        tr("checks", "Where Codex runs"),
+        lazy("remote", "check_remote_session"),
     ),
     CheckSpec("ide_settings", tr("checks", "Editor settings"), lazy("ide", "check_ide_settings")),
     CheckSpec(

@@ -87,6 +87,8 @@ class Environment:
     clock: _Clock = field(default_factory=lambda: _system_clock)
     # Starts long-running programs (the user's own Codex for `codex_probe`); None = not here.
     launcher: ProcessLauncher | None = None
+    # Where system files such as /.dockerenv are looked up (tests point it at a folder).
+    system_root: Path = Path("/")
 
     def now(self) -> datetime:
         return self.clock()

@@ -5,14 +5,20 @@ from __future__ import annotations
 from wizard.fixes.base import Fix
 from wizard.fixes.ca_bundle import CA_BUNDLE
 from wizard.fixes.ca_env_repair import CA_ENV_REPAIR
-from wizard.fixes.guidance import CLOCK_SYNC, DEVICE_AUTH, STATUS_PAGE, WINNAT_RESTART
+from wizard.fixes.guidance import (
+    CLOCK_SYNC,
+    DEVICE_AUTH,
+    PORT_FORWARD,
+    STATUS_PAGE,
+    WINNAT_RESTART,
+)
 from wizard.fixes.ide_wsl_off import IdeWslOff
 from wizard.fixes.port_release import PORT_RELEASE
 from wizard.fixes.proxy_env_repair import PROXY_ENV_REPAIR
 
 
 def all_fixes() -> dict[str, Fix]:
-    fixes: list[Fix] = [DEVICE_AUTH, CLOCK_SYNC, STATUS_PAGE, WINNAT_RESTART]
+    fixes: list[Fix] = [DEVICE_AUTH, PORT_FORWARD, CLOCK_SYNC, STATUS_PAGE, WINNAT_RESTART]
     fixes.append(IdeWslOff())
     fixes += [CA_BUNDLE, CA_ENV_REPAIR, PROXY_ENV_REPAIR, PORT_RELEASE]
     return {f.id: f for f in fixes}

@@ -123,3 +123,33 @@ WINNAT_RESTART = GuidanceFix(
     ),
     platforms=("windows",),
 )
+
+PORT_FORWARD = GuidanceFix(
+    "port-forward",
+    tr("guidance", "Forward the sign-in port to the remote machine"),
+    tr(
+        "guidance",
+        "Codex runs on another machine (SSH, a dev container or Codespaces), so your browser's "
+        "return must be passed on to it: forward port 1455 from your own computer before "
+        "signing in. A device code sign-in needs none of this.",
+    ),
+    (
+        tr(
+            "guidance",
+            "SSH: on your own computer, connect with the command below (USER@HOST as you "
+            "usually connect) and keep that window open while you sign in.",
+        ),
+        tr(
+            "guidance",
+            "VS Code Remote, dev containers or Codespaces: open the Ports panel and forward port "
+            "1455 to localhost:1455 on your computer.",
+        ),
+        tr(
+            "guidance",
+            "Then start the sign-in on the remote machine and open the link it shows in your "
+            "browser. Starting a new sign-in signs you out of Codex first (every Codex app "
+            "sharing this login), even if the new one then fails.",
+        ),
+    ),
+    ("ssh -L 1455:localhost:1455 USER@HOST",),
+)
