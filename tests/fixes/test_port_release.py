@@ -66,9 +66,9 @@ def test_another_program_is_refused_without_confirming_it_by_name(home):
         ctx = context(make_env(home), (port, fallback))
         plan = PORT_RELEASE.plan(ctx)
         assert not plan.applicable
-        assert f"holdr - pid {holder.pid}, program " in plan.reason
-        assert f"user {psutil.Process().username()}" in plan.reason
+        assert f"Port {port} is used by holdr (pid {holder.pid})." in plan.reason
         assert "--confirm-process holdr" in plan.reason
+        assert plan.data["consent"] == ["holdr"]  # the window asks with a button "End holdr"
         assert psutil.pid_exists(holder.pid) and not is_free(port)
 
         wrong = PORT_RELEASE.plan(context(make_env(home), (port, fallback), confirm="python3"))
@@ -150,7 +150,8 @@ def test_windows_reserved_ranges_are_not_applicable_and_point_at_winnat_restart(
     assert not plan.applicable
     assert "Windows has reserved 1455, 1457 (range 1431-1530)" in plan.reason
     assert "winnat-restart" in plan.reason
-    assert "codex login --device-auth" in plan.reason
+    assert "device code sign-in needs no local port" in plan.reason
+    assert "--" not in plan.reason  # the window shows it too
 
 
 def test_windows_system_processes_are_never_ended(home):
@@ -180,7 +181,7 @@ def test_windows_wslrelay_says_what_ending_it_does(home):
     assert not plan.applicable
     assert "--confirm-process wslrelay.exe" in plan.reason
     assert "ending it stops every port forwarded from WSL" in plan.reason
-    assert "`ide-wsl-off`" in plan.reason
+    assert "(fix ide-wsl-off)" in plan.reason
 
     confirmed = PORT_RELEASE.plan(
         windows_context(home, {1455: [relay], 1457: [relay]}, confirm="wslrelay")
@@ -188,6 +189,10 @@ def test_windows_wslrelay_says_what_ending_it_does(home):
     assert confirmed.applicable
     assert confirmed.data["actions"][0]["pid"] == 12528
     assert "You confirmed 'wslrelay'" in confirmed.summary
+    # The window's main card: what ending it means, without pid, path or user.
+    assert confirmed.headline.startswith("wslrelay.exe, the WSL relay, holds port 1455.")
+    assert "12528" not in confirmed.headline and "alice" not in confirmed.headline
+    assert r"C:\Program Files\WSL\wslrelay.exe" in confirmed.actions[0]  # the preview has it
 
 
 def test_a_free_port_needs_nothing(home):

@@ -49,7 +49,8 @@ CAPTURE_TIMEOUT_S = 5.0
 OS_STORE, USER_FILE, NETWORK = "os", "file", "network"
 RESTART = tr(
     "fixes",
-    "Fully quit and restart your editor (and terminals): they read variables only when they start.",
+    "Fully quit and restart your editor (and terminals), then sign in again: they read "
+    "variables only when they start.",
 )
 
 
@@ -161,6 +162,7 @@ class CaBundle(ChangeFix):
             steps=steps,
             restart=(RESTART,),
             rechecks=("tls", "token_endpoint", "codex_probe"),
+            headline=_headline(roots),
             data={
                 "bundle": value,
                 "certificates": len(ders),
@@ -443,6 +445,39 @@ def _explain(
             for r in roots
         )
     return sentences(*parts), steps
+
+
+def _headline(roots: list[Root]) -> str:
+    """The plan for a person: whose certificate, where it came from, what Apply does."""
+    issuer = _and([r.subject for r in roots])
+    does = tr(
+        "ca_bundle",
+        "Apply makes a certificate file for Codex with it and sets it for your user account; "
+        "you can undo it.",
+    )
+    origin = roots[0].origin
+    if origin == NETWORK:
+        return sentences(
+            tr(
+                "ca_bundle",
+                "Careful: the certificate of {issuer} was taken from the network connection "
+                "itself, not from this computer or your IT department. Apply only after IT has "
+                "confirmed its fingerprint (under Details).",
+                issuer=issuer,
+            ),
+            does,
+        )
+    first = (
+        tr(
+            "ca_bundle",
+            "Codex will trust {issuer}, found in this computer's certificate store (your IT "
+            "department installed it).",
+            issuer=issuer,
+        )
+        if origin == OS_STORE
+        else tr("ca_bundle", "Codex will trust {issuer}, from the file you chose.", issuer=issuer)
+    )
+    return sentences(first, does)
 
 
 def _plain(error: str | None) -> str:

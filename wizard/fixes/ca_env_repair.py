@@ -28,7 +28,8 @@ from wizard.fixes.plan import FixPlan
 
 RESTART = tr(
     "fixes",
-    "Fully quit and restart your editor (and terminals): they read variables only when they start.",
+    "Fully quit and restart your editor (and terminals), then sign in again: they read "
+    "variables only when they start.",
 )
 HIDES_OS_STORE = "ssl_cert_file_hides_os_store"
 

@@ -50,7 +50,7 @@ DEVICE_AUTH = GuidanceFix(
             "If you use a ChatGPT workspace, an admin may first have to allow device code "
             "sign-in (ChatGPT Settings > Security, or the workspace permissions).",
         ),
-        tr("guidance", "Open a terminal and run the command below."),
+        tr("guidance", "Open a terminal and run the command under Details."),
         tr(
             "guidance",
             "Open https://auth.openai.com/codex/device in any browser, sign in and type the code "
@@ -75,7 +75,7 @@ CLOCK_SYNC = GuidanceFix(
             "macOS: System Settings > General > Date & Time: turn on 'Set time and date "
             "automatically'.",
         ),
-        tr("guidance", "Linux: run the command below (it turns on network time)."),
+        tr("guidance", "Linux: run the command under Details (it turns on network time)."),
     ),
     ("timedatectl set-ntp true",),
 )
@@ -108,7 +108,10 @@ WINNAT_RESTART = GuidanceFix(
     ),
     (
         tr("guidance", "Open 'Terminal (Admin)' or 'Command Prompt (Admin)'."),
-        tr("guidance", "Run the first command, sign in to Codex, then run the second command."),
+        tr(
+            "guidance",
+            "Run the first command under Details, sign in to Codex, then run the second command.",
+        ),
         tr(
             "guidance",
             "If it happens again, an administrator can reserve the ports for Codex while WinNAT "

@@ -19,6 +19,14 @@ from wizard.fixes.plan import FileEdit, FixPlan
 from wizard.platform.editors import MAX_SETTINGS_BYTES, read_editor_settings
 
 NONE_ON = tr("ide_wsl_off", "None of your editors runs Codex inside WSL.")
+# When the diagnosis proved Codex runs in WSL (the relay holds the port, or a log says so),
+# "none of your editors" would contradict it: the setting is somewhere this fix cannot read.
+NOT_FOUND = tr(
+    "ide_wsl_off",
+    "Sign-in Doctor found the setting turned on in none of the editor settings files it can "
+    "read, so it cannot turn it off for you: the editor that runs Codex inside WSL keeps it "
+    "elsewhere (a profile, a workspace or a remote window). Turn it off by hand.",
+)
 
 
 @dataclass
@@ -72,7 +80,7 @@ class IdeWslOff:
 
         skipped = tuple(problems)
         if not edits:
-            reason = sentences(*skipped) if skipped else NONE_ON
+            reason = sentences(*skipped) if skipped else _none_on(ctx)
             return FixPlan(
                 self.id,
                 self.title,
@@ -110,6 +118,12 @@ class IdeWslOff:
             self.id,
             self.title,
             summary,
+            headline=tr(
+                "ide_wsl_off",
+                "Apply turns off 'Run Codex In Windows Subsystem For Linux' in {editors}, so "
+                "Codex runs on Windows, where the browser sends you back after signing in.",
+                editors=join_names(editors),
+            ),
             files=tuple(edits),
             # An unreadable file is also something to do afterwards, so the applied message
             # (which lists `restart`) names it too.
@@ -120,6 +134,11 @@ class IdeWslOff:
 
     def run_actions(self, ctx: FixContext, plan: FixPlan) -> list[str]:
         return []
+
+
+def _none_on(ctx: FixContext) -> str:
+    proved = ctx.diagnosis is not None and ctx.diagnosis.verdict.cause == "wsl_relay"
+    return NOT_FOUND if proved else NONE_ON
 
 
 def _read(path: Path) -> bytes:

@@ -80,6 +80,10 @@ class FixPlan:
     reason: str = ""  # why it is not applicable
     guidance_only: bool = False
     data: dict[str, Any] = field(default_factory=dict)  # for the fix's own apply step
+    # The plan in one or two sentences for the window's main card, without paths, ids,
+    # fingerprints or commands (those stay in `summary`, shown under Details). Empty: the
+    # summary is plain already.
+    headline: str = ""
 
     @property
     def changes_anything(self) -> bool:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from wizard.checks.port import is_wsl_relay
 from wizard.core.environment import PortHolder
-from wizard.core.i18n import sentences, tr
+from wizard.core.i18n import and_list, sentences, tr
 from wizard.fixes.base import FixContext
 from wizard.fixes.env_places import check_result
 from wizard.fixes.plan import FixPlan
@@ -58,17 +58,6 @@ class Holder:
         name = self.name or tr("port_release", "an unnamed program")
         return tr("port", "{name} (pid {pid})", name=name, pid=self.pid)
 
-    def details(self) -> str:
-        unknown = tr("port_release", "unknown")
-        return tr(
-            "port_release",
-            "{name} - pid {pid}, program {exe}, user {user}",
-            name=self.name or "?",
-            pid=self.pid,
-            exe=self.exe or unknown,
-            user=self.user or unknown,
-        )
-
 
 class PortRelease:
     id = "port-release"
@@ -90,7 +79,10 @@ class PortRelease:
 
         actions: list[dict[str, Any]] = []
         said: list[str] = []
+        plain: list[str] = []
         refusals: list[str] = []
+        consent: list[str] = []  # programs that may be ended once the person agrees by name
+        ending: dict[str, tuple[list[int], bool]] = {}  # name -> (its ports, is the WSL relay)
         handled: set[int] = set()
         for finding in busy:
             port = int(finding["port"])
@@ -104,6 +96,14 @@ class PortRelease:
                         "Port {port} is held by a Codex sign-in that is still waiting. This asks "
                         "it to stop (http://127.0.0.1:{port}/cancel), exactly as Codex itself "
                         "does.",
+                        port=port,
+                    )
+                )
+                plain.append(
+                    tr(
+                        "port_release",
+                        "A Codex sign-in that is still waiting holds port {port}; Sign-in Doctor "
+                        "asks it to stop, as Codex itself does.",
                         port=port,
                     )
                 )
@@ -122,15 +122,18 @@ class PortRelease:
             for holder in blocking:
                 if holder.pid in handled:
                     continue
-                refusal = _refusal(ctx, holder)
+                never = _never(ctx, holder)
+                refusal = never or _unconfirmed(ctx, holder)
                 note = _relay_note(holder) if holder in relay else []
                 used_by = tr(
                     "port_release",
                     "Port {port} is used by {holder}.",
                     port=port,
-                    holder=holder.details(),
+                    holder=holder.text(),
                 )
                 if refusal:
+                    if never is None and ctx.confirm_process is None and holder.name:
+                        consent.append(holder.name)
                     refusals.append(sentences(used_by, refusal, *note))
                     continue
                 handled.add(holder.pid or -1)
@@ -141,8 +144,11 @@ class PortRelease:
                     name=ctx.confirm_process,
                 )
                 said.append(sentences(used_by, ends, *note))
+                ports_of, relay_of = ending.get(holder.name or "", ([], False))
+                ending[holder.name or ""] = ([*ports_of, port], relay_of or bool(note))
         if not actions:
-            return self._not_applicable(sentences(*refusals))
+            plan = self._not_applicable(sentences(*refusals))
+            return replace(plan, data={"consent": list(dict.fromkeys(consent))})
         summary = sentences(*said, *refusals)
         descriptions = tuple(_describe(a) for a in actions)
         return FixPlan(
@@ -150,9 +156,9 @@ class PortRelease:
             title=self.title,
             summary=summary,
             actions=descriptions,
-            restart=(tr("port_release", "Start the sign-in again."),),
             rechecks=("callback_port",),
             data={"actions": actions},
+            headline=sentences(*plain, *(_plain_end(n, p, r) for n, (p, r) in ending.items())),
         )
 
     def run_actions(self, ctx: FixContext, plan: FixPlan) -> list[str]:
@@ -205,8 +211,8 @@ class PortRelease:
                 "port_release",
                 "Windows has reserved {ports} for its own networking (Hyper-V, WSL or Docker); "
                 "no program holds them, so there is nothing to end. An administrator can free "
-                "them: see `python -m wizard fix winnat-restart`. Meanwhile `codex login "
-                "--device-auth` signs in without a local port.",
+                "them (the fix 'Free the reserved ports', winnat-restart). Meanwhile a device "
+                "code sign-in needs no local port.",
                 ports=ports,
             )
         )
@@ -275,14 +281,38 @@ def _relay_note(holder: Holder) -> list[str]:
             "port_release",
             "{name} is the WSL relay: ending it stops every port forwarded from WSL "
             "(Linux on Windows) until WSL restarts, and the editor starts it again. The real "
-            "fix is `ide-wsl-off` (run Codex on Windows, not inside WSL).",
+            "fix is to run Codex on Windows, not inside WSL (fix ide-wsl-off).",
             name=holder.name,
         )
     ]
 
 
-def _refusal(ctx: FixContext, holder: Holder) -> str | None:
-    """Why this process must not (or may not yet) be ended; None when it may."""
+def _plain_end(name: str, ports: list[int], relay: bool) -> str:
+    """What ending a program means, for a person (no pid, path or user)."""
+    port = (
+        tr("port_release", "port {port}", port=ports[0])
+        if len(ports) == 1
+        else tr("port_release", "ports {ports}", ports=and_list([str(p) for p in ports]))
+    )
+    if relay:
+        return tr(
+            "port_release",
+            "{name}, the WSL relay, holds {port}. Ending it frees the port until the "
+            "editor starts it again; the lasting fix is to stop running Codex inside WSL.",
+            name=name,
+            port=port,
+        )
+    return tr(
+        "port_release",
+        "{name} holds {port}, which Codex needs for the browser's return. Ending {name} "
+        "frees it: save your work in it first.",
+        name=name,
+        port=port,
+    )
+
+
+def _never(ctx: FixContext, holder: Holder) -> str | None:
+    """Why this process must never be ended by Sign-in Doctor; None when it may be."""
     name = holder.name or ""
     if holder.pid is None:
         return tr(
@@ -319,6 +349,13 @@ def _refusal(ctx: FixContext, holder: Holder) -> str | None:
             "It belongs to another user ({user}); only that user or an administrator can end it.",
             user=holder.user,
         )
+    return None
+
+
+def _unconfirmed(ctx: FixContext, holder: Holder) -> str | None:
+    """Why a process that may be ended is not ended yet: the person has not agreed to it by
+    name (the window asks with a button, the CLI takes --confirm-process)."""
+    name = holder.name or ""
     confirmed = ctx.confirm_process
     if confirmed is None:
         return tr(

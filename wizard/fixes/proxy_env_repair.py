@@ -39,7 +39,8 @@ UNSUPPORTED = "proxy_unsupported_scheme"
 AUTH = "proxy_auth_required"
 RESTART = tr(
     "fixes",
-    "Fully quit and restart your editor (and terminals): they read variables only when they start.",
+    "Fully quit and restart your editor (and terminals), then sign in again: they read "
+    "variables only when they start.",
 )
 
 

@@ -38,7 +38,7 @@ def _ide_wsl_off(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
             tr(
                 "ui_guidance",
                 "Find 'Chatgpt: Run Codex In Windows Subsystem For Linux' and turn it off "
-                "(its setting id is below).",
+                "(its setting id is under Details).",
             ),
             tr("ui_guidance", "The editor reloads. Then sign in to Codex again."),
         ),
@@ -71,7 +71,7 @@ def _ca_bundle(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
             ),
             tr(
                 "ui_guidance",
-                "Save it somewhere permanent and put its path in the command below, then run it.",
+                "Save it somewhere permanent, then choose it with the button above.",
             ),
             tr(
                 "ui_guidance",
@@ -155,13 +155,19 @@ def _proxy_env_repair(env: Environment, profile: Profile, facts: Facts) -> FixPl
 
 def _port_release(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
     port = facts.get("port") or profile["callback_ports"][0]
-    holder = facts.get("process") or facts.get("holders")
-    if holder:
+    if facts.get("process"):  # a program's name
         summary = tr(
             "ui_guidance",
             "Port {port} is held by {holder}. Codex needs it to receive the browser's return.",
             port=port,
-            holder=holder,
+            holder=facts["process"],
+        )
+    elif facts.get("holders"):  # whole clauses, one per port ("port 1455 is used by ...")
+        summary = tr(
+            "ui_guidance",
+            "Codex needs port {ports} to receive the browser's return, but {holders}.",
+            ports=facts.get("ports") or port,
+            holders=facts["holders"],
         )
     else:
         summary = tr(
@@ -182,8 +188,8 @@ def _port_release(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
             tr("ui_guidance", "Close other editor windows and Codex apps, then sign in again."),
             tr(
                 "ui_guidance",
-                "Still busy? The command below shows which program holds the port; close that "
-                "program (or restart the computer).",
+                "Still busy? The command under Details shows which program holds the port; "
+                "close that program (or restart the computer).",
             ),
         ),
         commands=(command,),
