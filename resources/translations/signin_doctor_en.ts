@@ -39,6 +39,67 @@
         <translation>Watches your next sign-in attempt and explains what fails.</translation>
     </message>
     <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>One more step before it works:</source>
+        <translation>One more step before it works:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>Then press Check again.</source>
+        <translation>Then press Check again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>Fixed on this computer. Now:</source>
+        <translation>Fixed on this computer. Now:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>Fixed on this computer. Now sign in again.</source>
+        <translation>Fixed on this computer. Now sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>What to do now</source>
+        <translation>What to do now</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Check again</source>
+        <translation>Check again</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>Runs the checks again, after you have done the step above.</source>
+        <translation>Runs the checks again, after you have done the step above.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>Did sign-in work?</source>
+        <translation>Did sign-in work?</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>Yes, it worked</source>
+        <translation>Yes, it worked</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>Ends here: sign-in works.</source>
+        <translation>Ends here: sign-in works.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>No, it still fails</source>
+        <translation>No, it still fails</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>Goes back to the result, where you can save the case for your help desk.</source>
+        <translation>Goes back to the result, where you can save the case for your help desk.</translation>
+    </message>
+    <message>
         <location filename="../../wizard/ui/diagram.py"/>
         <source>Sign-in steps</source>
         <translation>Sign-in steps</translation>
@@ -185,11 +246,6 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/checking.py"/>
-        <source>Check again</source>
-        <translation>Check again</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/pages/checking.py"/>
         <source>Runs every check again from the start.</source>
         <translation>Runs every check again from the start.</translation>
     </message>
@@ -230,6 +286,33 @@
         <translation>Sign-in Doctor could not finish checking. Press Check again to retry.</translation>
     </message>
     <message>
+        <location filename="../../wizard/ui/pages/done.py"/>
+        <source>Done</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/done.py"/>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/done.py"/>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>No problem found</source>
+        <translation>No problem found</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/done.py"/>
+        <source>Sign-in works</source>
+        <translation>Sign-in works</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/done.py"/>
+        <source>Good: Codex is signed in. You can close Sign-in Doctor. If sign-in fails again, open it again (this was case {case_id}).</source>
+        <translation>Good: Codex is signed in. You can close Sign-in Doctor. If sign-in fails again, open it again (this was case {case_id}).</translation>
+    </message>
+    <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
         <source>Variables for your user account:</source>
         <translation>Variables for your user account:</translation>
@@ -251,18 +334,18 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
-        <source>Command {n}</source>
-        <translation>Command {n}</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/pages/fix.py"/>
-        <source>Choose the certificate file…</source>
-        <translation>Choose the certificate file…</translation>
+        <source>Choose the certificate file IT gave you…</source>
+        <translation>Choose the certificate file IT gave you…</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
         <source>Pick the root certificate file your IT department gave you.</source>
         <translation>Pick the root certificate file your IT department gave you.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Command {n}</source>
+        <translation>Command {n}</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
@@ -302,6 +385,16 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>End {name}</source>
+        <translation>End {name}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Asks you first, then ends that program and checks again.</source>
+        <translation>Asks you first, then ends that program and checks again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
         <source>Apply</source>
         <translation>Apply</translation>
     </message>
@@ -329,6 +422,11 @@
         <location filename="../../wizard/ui/pages/fix.py"/>
         <source>Puts back exactly what was there before, then checks again.</source>
         <translation>Puts back exactly what was there before, then checks again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Details: {title}</source>
+        <translation>Details: {title}</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
@@ -363,6 +461,16 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>End {name}?</source>
+        <translation>End {name}?</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Sign-in Doctor ends {name} so that Codex can use the port. Anything unsaved in {name} is lost.</source>
+        <translation>Sign-in Doctor ends {name} so that Codex can use the port. Anything unsaved in {name} is lost.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
         <source>Applying…</source>
         <translation>Applying…</translation>
     </message>
@@ -383,13 +491,18 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
-        <source>Checked again: the problem is still there ({title}).</source>
-        <translation>Checked again: the problem is still there ({title}).</translation>
+        <source>Checked again: {title}.</source>
+        <translation>Checked again: {title}.</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
-        <source>Checked again: {title}.</source>
-        <translation>Checked again: {title}.</translation>
+        <source>Changed on this computer.</source>
+        <translation>Changed on this computer.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Checked again: the problem is still there ({title}).</source>
+        <translation>Checked again: the problem is still there ({title}).</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/share.py"/>
@@ -455,11 +568,6 @@
         <location filename="../../wizard/ui/pages/share.py"/>
         <source>Share with your help desk</source>
         <translation>Share with your help desk</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/pages/share.py"/>
-        <source>Close</source>
-        <translation>Close</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/share.py"/>
@@ -639,11 +747,6 @@
         <location filename="../../wizard/ui/pages/verdict.py"/>
         <source>Shows or hides the technical details of the checks.</source>
         <translation>Shows or hides the technical details of the checks.</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/pages/verdict.py"/>
-        <source>No problem found</source>
-        <translation>No problem found</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/verdict.py"/>
@@ -994,8 +1097,13 @@
     </message>
     <message>
         <location filename="../../wizard/ui/walkthrough.py"/>
-        <source>Look at the box “{title}”. It shows exactly what will change.</source>
-        <translation>Look at the box “{title}”. It shows exactly what will change.</translation>
+        <source>Then click “{button}”.</source>
+        <translation>Then click “{button}”.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Look at the box “{title}”. “{details}” in it shows exactly what will change.</source>
+        <translation>Look at the box “{title}”. “{details}” in it shows exactly what will change.</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/walkthrough.py"/>
@@ -1004,13 +1112,18 @@
     </message>
     <message>
         <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>In the box “{title}”, click “{pick}” and choose the file IT sent you.</source>
+        <translation>In the box “{title}”, click “{pick}” and choose the file IT sent you.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
         <source>Follow the numbered steps in the box “{title}”.</source>
         <translation>Follow the numbered steps in the box “{title}”.</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/walkthrough.py"/>
-        <source>Click “{copy}” next to a command to copy it exactly.</source>
-        <translation>Click “{copy}” next to a command to copy it exactly.</translation>
+        <source>To copy a command, click “{details}” in that box, then “{copy}” next to it.</source>
+        <translation>To copy a command, click “{details}” in that box, then “{copy}” next to it.</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/walkthrough.py"/>
@@ -1187,6 +1300,18 @@
         <location filename="../../wizard/ui/window.py"/>
         <source>Watch a sign-in…</source>
         <translation>Watch a sign-in…</translation>
+    </message>
+    <message>
+        <source>Choose the certificate file…</source>
+        <translation type="vanished">Choose the certificate file…</translation>
+    </message>
+    <message>
+        <source>Look at the box “{title}”. It shows exactly what will change.</source>
+        <translation type="vanished">Look at the box “{title}”. It shows exactly what will change.</translation>
+    </message>
+    <message>
+        <source>Click “{copy}” next to a command to copy it exactly.</source>
+        <translation type="vanished">Click “{copy}” next to a command to copy it exactly.</translation>
     </message>
     <message>
         <source>Sign-in page in your browser</source>
@@ -1438,6 +1563,26 @@
         <location filename="../../wizard/fixes/ca_bundle.py"/>
         <source>Compare with your IT department: {subject}, SHA-256 {fingerprint}</source>
         <translation>Compare with your IT department: {subject}, SHA-256 {fingerprint}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Apply makes a certificate file for Codex with it and sets it for your user account; you can undo it.</source>
+        <translation>Apply makes a certificate file for Codex with it and sets it for your user account; you can undo it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Careful: the certificate of {issuer} was taken from the network connection itself, not from this computer or your IT department. Apply only after IT has confirmed its fingerprint (under Details).</source>
+        <translation>Careful: the certificate of {issuer} was taken from the network connection itself, not from this computer or your IT department. Apply only after IT has confirmed its fingerprint (under Details).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Codex will trust {issuer}, found in this computer&apos;s certificate store (your IT department installed it).</source>
+        <translation>Codex will trust {issuer}, found in this computer&apos;s certificate store (your IT department installed it).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Codex will trust {issuer}, from the file you chose.</source>
+        <translation>Codex will trust {issuer}, from the file you chose.</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/ca_bundle.py"/>
@@ -3354,8 +3499,12 @@
         <location filename="../../wizard/fixes/ca_bundle.py"/>
         <location filename="../../wizard/fixes/ca_env_repair.py"/>
         <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Fully quit and restart your editor (and terminals), then sign in again: they read variables only when they start.</source>
+        <translation>Fully quit and restart your editor (and terminals), then sign in again: they read variables only when they start.</translation>
+    </message>
+    <message>
         <source>Fully quit and restart your editor (and terminals): they read variables only when they start.</source>
-        <translation>Fully quit and restart your editor (and terminals): they read variables only when they start.</translation>
+        <translation type="vanished">Fully quit and restart your editor (and terminals): they read variables only when they start.</translation>
     </message>
 </context>
 <context>
@@ -3390,8 +3539,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
-        <source>Open a terminal and run the command below.</source>
-        <translation>Open a terminal and run the command below.</translation>
+        <source>Open a terminal and run the command under Details.</source>
+        <translation>Open a terminal and run the command under Details.</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
@@ -3420,8 +3569,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
-        <source>Linux: run the command below (it turns on network time).</source>
-        <translation>Linux: run the command below (it turns on network time).</translation>
+        <source>Linux: run the command under Details (it turns on network time).</source>
+        <translation>Linux: run the command under Details (it turns on network time).</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
@@ -3465,8 +3614,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
-        <source>Run the first command, sign in to Codex, then run the second command.</source>
-        <translation>Run the first command, sign in to Codex, then run the second command.</translation>
+        <source>Run the first command under Details, sign in to Codex, then run the second command.</source>
+        <translation>Run the first command under Details, sign in to Codex, then run the second command.</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
@@ -3497,6 +3646,18 @@
         <location filename="../../wizard/fixes/guidance.py"/>
         <source>Then start the sign-in on the remote machine and open the link it shows in your browser. Starting a new sign-in signs you out of Codex first (every Codex app sharing this login), even if the new one then fails.</source>
         <translation>Then start the sign-in on the remote machine and open the link it shows in your browser. Starting a new sign-in signs you out of Codex first (every Codex app sharing this login), even if the new one then fails.</translation>
+    </message>
+    <message>
+        <source>Open a terminal and run the command below.</source>
+        <translation type="vanished">Open a terminal and run the command below.</translation>
+    </message>
+    <message>
+        <source>Linux: run the command below (it turns on network time).</source>
+        <translation type="vanished">Linux: run the command below (it turns on network time).</translation>
+    </message>
+    <message>
+        <source>Run the first command, sign in to Codex, then run the second command.</source>
+        <translation type="vanished">Run the first command, sign in to Codex, then run the second command.</translation>
     </message>
 </context>
 <context>
@@ -3604,6 +3765,11 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>Sign-in Doctor found the setting turned on in none of the editor settings files it can read, so it cannot turn it off for you: the editor that runs Codex inside WSL keeps it elsewhere (a profile, a workspace or a remote window). Turn it off by hand.</source>
+        <translation>Sign-in Doctor found the setting turned on in none of the editor settings files it can read, so it cannot turn it off for you: the editor that runs Codex inside WSL keeps it elsewhere (a profile, a workspace or a remote window). Turn it off by hand.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
         <location filename="../../wizard/ui/guidance.py"/>
         <source>Stop running Codex inside WSL</source>
         <translation>Stop running Codex inside WSL</translation>
@@ -3627,6 +3793,11 @@
         <location filename="../../wizard/fixes/ide_wsl_off.py"/>
         <source>Note: the extension only uses this setting on Windows, so on this computer turning it off tidies up but does not change how sign-in works.</source>
         <translation>Note: the extension only uses this setting on Windows, so on this computer turning it off tidies up but does not change how sign-in works.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>Apply turns off &apos;Run Codex In Windows Subsystem For Linux&apos; in {editors}, so Codex runs on Windows, where the browser sends you back after signing in.</source>
+        <translation>Apply turns off &apos;Run Codex In Windows Subsystem For Linux&apos; in {editors}, so Codex runs on Windows, where the browser sends you back after signing in.</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/ide_wsl_off.py"/>
@@ -4059,16 +4230,6 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
-        <source>unknown</source>
-        <translation>unknown</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/port_release.py"/>
-        <source>{name} - pid {pid}, program {exe}, user {user}</source>
-        <translation>{name} - pid {pid}, program {exe}, user {user}</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/port_release.py"/>
         <source>Free the sign-in port</source>
         <translation>Free the sign-in port</translation>
     </message>
@@ -4089,6 +4250,11 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
+        <source>A Codex sign-in that is still waiting holds port {port}; Sign-in Doctor asks it to stop, as Codex itself does.</source>
+        <translation>A Codex sign-in that is still waiting holds port {port}; Sign-in Doctor asks it to stop, as Codex itself does.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
         <source>Port {port} is in use by a program whose owner needs admin rights to see; Sign-in Doctor cannot end it. Restarting the computer frees it.</source>
         <translation>Port {port} is in use by a program whose owner needs admin rights to see; Sign-in Doctor cannot end it. Restarting the computer frees it.</translation>
     </message>
@@ -4101,11 +4267,6 @@
         <location filename="../../wizard/fixes/port_release.py"/>
         <source>You confirmed &apos;{name}&apos;: this ends it (save your work in it first).</source>
         <translation>You confirmed &apos;{name}&apos;: this ends it (save your work in it first).</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/port_release.py"/>
-        <source>Start the sign-in again.</source>
-        <translation>Start the sign-in again.</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
@@ -4134,8 +4295,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
-        <source>Windows has reserved {ports} for its own networking (Hyper-V, WSL or Docker); no program holds them, so there is nothing to end. An administrator can free them: see `python -m wizard fix winnat-restart`. Meanwhile `codex login --device-auth` signs in without a local port.</source>
-        <translation>Windows has reserved {ports} for its own networking (Hyper-V, WSL or Docker); no program holds them, so there is nothing to end. An administrator can free them: see `python -m wizard fix winnat-restart`. Meanwhile `codex login --device-auth` signs in without a local port.</translation>
+        <source>Windows has reserved {ports} for its own networking (Hyper-V, WSL or Docker); no program holds them, so there is nothing to end. An administrator can free them (the fix &apos;Free the reserved ports&apos;, winnat-restart). Meanwhile a device code sign-in needs no local port.</source>
+        <translation>Windows has reserved {ports} for its own networking (Hyper-V, WSL or Docker); no program holds them, so there is nothing to end. An administrator can free them (the fix &apos;Free the reserved ports&apos;, winnat-restart). Meanwhile a device code sign-in needs no local port.</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
@@ -4144,8 +4305,28 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
-        <source>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is `ide-wsl-off` (run Codex on Windows, not inside WSL).</source>
-        <translation>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is `ide-wsl-off` (run Codex on Windows, not inside WSL).</translation>
+        <source>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is to run Codex on Windows, not inside WSL (fix ide-wsl-off).</source>
+        <translation>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is to run Codex on Windows, not inside WSL (fix ide-wsl-off).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>port {port}</source>
+        <translation>port {port}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>ports {ports}</source>
+        <translation>ports {ports}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>{name}, the WSL relay, holds {port}. Ending it frees the port until the editor starts it again; the lasting fix is to stop running Codex inside WSL.</source>
+        <translation>{name}, the WSL relay, holds {port}. Ending it frees the port until the editor starts it again; the lasting fix is to stop running Codex inside WSL.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>{name} holds {port}, which Codex needs for the browser&apos;s return. Ending {name} frees it: save your work in it first.</source>
+        <translation>{name} holds {port}, which Codex needs for the browser&apos;s return. Ending {name} frees it: save your work in it first.</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
@@ -4221,6 +4402,26 @@
         <location filename="../../wizard/fixes/port_release.py"/>
         <source>Not allowed to end {name} (pid {pid}).</source>
         <translation>Not allowed to end {name} (pid {pid}).</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="vanished">unknown</translation>
+    </message>
+    <message>
+        <source>{name} - pid {pid}, program {exe}, user {user}</source>
+        <translation type="vanished">{name} - pid {pid}, program {exe}, user {user}</translation>
+    </message>
+    <message>
+        <source>Start the sign-in again.</source>
+        <translation type="vanished">Start the sign-in again.</translation>
+    </message>
+    <message>
+        <source>Windows has reserved {ports} for its own networking (Hyper-V, WSL or Docker); no program holds them, so there is nothing to end. An administrator can free them: see `python -m wizard fix winnat-restart`. Meanwhile `codex login --device-auth` signs in without a local port.</source>
+        <translation type="vanished">Windows has reserved {ports} for its own networking (Hyper-V, WSL or Docker); no program holds them, so there is nothing to end. An administrator can free them: see `python -m wizard fix winnat-restart`. Meanwhile `codex login --device-auth` signs in without a local port.</translation>
+    </message>
+    <message>
+        <source>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is `ide-wsl-off` (run Codex on Windows, not inside WSL).</source>
+        <translation type="vanished">{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is `ide-wsl-off` (run Codex on Windows, not inside WSL).</translation>
     </message>
 </context>
 <context>
@@ -5402,8 +5603,8 @@
     </message>
     <message>
         <location filename="../../wizard/ui/guidance.py"/>
-        <source>Find &apos;Chatgpt: Run Codex In Windows Subsystem For Linux&apos; and turn it off (its setting id is below).</source>
-        <translation>Find &apos;Chatgpt: Run Codex In Windows Subsystem For Linux&apos; and turn it off (its setting id is below).</translation>
+        <source>Find &apos;Chatgpt: Run Codex In Windows Subsystem For Linux&apos; and turn it off (its setting id is under Details).</source>
+        <translation>Find &apos;Chatgpt: Run Codex In Windows Subsystem For Linux&apos; and turn it off (its setting id is under Details).</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/guidance.py"/>
@@ -5427,8 +5628,8 @@
     </message>
     <message>
         <location filename="../../wizard/ui/guidance.py"/>
-        <source>Save it somewhere permanent and put its path in the command below, then run it.</source>
-        <translation>Save it somewhere permanent and put its path in the command below, then run it.</translation>
+        <source>Save it somewhere permanent, then choose it with the button above.</source>
+        <translation>Save it somewhere permanent, then choose it with the button above.</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/guidance.py"/>
@@ -5487,6 +5688,11 @@
     </message>
     <message>
         <location filename="../../wizard/ui/guidance.py"/>
+        <source>Codex needs port {ports} to receive the browser&apos;s return, but {holders}.</source>
+        <translation>Codex needs port {ports} to receive the browser&apos;s return, but {holders}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
         <source>Codex needs port {port} to receive the browser&apos;s return; if another program holds it, sign-in fails.</source>
         <translation>Codex needs port {port} to receive the browser&apos;s return; if another program holds it, sign-in fails.</translation>
     </message>
@@ -5502,8 +5708,20 @@
     </message>
     <message>
         <location filename="../../wizard/ui/guidance.py"/>
+        <source>Still busy? The command under Details shows which program holds the port; close that program (or restart the computer).</source>
+        <translation>Still busy? The command under Details shows which program holds the port; close that program (or restart the computer).</translation>
+    </message>
+    <message>
+        <source>Find &apos;Chatgpt: Run Codex In Windows Subsystem For Linux&apos; and turn it off (its setting id is below).</source>
+        <translation type="vanished">Find &apos;Chatgpt: Run Codex In Windows Subsystem For Linux&apos; and turn it off (its setting id is below).</translation>
+    </message>
+    <message>
+        <source>Save it somewhere permanent and put its path in the command below, then run it.</source>
+        <translation type="vanished">Save it somewhere permanent and put its path in the command below, then run it.</translation>
+    </message>
+    <message>
         <source>Still busy? The command below shows which program holds the port; close that program (or restart the computer).</source>
-        <translation>Still busy? The command below shows which program holds the port; close that program (or restart the computer).</translation>
+        <translation type="vanished">Still busy? The command below shows which program holds the port; close that program (or restart the computer).</translation>
     </message>
 </context>
 <context>

@@ -39,6 +39,67 @@
         <translation>次のサインインを見守り、何が失敗するかを説明します。</translation>
     </message>
     <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>One more step before it works:</source>
+        <translation>うまくいくまで、あと 1 つの手順があります:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>Then press Check again.</source>
+        <translation>そのあと「もう一度チェック」を押してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>Fixed on this computer. Now:</source>
+        <translation>このコンピューターでは直りました。次にすること:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>Fixed on this computer. Now sign in again.</source>
+        <translation>このコンピューターでは直りました。もう一度サインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>What to do now</source>
+        <translation>いますること</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <location filename="../../wizard/ui/pages/checking.py"/>
+        <source>Check again</source>
+        <translation>もう一度チェック</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>Runs the checks again, after you have done the step above.</source>
+        <translation>上の手順を済ませたあと、もう一度チェックします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>Did sign-in work?</source>
+        <translation>サインインできましたか?</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>Yes, it worked</source>
+        <translation>はい、できました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>Ends here: sign-in works.</source>
+        <translation>ここで終わります: サインインできています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>No, it still fails</source>
+        <translation>いいえ、まだ失敗します</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/after_fix.py"/>
+        <source>Goes back to the result, where you can save the case for your help desk.</source>
+        <translation>結果に戻ります。そこからヘルプデスク向けにケースを保存できます。</translation>
+    </message>
+    <message>
         <location filename="../../wizard/ui/diagram.py"/>
         <source>Sign-in steps</source>
         <translation>サインインの手順</translation>
@@ -185,11 +246,6 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/checking.py"/>
-        <source>Check again</source>
-        <translation>もう一度チェック</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/pages/checking.py"/>
         <source>Runs every check again from the start.</source>
         <translation>すべてのチェックを最初からやり直します。</translation>
     </message>
@@ -230,6 +286,33 @@
         <translation>Sign-in Doctor はチェックを完了できませんでした。「もう一度チェック」を押して、やり直してください。</translation>
     </message>
     <message>
+        <location filename="../../wizard/ui/pages/done.py"/>
+        <source>Done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/done.py"/>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/done.py"/>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>No problem found</source>
+        <translation>問題は見つかりませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/done.py"/>
+        <source>Sign-in works</source>
+        <translation>サインインできました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/done.py"/>
+        <source>Good: Codex is signed in. You can close Sign-in Doctor. If sign-in fails again, open it again (this was case {case_id}).</source>
+        <translation>よかったです。Codex にサインインできました。Sign-in Doctor は閉じてかまいません。またサインインに失敗したら、もう一度開いてください（今回のケースは {case_id} です）。</translation>
+    </message>
+    <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
         <source>Variables for your user account:</source>
         <translation>ユーザーアカウントの環境変数:</translation>
@@ -251,18 +334,18 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
-        <source>Command {n}</source>
-        <translation>コマンド {n}</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/pages/fix.py"/>
-        <source>Choose the certificate file…</source>
-        <translation>証明書のファイルを選ぶ…</translation>
+        <source>Choose the certificate file IT gave you…</source>
+        <translation>IT 部門から受け取った証明書ファイルを選ぶ…</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
         <source>Pick the root certificate file your IT department gave you.</source>
         <translation>IT 部門から受け取ったルート証明書のファイルを選びます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Command {n}</source>
+        <translation>コマンド {n}</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
@@ -302,6 +385,16 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>End {name}</source>
+        <translation>{name} を終了</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Asks you first, then ends that program and checks again.</source>
+        <translation>先に確認してから、そのプログラムを終了し、もう一度チェックします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
         <source>Apply</source>
         <translation>適用</translation>
     </message>
@@ -329,6 +422,11 @@
         <location filename="../../wizard/ui/pages/fix.py"/>
         <source>Puts back exactly what was there before, then checks again.</source>
         <translation>変更前の状態にそのまま戻し、もう一度チェックします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Details: {title}</source>
+        <translation>詳細: {title}</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
@@ -363,6 +461,16 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>End {name}?</source>
+        <translation>{name} を終了しますか?</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Sign-in Doctor ends {name} so that Codex can use the port. Anything unsaved in {name} is lost.</source>
+        <translation>Codex がポートを使えるように、Sign-in Doctor が {name} を終了します。{name} で保存していない内容は失われます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
         <source>Applying…</source>
         <translation>適用中…</translation>
     </message>
@@ -383,13 +491,18 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
-        <source>Checked again: the problem is still there ({title}).</source>
-        <translation>もう一度チェックしました: 問題はまだ残っています（{title}）。</translation>
+        <source>Checked again: {title}.</source>
+        <translation>もう一度チェックしました: {title}。</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/fix.py"/>
-        <source>Checked again: {title}.</source>
-        <translation>もう一度チェックしました: {title}。</translation>
+        <source>Changed on this computer.</source>
+        <translation>このコンピューターの設定を変更しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/fix.py"/>
+        <source>Checked again: the problem is still there ({title}).</source>
+        <translation>もう一度チェックしました: 問題はまだ残っています（{title}）。</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/share.py"/>
@@ -455,11 +568,6 @@
         <location filename="../../wizard/ui/pages/share.py"/>
         <source>Share with your help desk</source>
         <translation>ヘルプデスクに共有する</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/pages/share.py"/>
-        <source>Close</source>
-        <translation>閉じる</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/share.py"/>
@@ -639,11 +747,6 @@
         <location filename="../../wizard/ui/pages/verdict.py"/>
         <source>Shows or hides the technical details of the checks.</source>
         <translation>チェックの技術的な詳細を表示または非表示にします。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/pages/verdict.py"/>
-        <source>No problem found</source>
-        <translation>問題は見つかりませんでした</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/verdict.py"/>
@@ -994,8 +1097,13 @@
     </message>
     <message>
         <location filename="../../wizard/ui/walkthrough.py"/>
-        <source>Look at the box “{title}”. It shows exactly what will change.</source>
-        <translation>「{title}」の枠を見てください。変更される内容がそのまま表示されています。</translation>
+        <source>Then click “{button}”.</source>
+        <translation>そのあと「{button}」をクリックしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Look at the box “{title}”. “{details}” in it shows exactly what will change.</source>
+        <translation>「{title}」の枠を見てください。その中の「{details}」に、何が変わるかが正確に出ています。</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/walkthrough.py"/>
@@ -1004,13 +1112,18 @@
     </message>
     <message>
         <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>In the box “{title}”, click “{pick}” and choose the file IT sent you.</source>
+        <translation>「{title}」の枠で「{pick}」をクリックし、IT 部門から届いたファイルを選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
         <source>Follow the numbered steps in the box “{title}”.</source>
         <translation>「{title}」の枠にある番号付きの手順に従ってください。</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/walkthrough.py"/>
-        <source>Click “{copy}” next to a command to copy it exactly.</source>
-        <translation>コマンドの横の「{copy}」をクリックすると、そのままコピーできます。</translation>
+        <source>To copy a command, click “{details}” in that box, then “{copy}” next to it.</source>
+        <translation>コマンドをコピーするには、その枠の「{details}」をクリックし、コマンドの横の「{copy}」をクリックしてください。</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/walkthrough.py"/>
@@ -1187,6 +1300,18 @@
         <location filename="../../wizard/ui/window.py"/>
         <source>Watch a sign-in…</source>
         <translation>サインインを見守る…</translation>
+    </message>
+    <message>
+        <source>Choose the certificate file…</source>
+        <translation type="vanished">証明書のファイルを選ぶ…</translation>
+    </message>
+    <message>
+        <source>Look at the box “{title}”. It shows exactly what will change.</source>
+        <translation type="vanished">「{title}」の枠を見てください。変更される内容がそのまま表示されています。</translation>
+    </message>
+    <message>
+        <source>Click “{copy}” next to a command to copy it exactly.</source>
+        <translation type="vanished">コマンドの横の「{copy}」をクリックすると、そのままコピーできます。</translation>
     </message>
     <message>
         <source>Sign-in page in your browser</source>
@@ -1430,6 +1555,26 @@
         <location filename="../../wizard/fixes/ca_bundle.py"/>
         <source>Compare with your IT department: {subject}, SHA-256 {fingerprint}</source>
         <translation>IT 部門と照合してください: {subject}、SHA-256 {fingerprint}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Apply makes a certificate file for Codex with it and sets it for your user account; you can undo it.</source>
+        <translation>「適用」を押すと、この証明書を入れた Codex 用の証明書ファイルを作り、あなたのユーザーアカウントに設定します。元に戻すこともできます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Careful: the certificate of {issuer} was taken from the network connection itself, not from this computer or your IT department. Apply only after IT has confirmed its fingerprint (under Details).</source>
+        <translation>注意: {issuer} の証明書は、このコンピューターや IT 部門からではなく、ネットワーク接続そのものから取り出したものです。IT 部門がフィンガープリント（「詳細」の中）を確認してから適用してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Codex will trust {issuer}, found in this computer&apos;s certificate store (your IT department installed it).</source>
+        <translation>このコンピューターの証明書ストアにある {issuer}（IT 部門が入れたもの）を、Codex も信頼するようにします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Codex will trust {issuer}, from the file you chose.</source>
+        <translation>選んだファイルの {issuer} を、Codex も信頼するようにします。</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/ca_bundle.py"/>
@@ -3342,8 +3487,12 @@
         <location filename="../../wizard/fixes/ca_bundle.py"/>
         <location filename="../../wizard/fixes/ca_env_repair.py"/>
         <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <source>Fully quit and restart your editor (and terminals), then sign in again: they read variables only when they start.</source>
+        <translation>エディター（とターミナル）を完全に終了してから起動し直し、もう一度サインインしてください。環境変数は起動時にしか読み込まれません。</translation>
+    </message>
+    <message>
         <source>Fully quit and restart your editor (and terminals): they read variables only when they start.</source>
-        <translation>エディター（とターミナル）を完全に終了してから起動し直してください。環境変数は起動時にしか読み込まれません。</translation>
+        <translation type="vanished">エディター（とターミナル）を完全に終了してから起動し直してください。環境変数は起動時にしか読み込まれません。</translation>
     </message>
 </context>
 <context>
@@ -3378,8 +3527,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
-        <source>Open a terminal and run the command below.</source>
-        <translation>ターミナルを開き、下のコマンドを実行してください。</translation>
+        <source>Open a terminal and run the command under Details.</source>
+        <translation>ターミナルを開き、「詳細」の中のコマンドを実行します。</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
@@ -3408,8 +3557,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
-        <source>Linux: run the command below (it turns on network time).</source>
-        <translation>Linux: 下のコマンドを実行します（ネットワーク時刻の同期をオンにします）。</translation>
+        <source>Linux: run the command under Details (it turns on network time).</source>
+        <translation>Linux: 「詳細」の中のコマンドを実行します（ネットワーク時刻を有効にします）。</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
@@ -3453,8 +3602,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
-        <source>Run the first command, sign in to Codex, then run the second command.</source>
-        <translation>1 つ目のコマンドを実行し、Codex にサインインしてから、2 つ目のコマンドを実行します。</translation>
+        <source>Run the first command under Details, sign in to Codex, then run the second command.</source>
+        <translation>「詳細」の中の 1 つ目のコマンドを実行し、Codex にサインインしてから、2 つ目のコマンドを実行します。</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
@@ -3485,6 +3634,18 @@
         <location filename="../../wizard/fixes/guidance.py"/>
         <source>Then start the sign-in on the remote machine and open the link it shows in your browser. Starting a new sign-in signs you out of Codex first (every Codex app sharing this login), even if the new one then fails.</source>
         <translation>そのあとリモートマシンでサインインを始め、表示されたリンクをブラウザーで開きます。新しいサインインを始めると、まず Codex からサインアウトされます（このログインを共有するすべての Codex アプリが対象で、新しいサインインが失敗しても元に戻りません）。</translation>
+    </message>
+    <message>
+        <source>Open a terminal and run the command below.</source>
+        <translation type="vanished">ターミナルを開き、下のコマンドを実行してください。</translation>
+    </message>
+    <message>
+        <source>Linux: run the command below (it turns on network time).</source>
+        <translation type="vanished">Linux: 下のコマンドを実行します（ネットワーク時刻の同期をオンにします）。</translation>
+    </message>
+    <message>
+        <source>Run the first command, sign in to Codex, then run the second command.</source>
+        <translation type="vanished">1 つ目のコマンドを実行し、Codex にサインインしてから、2 つ目のコマンドを実行します。</translation>
     </message>
 </context>
 <context>
@@ -3592,6 +3753,11 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>Sign-in Doctor found the setting turned on in none of the editor settings files it can read, so it cannot turn it off for you: the editor that runs Codex inside WSL keeps it elsewhere (a profile, a workspace or a remote window). Turn it off by hand.</source>
+        <translation>Sign-in Doctor が読めるエディターの設定ファイルには、この設定がオンになっているものがありませんでした。そのため自動ではオフにできません。Codex を WSL の中で動かしているエディターは、別の場所（プロファイル、ワークスペース、リモートウィンドウ）にこの設定を持っています。手作業でオフにしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
         <location filename="../../wizard/ui/guidance.py"/>
         <source>Stop running Codex inside WSL</source>
         <translation>Codex を WSL の中で動かすのをやめる</translation>
@@ -3615,6 +3781,11 @@
         <location filename="../../wizard/fixes/ide_wsl_off.py"/>
         <source>Note: the extension only uses this setting on Windows, so on this computer turning it off tidies up but does not change how sign-in works.</source>
         <translation>注意: 拡張機能がこの設定を使うのは Windows の場合だけです。このコンピューターでオフにしても整理になるだけで、サインインの動きは変わりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>Apply turns off &apos;Run Codex In Windows Subsystem For Linux&apos; in {editors}, so Codex runs on Windows, where the browser sends you back after signing in.</source>
+        <translation>「適用」を押すと、{editors} の「Run Codex In Windows Subsystem For Linux」をオフにします。Codex は Windows 上で動き、サインイン後にブラウザーが戻ってくる先で受け取れるようになります。</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/ide_wsl_off.py"/>
@@ -4047,16 +4218,6 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
-        <source>unknown</source>
-        <translation>不明</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/port_release.py"/>
-        <source>{name} - pid {pid}, program {exe}, user {user}</source>
-        <translation>{name} - pid {pid}、プログラム {exe}、ユーザー {user}</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/port_release.py"/>
         <source>Free the sign-in port</source>
         <translation>サインイン用のポートを空ける</translation>
     </message>
@@ -4077,6 +4238,11 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
+        <source>A Codex sign-in that is still waiting holds port {port}; Sign-in Doctor asks it to stop, as Codex itself does.</source>
+        <translation>待機中の Codex のサインインがポート {port} を使っています。Sign-in Doctor は Codex 自身と同じ方法で、それに停止を頼みます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
         <source>Port {port} is in use by a program whose owner needs admin rights to see; Sign-in Doctor cannot end it. Restarting the computer frees it.</source>
         <translation>ポート {port} は、管理者権限がないと持ち主がわからないプログラムが使っています。Sign-in Doctor はそれを終了できません。コンピューターを再起動すると空きます。</translation>
     </message>
@@ -4089,11 +4255,6 @@
         <location filename="../../wizard/fixes/port_release.py"/>
         <source>You confirmed &apos;{name}&apos;: this ends it (save your work in it first).</source>
         <translation>「{name}」の終了が確認されました: この修正はそれを終了します（先に作業内容を保存してください）。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/port_release.py"/>
-        <source>Start the sign-in again.</source>
-        <translation>もう一度サインインを始めてください。</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
@@ -4122,8 +4283,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
-        <source>Windows has reserved {ports} for its own networking (Hyper-V, WSL or Docker); no program holds them, so there is nothing to end. An administrator can free them: see `python -m wizard fix winnat-restart`. Meanwhile `codex login --device-auth` signs in without a local port.</source>
-        <translation>Windows が {ports} を自分のネットワーク機能（Hyper-V、WSL、Docker）のために予約しています。使っているプログラムはないため、終了するものはありません。管理者が解放できます（`python -m wizard fix winnat-restart` を参照）。それまでは `codex login --device-auth` で、このコンピューターのポートを使わずにサインインできます。</translation>
+        <source>Windows has reserved {ports} for its own networking (Hyper-V, WSL or Docker); no program holds them, so there is nothing to end. An administrator can free them (the fix &apos;Free the reserved ports&apos;, winnat-restart). Meanwhile a device code sign-in needs no local port.</source>
+        <translation>Windows が {ports} を自分のネットワーク用（Hyper-V、WSL、Docker）に予約しています。使っているプログラムはないので、終了するものはありません。管理者なら解放できます（修正「予約されたポートを解放する」、winnat-restart）。それまでは、デバイスコードでのサインインならローカルのポートは不要です。</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
@@ -4132,8 +4293,28 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
-        <source>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is `ide-wsl-off` (run Codex on Windows, not inside WSL).</source>
-        <translation>{name} は WSL の中継プログラムです。終了すると、WSL が再起動するまで WSL（Windows 上の Linux）から転送されるすべてのポートが止まり、エディターがまた起動します。根本的な修正は `ide-wsl-off` です（Codex を WSL の中ではなく Windows 上で動かします）。</translation>
+        <source>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is to run Codex on Windows, not inside WSL (fix ide-wsl-off).</source>
+        <translation>{name} は WSL の中継プログラムです。終了すると、WSL が再起動するまで WSL（Windows 上の Linux）から転送されているすべてのポートが止まり、エディターがまた起動します。本当の直し方は、Codex を WSL の中ではなく Windows 上で動かすことです（修正 ide-wsl-off）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>port {port}</source>
+        <translation>ポート {port}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>ports {ports}</source>
+        <translation>ポート {ports}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>{name}, the WSL relay, holds {port}. Ending it frees the port until the editor starts it again; the lasting fix is to stop running Codex inside WSL.</source>
+        <translation>WSL の中継プログラム {name} が {port} を使っています。終了するとエディターがまた起動するまでポートが空きます。根本的な直し方は、Codex を WSL の中で動かすのをやめることです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/port_release.py"/>
+        <source>{name} holds {port}, which Codex needs for the browser&apos;s return. Ending {name} frees it: save your work in it first.</source>
+        <translation>Codex がブラウザーからの戻りを受け取るのに必要な {port} を、{name} が使っています。{name} を終了すると空きます。先にそこでの作業を保存してください。</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
@@ -4209,6 +4390,26 @@
         <location filename="../../wizard/fixes/port_release.py"/>
         <source>Not allowed to end {name} (pid {pid}).</source>
         <translation>{name}（pid {pid}）を終了する権限がありません。</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="vanished">不明</translation>
+    </message>
+    <message>
+        <source>{name} - pid {pid}, program {exe}, user {user}</source>
+        <translation type="vanished">{name} - pid {pid}、プログラム {exe}、ユーザー {user}</translation>
+    </message>
+    <message>
+        <source>Start the sign-in again.</source>
+        <translation type="vanished">もう一度サインインを始めてください。</translation>
+    </message>
+    <message>
+        <source>Windows has reserved {ports} for its own networking (Hyper-V, WSL or Docker); no program holds them, so there is nothing to end. An administrator can free them: see `python -m wizard fix winnat-restart`. Meanwhile `codex login --device-auth` signs in without a local port.</source>
+        <translation type="vanished">Windows が {ports} を自分のネットワーク機能（Hyper-V、WSL、Docker）のために予約しています。使っているプログラムはないため、終了するものはありません。管理者が解放できます（`python -m wizard fix winnat-restart` を参照）。それまでは `codex login --device-auth` で、このコンピューターのポートを使わずにサインインできます。</translation>
+    </message>
+    <message>
+        <source>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is `ide-wsl-off` (run Codex on Windows, not inside WSL).</source>
+        <translation type="vanished">{name} は WSL の中継プログラムです。終了すると、WSL が再起動するまで WSL（Windows 上の Linux）から転送されるすべてのポートが止まり、エディターがまた起動します。根本的な修正は `ide-wsl-off` です（Codex を WSL の中ではなく Windows 上で動かします）。</translation>
     </message>
 </context>
 <context>
@@ -5386,8 +5587,8 @@
     </message>
     <message>
         <location filename="../../wizard/ui/guidance.py"/>
-        <source>Find &apos;Chatgpt: Run Codex In Windows Subsystem For Linux&apos; and turn it off (its setting id is below).</source>
-        <translation>「Chatgpt: Run Codex In Windows Subsystem For Linux」を見つけてオフにします（設定の ID は下にあります）。</translation>
+        <source>Find &apos;Chatgpt: Run Codex In Windows Subsystem For Linux&apos; and turn it off (its setting id is under Details).</source>
+        <translation>「Chatgpt: Run Codex In Windows Subsystem For Linux」を見つけてオフにします（設定 ID は「詳細」の中にあります）。</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/guidance.py"/>
@@ -5411,8 +5612,8 @@
     </message>
     <message>
         <location filename="../../wizard/ui/guidance.py"/>
-        <source>Save it somewhere permanent and put its path in the command below, then run it.</source>
-        <translation>それを消えない場所に保存し、そのパスを下のコマンドに入れて実行します。</translation>
+        <source>Save it somewhere permanent, then choose it with the button above.</source>
+        <translation>消えない場所に保存し、上のボタンで選んでください。</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/guidance.py"/>
@@ -5471,6 +5672,11 @@
     </message>
     <message>
         <location filename="../../wizard/ui/guidance.py"/>
+        <source>Codex needs port {ports} to receive the browser&apos;s return, but {holders}.</source>
+        <translation>Codex はブラウザーからの戻りを受け取るためにポート {ports} を必要としますが、{holders}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/guidance.py"/>
         <source>Codex needs port {port} to receive the browser&apos;s return; if another program holds it, sign-in fails.</source>
         <translation>Codex はブラウザーからの戻りを受け取るためにポート {port} を必要とします。別のプログラムが使っていると、サインインに失敗します。</translation>
     </message>
@@ -5486,8 +5692,20 @@
     </message>
     <message>
         <location filename="../../wizard/ui/guidance.py"/>
+        <source>Still busy? The command under Details shows which program holds the port; close that program (or restart the computer).</source>
+        <translation>まだ使われている場合は、「詳細」の中のコマンドでポートを使っているプログラムがわかります。そのプログラムを閉じてください（またはコンピューターを再起動します）。</translation>
+    </message>
+    <message>
+        <source>Find &apos;Chatgpt: Run Codex In Windows Subsystem For Linux&apos; and turn it off (its setting id is below).</source>
+        <translation type="vanished">「Chatgpt: Run Codex In Windows Subsystem For Linux」を見つけてオフにします（設定の ID は下にあります）。</translation>
+    </message>
+    <message>
+        <source>Save it somewhere permanent and put its path in the command below, then run it.</source>
+        <translation type="vanished">それを消えない場所に保存し、そのパスを下のコマンドに入れて実行します。</translation>
+    </message>
+    <message>
         <source>Still busy? The command below shows which program holds the port; close that program (or restart the computer).</source>
-        <translation>まだ使用中の場合は、下のコマンドでポートを使っているプログラムがわかります。そのプログラムを閉じてください（またはコンピューターを再起動してください）。</translation>
+        <translation type="vanished">まだ使用中の場合は、下のコマンドでポートを使っているプログラムがわかります。そのプログラムを閉じてください（またはコンピューターを再起動してください）。</translation>
     </message>
 </context>
 <context>

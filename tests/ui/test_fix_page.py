@@ -21,11 +21,9 @@ SETTINGS = (
 )
 
 
-def test_applying_ide_wsl_off_changes_the_file_and_the_recheck_updates_the_verdict(
-    qtbot, open_window, home, lab_home, pki, auth_server
-):
+def cursor_in_wsl(home, lab_home, pki):
+    """A Windows home whose Cursor runs Codex in WSL: (its settings file, the environment)."""
     settings = lab_home.settings("Cursor", SETTINGS, windows=True)
-    before = settings.read_bytes()
     env = make_env(
         home,
         {"CODEX_CA_CERTIFICATE": str(pki.ca_pem)},
@@ -33,6 +31,14 @@ def test_applying_ide_wsl_off_changes_the_file_and_the_recheck_updates_the_verdi
         runner=FakeRunner(),
         os_roots_file=pki.ca_pem,
     )
+    return settings, env
+
+
+def test_applying_ide_wsl_off_changes_the_file_and_the_recheck_updates_the_verdict(
+    qtbot, open_window, home, lab_home, pki, auth_server
+):
+    settings, env = cursor_in_wsl(home, lab_home, pki)
+    before = settings.read_bytes()
     target = load_profile().target(auth_server.url, callback_port=free_port())
     window = open_window(env, target)
     run_to_verdict(qtbot, window)

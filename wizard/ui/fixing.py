@@ -26,6 +26,14 @@ class PlannedFix:
     fix_id: str
     plan: FixPlan
     automatic: bool  # the catalog can apply it (files, variables or actions change)
+    # The program Apply ends: the person agrees to it by name when pressing "End NAME"
+    # (the CLI's --confirm-process). Empty: nothing is ended.
+    consent: str = ""
+
+    @property
+    def one_click(self) -> bool:
+        """Apply does it, or will once the person has chosen the certificate file."""
+        return self.automatic or (self.fix_id in TAKES_CERTIFICATE and self.plan.applicable)
 
 
 def _catalog() -> dict[str, Any]:
@@ -34,7 +42,7 @@ def _catalog() -> dict[str, Any]:
     return dict(all_fixes())
 
 
-def _context(session: Session) -> Any:
+def _context(session: Session, consent: str | None = None) -> Any:
     from wizard.fixes.base import FixContext
 
     return FixContext(
@@ -43,8 +51,22 @@ def _context(session: Session) -> Any:
         session.target,
         session.diagnosis,
         session.extra_ca,
+        confirm_process=consent,
         file_hint=_FILE_HINT,
     )
+
+
+def _plan(session: Session, fix: Any) -> tuple[FixPlan, str]:
+    """The fix's plan, and the program it ends. A plan that would end a program once the
+    person agrees to it by name (`data["consent"]`) is planned with that name: the window
+    asks before Apply runs, so the plan shows exactly what ending it does."""
+    plan = fix.plan(_context(session))
+    names = plan.data.get("consent") if not plan.applicable else None
+    if names:
+        agreed = fix.plan(_context(session, names[0]))
+        if agreed.applicable:
+            return agreed, names[0]
+    return plan, ""
 
 
 def plan_fixes(session: Session, fix_ids: tuple[str, ...]) -> list[PlannedFix]:
@@ -54,7 +76,7 @@ def plan_fixes(session: Session, fix_ids: tuple[str, ...]) -> list[PlannedFix]:
     planned: list[PlannedFix] = []
     for fix_id in fix_ids:
         fix = catalog.get(fix_id)
-        plan = fix.plan(_context(session)) if fix is not None else None
+        plan, consent = _plan(session, fix) if fix is not None else (None, "")
         if plan is not None and (plan.applicable or fix_id not in FALLBACKS):
             automatic = not plan.guidance_only and plan.applicable and plan.changes_anything
         elif plan is not None:
@@ -68,7 +90,7 @@ def plan_fixes(session: Session, fix_ids: tuple[str, ...]) -> list[PlannedFix]:
             automatic = False
         else:
             continue
-        planned.append(PlannedFix(fix_id, plan, automatic))
+        planned.append(PlannedFix(fix_id, plan, automatic, consent if automatic else ""))
     return planned
 
 
@@ -87,7 +109,8 @@ def apply_planned(
     from wizard.fixes.apply import apply_fix
 
     fix = _catalog()[planned.fix_id]
-    return apply_fix(fix, _context(session), planned.plan, _journal(session), (), progress)
+    ctx = _context(session, planned.consent or None)
+    return apply_fix(fix, ctx, planned.plan, _journal(session), (), progress)
 
 
 def undo_last(session: Session) -> FixResult:

@@ -41,6 +41,9 @@ class Session:
     planned_for: Diagnosis | None = None
     # A root certificate file the user (or help desk) picked for the ca-bundle fix.
     extra_ca: Path | None = None
+    # The applied fix the person is finishing (wizard.ui.after_fix.AfterFix): restart, check
+    # again, "Did sign-in work?". None: no fix is waiting for an answer.
+    after_fix: Any = None
 
     @property
     def specs(self) -> Sequence[CheckSpec]:

@@ -185,10 +185,19 @@ def _fix(window: SigninDoctorWindow) -> Script:
     undo_card = next(
         (c for c in cards if c.undo_button is not None and c.undo_button.isVisibleTo(c)), None
     )
-    if apply_card is not None:
+    after = page.after_fix
+    if window.session.after_fix is not None and after.isVisible():
+        lines.append(after.text.text())
+        action = after.action()
+        lines.append(tr("Then click “{button}”.").format(button=button_words(action)))
+        buttons.append(action)
+    elif apply_card is not None:
         lines.append(
-            tr("Look at the box “{title}”. It shows exactly what will change.").format(
-                title=ltext(apply_card.planned.plan.title)
+            tr(
+                "Look at the box “{title}”. “{details}” in it shows exactly what will change."
+            ).format(
+                title=ltext(apply_card.planned.plan.title),
+                details=button_words(apply_card.details.button),
             )
         )
         lines.append(
@@ -197,6 +206,14 @@ def _fix(window: SigninDoctorWindow) -> Script:
             )
         )
         buttons.append(apply_card.apply_button)
+    elif cards and cards[0].pick is not None:
+        first = cards[0]
+        lines.append(
+            tr("In the box “{title}”, click “{pick}” and choose the file IT sent you.").format(
+                title=ltext(first.planned.plan.title), pick=button_words(first.pick)
+            )
+        )
+        buttons.append(first.pick)
     elif cards:
         first = cards[0]
         lines.append(
@@ -204,14 +221,16 @@ def _fix(window: SigninDoctorWindow) -> Script:
                 title=ltext(first.planned.plan.title)
             )
         )
-        if first.copy_fields:
-            copy = first.copy_fields[0].button
+        if first.copy_fields and first.details is not None:
+            details = first.details.button
             lines.append(
-                tr("Click “{copy}” next to a command to copy it exactly.").format(
-                    copy=button_words(copy)
+                tr(
+                    "To copy a command, click “{details}” in that box, then “{copy}” next to it."
+                ).format(
+                    details=button_words(details), copy=button_words(first.copy_fields[0].button)
                 )
             )
-            buttons.append(copy)
+            buttons.append(details)
     if undo_card is not None and undo_card.undo_button is not None:
         lines.append(
             tr("To put everything back as it was, click “{undo}”.").format(

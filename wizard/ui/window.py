@@ -17,6 +17,7 @@ from wizard.ui.history_view import HistoryKeeper
 from wizard.ui.pacing import AfterPaint, Steps
 from wizard.ui.pages.base import Page
 from wizard.ui.pages.checking import CheckingPage
+from wizard.ui.pages.done import DonePage
 from wizard.ui.pages.fix import FixPage
 from wizard.ui.pages.share import SharePage
 from wizard.ui.pages.verdict import VerdictPage
@@ -43,7 +44,14 @@ def _freeze_startup_objects() -> None:
 
 _frozen: list[bool] = []
 
-PAGES: tuple[type[Page], ...] = (WelcomePage, CheckingPage, VerdictPage, FixPage, SharePage)
+PAGES: tuple[type[Page], ...] = (
+    WelcomePage,
+    CheckingPage,
+    VerdictPage,
+    FixPage,
+    SharePage,
+    DonePage,
+)
 WATCH_PAGES = ("verdict", "fix", "share")
 FIRST_PAINT_FALLBACK_MS = 3000  # a window that is made but not shown loads its history then
 MIN_SIZE = QSize(640, 480)  # shrunk further on a screen with less room (screen_fit)
@@ -72,6 +80,7 @@ class SigninDoctorWindow(QWizard):
         self.button(W.CustomButton1).setAccessibleName(tr("Watch a sign-in"))
         self.customButtonClicked.connect(self._custom_button)
         self._ids: dict[str, int] = {}
+        self.jump_to = ""  # the page the next "Next" goes to, when a button chose it
         # What the case file will hold (the preview and the Share page save the same bytes).
         self.case_draft = CaseDraftModel(self.session, self)
         # Each page makes its content when it is first shown (or read); the first one now.
@@ -185,6 +194,27 @@ class SigninDoctorWindow(QWizard):
                 widget.setFocus()
                 return
             widget = widget.nextInFocusChain()
+
+    # -- after a fix: Check again, "Did sign-in work?" (wizard.ui.after_fix) -------------
+    def check_again(self) -> None:
+        self.page_by_key("fix").check_again()  # type: ignore[attr-defined]
+
+    def after_fix_changed(self) -> None:
+        self.page_by_key("fix").show_after_fix()  # type: ignore[attr-defined]
+        self.verdict_page().show_after_fix()
+
+    def sign_in_worked(self, worked: bool) -> None:
+        """Yes: the Done page. No: back to the result (from Fix) or on to the case file."""
+        self.session.after_fix = None
+        self.after_fix_changed()
+        if not worked and self.current_key() == "fix":
+            self.back()
+            return
+        self.jump_to = "done" if worked else "share"
+        try:
+            self.next()
+        finally:
+            self.jump_to = ""
 
     # -- fix plans (they read files: worker thread) --------------------------------------
     def request_plans(self) -> None:

@@ -65,6 +65,12 @@ class Page(QWizardPage):
             self.ensure_built()
             return getattr(self, name)
 
+    def nextId(self) -> int:
+        """The next page: the one the window jumps to (a button such as "Yes, it worked"),
+        else the next in order."""
+        jump = self.window_.jump_to
+        return self.window_.page_id(jump) if jump else super().nextId()
+
     # -- helpers for building -----------------------------------------------------------
     @property
     def session(self) -> Session:

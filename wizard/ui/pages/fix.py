@@ -8,8 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from wizard.core.model import Diagnosis
 from wizard.ui.pages.base import Page
@@ -63,7 +63,9 @@ def open_url(url: str) -> None:
 
 
 class FixCard(Card):
-    """One fix: guidance steps, or preview + Apply + result + Undo."""
+    """One fix. The main card speaks plainly: what it does, the step a person takes first
+    (choose the certificate file), Apply (or "End NAME"), what to do afterwards. Paths,
+    setting ids, commands, fingerprints and the exact preview live under Details."""
 
     def __init__(self, page: FixPage, planned: PlannedFix) -> None:
         from wizard.ui import fixing  # loaded already: the plans came from it
@@ -78,32 +80,47 @@ class FixCard(Card):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(int(u), int(u * 0.8), int(u), int(u * 0.8))
         layout.addWidget(label(plan.title, scale=1.15, bold=True))
-        if plan.summary:
+        details: list[QWidget] = []  # what goes under Details, in order
+        wants_file = planned.fix_id in fixing.TAKES_CERTIFICATE and not planned.automatic
+        headline = ltext(planned.plan.headline)
+        if headline:
+            layout.addWidget(label(headline, selectable=True))
+            details.append(label(plan.summary, selectable=True))
+        elif plan.summary:
             layout.addWidget(label(plan.summary, selectable=True))
         if not plan.applicable:
             layout.addWidget(label(plan.reason, muted=True))
         elif plan.reason and plan.guidance_only:
-            layout.addWidget(
-                label(tr("Not done automatically: {reason}").format(reason=plan.reason), muted=True)
+            reason = label(
+                tr("Not done automatically: {reason}").format(reason=plan.reason), muted=True
             )
-        for number, step in enumerate(plan.steps, 1):
-            layout.addWidget(label(f"{number}. {step}", selectable=True))
+            if wants_file:  # the button says it plainly; why, under Details
+                details.append(reason)
+            else:
+                layout.addWidget(reason)
+        self.pick: QPushButton | None = None
+        if wants_file:
+            # The person's first step, in plain words; the manual way is under Details.
+            self.pick = QPushButton(tr("Choose the certificate file IT gave you…"))
+            self.pick.setAccessibleDescription(
+                tr("Pick the root certificate file your IT department gave you.")
+            )
+            self.pick.setAutoDefault(False)
+            self.pick.clicked.connect(page.choose_certificate)
+            row = QHBoxLayout()
+            row.addWidget(self.pick)
+            row.addStretch(1)
+            layout.addLayout(row)
+        steps = [label(f"{n}. {step}", selectable=True) for n, step in enumerate(plan.steps, 1)]
+        if wants_file or (headline and planned.automatic):
+            details.extend(steps)
+        else:
+            for step in steps:
+                layout.addWidget(step)
         self.copy_fields = [
             CopyField(c, tr("Command {n}").format(n=i)) for i, c in enumerate(plan.commands, 1)
         ]
-        for field in self.copy_fields:
-            layout.addWidget(field)
-        if planned.fix_id in fixing.TAKES_CERTIFICATE and not planned.automatic:
-            pick = QPushButton(tr("Choose the certificate file…"))
-            pick.setAccessibleDescription(
-                tr("Pick the root certificate file your IT department gave you.")
-            )
-            pick.setAutoDefault(False)
-            pick.clicked.connect(page.choose_certificate)
-            row = QHBoxLayout()
-            row.addWidget(pick)
-            row.addStretch(1)
-            layout.addLayout(row)
+        details.extend(self.copy_fields)
         if planned.fix_id == "status-page":
             url = str(page.session.profile["status_page"])
             open_button = QPushButton(tr("Open the status page"))
@@ -131,7 +148,7 @@ class FixCard(Card):
             from PySide6.QtGui import QFontDatabase
             from PySide6.QtWidgets import QPlainTextEdit
 
-            layout.addWidget(label(tr("What will change:"), bold=True))
+            details.append(label(tr("What will change:"), bold=True))
             preview = QPlainTextEdit(preview_text(plan))
             preview.setReadOnly(True)
             preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -142,15 +159,22 @@ class FixCard(Card):
             lines = preview.fontMetrics().lineSpacing()
             preview.setMinimumHeight(int(lines * 4))
             preview.setMaximumHeight(int(lines * 12))
-            layout.addWidget(preview)
+            details.append(preview)
             self.preview = preview
             if plan.restart:
                 layout.addWidget(label(tr("Afterwards: ") + sentences(*plan.restart)))
-            self.apply_button = QPushButton(tr("Apply"))
-            self.apply_button.setAccessibleName(tr("Apply: {title}").format(title=plan.title))
-            self.apply_button.setAccessibleDescription(
-                tr("Makes the change shown above, then checks again. You can undo it.")
-            )
+            if planned.consent:
+                self.apply_button = QPushButton(tr("End {name}").format(name=planned.consent))
+                self.apply_button.setAccessibleName(self.apply_button.text())
+                self.apply_button.setAccessibleDescription(
+                    tr("Asks you first, then ends that program and checks again.")
+                )
+            else:
+                self.apply_button = QPushButton(tr("Apply"))
+                self.apply_button.setAccessibleName(tr("Apply: {title}").format(title=plan.title))
+                self.apply_button.setAccessibleDescription(
+                    tr("Makes the change shown above, then checks again. You can undo it.")
+                )
             self.apply_button.clicked.connect(lambda: page.apply(self))
             self.undo_button = QPushButton(tr("Undo"))
             self.undo_button.setAccessibleName(tr("Undo: {title}").format(title=plan.title))
@@ -171,6 +195,14 @@ class FixCard(Card):
         layout.addWidget(self.progress)
         layout.addLayout(result_row)
         layout.addWidget(self.error_details)
+        self.details: Expander | None = None
+        if details:
+            box, column = page.column()
+            for widget in details:
+                column.addWidget(widget)
+            self.details = Expander(tr("Details"), box)
+            self.details.button.setAccessibleName(tr("Details: {title}").format(title=plan.title))
+            layout.addWidget(self.details)
 
     def show_progress(self, text: str) -> None:
         self.progress.setText(text)
@@ -210,11 +242,15 @@ class FixPage(Page):
         window.runner.finished.connect(self._on_recheck)
 
     def build(self) -> None:
+        from wizard.ui.after_fix import AfterFixPanel
+
         self.intro = label("")
+        self.after_fix = AfterFixPanel(self.window_, "fix")
         self.loading = label(tr("Preparing the steps…"), muted=True)
         self.cards_widget, self.cards_layout = self.column()
         content, column = self.column()
         column.addWidget(self.intro)
+        column.addWidget(self.after_fix)
         column.addWidget(self.loading)
         column.addWidget(self.cards_widget)
         column.addStretch(1)
@@ -231,6 +267,7 @@ class FixPage(Page):
         nothing_wrong = diagnosis.verdict.cause == "none"
         self.setTitle(tr("What to do next") if nothing_wrong else tr("How to fix it"))
         self.intro.setText(ltext(diagnosis.verdict.next_action))
+        self.show_after_fix()
         self.loading.setVisible(True)
         self._shown_for = None
         if self.window_.plans_current():
@@ -246,7 +283,20 @@ class FixPage(Page):
         self._shown_for = self.session.diagnosis
         self._show_plans(self.session.planned or [])
 
+    def _place_after_fix(self, card: FixCard | None) -> None:
+        """Under the card of the fix just applied; at the top of the page otherwise."""
+        if card is not None:
+            layout = card.layout()
+            assert isinstance(layout, QVBoxLayout)
+            at = layout.indexOf(card.details) if card.details is not None else -1
+            layout.insertWidget(at, self.after_fix)  # (before Details; -1: at the end)
+        elif self.after_fix.parent() is not self.intro.parent():
+            column = self.intro.parentWidget().layout()
+            assert isinstance(column, QVBoxLayout)
+            column.insertWidget(column.indexOf(self.intro) + 1, self.after_fix)
+
     def _clear(self) -> None:
+        self._place_after_fix(None)  # (it is not deleted with its card)
         for card in self.cards.values():
             card.setParent(None)
             card.deleteLater()
@@ -263,6 +313,10 @@ class FixPage(Page):
             self.cards[item.fix_id] = card
             self.cards_layout.addWidget(card)
             card.show()  # now, not one event later (what a layout does on a shown page)
+        # The keyboard starts on the one action: Apply of the best fix, when it is one click.
+        first = next(iter(self.cards.values()), None)
+        if first is not None and first.apply_button is not None and self.session.after_fix is None:
+            first.apply_button.setFocus(Qt.FocusReason.OtherFocusReason)
         if not ordered:
             self.intro.setText(
                 tr(
@@ -294,7 +348,50 @@ class FixPage(Page):
         return self._shown_for is not None and self.is_built() and not self.loading.isVisible()
 
     # -- apply / undo / re-check -------------------------------------------------------
+    def show_after_fix(self) -> None:
+        """The after-fix panel speaks instead of the verdict's advice while it is shown."""
+        if not self.is_built():
+            return
+        self.after_fix.refresh()
+        self.intro.setVisible(self.session.after_fix is None)
+
     def apply(self, card: FixCard) -> None:
+        if self._busy is not None or self.runner.is_running():
+            return
+        if card.planned.consent:
+            self._ask_consent(card)
+            return
+        self._start_apply(card)
+
+    def _ask_consent(self, card: FixCard) -> None:
+        """Ending a program needs the person's yes, by name (the CLI's --confirm-process)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        name = card.planned.consent
+        box = QMessageBox(self)
+        box.setObjectName("consent")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(tr("End {name}?").format(name=name))
+        box.setText(tr("End {name}?").format(name=name))
+        box.setInformativeText(
+            tr(
+                "Sign-in Doctor ends {name} so that Codex can use the port. Anything unsaved in "
+                "{name} is lost."
+            ).format(name=name)
+        )
+        end = box.addButton(tr("End {name}").format(name=name), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(end)
+
+        def answered() -> None:
+            if box.clickedButton() is end:
+                self._start_apply(card)
+
+        box.finished.connect(answered)
+        self.consent_box = box
+        box.open()
+
+    def _start_apply(self, card: FixCard) -> None:
         if self._busy is not None or self.runner.is_running():
             return
         self._busy, self._mode = card, "apply"
@@ -363,23 +460,60 @@ class FixPage(Page):
         if card.apply_button is not None:
             card.apply_button.setEnabled(True)
 
+    def check_again(self) -> None:
+        """Check again after the step a fix asked for (reload the editor, a new terminal)."""
+        if self._busy is not None or self.runner.is_running():
+            return
+        self._mode, self._rechecking = "check", True
+        self.runner.start(self.session)
+        self.window_.after_fix_changed()
+
     def _on_recheck(self, diagnosis: Diagnosis) -> None:
         if not self._rechecking:
             return
         self._rechecking = False
         card, self._busy = self._busy, None
+        before = self._before.verdict.cause if self._before is not None else None
         self.session.set_diagnosis(diagnosis)
+        verdict = diagnosis.verdict
+        self._follow_up(card, before, verdict.cause)
         self.window_.verdict_page().refresh()
+        self.window_.after_fix_changed()
         if card is None:
             return
-        before = self._before.verdict.cause if self._before is not None else None
-        verdict = diagnosis.verdict
-        if verdict.cause == before and before != "none":
-            text = tr("Checked again: the problem is still there ({title}).")
+        if self._mode == "apply" and self.session.after_fix is not None:
+            kind = "pass" if self.session.after_fix.fixed else "warn"
+            text = (
+                tr("Checked again: {title}.")
+                if self.session.after_fix.fixed
+                else tr("Changed on this computer.")
+            )
+        elif verdict.cause == before and before != "none":
+            kind, text = "fail", tr("Checked again: the problem is still there ({title}).")
         else:
-            text = tr("Checked again: {title}.")
+            kind, text = headline_kind(verdict.cause), tr("Checked again: {title}.")
         card.progress.setVisible(False)
-        card.show_result(headline_kind(verdict.cause), text.format(title=ltext(verdict.title)))
+        card.show_result(kind, text.format(title=ltext(verdict.title)))
+        self._place_after_fix(card)
+
+    def _follow_up(self, card: FixCard | None, before: str | None, after: str) -> None:
+        """What the person does next (Session.after_fix), from the fix and the re-check."""
+        from wizard.ui.after_fix import AfterFix
+
+        pending = self.session.after_fix
+        if self._mode == "undo":
+            self.session.after_fix = None
+        elif self._mode == "apply" and card is not None and before is not None:
+            restart = sentences(*shown_plan(card.planned.plan).restart)
+            still = after == before and before != "none"
+            if after == "none" or (still and restart):
+                self.session.after_fix = AfterFix(card.planned.fix_id, restart, not still, before)
+            else:  # it failed (the card says so), or the next problem leads now
+                self.session.after_fix = None
+        elif pending is not None and after == "none":  # Check again, after the step
+            self.session.after_fix = AfterFix(pending.fix_id, "", True, pending.cause)
+        elif pending is not None and after != pending.cause:
+            self.session.after_fix = None
 
     def is_busy(self) -> bool:
         return self._busy is not None or self._rechecking

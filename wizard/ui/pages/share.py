@@ -200,6 +200,9 @@ class SharePage(Page):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scrolled(content))
 
+    def nextId(self) -> int:
+        return -1  # the last page of a case (Done comes only after "Yes, it worked")
+
     def initializePage(self) -> None:
         self.ensure_built()
         if self.session.diagnosis is None:

@@ -82,6 +82,9 @@ class VerdictPage(Page):
         self.next_action = label("", selectable=True, rich=True)
         self.next_action.setAccessibleName(tr("What to do next"))
         self.also = label("", muted=True, selectable=True)
+        from wizard.ui.after_fix import AfterFixPanel
+
+        self.after_fix = AfterFixPanel(self.window_, "verdict")
         self.primary = QPushButton()
         self.primary.setDefault(True)
         self.primary.clicked.connect(self.act)
@@ -107,6 +110,7 @@ class VerdictPage(Page):
         card_layout.addWidget(self.summary)
         card_layout.addWidget(self.next_action)
         card_layout.addWidget(self.also)
+        card_layout.addWidget(self.after_fix)
         card_layout.addLayout(action_row)
 
         self.details_view = QTextBrowser()
@@ -168,7 +172,8 @@ class VerdictPage(Page):
 
     def _focus_primary(self) -> None:
         if self.window_.currentPage() is self:
-            self.primary.setFocus(Qt.FocusReason.OtherFocusReason)
+            action = self.primary if self.primary.isVisible() else self.after_fix.action()
+            action.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def refresh(self, plan: bool = True) -> None:
         import html
@@ -199,10 +204,22 @@ class VerdictPage(Page):
         self.also.setText(tr("Also found: {causes}.").format(causes="; ".join(also)))
         self.also.setVisible(bool(also))
         self._set_primary(self._primary_text(verdict.fixes, None))
+        self.show_after_fix()
         self.diagram.select(verdict.flow_step)
         self._render_details(None)
         if plan:
             self.window_.request_plans()
+
+    def show_after_fix(self) -> None:
+        """After a fix the panel says what to do now, instead of the verdict's advice."""
+        if not self.is_built():
+            return
+        self.after_fix.refresh()
+        waiting = self.session.after_fix is not None
+        self.next_action.setVisible(not waiting)
+        self.primary.setVisible(not waiting)  # the panel's button is the one action now
+        if waiting and self.window_.currentPage() is self and not self.after_fix.hasFocus():
+            self.after_fix.action().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _set_primary(self, text: str) -> None:
         self.primary.setText(text)
@@ -239,7 +256,7 @@ class VerdictPage(Page):
     def _primary_text(fixes: tuple[str, ...], planned: list[Any] | None) -> str:
         if not fixes:
             return tr("Get help from your help desk")
-        if planned and any(p.automatic for p in planned):
+        if planned and any(p.one_click for p in planned):
             return tr("Fix it")
         return tr("Show me how")
 
@@ -255,7 +272,7 @@ class VerdictPage(Page):
         self._route = "share"
 
     def nextId(self) -> int:
-        return self.window_.page_id(self._route)
+        return self.window_.page_id(self.window_.jump_to or self._route)
 
     def show_step(self, step_value: str) -> None:
         step = FlowStep(step_value)
