@@ -1604,13 +1604,13 @@
     </message>
     <message>
         <location filename="../../wizard/checks/ca_env.py"/>
-        <source>({count} more broken)</source>
-        <translation>({count} more broken)</translation>
+        <source>Codex ignores it, other tools may not</source>
+        <translation>Codex ignores it, other tools may not</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/ca_env.py"/>
-        <source>Codex ignores it, other tools may not</source>
-        <translation>Codex ignores it, other tools may not</translation>
+        <source>Codex uses {ca_file}, but this setting keeps it from using this computer&apos;s store</source>
+        <translation>Codex uses {ca_file}, but this setting keeps it from using this computer&apos;s store</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/ca_env.py"/>
@@ -1644,8 +1644,17 @@
     </message>
     <message>
         <location filename="../../wizard/checks/ca_env.py"/>
+        <source>it holds no certificate files</source>
+        <translation>it holds no certificate files</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
         <source>it holds no certificate files named the way OpenSSL expects (like 1a2b3c4d.0)</source>
         <translation>it holds no certificate files named the way OpenSSL expects (like 1a2b3c4d.0)</translation>
+    </message>
+    <message>
+        <source>({count} more broken)</source>
+        <translation type="vanished">({count} more broken)</translation>
     </message>
 </context>
 <context>
@@ -1782,8 +1791,8 @@
     <name>causes</name>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</source>
-        <translation>SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</translation>
+        <source>{variable} points Codex at {path}, which replaces your computer&apos;s own list of trusted certificates, and nothing in it trusts {host}.</source>
+        <translation>{variable} points Codex at {path}, which replaces your computer&apos;s own list of trusted certificates, and nothing in it trusts {host}.</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
@@ -1942,8 +1951,8 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>{variable} is set to {path}, but {problem}. Codex stops before it even tries to sign in.</source>
-        <translation>{variable} is set to {path}, but {problem}. Codex stops before it even tries to sign in.</translation>
+        <source>{variable} is set to {path}, but {problem}. The browser step of sign-in works, but then Codex fails at the token exchange (&quot;Token exchange failed&quot;) because it cannot use that file.</source>
+        <translation>{variable} is set to {path}, but {problem}. The browser step of sign-in works, but then Codex fails at the token exchange (&quot;Token exchange failed&quot;) because it cannot use that file.</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
@@ -2069,6 +2078,14 @@
         <location filename="../../resources/causes.json"/>
         <source>Check the proxy and certificate settings of the program you sign in from (its settings and the variables it starts with), or ask IT whether a security program blocks Codex. Then press Check again.</source>
         <translation>Check the proxy and certificate settings of the program you sign in from (its settings and the variables it starts with), or ask IT whether a security program blocks Codex. Then press Check again.</translation>
+    </message>
+    <message>
+        <source>SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</source>
+        <translation type="vanished">SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</translation>
+    </message>
+    <message>
+        <source>{variable} is set to {path}, but {problem}. Codex stops before it even tries to sign in.</source>
+        <translation type="vanished">{variable} is set to {path}, but {problem}. Codex stops before it even tries to sign in.</translation>
     </message>
     <message>
         <source>Codex is told to use the proxy {proxy} ({proxy_source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</source>
@@ -2711,8 +2728,8 @@
     <name>decoder</name>
     <message>
         <location filename="../../resources/decoder.json"/>
-        <source>A certificate setting points at a file that holds no certificates, so Codex stops before it even tries to sign in.</source>
-        <translation>A certificate setting points at a file that holds no certificates, so Codex stops before it even tries to sign in.</translation>
+        <source>A certificate setting points at a file that holds no certificates. The browser step works, then Codex fails at the token exchange (&quot;Token exchange failed&quot;).</source>
+        <translation>A certificate setting points at a file that holds no certificates. The browser step works, then Codex fails at the token exchange (&quot;Token exchange failed&quot;).</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -2721,8 +2738,8 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
-        <source>A certificate setting points at a file Codex cannot read, so Codex stops before it even tries to sign in.</source>
-        <translation>A certificate setting points at a file Codex cannot read, so Codex stops before it even tries to sign in.</translation>
+        <source>A certificate setting points at a file Codex cannot read. The browser step works, then Codex fails at the token exchange (&quot;Token exchange failed&quot;).</source>
+        <translation>A certificate setting points at a file Codex cannot read. The browser step works, then Codex fails at the token exchange (&quot;Token exchange failed&quot;).</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -3233,6 +3250,14 @@
         <location filename="../../resources/decoder.json"/>
         <source>The last sign-in worked, but Codex could not save it on this computer.</source>
         <translation>The last sign-in worked, but Codex could not save it on this computer.</translation>
+    </message>
+    <message>
+        <source>A certificate setting points at a file that holds no certificates, so Codex stops before it even tries to sign in.</source>
+        <translation type="vanished">A certificate setting points at a file that holds no certificates, so Codex stops before it even tries to sign in.</translation>
+    </message>
+    <message>
+        <source>A certificate setting points at a file Codex cannot read, so Codex stops before it even tries to sign in.</source>
+        <translation type="vanished">A certificate setting points at a file Codex cannot read, so Codex stops before it even tries to sign in.</translation>
     </message>
     <message>
         <source>Another sign-in was still waiting on the sign-in port and Codex could not stop it, so this sign-in cannot wait for the browser&apos;s return.</source>
@@ -5668,8 +5693,8 @@
     </message>
     <message>
         <location filename="../../wizard/ui/guidance.py"/>
-        <source>{name} points at a file that cannot be used, so Codex stops before it signs in.</source>
-        <translation>{name} points at a file that cannot be used, so Codex stops before it signs in.</translation>
+        <source>{name} points at a file that cannot be used, so Codex fails at the token exchange, after the browser step.</source>
+        <translation>{name} points at a file that cannot be used, so Codex fails at the token exchange, after the browser step.</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/guidance.py"/>
@@ -5722,6 +5747,10 @@
     <message>
         <source>Still busy? The command below shows which program holds the port; close that program (or restart the computer).</source>
         <translation type="vanished">Still busy? The command below shows which program holds the port; close that program (or restart the computer).</translation>
+    </message>
+    <message>
+        <source>{name} points at a file that cannot be used, so Codex stops before it signs in.</source>
+        <translation type="vanished">{name} points at a file that cannot be used, so Codex stops before it signs in.</translation>
     </message>
 </context>
 <context>

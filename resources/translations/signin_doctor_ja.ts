@@ -1596,13 +1596,13 @@
     </message>
     <message>
         <location filename="../../wizard/checks/ca_env.py"/>
-        <source>({count} more broken)</source>
-        <translation>（ほかに {count} 件の壊れた設定）</translation>
+        <source>Codex ignores it, other tools may not</source>
+        <translation>Codex は無視しますが、ほかのツールは無視しないかもしれません</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/ca_env.py"/>
-        <source>Codex ignores it, other tools may not</source>
-        <translation>Codex は無視しますが、ほかのツールは無視しないかもしれません</translation>
+        <source>Codex uses {ca_file}, but this setting keeps it from using this computer&apos;s store</source>
+        <translation>Codex は {ca_file} を使いますが、この設定のせいでこのコンピューターの証明書ストアを使わなくなります</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/ca_env.py"/>
@@ -1636,8 +1636,17 @@
     </message>
     <message>
         <location filename="../../wizard/checks/ca_env.py"/>
+        <source>it holds no certificate files</source>
+        <translation>証明書ファイルが 1 つも入っていません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
         <source>it holds no certificate files named the way OpenSSL expects (like 1a2b3c4d.0)</source>
         <translation>OpenSSL が想定する名前（1a2b3c4d.0 のような名前）の証明書ファイルが入っていません</translation>
+    </message>
+    <message>
+        <source>({count} more broken)</source>
+        <translation type="vanished">（ほかに {count} 件の壊れた設定）</translation>
     </message>
 </context>
 <context>
@@ -1774,8 +1783,8 @@
     <name>causes</name>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</source>
-        <translation>SSL_CERT_FILE が Codex に {ssl_cert_file} を使わせています。このファイルはコンピューター本来の信頼済み証明書の一覧を置き換えますが、{host} を信頼していません。</translation>
+        <source>{variable} points Codex at {path}, which replaces your computer&apos;s own list of trusted certificates, and nothing in it trusts {host}.</source>
+        <translation>{variable} が Codex に {path} を使わせています。これはこのコンピューター自身の信頼済み証明書の一覧を置き換えますが、その中に {host} を信頼するものがありません。</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
@@ -1934,8 +1943,8 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>{variable} is set to {path}, but {problem}. Codex stops before it even tries to sign in.</source>
-        <translation>{variable} に {path} が設定されていますが、{problem}。Codex はサインインを試す前に止まってしまいます。</translation>
+        <source>{variable} is set to {path}, but {problem}. The browser step of sign-in works, but then Codex fails at the token exchange (&quot;Token exchange failed&quot;) because it cannot use that file.</source>
+        <translation>{variable} に {path} が設定されていますが、{problem}。ブラウザーでのサインインは進みますが、その後のトークン交換で Codex が失敗します（「Token exchange failed」）。このファイルを使えないためです。</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
@@ -2061,6 +2070,14 @@
         <location filename="../../resources/causes.json"/>
         <source>Check the proxy and certificate settings of the program you sign in from (its settings and the variables it starts with), or ask IT whether a security program blocks Codex. Then press Check again.</source>
         <translation>サインインに使うプログラムのプロキシと証明書の設定（そのプログラムの設定と起動時の環境変数）を確認するか、セキュリティ ソフトが Codex をブロックしていないか IT 担当者に確認してください。そのあと「もう一度チェック」を押してください。</translation>
+    </message>
+    <message>
+        <source>SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</source>
+        <translation type="vanished">SSL_CERT_FILE が Codex に {ssl_cert_file} を使わせています。このファイルはコンピューター本来の信頼済み証明書の一覧を置き換えますが、{host} を信頼していません。</translation>
+    </message>
+    <message>
+        <source>{variable} is set to {path}, but {problem}. Codex stops before it even tries to sign in.</source>
+        <translation type="vanished">{variable} に {path} が設定されていますが、{problem}。Codex はサインインを試す前に止まってしまいます。</translation>
     </message>
     <message>
         <source>Codex is told to use the proxy {proxy} ({proxy_source}), but Codex cannot use a &apos;{scheme}&apos; proxy.</source>
@@ -2699,8 +2716,8 @@
     <name>decoder</name>
     <message>
         <location filename="../../resources/decoder.json"/>
-        <source>A certificate setting points at a file that holds no certificates, so Codex stops before it even tries to sign in.</source>
-        <translation>証明書の設定が、証明書を含まないファイルを指しているため、Codex はサインインを試す前に止まります。</translation>
+        <source>A certificate setting points at a file that holds no certificates. The browser step works, then Codex fails at the token exchange (&quot;Token exchange failed&quot;).</source>
+        <translation>証明書の設定が、証明書の入っていないファイルを指しています。ブラウザーでの手順は進みますが、その後のトークン交換で Codex が失敗します（「Token exchange failed」）。</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -2709,8 +2726,8 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
-        <source>A certificate setting points at a file Codex cannot read, so Codex stops before it even tries to sign in.</source>
-        <translation>証明書の設定が Codex の読めないファイルを指しているため、Codex はサインインを試す前に止まります。</translation>
+        <source>A certificate setting points at a file Codex cannot read. The browser step works, then Codex fails at the token exchange (&quot;Token exchange failed&quot;).</source>
+        <translation>証明書の設定が、Codex の読めないファイルを指しています。ブラウザーでの手順は進みますが、その後のトークン交換で Codex が失敗します（「Token exchange failed」）。</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -3221,6 +3238,14 @@
         <location filename="../../resources/decoder.json"/>
         <source>The last sign-in worked, but Codex could not save it on this computer.</source>
         <translation>前回のサインインは成功しましたが、Codex がこのコンピューターに保存できませんでした。</translation>
+    </message>
+    <message>
+        <source>A certificate setting points at a file that holds no certificates, so Codex stops before it even tries to sign in.</source>
+        <translation type="vanished">証明書の設定が、証明書を含まないファイルを指しているため、Codex はサインインを試す前に止まります。</translation>
+    </message>
+    <message>
+        <source>A certificate setting points at a file Codex cannot read, so Codex stops before it even tries to sign in.</source>
+        <translation type="vanished">証明書の設定が Codex の読めないファイルを指しているため、Codex はサインインを試す前に止まります。</translation>
     </message>
     <message>
         <source>Another sign-in was still waiting on the sign-in port and Codex could not stop it, so this sign-in cannot wait for the browser&apos;s return.</source>
@@ -5652,8 +5677,8 @@
     </message>
     <message>
         <location filename="../../wizard/ui/guidance.py"/>
-        <source>{name} points at a file that cannot be used, so Codex stops before it signs in.</source>
-        <translation>{name} が使えないファイルを指しているため、Codex はサインインの前に止まります。</translation>
+        <source>{name} points at a file that cannot be used, so Codex fails at the token exchange, after the browser step.</source>
+        <translation>{name} が使えないファイルを指しているため、ブラウザーでの手順の後、トークン交換で Codex が失敗します。</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/guidance.py"/>
@@ -5706,6 +5731,10 @@
     <message>
         <source>Still busy? The command below shows which program holds the port; close that program (or restart the computer).</source>
         <translation type="vanished">まだ使用中の場合は、下のコマンドでポートを使っているプログラムがわかります。そのプログラムを閉じてください（またはコンピューターを再起動してください）。</translation>
+    </message>
+    <message>
+        <source>{name} points at a file that cannot be used, so Codex stops before it signs in.</source>
+        <translation type="vanished">{name} が使えないファイルを指しているため、Codex はサインインの前に止まります。</translation>
     </message>
 </context>
 <context>

@@ -104,9 +104,7 @@ def _empty(home):
         (_empty, "~/empty.pem", "it holds no PEM certificate"),
     ],
 )
-@pytest.mark.parametrize(
-    "variable", ["CODEX_CA_CERTIFICATE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"]
-)
+@pytest.mark.parametrize("variable", ["CODEX_CA_CERTIFICATE", "SSL_CERT_FILE"])
 def test_broken_ca_file_fails(home, variable, make, shown, problem):
     outcome = _broken(home, variable, make)
     assert outcome.status is Status.FAIL
@@ -149,28 +147,39 @@ def test_unreadable_path_fails_even_for_root(home):
     assert outcome.summary == "CODEX_CA_CERTIFICATE points at ~/loop.pem, but it cannot be read."
 
 
-def test_broken_node_extra_ca_certs_only_warns(home):
-    outcome = _broken(home, "NODE_EXTRA_CA_CERTS", _missing)
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"])
+def test_a_broken_file_codex_does_not_read_only_warns(home, variable):
+    outcome = _broken(home, variable, _missing)
     assert outcome.status is Status.WARN
     assert outcome.faults == ()
     assert outcome.summary == (
-        "NODE_EXTRA_CA_CERTS points at ~/missing.pem, but the file does not exist "
+        f"{variable} points at ~/missing.pem, but the file does not exist "
         "(Codex ignores it, other tools may not)."
     )
 
 
-def test_first_broken_variable_is_named_and_the_rest_counted(home):
+@pytest.mark.parametrize("make", [_missing, _folder, _text, _empty])
+def test_a_broken_ssl_cert_file_beside_a_good_codex_ca_certificate_only_warns(home, make):
+    # Real Codex 0.169 signs in: CODEX_CA_CERTIFICATE is its CA file, not SSL_CERT_FILE.
+    (home / "corp.pem").write_text(ROOT_PEM)
+    variables = {"CODEX_CA_CERTIFICATE": str(home / "corp.pem"), "SSL_CERT_FILE": str(make(home))}
+    outcome = run_check(check_ca_env, make_env(home, variables))
+    assert (outcome.status, outcome.faults) == (Status.WARN, ())
+    assert outcome.summary.endswith(
+        "(Codex uses CODEX_CA_CERTIFICATE, but this setting keeps it from using this "
+        "computer's store)."
+    )
+
+
+def test_only_the_ca_file_codex_uses_is_blamed(home):
+    (home / "bundle.pem").write_text(ROOT_PEM)
     env = make_env(
         home,
-        {"CODEX_CA_CERTIFICATE": str(home / "a.pem"), "REQUESTS_CA_BUNDLE": str(home / "b.pem")},
+        {"CODEX_CA_CERTIFICATE": str(home / "a.pem"), "SSL_CERT_FILE": str(home / "bundle.pem")},
     )
     outcome = run_check(check_ca_env, env)
-    assert outcome.summary == (
-        "CODEX_CA_CERTIFICATE points at ~/a.pem, but the file does not exist. (1 more broken)"
-    )
-    assert (
-        outcome.evidence["variables"]["REQUESTS_CA_BUNDLE"]["problem"] == "the file does not exist"
-    )
+    assert outcome.faults == ("ca_var_broken",)
+    assert outcome.summary == "CODEX_CA_CERTIFICATE points at ~/a.pem, but the file does not exist."
 
 
 def test_valid_ssl_cert_file_warns_that_it_replaces_the_store(home):
@@ -223,17 +232,41 @@ def _pem_file(home):
     ("make", "problem"),
     [(_missing, "the folder does not exist"), (_pem_file, "it is a file, not a folder")],
 )
-def test_broken_ssl_cert_dir_fails(home, make, problem):
+def test_without_a_ca_file_a_broken_ssl_cert_dir_only_warns(home, make, problem):
+    # Real Codex 0.169 signs in with its OS store: without a CA file SSL_CERT_DIR only adds.
     outcome = run_check(check_ca_env, make_env(home, {"SSL_CERT_DIR": str(make(home))}))
-    assert outcome.status is Status.FAIL
-    assert outcome.faults == ("ca_var_broken",)
-    assert outcome.evidence["facts"]["problem"] == problem
+    assert (outcome.status, outcome.faults) == (Status.WARN, ())
+    assert outcome.evidence["variables"]["SSL_CERT_DIR"]["problem"] == problem
+    assert outcome.summary.endswith("(Codex ignores it and uses this computer's store).")
 
 
-def test_ssl_cert_dir_with_hashed_files_replaces_the_store(home):
+def test_with_a_ca_file_a_broken_ssl_cert_dir_warns_that_the_store_is_gone(home):
+    (home / "corp.pem").write_text(ROOT_PEM)
+    variables = {"CODEX_CA_CERTIFICATE": str(home / "corp.pem"), "SSL_CERT_DIR": str(home / "no")}
+    outcome = run_check(check_ca_env, make_env(home, variables))
+    assert (outcome.status, outcome.faults) == (Status.WARN, ())
+    assert outcome.summary == (
+        "SSL_CERT_DIR points at ~/no, but the folder does not exist (Codex uses "
+        "CODEX_CA_CERTIFICATE, but this setting keeps it from using this computer's store)."
+    )
+
+
+def test_without_a_ca_file_hashed_files_in_ssl_cert_dir_add_to_the_store(home):
     (home / "certs").mkdir()
     (home / "certs" / "1a2b3c4d.0").write_text(ROOT_PEM)
     outcome = run_check(check_ca_env, make_env(home, {"SSL_CERT_DIR": str(home / "certs")}))
+    assert outcome.status is Status.PASS
+    assert outcome.summary == "Your certificate settings point at valid files (SSL_CERT_DIR)."
+    assert outcome.evidence["variables"]["SSL_CERT_DIR"]["certificates"] == 1
+
+
+def test_with_a_ca_file_every_file_in_ssl_cert_dir_replaces_the_store(home):
+    (home / "certs").mkdir()
+    (home / "certs" / "corp.pem").write_text(ROOT_PEM)
+    variables = {"CODEX_CA_CERTIFICATE": str(home / "certs" / "corp.pem")}
+    outcome = run_check(
+        check_ca_env, make_env(home, {**variables, "SSL_CERT_DIR": str(home / "certs")})
+    )
     assert outcome.status is Status.WARN
     assert outcome.summary == "SSL_CERT_DIR replaces your computer's certificate store for Codex."
     assert outcome.evidence["variables"]["SSL_CERT_DIR"]["certificates"] == 1

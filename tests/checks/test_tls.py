@@ -156,7 +156,7 @@ def test_stale_ssl_cert_file_hides_the_os_store(home, pki, auth_server):
     outcome = _tls(env, auth_server.url)
     assert outcome.status is Status.FAIL
     assert outcome.faults == ("ssl_cert_file_hides_os_store",)
-    assert outcome.evidence["facts"]["ssl_cert_file"] == certifi.where()
+    assert outcome.evidence["facts"]["path"] == certifi.where()
     assert outcome.evidence["facts"]["host"] == "localhost"
     assert outcome.evidence["facts"]["variable"] == "SSL_CERT_FILE"
     assert _trust(outcome) == {
@@ -173,7 +173,7 @@ def test_stale_ssl_cert_file_in_codex_dotenv_hides_the_os_store(home, pki, auth_
     (home / ".codex" / ".env").write_text(f"SSL_CERT_FILE={home / 'old-bundle.pem'}\n")
     outcome = _tls(make_env(home, os_roots_file=pki.ca_pem), auth_server.url)
     assert outcome.faults == ("ssl_cert_file_hides_os_store",)
-    assert outcome.evidence["facts"]["ssl_cert_file"] == "~/old-bundle.pem"
+    assert outcome.evidence["facts"]["path"] == "~/old-bundle.pem"
 
 
 def test_ssl_cert_file_that_verifies_is_fine(home, pki, auth_server):
@@ -467,7 +467,7 @@ def test_verdict_names_the_issuer_and_the_stale_ssl_cert_file(
     assert result.verdict.cause == "ca_bundle_broken"
     assert result.verdict.summary == (
         f"SSL_CERT_FILE points Codex at {certifi.where()}, which replaces your computer's own "
-        "list of trusted certificates, and that file does not trust localhost."
+        "list of trusted certificates, and nothing in it trusts localhost."
     )
 
 

@@ -1,5 +1,5 @@
-"""The trust sets: what Codex trusts (OS store, or SSL_CERT_FILE/SSL_CERT_DIR instead, plus
-CODEX_CA_CERTIFICATE else SSL_CERT_FILE), and the strict chain verification."""
+"""The trust sets: what Codex trusts (the rules of wizard/checks/trust.py, each measured on the
+real Codex 0.169 in tests/lab/test_codex_ca_oracle.py), and the strict chain verification."""
 
 from __future__ import annotations
 
@@ -88,13 +88,23 @@ def test_missing_ssl_cert_file_leaves_codex_with_nothing(home):
     assert trust.replaced_by == ("SSL_CERT_FILE",)
 
 
-def test_ssl_cert_file_without_certificates_falls_back_to_the_os_store(home):
-    # rustls-native-certs: no certificates and no error -> the platform store is used.
+def test_an_empty_ssl_cert_file_still_replaces_the_os_store(home):
+    # Real Codex 0.169 (tests/lab/test_codex_ca_oracle.py): with a CA file in use, a set
+    # SSL_CERT_FILE replaces the store even when it holds nothing.
     (home / "empty.pem").write_text("nothing here\n")
-    env = make_env(home, {"SSL_CERT_FILE": str(home / "empty.pem")}, os_roots_file=MAC_ROOTS)
-    trust = codex_roots(_ctx(env))
-    assert trust.roots == _ders(MAC_ROOTS)
-    assert trust.replaced_by == ()
+    variables = {"SSL_CERT_FILE": str(home / "empty.pem"), "CODEX_CA_CERTIFICATE": str(MDM)}
+    trust = codex_roots(_ctx(make_env(home, variables, os_roots_file=MAC_ROOTS)))
+    assert trust.roots == _ders(MDM)
+    assert trust.replaced_by == ("SSL_CERT_FILE",)
+
+
+def test_a_broken_ssl_cert_file_beside_codex_ca_certificate_leaves_only_that(home):
+    variables = {"SSL_CERT_FILE": str(home / "gone.pem"), "CODEX_CA_CERTIFICATE": str(MDM)}
+    trust = codex_roots(_ctx(make_env(home, variables, os_roots_file=MAC_ROOTS)))
+    assert trust.roots == _ders(MDM)
+    assert trust.origin == (
+        f"SSL_CERT_FILE (~/gone.pem) instead of the OS store plus CODEX_CA_CERTIFICATE ({MDM})"
+    )
 
 
 def test_ssl_cert_file_from_codex_dotenv_is_honoured(home):
@@ -110,15 +120,43 @@ def test_ssl_cert_file_from_codex_dotenv_is_honoured(home):
     assert set(ca_settings(env, load_profile())) == {"SSL_CERT_FILE"}
 
 
-def test_ssl_cert_dir_reads_only_rehash_named_files(home):
+def _cert_dir(home):
     certs = home / "certs"
     certs.mkdir()
     (certs / "5ad8a5d6.0").write_text(MDM.read_text())
-    (certs / "corp.pem").write_text(MAC_ROOTS.read_text())  # ignored, like rustls-native-certs
+    (certs / "corp.pem").write_text(MAC_ROOTS.read_text())
+    return certs
+
+
+def test_without_a_ca_file_ssl_cert_dir_adds_its_rehash_named_files(home):
+    certs = _cert_dir(home)
     assert read_cert_dir(certs) == _ders(MDM)
     trust = codex_roots(_ctx(make_env(home, {"SSL_CERT_DIR": str(certs)}, os_roots_file=MAC_ROOTS)))
-    assert trust.roots == _ders(MDM)
+    assert trust.roots == _ders(MAC_ROOTS) + _ders(MDM)
+    assert trust.replaced_by == ()
+    assert trust.origin == f"the OS store ({MAC_ROOTS}) plus SSL_CERT_DIR (~/certs)"
+
+
+def test_without_a_ca_file_a_broken_ssl_cert_dir_changes_nothing(home):
+    env = make_env(home, {"SSL_CERT_DIR": str(home / "gone")}, os_roots_file=MAC_ROOTS)
+    trust = codex_roots(_ctx(env))
+    assert (trust.roots, trust.replaced_by) == (_ders(MAC_ROOTS), ())
+
+
+def test_with_a_ca_file_ssl_cert_dir_replaces_the_store_with_every_file(home):
+    certs = _cert_dir(home)
+    assert set(read_cert_dir(certs, every_file=True)) == set(_ders(MDM) + _ders(MAC_ROOTS))
+    variables = {"SSL_CERT_DIR": str(certs), "CODEX_CA_CERTIFICATE": str(MDM)}
+    trust = codex_roots(_ctx(make_env(home, variables, os_roots_file=MDM)))
+    assert set(trust.roots) == set(_ders(MDM) + _ders(MAC_ROOTS))
     assert trust.replaced_by == ("SSL_CERT_DIR",)
+
+
+def test_with_a_ca_file_an_empty_ssl_cert_dir_still_replaces_the_store(home):
+    (home / "empty").mkdir()
+    variables = {"SSL_CERT_DIR": str(home / "empty"), "CODEX_CA_CERTIFICATE": str(MDM)}
+    trust = codex_roots(_ctx(make_env(home, variables, os_roots_file=MAC_ROOTS)))
+    assert (trust.roots, trust.replaced_by) == (_ders(MDM), ("SSL_CERT_DIR",))
 
 
 @pytest.mark.parametrize(

@@ -80,7 +80,8 @@ def test_a_japanese_case_file_keeps_ids_and_keys(diagnosis, tmp_path):
     # Localized first, then redacted: the user name is gone from the Japanese words too.
     assert verdict["summary"] == (
         "SSL_CERT_FILE に ~/certs/corp.pem が設定されていますが、ファイルが存在しません。"
-        "Codex はサインインを試す前に止まってしまいます。"
+        "ブラウザーでのサインインは進みますが、その後のトークン交換で Codex が失敗します"
+        "（「Token exchange failed」）。このファイルを使えないためです。"
     )
     assert [(c["id"], c["status"], c["faults"]) for c in report["checks"]] == [
         ("ca_env", "fail", ["ca_var_broken"]),

@@ -1,10 +1,12 @@
-"""Certificate settings: every CA variable that is set must point at something usable.
+"""Certificate settings: which CA variables are set, and whether the ones Codex uses work.
 
-Codex stops before any request when CODEX_CA_CERTIFICATE or SSL_CERT_FILE is missing,
-unreadable or holds no PEM certificate (custom_ca.rs); SSL_CERT_FILE / SSL_CERT_DIR also replace
-the OS store for Codex's roots (rustls-native-certs), from the environment or from
-`$CODEX_HOME/.env`. REQUESTS_CA_BUNDLE breaks Python tools the same way; NODE_EXTRA_CA_CERTS is
-not read by Codex, so a broken one only warns."""
+Codex's CA file is CODEX_CA_CERTIFICATE, else SSL_CERT_FILE (custom_ca.rs): when that file is
+missing, unreadable or holds no PEM certificate, the token exchange fails (after the browser
+step) - the only broken file that is a cause here. Every other broken setting only warns:
+a broken SSL_CERT_FILE beside a working CODEX_CA_CERTIFICATE, or any SSL_CERT_DIR, costs Codex
+this computer's store (with a CA file in use) or nothing (without one; see trust.py);
+REQUESTS_CA_BUNDLE and NODE_EXTRA_CA_CERTS are not read by Codex at all. The real client's
+behaviour for each is in tests/lab/test_codex_ca_oracle.py."""
 
 from __future__ import annotations
 
@@ -12,39 +14,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.core.engine import CheckContext
-from wizard.core.i18n import and_list, join, sentences, tr
+from wizard.core.i18n import and_list, join, tr
 from wizard.core.model import Outcome, Status
 
 if TYPE_CHECKING:
     from wizard.checks.trust import CaSetting
 
-WARN_ONLY = frozenset({"NODE_EXTRA_CA_CERTS"})  # Codex does not read it
+WARN_ONLY = frozenset({"REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"})  # Codex does not read them
 DIR_VARIABLES = frozenset({"SSL_CERT_DIR"})
 
 
 def check_ca_env(ctx: CheckContext) -> Outcome:
-    from wizard.checks.trust import ca_settings  # the crypto stack loads when checks run
+    from wizard.checks.trust import ca_settings, codex_ca_file  # crypto loads when checks run
 
     env, profile = ctx.env, ctx.profile
     settings = ca_settings(env, profile)
+    ca_file = codex_ca_file(settings, profile)
     variables: dict[str, dict[str, Any]] = {}
-    broken: list[tuple[CaSetting, str]] = []
-    soft: list[tuple[CaSetting, str]] = []
     for name in profile.env_names("ca"):
         setting = settings.get(name)
         if setting is None:
             variables[name] = _unset()
             continue
-        info = _inspect(setting, setting.path(env), env.display_path(setting.path(env)))
-        variables[name] = info
-        if info["problem"] is None:
-            continue
-        if name in WARN_ONLY:
-            soft.append((setting, info["problem"]))
-        elif name in DIR_VARIABLES and info["exists"] and info["readable"] and info["is_dir"]:
-            soft.append((setting, info["problem"]))  # no usable files: Codex falls back
-        else:
-            broken.append((setting, info["problem"]))
+        file = setting.path(env)
+        variables[name] = _inspect(setting, file, env.display_path(file), ca_file is not None)
     evidence: dict[str, Any] = {"variables": variables}
 
     def where(setting: CaSetting) -> str:
@@ -52,54 +45,60 @@ def check_ca_env(ctx: CheckContext) -> Outcome:
             return tr("ca_env", "{name} (in {dotenv})", name=setting.name, dotenv=setting.dotenv)
         return setting.name
 
-    if broken:
-        setting, problem = broken[0]
-        path = env.display_path(setting.path(env))
+    if ca_file is not None and variables[ca_file.name]["problem"]:
+        path = env.display_path(ca_file.path(env))
+        problem = variables[ca_file.name]["problem"]
         evidence["facts"] = {
-            "variable": where(setting),
-            "variable_name": setting.name,
+            "variable": where(ca_file),
+            "variable_name": ca_file.name,
             "path": path,
             "problem": problem,
         }
         summary = tr(
             "ca_env",
             "{variable} points at {path}, but {problem}.",
-            variable=where(setting),
+            variable=where(ca_file),
             path=path,
             problem=problem,
         )
-        if len(broken) > 1:
-            more = tr("ca_env", "({count} more broken)", count=len(broken) - 1)
-            summary = sentences(summary, more)
         return Outcome(Status.FAIL, summary, evidence, ("ca_var_broken",))
-    replacing = [settings[n] for n in profile.env_names("replaces_os_store") if n in settings]
-    usable_replacing = [s for s in replacing if variables[s.name]["problem"] is None]
+    replacing = (
+        [settings[n] for n in profile.env_names("replaces_os_store") if n in settings]
+        if ca_file is not None
+        else []
+    )
+    soft = [s for s in settings.values() if variables[s.name]["problem"]]
     if soft:
-        setting, problem = soft[0]
+        setting = soft[0]
         path = env.display_path(setting.path(env))
-        why = (
-            tr("ca_env", "Codex ignores it, other tools may not")
-            if setting.name in WARN_ONLY
-            else tr("ca_env", "Codex ignores it and uses this computer's store")
-        )
+        if setting.name in WARN_ONLY:
+            why = tr("ca_env", "Codex ignores it, other tools may not")
+        elif ca_file is not None and setting in replacing:
+            why = tr(
+                "ca_env",
+                "Codex uses {ca_file}, but this setting keeps it from using this computer's store",
+                ca_file=ca_file.name,
+            )
+        else:
+            why = tr("ca_env", "Codex ignores it and uses this computer's store")
         summary = tr(
             "ca_env",
             "{variable} points at {path}, but {problem} ({why}).",
             variable=where(setting),
             path=path,
-            problem=problem,
+            problem=variables[setting.name]["problem"],
             why=why,
         )
         return Outcome(Status.WARN, summary, evidence)
-    if usable_replacing:
-        names = and_list([where(s) for s in usable_replacing])
+    if replacing:
+        names = and_list([where(s) for s in replacing])
         summary = (
             tr(
                 "ca_env",
                 "{names} replaces your computer's certificate store for Codex.",
                 names=names,
             )
-            if len(usable_replacing) == 1
+            if len(replacing) == 1
             else tr(
                 "ca_env",
                 "{names} replace your computer's certificate store for Codex.",
@@ -134,7 +133,7 @@ def _unset() -> dict[str, Any]:
     }
 
 
-def _inspect(setting: CaSetting, path: Path, shown: str) -> dict[str, Any]:
+def _inspect(setting: CaSetting, path: Path, shown: str, ca_file_in_use: bool) -> dict[str, Any]:
     from wizard.checks.trust import (
         CANNOT_BE_READ,
         PemError,
@@ -154,13 +153,18 @@ def _inspect(setting: CaSetting, path: Path, shown: str) -> dict[str, Any]:
     }
     try:
         if setting.name in DIR_VARIABLES:
-            certs = read_cert_dir(path)
+            certs = read_cert_dir(path, every_file=ca_file_in_use)
             info["readable"] = True
             info["certificates"] = len(certs)
             if not certs:
-                info["problem"] = tr(
-                    "ca_env",
-                    "it holds no certificate files named the way OpenSSL expects (like 1a2b3c4d.0)",
+                info["problem"] = (
+                    tr("ca_env", "it holds no certificate files")
+                    if ca_file_in_use
+                    else tr(
+                        "ca_env",
+                        "it holds no certificate files named the way OpenSSL expects "
+                        "(like 1a2b3c4d.0)",
+                    )
                 )
         else:
             certs = read_pem_certificates(path)

@@ -120,7 +120,6 @@ def check_tls(ctx: CheckContext) -> Outcome:
         setting = settings[codex_set.replaced_by[0]]
         path = ctx.env.display_path(setting.path(ctx.env))
         evidence["facts"] = {
-            "ssl_cert_file": path,
             "variable": setting.name,
             "path": path,
             "host": host,

@@ -1,9 +1,15 @@
 """The sets of trusted roots the diagnosis compares, and the one Codex itself would use.
 
-Codex (reqwest + rustls with native roots) trusts the OS store - or, when SSL_CERT_FILE /
-SSL_CERT_DIR is set and yields certificates (or fails to load), only those (rustls-native-certs
-0.8 `load_native_certs`: SSL_CERT_DIR contributes only c_rehash-named files like `1a2b3c4d.0`)
-- and adds the certificates of CODEX_CA_CERTIFICATE, else SSL_CERT_FILE (custom_ca.rs).
+What Codex 0.169 trusts, as the real client does it (tests/lab/test_codex_ca_oracle.py runs
+every rule below through it):
+- Its CA file is CODEX_CA_CERTIFICATE if set, else SSL_CERT_FILE (custom_ca.rs); its
+  certificates are added to the roots. A CA file that is missing, unreadable or holds no PEM
+  certificate makes the token exchange fail (the ca_env check reports that).
+- With a CA file in use, a set SSL_CERT_FILE or SSL_CERT_DIR replaces the OS store, even when
+  it is broken or empty: the roots are then that file's certificates and those of every file in
+  that folder, whatever their names.
+- Without a CA file, Codex uses the OS store, and SSL_CERT_DIR only adds the certificates of
+  its c_rehash-named files (`1a2b3c4d.0`); a broken SSL_CERT_DIR changes nothing.
 Codex loads `$CODEX_HOME/.env` for variables not already set, so SSL_CERT_FILE / SSL_CERT_DIR
 count from there too (CODEX_* keys are ignored there)."""
 
@@ -33,7 +39,7 @@ from wizard.checks.route import read_dotenv
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment
 from wizard.core.i18n import and_list, join, tr
-from wizard.core.profile import Profile, load_profile
+from wizard.core.profile import Profile
 
 ENVIRONMENT = "environment"
 DOTENV = ".env"
@@ -107,9 +113,10 @@ def read_pem_certificates(path: Path) -> tuple[bytes, ...]:
     return certs
 
 
-def read_cert_dir(path: Path) -> tuple[bytes, ...]:
-    """Certificates of the c_rehash-named files (`1a2b3c4d.0`) in a folder: what
-    rustls-native-certs reads from SSL_CERT_DIR. Raises PemError if the folder is unusable."""
+def read_cert_dir(path: Path, every_file: bool = False) -> tuple[bytes, ...]:
+    """Certificates of the files in a folder, as Codex reads SSL_CERT_DIR: only the
+    c_rehash-named ones (`1a2b3c4d.0`) without a CA file, `every_file` with one. Files that
+    hold no certificate are skipped. Raises PemError if the folder is unusable."""
     if not path.exists():
         raise PemError(tr("trust", "the folder does not exist"))
     if not path.is_dir():
@@ -120,7 +127,7 @@ def read_cert_dir(path: Path) -> tuple[bytes, ...]:
         raise PemError(CANNOT_BE_READ) from None
     roots: list[bytes] = []
     for entry in entries:
-        if _HASH_NAME.match(entry.name) and entry.is_file():
+        if (every_file or _HASH_NAME.match(entry.name)) and entry.is_file():
             try:
                 roots.extend(read_pem_certificates(entry))
             except PemError:
@@ -165,14 +172,9 @@ def certifi_roots() -> TrustSet:
     )
 
 
-def codex_ca_extra(env: Environment, profile: Profile | None = None) -> tuple[str, str] | None:
-    """(variable, path) of the extra CA file Codex adds, if any."""
-    profile = profile or load_profile()
-    settings = ca_settings(env, profile)
-    for name in profile.env_names("codex_ca"):
-        if name in settings:
-            return name, settings[name].value
-    return None
+def codex_ca_file(settings: dict[str, CaSetting], profile: Profile) -> CaSetting | None:
+    """The CA file Codex uses: CODEX_CA_CERTIFICATE if set, else SSL_CERT_FILE."""
+    return next((settings[n] for n in profile.env_names("codex_ca") if n in settings), None)
 
 
 def _label(setting: CaSetting, env: Environment) -> str:
@@ -189,25 +191,21 @@ def _label(setting: CaSetting, env: Environment) -> str:
 
 
 def codex_roots(ctx: CheckContext) -> TrustSet:
-    """The roots Codex would trust, given this environment. Broken files contribute nothing
-    (Codex would refuse to start; the ca_env check reports that)."""
+    """The roots Codex would trust, given this environment (the rules in the module text).
+    Broken files contribute nothing."""
 
     def load() -> TrustSet:
         env, profile = ctx.env, ctx.profile
         settings = ca_settings(env, profile)
+        ca_file = codex_ca_file(settings, profile)
+        in_use = ca_file is not None
         replacing = [settings[n] for n in profile.env_names("replaces_os_store") if n in settings]
         roots: list[bytes] = []
-        loaded_or_failed = False
-        for setting in replacing:
-            reader = read_cert_dir if setting.name == "SSL_CERT_DIR" else _lenient_file
-            try:
-                roots.extend(reader(setting.path(env)))
-                loaded_or_failed = loaded_or_failed or bool(roots)
-            except PemError:
-                loaded_or_failed = True  # a load error also keeps the OS store out
         parts: list[str] = []
         replaced_by: tuple[str, ...] = ()
-        if replacing and loaded_or_failed:
+        if in_use and replacing:
+            for setting in replacing:
+                roots.extend(_quiet(setting, env, ca_file_in_use=True))
             replaced_by = tuple(s.name for s in replacing)
             labels = and_list([_label(s, env) for s in replacing])
             parts.append(tr("trust", "{files} instead of the OS store", files=labels))
@@ -215,10 +213,14 @@ def codex_roots(ctx: CheckContext) -> TrustSet:
             os_set = os_roots(ctx)
             roots.extend(os_set.roots)
             parts.append(tr("trust", "the OS store ({origin})", origin=os_set.origin))
-        extra = next((settings[n] for n in profile.env_names("codex_ca") if n in settings), None)
-        if extra:
-            roots.extend(_quiet_read(extra.path(env)))
-            parts.append(tr("trust", "plus {file}", file=_label(extra, env)))
+            for setting in replacing:  # only SSL_CERT_DIR can be here: it adds
+                found = _quiet(setting, env, ca_file_in_use=False)
+                if found:
+                    roots.extend(found)
+                    parts.append(tr("trust", "plus {file}", file=_label(setting, env)))
+        if ca_file:
+            roots.extend(_quiet(ca_file, env, ca_file_in_use=True))
+            parts.append(tr("trust", "plus {file}", file=_label(ca_file, env)))
         return TrustSet(
             "codex",
             tr("trust", "What Codex trusts with your settings"),
@@ -232,17 +234,19 @@ def codex_roots(ctx: CheckContext) -> TrustSet:
 
 
 def configured_sets(ctx: CheckContext) -> list[TrustSet]:
-    """One set per configured CA variable (broken ones are empty)."""
+    """One set per configured CA variable, read as Codex reads it (broken ones are empty)."""
     env = ctx.env
-    sets: list[TrustSet] = []
-    for name, setting in ca_settings(env, ctx.profile).items():
-        path = setting.path(env)
-        try:
-            roots = read_cert_dir(path) if name == "SSL_CERT_DIR" else read_pem_certificates(path)
-        except PemError:
-            roots = ()
-        sets.append(TrustSet(f"file:{name}", _label(setting, env), env.display_path(path), roots))
-    return sets
+    settings = ca_settings(env, ctx.profile)
+    in_use = codex_ca_file(settings, ctx.profile) is not None
+    return [
+        TrustSet(
+            f"file:{name}",
+            _label(setting, env),
+            env.display_path(setting.path(env)),
+            _quiet(setting, env, ca_file_in_use=in_use),
+        )
+        for name, setting in settings.items()
+    ]
 
 
 def trust_sets(ctx: CheckContext) -> list[TrustSet]:
@@ -262,18 +266,12 @@ def _fresh_context(trust: TrustSet) -> ssl.SSLContext:
     return context
 
 
-def _lenient_file(path: Path) -> tuple[bytes, ...]:
-    """SSL_CERT_FILE as rustls-native-certs reads it: a file without certificates is no error."""
+def _quiet(setting: CaSetting, env: Environment, ca_file_in_use: bool) -> tuple[bytes, ...]:
+    """The certificates a setting gives Codex; nothing when it is broken."""
+    path = setting.path(env)
     try:
-        return read_pem_certificates(path)
-    except PemError as exc:
-        if exc.problem == NO_PEM_CERTIFICATE:
-            return ()
-        raise
-
-
-def _quiet_read(path: Path) -> tuple[bytes, ...]:
-    try:
+        if setting.name == "SSL_CERT_DIR":
+            return read_cert_dir(path, every_file=ca_file_in_use)
         return read_pem_certificates(path)
     except PemError:
         return ()

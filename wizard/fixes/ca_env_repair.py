@@ -2,9 +2,9 @@
 computer's certificate store) is taken out wherever it is persisted - or pointed at the file
 the user gives with --extra-ca.
 
-Codex stops before any request when CODEX_CA_CERTIFICATE or SSL_CERT_FILE is missing,
-unreadable or holds no PEM certificate; a stale SSL_CERT_FILE that loads replaces the OS store
-(openai/codex#40839). Removing the variable lets Codex use this computer's store again."""
+Codex's token exchange fails when its CA file (CODEX_CA_CERTIFICATE, else SSL_CERT_FILE) is
+missing, unreadable or holds no PEM certificate; with a CA file in use, a stale SSL_CERT_FILE or
+SSL_CERT_DIR replaces the OS store (openai/codex#40839). Removing the variable lets Codex use this computer's store again."""
 
 from __future__ import annotations
 

@@ -124,7 +124,8 @@ def _ca_env_repair(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
         title=tr("ui_guidance", "Remove the broken setting {name}", name=name),
         summary=tr(
             "ui_guidance",
-            "{name} points at a file that cannot be used, so Codex stops before it signs in.",
+            "{name} points at a file that cannot be used, so Codex fails at the token exchange, "
+            "after the browser step.",
             name=name,
         ),
         steps=steps,
