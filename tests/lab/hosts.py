@@ -1,10 +1,13 @@
-"""The direct route to auth.openai.com, inside the lab.
+"""Private system files for one program: the direct route to auth.openai.com, a made-up OS
+certificate store.
 
-A program started through `HostsLauncher` (or `hosts_argv`) runs in a private mount namespace
-where /etc/hosts maps the sign-in hosts to 127.0.0.1, so it resolves and connects the way it
-would to the real host - no proxy involved - and lands on a lab server listening on
-127.0.0.1:443. Nothing outside that process sees the mapping. Needs root and `unshare` (the
-lab machines and CI have both)."""
+A program started through `BindLauncher` (or `bind_argv`) runs in a private mount namespace
+where the given files are bind-mounted over system ones. `HostsLauncher` / `hosts_argv` put a
+/etc/hosts there that maps the sign-in hosts to 127.0.0.1, so the program resolves and connects
+the way it would to the real host - no proxy involved - and lands on a lab server listening on
+127.0.0.1:443; `OS_BUNDLE` is the Linux certificate store that Codex and the wizard both read.
+Nothing outside that process sees the mounts. Needs root and `unshare` (the lab machines and
+CI have both)."""
 
 from __future__ import annotations
 
@@ -16,7 +19,11 @@ from pathlib import Path
 from wizard.platform.launcher import LaunchedProcess, SubprocessLauncher
 
 MAPPED_HOSTS = ("auth.openai.com", "chatgpt.com", "status.openai.com")
-_BIND_HOSTS = 'mount --bind "$0" /etc/hosts && exec "$@"'
+OS_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+_BIND = (
+    'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 99; shift 2; done; shift; exec "$@"'
+)
+Binds = Sequence[tuple[Path, str]]  # (our file, the system path it covers)
 
 
 def can_map_hosts() -> str | None:
@@ -36,13 +43,23 @@ def write_hosts(folder: Path) -> Path:
     return path
 
 
+def bind_argv(binds: Binds, argv: Sequence[str]) -> list[str]:
+    pairs = [part for ours, system in binds for part in (str(ours), system)]
+    return ["unshare", "--mount", "sh", "-c", _BIND, "sh", *pairs, "--", *argv]
+
+
 def hosts_argv(hosts: Path, argv: Sequence[str]) -> list[str]:
-    return ["unshare", "--mount", "sh", "-c", _BIND_HOSTS, str(hosts), *argv]
+    return bind_argv([(hosts, "/etc/hosts")], argv)
 
 
-class HostsLauncher(SubprocessLauncher):
-    def __init__(self, hosts: Path) -> None:
-        self.hosts = hosts
+class BindLauncher(SubprocessLauncher):
+    def __init__(self, binds: Binds) -> None:
+        self.binds = tuple(binds)
 
     def start(self, argv: Sequence[str], env: Mapping[str, str]) -> LaunchedProcess:
-        return super().start(hosts_argv(self.hosts, argv), env)
+        return super().start(bind_argv(self.binds, argv), env)
+
+
+class HostsLauncher(BindLauncher):
+    def __init__(self, hosts: Path) -> None:
+        super().__init__([(hosts, "/etc/hosts")])
