@@ -344,6 +344,8 @@ def _print_human(
         say(tr("cli", "Also found: {causes}", causes=", ".join(verdict["also"])))
     for item in document.get("decoded_error") or []:
         say(tr("cli", "Your error message: {meaning}", meaning=item["meaning"]))
+    if document.get("decoded_relation"):
+        say(document["decoded_relation"])
 
 
 def _report(

@@ -740,6 +740,11 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>About your error message</source>
+        <translation>About your error message</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
         <source>The checks behind the result, with their technical details.</source>
         <translation>The checks behind the result, with their technical details.</translation>
     </message>
@@ -4043,6 +4048,54 @@
         <location filename="../../wizard/checks/network.py"/>
         <source>This computer cannot connect to {host} on port {port}: {detail}.</source>
         <translation>This computer cannot connect to {host} on port {port}: {detail}.</translation>
+    </message>
+</context>
+<context>
+    <name>pasted</name>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>This is what your message points to too: it confirms the finding.</source>
+        <translation>This is what your message points to too: it confirms the finding.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>Your message points to “{points}”. This computer shows that too, but “{found}” has to be fixed first.</source>
+        <translation>Your message points to “{points}”. This computer shows that too, but “{found}” has to be fixed first.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>Your message points to “{points}”, but this computer shows no such problem now. It may be fixed already, or it happens only where that Codex runs (another terminal, an editor, WSL).</source>
+        <translation>Your message points to “{points}”, but this computer shows no such problem now. It may be fixed already, or it happens only where that Codex runs (another terminal, an editor, WSL).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>Your message points to “{points}”, but the checks on this computer could not confirm it.</source>
+        <translation>Your message points to “{points}”, but the checks on this computer could not confirm it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>Your message points to “{points}”, but this computer shows “{found}”.</source>
+        <translation>Your message points to “{points}”, but this computer shows “{found}”.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>Your message points to step {n} “{step}”, where the problem was found: it confirms the finding.</source>
+        <translation>Your message points to step {n} “{step}”, where the problem was found: it confirms the finding.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>Your message points to step {n} “{step}”. That step happens in your browser and at OpenAI, so this computer cannot test it.</source>
+        <translation>Your message points to step {n} “{step}”. That step happens in your browser and at OpenAI, so this computer cannot test it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>Your message points to step {n} “{step}”, but this computer shows the problem in step {m} “{found}”.</source>
+        <translation>Your message points to step {n} “{step}”, but this computer shows the problem in step {m} “{found}”.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>Your message points to step {n} “{step}”, but nothing on this computer shows a problem there now.</source>
+        <translation>Your message points to step {n} “{step}”, but nothing on this computer shows a problem there now.</translation>
     </message>
 </context>
 <context>

@@ -740,6 +740,11 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/verdict.py"/>
+        <source>About your error message</source>
+        <translation>エラーメッセージについて</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
         <source>The checks behind the result, with their technical details.</source>
         <translation>この結果の根拠になったチェックと、その技術的な詳細です。</translation>
     </message>
@@ -4031,6 +4036,54 @@
         <location filename="../../wizard/checks/network.py"/>
         <source>This computer cannot connect to {host} on port {port}: {detail}.</source>
         <translation>このコンピューターは {host} のポート {port} に接続できません: {detail}。</translation>
+    </message>
+</context>
+<context>
+    <name>pasted</name>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>This is what your message points to too: it confirms the finding.</source>
+        <translation>貼り付けたメッセージも同じ問題を示しています。この結果を裏付けています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>Your message points to “{points}”. This computer shows that too, but “{found}” has to be fixed first.</source>
+        <translation>メッセージは「{points}」を示しています。このコンピューターでもそれが見つかりましたが、先に「{found}」を直す必要があります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>Your message points to “{points}”, but this computer shows no such problem now. It may be fixed already, or it happens only where that Codex runs (another terminal, an editor, WSL).</source>
+        <translation>メッセージは「{points}」を示していますが、このコンピューターでは今その問題は見つかりません。すでに直っているか、その Codex が動いている場所（別のターミナル、エディター、WSL）でだけ起きている可能性があります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>Your message points to “{points}”, but the checks on this computer could not confirm it.</source>
+        <translation>メッセージは「{points}」を示していますが、このコンピューターのチェックでは確かめられませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>Your message points to “{points}”, but this computer shows “{found}”.</source>
+        <translation>メッセージは「{points}」を示していますが、このコンピューターで見つかったのは「{found}」です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>Your message points to step {n} “{step}”, where the problem was found: it confirms the finding.</source>
+        <translation>メッセージはステップ {n}「{step}」を示しています。問題が見つかったのもここで、この結果を裏付けています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>Your message points to step {n} “{step}”. That step happens in your browser and at OpenAI, so this computer cannot test it.</source>
+        <translation>メッセージはステップ {n}「{step}」を示しています。このステップはブラウザーと OpenAI の側で行われるため、このコンピューターでは確かめられません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>Your message points to step {n} “{step}”, but this computer shows the problem in step {m} “{found}”.</source>
+        <translation>メッセージはステップ {n}「{step}」を示していますが、このコンピューターではステップ {m}「{found}」に問題が見つかりました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/core/pasted.py"/>
+        <source>Your message points to step {n} “{step}”, but nothing on this computer shows a problem there now.</source>
+        <translation>メッセージはステップ {n}「{step}」を示していますが、このコンピューターでは今そこに問題は見つかりません。</translation>
     </message>
 </context>
 <context>

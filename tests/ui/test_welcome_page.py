@@ -5,10 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
-from tests.helpers import make_env
+from tests.e2e import free_port
+from tests.helpers import lab_target, make_env
 from tests.ui.conftest import save_screen
+from tests.ui.scenarios import REAL_SPECS, VERDICT_TIMEOUT_MS
+from tests.ui.test_verdict_page import HEALTHY_TOKEN_PATH, diagnosis_of, show_verdict
 from wizard.checks.logs import decode_error
 from wizard.core.profile import load_profile
+from wizard.report.markdown import render_markdown
 
 TOKEN_EXCHANGE_FAILED = (
     "Error logging in: Token exchange failed: error sending request for url "
@@ -43,3 +47,29 @@ def test_an_unknown_message_says_so_in_plain_words(qtbot, open_window, home):
     page.paste.setPlainText("")
     qtbot.waitUntil(lambda: not page.meaning.isVisible(), timeout=2000)
     assert window.session.decoded is None
+
+
+def test_the_verdict_says_how_the_pasted_message_relates_to_what_was_found(
+    qtbot, open_window, home, auth_server
+):
+    target = lab_target(auth_server.url, free_port())
+    window = open_window(make_env(home), target, specs=REAL_SPECS)  # no CA: interception
+    page = window.page_by_key("welcome")
+    qtbot.keyClicks(page.paste, TOKEN_EXCHANGE_FAILED)
+    qtbot.mouseClick(window.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.current_key() == "verdict", timeout=VERDICT_TIMEOUT_MS)
+    verdict = window.verdict_page()
+    assert window.session.diagnosis.verdict.cause == "tls_interception"
+    sentence = (
+        "Your message points to step 4 “Codex completes sign-in with OpenAI”, where the "
+        "problem was found: it confirms the finding."
+    )
+    assert verdict.pasted.isVisible() and verdict.pasted.text() == sentence
+    save_screen(window, "pasted-3-verdict")
+    # the case file says it too, beside the decoded message
+    assert sentence in render_markdown(window.session.document()).replace("\\", "")
+
+
+def test_without_a_pasted_message_the_verdict_has_no_such_line(qtbot, open_window, home):
+    _window, page = show_verdict(qtbot, open_window, home, diagnosis_of(*HEALTHY_TOKEN_PATH))
+    assert not page.pasted.isVisible()

@@ -33,4 +33,10 @@ def to_document(diagnosis: Diagnosis, extra: dict[str, Any] | None = None) -> di
         "verdict": diagnosis.verdict.to_json(),
     }
     document.update(extra or {})
+    if document.get("decoded_error"):
+        from wizard.core.pasted import relation
+
+        related = relation(document["decoded_error"], diagnosis.verdict)
+        if related is not None:
+            document["decoded_relation"] = related
     return document

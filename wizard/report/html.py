@@ -72,6 +72,7 @@ KNOWN_KEYS = frozenset(
         "checks",
         "verdict",
         "decoded_error",
+        "decoded_relation",
         "case_id",
         "generated_at",
     }
@@ -180,7 +181,7 @@ def render_html(document: Mapping[str, Any], translate: Translator | None = None
             "label": w(tr("report", "Also found (fix after the first):")),
             "causes": [_text(c) for c in verdict.get("also") or ()],
         },
-        decoded=_decoded(document.get("decoded_error"), w),
+        decoded=_decoded(document.get("decoded_error"), document.get("decoded_relation"), w),
         meta=_meta(document, tool, target, w),
         checks=[_check(c, verdict, w) for c in checks],
         extra=_extra(document, w),
@@ -228,7 +229,7 @@ def _flow(verdict: Mapping[str, Any], w: _Words) -> dict[str, Any]:
     return {"title": w(tr("report", "Where in the sign-in")), "where": w(where), "steps": steps}
 
 
-def _decoded(decoded: Any, w: _Words) -> dict[str, Any]:
+def _decoded(decoded: Any, related: Any, w: _Words) -> dict[str, Any]:
     entries: list[dict[str, str]] = []
     for item in (decoded if isinstance(decoded, list) else [decoded]) if decoded else []:
         if isinstance(item, Mapping):
@@ -241,7 +242,11 @@ def _decoded(decoded: Any, w: _Words) -> dict[str, Any]:
             )
         else:
             entries.append({"plain": _text(item)})
-    return {"title": w(tr("report", "The error message you saw")), "entries": entries}
+    return {
+        "title": w(tr("report", "The error message you saw")),
+        "entries": entries,
+        "relation": _text(related),
+    }
 
 
 def _meta(

@@ -85,7 +85,7 @@ def render_markdown(document: Mapping[str, Any], translate: Translator | None = 
     if also:
         label = md_text(w(tr("report", "Also found:")))
         out += [f"**{label}** " + ", ".join(md_code(c) for c in also), ""]
-    out += _decoded(document.get("decoded_error"), w)
+    out += _decoded(document.get("decoded_error"), document.get("decoded_relation"), w)
     out += [
         "## " + w(tr("report", "Checks")),
         "",
@@ -173,10 +173,12 @@ def render_markdown(document: Mapping[str, Any], translate: Translator | None = 
     return "\n".join(out) + "\n"
 
 
-def _decoded(decoded: Any, w: Callable[[Any], str]) -> list[str]:
+def _decoded(decoded: Any, related: Any, w: Callable[[Any], str]) -> list[str]:
     if not decoded:
         return []
     out = ["## " + w(tr("report", "The error message you saw")), ""]
+    if related:
+        out += [md_text(related), ""]
     for item in decoded if isinstance(decoded, list) else [decoded]:
         if isinstance(item, Mapping):
             line = f"- {md_text(item.get('meaning', ''))}"

@@ -79,6 +79,9 @@ class VerdictPage(Page):
         self.diagram.stepClicked.connect(self.show_step)
         self.summary = label("", scale=1.05, selectable=True)
         self.summary.setAccessibleName(tr("Cause"))
+        # How the error message the user pasted relates to what was found.
+        self.pasted = label("", selectable=True)
+        self.pasted.setAccessibleName(tr("About your error message"))
         self.next_action = label("", selectable=True, rich=True)
         self.next_action.setAccessibleName(tr("What to do next"))
         self.also = label("", muted=True, selectable=True)
@@ -108,6 +111,7 @@ class VerdictPage(Page):
         card_layout.addLayout(head)
         card_layout.addWidget(self.diagram)
         card_layout.addWidget(self.summary)
+        card_layout.addWidget(self.pasted)
         card_layout.addWidget(self.next_action)
         card_layout.addWidget(self.also)
         card_layout.addWidget(self.after_fix)
@@ -194,6 +198,11 @@ class VerdictPage(Page):
         self.case.setText(tr("Case {case_id}").format(case_id=self.session.case_id))
         self.diagram.set_steps(self._step_views(diagnosis))
         self.summary.setText(plain_summary(diagnosis))
+        from wizard.core.pasted import relation
+
+        related = relation(self.session.decoded, verdict)
+        self.pasted.setText(ltext(related))
+        self.pasted.setVisible(related is not None)
         self.next_action.setText(
             "<b>"
             + html.escape(tr("What to do:"))
