@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,7 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+# Shell set-ups for a network namespace of its own (`unshare -rn`), from which nothing leaves:
+# only loopback (no way out), or a connected interface with a default route into nowhere.
+LOOPBACK_ONLY = "ip link set lo up"
+CONNECTED = (
+    "ip link set lo up && ip link add v0 type veth peer name v1 "
+    "&& ip addr add 192.0.2.2/24 dev v0 && ip link set v0 up && ip link set v1 up "
+    "&& ip route add default dev v0"
+)
 
 
 @dataclass
@@ -58,6 +69,13 @@ def run_wizard(
         stdin=subprocess.DEVNULL,
     )
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+def in_namespace(setup: str) -> Callable[[list[str]], list[str]]:
+    """A `wrap` for run_wizard: the program in a network namespace of its own after `setup`."""
+    if shutil.which("unshare") is None or shutil.which("ip") is None:
+        pytest.skip("unshare and ip are needed for a private network namespace")
+    return lambda argv: ["unshare", "-rn", "sh", "-c", f'{setup} && exec "$@"', "sh", *argv]
 
 
 def free_port() -> int:

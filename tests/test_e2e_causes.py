@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.e2e import clean_env, free_port, run_wizard
+from tests.e2e import CONNECTED, LOOPBACK_ONLY, clean_env, free_port, in_namespace, run_wizard
 from tests.helpers import fixture_text
 from tests.lab.port_holder import hold_port
 
@@ -19,7 +19,7 @@ def callback_port():
     return free_port()
 
 
-def diagnose(home, url, port, timeout="3", error=None, **env_vars):
+def diagnose(home, url, port, timeout="3", error=None, wrap=list, **env_vars):
     args = [
         "diagnose",
         "--json",
@@ -32,7 +32,7 @@ def diagnose(home, url, port, timeout="3", error=None, **env_vars):
     ]
     if error is not None:
         args += ["--error", error]
-    return run_wizard(args, clean_env(home, **env_vars))
+    return run_wizard(args, clean_env(home, **env_vars), wrap=wrap)
 
 
 def verdict_of(run):
@@ -88,7 +88,9 @@ def test_json_follows_the_contract(callback_port, lab_diagnose):
 def test_dns_failure(home, callback_port):
     # A leading hyphen is not a valid host label: the resolver refuses it locally, so the
     # test sends no DNS query anywhere (a plain .invalid name would go to the resolver).
-    run = diagnose(home, "https://-signin-doctor.invalid", callback_port)
+    # This computer has a way onto a network (one name unknown is not "offline").
+    connected = in_namespace(CONNECTED)
+    run = diagnose(home, "https://-signin-doctor.invalid", callback_port, wrap=connected)
     verdict = assert_verdict(run, "dns_failure")
     assert "dns" in verdict["evidence"]
     assert "-signin-doctor.invalid" in verdict["summary"]
@@ -298,3 +300,15 @@ def test_pasted_codex_error_agrees_with_the_live_verdict(
 )
 def test_usage_errors_exit_2(home, args):
     assert run_wizard(args, clean_env(home)).returncode == 2
+
+
+def test_offline_in_a_namespace_without_a_route(home):
+    """Only loopback and no route: nothing resolves and there is no way out, so the verdict
+    says this computer is not connected, not that one name is unknown."""
+    run = run_wizard(
+        ["diagnose", "--json", "--timeout", "3"], clean_env(home), wrap=in_namespace(LOOPBACK_ONLY)
+    )
+    verdict = assert_verdict(run, "offline")
+    assert verdict["title"] == "This computer is not connected to the internet"
+    assert verdict["steps"]["token_exchange"] == "fail"
+    assert verdict["fixes"] == []

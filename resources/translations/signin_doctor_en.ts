@@ -1846,6 +1846,21 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>This computer is not connected to the internet</source>
+        <translation>This computer is not connected to the internet</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>This computer has no network connection: no network is connected and no name can be looked up, so Codex cannot reach {host} to finish the sign-in.</source>
+        <translation>This computer has no network connection: no network is connected and no name can be looked up, so Codex cannot reach {host} to finish the sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Connect to the internet (Wi-Fi or a network cable; turn off flight mode), then run the checks again.</source>
+        <translation>Connect to the internet (Wi-Fi or a network cable; turn off flight mode), then run the checks again.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>The sign-in server&apos;s name cannot be found</source>
         <translation>The sign-in server&apos;s name cannot be found</translation>
     </message>
@@ -3992,6 +4007,11 @@
         <location filename="../../wizard/checks/network.py"/>
         <source>no address to connect to</source>
         <translation>no address to connect to</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>This computer is not connected to a network, so it cannot find {host}.</source>
+        <translation>This computer is not connected to a network, so it cannot find {host}.</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/network.py"/>

@@ -1838,6 +1838,21 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>This computer is not connected to the internet</source>
+        <translation>このコンピューターはインターネットにつながっていません</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>This computer has no network connection: no network is connected and no name can be looked up, so Codex cannot reach {host} to finish the sign-in.</source>
+        <translation>このコンピューターはネットワークに接続されていません。どのネットワークにもつながっておらず、名前も調べられないため、Codex は {host} に届かず、サインインを完了できません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Connect to the internet (Wi-Fi or a network cable; turn off flight mode), then run the checks again.</source>
+        <translation>インターネットに接続してから（Wi-Fi かネットワークケーブル。機内モードはオフに）、もう一度チェックしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>The sign-in server&apos;s name cannot be found</source>
         <translation>サインインサーバーの名前が見つかりません</translation>
     </message>
@@ -3980,6 +3995,11 @@
         <location filename="../../wizard/checks/network.py"/>
         <source>no address to connect to</source>
         <translation>接続先のアドレスがありません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/network.py"/>
+        <source>This computer is not connected to a network, so it cannot find {host}.</source>
+        <translation>このコンピューターはネットワークに接続されていないため、{host} を見つけられません。</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/network.py"/>

@@ -114,6 +114,17 @@ def test_dns_failure(home):
     )
 
 
+def test_no_name_and_no_way_onto_a_network_is_offline(home):
+    from dataclasses import replace
+
+    for route_out, fault in ((False, "offline"), (True, "dns_failure"), (None, "dns_failure")):
+        env = replace(make_env(home), route_out=lambda known=route_out: known)
+        outcome = run_check(check_dns, env, lab_target(f"https://{BAD_NAME}"))
+        assert outcome.faults == (fault,), route_out
+        assert outcome.evidence["route_out"] is route_out
+    assert outcome.status is Status.FAIL
+
+
 def test_dns_via_proxy_resolves_the_proxy_and_only_reports_the_auth_host(home):
     env = make_env(home, {"HTTPS_PROXY": "http://127.0.0.1:3128"})
     outcome = run_check(check_dns, env, lab_target(f"https://{BAD_NAME}"))

@@ -255,6 +255,18 @@ def _dns_direct(ctx: CheckContext, route: Route) -> Outcome:
     if not found.addresses:
         detail = found.failure()
         evidence["facts"] = {"host": host, "detail": detail}
+        evidence["route_out"] = ctx.env.route_out()
+        if evidence["route_out"] is False:
+            return Outcome(
+                Status.FAIL,
+                tr(
+                    "network",
+                    "This computer is not connected to a network, so it cannot find {host}.",
+                    host=host,
+                ),
+                evidence,
+                ("offline",),
+            )
         return Outcome(
             Status.FAIL,
             tr(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePath, PureWindowsPath
@@ -89,6 +89,8 @@ class Environment:
     launcher: ProcessLauncher | None = None
     # Where system files such as /.dockerenv are looked up (tests point it at a folder).
     system_root: Path = Path("/")
+    # Whether this computer has a way onto a network at all (None: cannot tell).
+    route_out: Callable[[], bool | None] = field(default=lambda: None)
 
     def now(self) -> datetime:
         return self.clock()

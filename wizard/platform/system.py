@@ -13,6 +13,7 @@ from wizard.core.environment import (
     Environment,
     RunningProcess,
 )
+from wizard.platform.network_route import has_route_out
 from wizard.platform.ports import PsutilPortInspector
 from wizard.platform.trust_store import system_trust_store
 
@@ -64,4 +65,5 @@ def system_environment(variables: Mapping[str, str] | None = None) -> Environmen
         ports=PsutilPortInspector(),
         trust_store=system_trust_store(platform, runner),
         launcher=DeferredLauncher(),
+        route_out=has_route_out,
     )
