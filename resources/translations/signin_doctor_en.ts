@@ -5198,6 +5198,36 @@
         <translation>Sign-in tokens, codes, keys, passwords, e-mail addresses and the user name were removed before this file was written.</translation>
     </message>
     <message>
+        <location filename="../../wizard/report/trust_table.py"/>
+        <source>Who trusts the connection to the sign-in server</source>
+        <translation>Who trusts the connection to the sign-in server</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/trust_table.py"/>
+        <source>Certificates</source>
+        <translation>Certificates</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/trust_table.py"/>
+        <source>Trusted?</source>
+        <translation>Trusted?</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/trust_table.py"/>
+        <source>Why not</source>
+        <translation>Why not</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/trust_table.py"/>
+        <source>Yes</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/trust_table.py"/>
+        <source>No</source>
+        <translation>No</translation>
+    </message>
+    <message>
         <source>You sign in with your browser</source>
         <translation type="vanished">You sign in with your browser</translation>
     </message>

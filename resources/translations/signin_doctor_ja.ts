@@ -5186,6 +5186,36 @@
         <translation>このファイルを書き出す前に、サインインのトークン、コード、キー、パスワード、メールアドレス、ユーザー名を取り除きました。</translation>
     </message>
     <message>
+        <location filename="../../wizard/report/trust_table.py"/>
+        <source>Who trusts the connection to the sign-in server</source>
+        <translation>サインインサーバーへの接続を信頼しているもの</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/trust_table.py"/>
+        <source>Certificates</source>
+        <translation>証明書</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/trust_table.py"/>
+        <source>Trusted?</source>
+        <translation>信頼する？</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/trust_table.py"/>
+        <source>Why not</source>
+        <translation>信頼しない理由</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/trust_table.py"/>
+        <source>Yes</source>
+        <translation>はい</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/trust_table.py"/>
+        <source>No</source>
+        <translation>いいえ</translation>
+    </message>
+    <message>
         <source>You sign in with your browser</source>
         <translation type="vanished">ブラウザーでサインインする</translation>
     </message>

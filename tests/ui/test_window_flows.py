@@ -81,6 +81,31 @@ def test_healthy_run_ends_on_a_clean_verdict(qtbot, open_window, home, pki, auth
     save_screen(window, "healthy-5-share")
 
 
+def _table_rows(view) -> list[list[str]]:
+    """The cells of the first table in a QTextBrowser, row by row, as plain text."""
+    from PySide6.QtGui import QTextCursor, QTextTable
+
+    cursor = QTextCursor(view.document())
+    while not cursor.atEnd():
+        table = cursor.currentTable()
+        if isinstance(table, QTextTable):
+            return [
+                [_cell_text(table, r, c) for c in range(table.columns())]
+                for r in range(table.rows())
+            ]
+        cursor.movePosition(QTextCursor.MoveOperation.NextBlock)
+    return []
+
+
+def _cell_text(table, row: int, column: int) -> str:
+    from PySide6.QtGui import QTextCursor
+
+    cell = table.cellAt(row, column)
+    cursor = cell.firstCursorPosition()
+    cursor.setPosition(cell.lastCursorPosition().position(), QTextCursor.MoveMode.KeepAnchor)
+    return cursor.selectedText().replace("\u2028", "\n").strip()
+
+
 def test_intercepted_run_highlights_the_token_exchange_and_names_the_issuer(
     qtbot, open_window, home, pki, auth_server, proxy_factory
 ):
@@ -104,6 +129,18 @@ def test_intercepted_run_highlights_the_token_exchange_and_names_the_issuer(
     details = page.details_view.toPlainText()
     assert "Step 4" in details and "Problem here" in details
     assert "Secure connection" in details and "Contoso Inspection Root" in details
+    # The trust differential is a table to read, not raw data: every set with its answer,
+    # Codex's own last.
+    assert "Who trusts the connection to the sign-in server" in details
+    assert "matrix:" not in details and '"trusted"' not in details
+    rows = _table_rows(page.details_view)
+    assert rows[0] == ["Certificates", "Trusted?", "Why not"]
+    labels = [r[0].splitlines()[0] for r in rows[1:]]
+    assert labels[0] == "This computer's certificate store"
+    assert labels[1] == "Public roots (certifi, used by Python tools)"
+    assert labels[-1] == "What Codex trusts with your settings"
+    assert all(r[1] == "✖ No" for r in rows[1:]), rows  # nobody trusts the inspection root
+    assert all(r[2] for r in rows[1:])  # and each says why not
     save_screen(window, "intercept-3-verdict-details")
 
     qtbot.mouseClick(page.primary, Qt.MouseButton.LeftButton)

@@ -17,6 +17,7 @@ import jinja2
 from wizard.core.i18n import Text, Translator, localize, tr
 from wizard.core.profile import resource_path
 from wizard.core.steps import STEPS, state_word, states_of, step_label, step_number
+from wizard.report.trust_table import HEADINGS, trust_rows
 
 # Words and icons shared with the Markdown file. The icon is decoration; the word carries it.
 STATUS_LABELS: dict[str, tuple[str, str]] = {
@@ -60,6 +61,7 @@ TEMPLATE_WORDS: dict[str, str] = {
     "about": tr("report", "About this case"),
     "details": tr("report", "Details for the help desk"),
     "faults": tr("report", "Proven faults:"),
+    **{f"trust_{key}": text for key, text in HEADINGS.items()},
 }
 KNOWN_KEYS = frozenset(
     {
@@ -281,6 +283,9 @@ def _check(check: Mapping[str, Any], verdict: Mapping[str, Any], w: _Words) -> d
         "duration": duration_text(check.get("duration_ms")),
         "faults": [_text(f) for f in check.get("faults") or ()],
         "evidence": pretty_json(check.get("evidence", {})),
+        "trust": [
+            {**row, "word": w(row["word"])} for row in trust_rows(check.get("evidence") or {})
+        ],
     }
 
 

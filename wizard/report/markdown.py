@@ -19,6 +19,7 @@ from wizard.report.html import (
     step_marks,
     verdict_state,
 )
+from wizard.report.trust_table import HEADINGS, trust_rows
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -158,6 +159,7 @@ def render_markdown(document: Mapping[str, Any], translate: Translator | None = 
         if faults:
             label = md_text(w(tr("report", "Proven faults:")))
             out += [f"{label} " + ", ".join(md_code(f) for f in faults), ""]
+        out += _trust_table(check.get("evidence") or {}, w)
         out += [md_block(pretty_json(check.get("evidence", {})), "json"), ""]
     out.append(
         md_text(
@@ -171,6 +173,22 @@ def render_markdown(document: Mapping[str, Any], translate: Translator | None = 
         )
     )
     return "\n".join(out) + "\n"
+
+
+def _trust_table(evidence: Mapping[str, Any], w: Callable[[Any], str]) -> list[str]:
+    rows = trust_rows(evidence)
+    if not rows:
+        return []
+    head = [md_text(w(HEADINGS[k])) for k in ("set", "trusted", "why")]
+    out = [f"**{md_text(w(HEADINGS['caption']))}**", "", "| {} | {} | {} |".format(*head)]
+    out.append("|---|---|---|")
+    for row in rows:
+        label = md_text(row["label"])
+        out.append(
+            f"| {f'**{label}**' if row['codex'] else label} "
+            f"| {row['icon']} {md_text(w(row['word']))} | {md_text(row['why'])} |"
+        )
+    return [*out, ""]
 
 
 def _decoded(decoded: Any, related: Any, w: Callable[[Any], str]) -> list[str]:

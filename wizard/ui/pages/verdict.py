@@ -353,6 +353,7 @@ def _result_html(result: CheckResult, technical: bool) -> str:
         f"<p><b>[{html.escape(word)}] {html.escape(ltext(result.title))}</b><br>"
         f"{html.escape(ltext(result.summary))}</p>"
     )
+    head += _trust_html(result)
     broke = result.evidence.get("traceback") if result.status is Status.ERROR else None
     if broke and not technical:  # a broken check keeps its traceback for the help desk
         return head + "<pre style='white-space: pre-wrap'>" + html.escape(str(broke)) + "</pre>"
@@ -360,6 +361,42 @@ def _result_html(result: CheckResult, technical: bool) -> str:
         return head
     lines = []
     for key, value in localized(dict(result.evidence)).items():
+        if key in TABLED:
+            continue
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=2)
         lines.append(f"{key}: {text}")
     return head + "<pre style='white-space: pre-wrap'>" + html.escape("\n".join(lines)) + "</pre>"
+
+
+TABLED = ("trust", "matrix")  # shown as the table of _trust_html, not as raw data
+
+
+def _trust_html(result: CheckResult) -> str:
+    """Which certificates trust the connection: a table, Codex's own row last and bold."""
+    import html
+
+    from wizard.report.trust_table import HEADINGS, trust_rows
+
+    rows = trust_rows(localized(dict(result.evidence)))
+    if not rows:
+        return ""
+    cell = "<td style='padding: 2px 8px'>{}</td>"
+    head = "".join(
+        f"<th align='left' style='padding: 2px 8px'>{html.escape(ltext(HEADINGS[k]))}</th>"
+        for k in ("set", "trusted", "why")
+    )
+    body = []
+    for row in rows:
+        label = html.escape(str(row["label"]))
+        if row["origin"]:
+            label += f"<br><small>{html.escape(str(row['origin']))}</small>"
+        word = html.escape(f"{row['icon']} {ltext(row['word'])}")
+        cells = [label, f"<b>{word}</b>" if row["codex"] else word, html.escape(str(row["why"]))]
+        if row["codex"]:
+            cells[0] = f"<b>{cells[0]}</b>"
+        body.append("<tr>" + "".join(cell.format(c) for c in cells) + "</tr>")
+    caption = html.escape(ltext(HEADINGS["caption"]))
+    return (
+        f"<p><b>{caption}</b></p><table border='1' cellspacing='0' cellpadding='3'>"
+        f"<tr>{head}</tr>{''.join(body)}</table>"
+    )
