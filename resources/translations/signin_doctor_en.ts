@@ -636,6 +636,16 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Open folder</source>
+        <translation>Open folder</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Opens the folder with the saved report, to attach it to an e-mail or ticket.</source>
+        <translation>Opens the folder with the saved report, to attach it to an e-mail or ticket.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
         <source>Summary to paste</source>
         <translation>Summary to paste</translation>
     </message>
@@ -5196,6 +5206,51 @@
         <location filename="../../wizard/report/markdown.py"/>
         <source>Sign-in tokens, codes, keys, passwords, e-mail addresses and the user name were removed before this file was written.</source>
         <translation>Sign-in tokens, codes, keys, passwords, e-mail addresses and the user name were removed before this file was written.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>What happened in this case</source>
+        <translation>What happened in this case</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>Checked again: {title}</source>
+        <translation>Checked again: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>First check: {title}</source>
+        <translation>First check: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>changed {files}</source>
+        <translation>changed {files}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>set {names}</source>
+        <translation>set {names}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>removed {names}</source>
+        <translation>removed {names}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>nothing to change on disk</source>
+        <translation>nothing to change on disk</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>Fix undone: {fix} ({changes})</source>
+        <translation>Fix undone: {fix} ({changes})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>Fix applied: {fix} ({changes})</source>
+        <translation>Fix applied: {fix} ({changes})</translation>
     </message>
     <message>
         <location filename="../../wizard/report/trust_table.py"/>

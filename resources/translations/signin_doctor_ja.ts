@@ -636,6 +636,16 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Open folder</source>
+        <translation>フォルダーを開く</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
+        <source>Opens the folder with the saved report, to attach it to an e-mail or ticket.</source>
+        <translation>保存したレポートのフォルダーを開きます。メールやチケットに添付するときに使います。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/pages/share.py"/>
         <source>Summary to paste</source>
         <translation>貼り付け用の要約</translation>
     </message>
@@ -5184,6 +5194,51 @@
         <location filename="../../wizard/report/markdown.py"/>
         <source>Sign-in tokens, codes, keys, passwords, e-mail addresses and the user name were removed before this file was written.</source>
         <translation>このファイルを書き出す前に、サインインのトークン、コード、キー、パスワード、メールアドレス、ユーザー名を取り除きました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>What happened in this case</source>
+        <translation>このケースで行ったこと</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>Checked again: {title}</source>
+        <translation>再チェック: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>First check: {title}</source>
+        <translation>最初のチェック: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>changed {files}</source>
+        <translation>{files} を変更</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>set {names}</source>
+        <translation>{names} を設定</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>removed {names}</source>
+        <translation>{names} を削除</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>nothing to change on disk</source>
+        <translation>ディスク上の変更なし</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>Fix undone: {fix} ({changes})</source>
+        <translation>修正を元に戻しました: {fix}（{changes}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/report/timeline.py"/>
+        <source>Fix applied: {fix} ({changes})</source>
+        <translation>修正を適用しました: {fix}（{changes}）</translation>
     </message>
     <message>
         <location filename="../../wizard/report/trust_table.py"/>

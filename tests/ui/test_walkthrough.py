@@ -140,7 +140,7 @@ def test_copy_summary_copies_the_case_before_and_the_result_after(qtbot, open_wi
     panel = window.walkthrough.current_panel()
     assert not panel.preview_button.isVisible()  # nothing to show before the checks
     qtbot.mouseClick(panel.copy_button, Qt.MouseButton.LeftButton)
-    upcoming = window.session.next_case_id
+    upcoming = window.session.upcoming_case_id()
     assert QGuiApplication.clipboard().text() == (
         f"Sign-in Doctor - case {upcoming} - step 1 of 5: Start"
     )

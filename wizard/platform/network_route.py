@@ -7,8 +7,6 @@ sent. None when it cannot be told."""
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from pathlib import Path
 
 PROC_ROUTES = (Path("/proc/net/route"), Path("/proc/net/ipv6_route"))
@@ -35,6 +33,10 @@ def has_route_out() -> bool | None:
 
 
 def _routable(family: int, address: str) -> bool:
+    # Imported here: the window builds its Environment at start-up, before any network use.
+    import ipaddress
+    import socket
+
     if family not in (socket.AF_INET, socket.AF_INET6):
         return False
     try:

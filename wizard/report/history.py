@@ -122,12 +122,12 @@ def load_runs(folder: Path) -> list[dict[str, Any]]:
 def previous_run(
     runs: Sequence[Mapping[str, Any]], current: Mapping[str, Any]
 ) -> Mapping[str, Any] | None:
-    """The newest run before `current` against the same sign-in server (None if none)."""
+    """The newest run before `current` against the same sign-in server (None if none): in one
+    case (a session keeps its case id across re-checks and fixes), the run just before."""
     earlier = [
         r
         for r in runs
         if r.get("auth_url") == current.get("auth_url")
         and str(r.get("saved_at", "")) < str(current.get("saved_at", ""))
-        and r.get("case_id") != current.get("case_id")
     ]
     return max(earlier, key=lambda r: str(r.get("saved_at", "")), default=None)

@@ -17,6 +17,8 @@ import jinja2
 from wizard.core.i18n import Text, Translator, localize, tr
 from wizard.core.profile import resource_path
 from wizard.core.steps import STEPS, state_word, states_of, step_label, step_number
+from wizard.report.timeline import TITLE as TIMELINE_TITLE
+from wizard.report.timeline import timeline_lines
 from wizard.report.trust_table import HEADINGS, trust_rows
 
 # Words and icons shared with the Markdown file. The icon is decoration; the word carries it.
@@ -75,6 +77,7 @@ KNOWN_KEYS = frozenset(
         "verdict",
         "decoded_error",
         "decoded_relation",
+        "timeline",
         "case_id",
         "generated_at",
     }
@@ -182,6 +185,10 @@ def render_html(document: Mapping[str, Any], translate: Translator | None = None
         also={
             "label": w(tr("report", "Also found (fix after the first):")),
             "causes": [_text(c) for c in verdict.get("also") or ()],
+        },
+        timeline={
+            "title": w(TIMELINE_TITLE),
+            "lines": [w(line) for line in timeline_lines(document.get("timeline") or ())],
         },
         decoded=_decoded(document.get("decoded_error"), document.get("decoded_relation"), w),
         meta=_meta(document, tool, target, w),

@@ -19,6 +19,8 @@ from wizard.report.html import (
     step_marks,
     verdict_state,
 )
+from wizard.report.timeline import TITLE as TIMELINE_TITLE
+from wizard.report.timeline import timeline_lines
 from wizard.report.trust_table import HEADINGS, trust_rows
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
@@ -86,6 +88,10 @@ def render_markdown(document: Mapping[str, Any], translate: Translator | None = 
     if also:
         label = md_text(w(tr("report", "Also found:")))
         out += [f"**{label}** " + ", ".join(md_code(c) for c in also), ""]
+    story = timeline_lines(document.get("timeline") or ())
+    if story:
+        out += ["## " + w(TIMELINE_TITLE), ""]
+        out += [f"{n}. {md_text(w(line))}" for n, line in enumerate(story, start=1)] + [""]
     out += _decoded(document.get("decoded_error"), document.get("decoded_relation"), w)
     out += [
         "## " + w(tr("report", "Checks")),

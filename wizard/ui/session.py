@@ -28,12 +28,12 @@ class Session:
     decoded: list[dict[str, Any]] | None = None
     diagnosis: Diagnosis | None = None
     history: list[Diagnosis] = field(default_factory=list)
-    # A short id people read out on the phone: the same on the screen, the picture and the
-    # saved case file of this diagnosis (a new diagnosis is a new case).
+    # A short id people read out on the phone: one per window session, the same on the
+    # screen, the picture and the saved case file, across re-checks and fixes (one case from
+    # start to end). Reserved before the first diagnosis when a page shows it early.
     case_id: str = ""
-    # The id the next diagnosis will get, when it was shown before that diagnosis ran (the
-    # help-desk walkthrough shows the case number from the first page on).
-    next_case_id: str = ""
+    # What happened in this case (wizard.report.timeline): verdicts and the fixes between.
+    timeline: list[dict[str, Any]] = field(default_factory=list)
     # The help-desk walkthrough is on (kept when the window is rebuilt in another language).
     walkthrough: bool = False
     # The fix plans for `planned_for` (computed off the GUI thread when a verdict is shown).
@@ -56,19 +56,28 @@ class Session:
         return self.given_specs
 
     def set_diagnosis(self, diagnosis: Diagnosis) -> None:
+        from wizard.report.timeline import verdict_entry
+
         if self.diagnosis is not None:
             self.history.append(self.diagnosis)
         self.diagnosis = diagnosis
-        self.case_id = self.upcoming_case_id()
-        self.next_case_id = ""
+        self.upcoming_case_id()
+        self.timeline.append(verdict_entry(diagnosis))
+
+    def note_fix(self, result: Any, undone: bool = False) -> None:
+        """A fix that was applied (or undone): its place in this case's story."""
+        from wizard.report.timeline import fix_entry
+
+        self.timeline.append(fix_entry(result, undone))
 
     def upcoming_case_id(self) -> str:
-        """The case id the next diagnosis will carry (reserved now, so it can be read out)."""
-        if not self.next_case_id:
+        """This session's case id, reserved now if no diagnosis has run yet (so it can be read
+        out from the first page on)."""
+        if not self.case_id:
             from wizard.report.case_id import new_case_id
 
-            self.next_case_id = new_case_id()
-        return self.next_case_id
+            self.case_id = new_case_id()
+        return self.case_id
 
     def facts(self) -> dict[str, Any]:
         """Template values the checks proved (for guidance texts)."""
@@ -105,7 +114,11 @@ class Session:
         assert self.diagnosis is not None
         # Written in the window's language (ids and keys stay); localized before redaction,
         # so the redaction sees exactly the words that are saved.
-        extra: dict[str, Any] = {"case_id": self.case_id, "lang": current_language()}
+        extra: dict[str, Any] = {
+            "case_id": self.case_id,
+            "lang": current_language(),
+            "timeline": list(self.timeline),
+        }
         if self.decoded:
             extra["decoded_error"] = self.decoded
         document = localized(to_document(self.diagnosis, extra))

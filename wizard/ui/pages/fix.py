@@ -437,6 +437,7 @@ class FixPage(Page):
 
         from wizard.fixes.apply import env_after
 
+        self.session.note_fix(result, undone=undoing)
         self.session.env = env_after(self.session.env, result.env)
         card.show_result("pass", ltext(result.message))
         if card.undo_button is not None:

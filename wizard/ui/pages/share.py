@@ -162,6 +162,17 @@ class SharePage(Page):
         self.saved = label("", selectable=True)
         self.saved.setVisible(False)
         report_layout.addWidget(self.saved)
+        self.open_button = QPushButton(tr("Open folder"))
+        self.open_button.setAutoDefault(False)
+        self.open_button.setAccessibleDescription(
+            tr("Opens the folder with the saved report, to attach it to an e-mail or ticket.")
+        )
+        self.open_button.clicked.connect(self.open_folder)
+        self.open_button.setVisible(False)
+        open_row = QHBoxLayout()
+        open_row.addWidget(self.open_button)
+        open_row.addStretch(1)
+        report_layout.addLayout(open_row)
 
         paste = Card()
         paste_layout = QVBoxLayout(paste)
@@ -212,6 +223,7 @@ class SharePage(Page):
         self.show_draft()
         self.show_history()
         self.saved.setVisible(False)
+        self.open_button.setVisible(False)
 
     def show_history(self) -> None:
         """Before/after from the run history (this run and the one before it)."""
@@ -302,6 +314,15 @@ class SharePage(Page):
         self.picture_button.setEnabled(True)
         self.saved.setText(tr("Saved:") + "\n" + "\n".join(files))
         self.saved.setVisible(True)
+        self.open_button.setVisible(True)
+        self.open_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_folder(self) -> None:
+        """The case's folder in the system's file manager."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.case_folder())))
 
     def _on_save_failed(self, error: object) -> None:
         self.save_button.setEnabled(True)
@@ -309,6 +330,7 @@ class SharePage(Page):
         self.saved.setText(tr("Could not save there. Choose another folder and try again."))
         self.saved.setToolTip(str(error))
         self.saved.setVisible(True)
+        self.open_button.setVisible(False)
 
     def is_saving(self) -> bool:
         return self._writer.is_running()
