@@ -1268,6 +1268,11 @@
     </message>
     <message>
         <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>Stopped watching.</source>
+        <translation>Stopped watching.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
         <source>Watching stopped unexpectedly. Try again.</source>
         <translation>Watching stopped unexpectedly. Try again.</translation>
     </message>
@@ -5925,6 +5930,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/watch.py"/>
+        <source>Reading Codex&apos;s sign-in log {path} (the CODEX_HOME the checks used).</source>
+        <translation>Reading Codex&apos;s sign-in log {path} (the CODEX_HOME the checks used).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
         <source> on {address}</source>
         <translation> on {address}</translation>
     </message>
@@ -5965,6 +5975,16 @@
     </message>
     <message>
         <location filename="../../wizard/checks/watch.py"/>
+        <source>{listeners} is listening. Waiting for the browser&apos;s return…</source>
+        <translation>{listeners} is listening. Waiting for the browser&apos;s return…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>Nothing is listening yet. Start the sign-in in Codex now.</source>
+        <translation>Nothing is listening yet. Start the sign-in in Codex now.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
         <source>The browser&apos;s return on port {port} was received by {who}, not by Codex.</source>
         <translation>The browser&apos;s return on port {port} was received by {who}, not by Codex.</translation>
     </message>
@@ -5992,6 +6012,16 @@
         <location filename="../../wizard/checks/watch.py"/>
         <source>Nothing listened on port {ports} and no browser return arrived within {duration}: start the sign-in while watching.</source>
         <translation>Nothing listened on port {ports} and no browser return arrived within {duration}: start the sign-in while watching.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>Windows itself (http.sys)</source>
+        <translation>Windows itself (http.sys)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>a program</source>
+        <translation>a program</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/watch.py"/>

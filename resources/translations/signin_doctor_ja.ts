@@ -1268,6 +1268,11 @@
     </message>
     <message>
         <location filename="../../wizard/ui/watch_dialog.py"/>
+        <source>Stopped watching.</source>
+        <translation>見守りを止めました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/watch_dialog.py"/>
         <source>Watching stopped unexpectedly. Try again.</source>
         <translation>見守りが予期せず止まりました。もう一度試してください。</translation>
     </message>
@@ -5909,6 +5914,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/watch.py"/>
+        <source>Reading Codex&apos;s sign-in log {path} (the CODEX_HOME the checks used).</source>
+        <translation>Codex のサインインログ {path} を読んでいます（チェックで使った CODEX_HOME）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
         <source> on {address}</source>
         <translation>（{address}）</translation>
     </message>
@@ -5949,6 +5959,16 @@
     </message>
     <message>
         <location filename="../../wizard/checks/watch.py"/>
+        <source>{listeners} is listening. Waiting for the browser&apos;s return…</source>
+        <translation>{listeners} が待ち受けています。ブラウザーからの戻りを待っています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>Nothing is listening yet. Start the sign-in in Codex now.</source>
+        <translation>まだ何も待ち受けていません。Codex でサインインを始めてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
         <source>The browser&apos;s return on port {port} was received by {who}, not by Codex.</source>
         <translation>ポート {port} へのブラウザーからの戻りを受け取ったのは Codex ではなく {who} でした。</translation>
     </message>
@@ -5976,6 +5996,16 @@
         <location filename="../../wizard/checks/watch.py"/>
         <source>Nothing listened on port {ports} and no browser return arrived within {duration}: start the sign-in while watching.</source>
         <translation>ポート {ports} で待ち受けるものはなく、{duration}以内にブラウザーからの戻りも届きませんでした。見守っている間にサインインを始めてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>Windows itself (http.sys)</source>
+        <translation>Windows 自身（http.sys）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>a program</source>
+        <translation>あるプログラム</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/watch.py"/>

@@ -104,8 +104,8 @@ def test_watch_names_the_wrong_receiver_and_decodes_the_log(home):
     assert report is not None
     assert report.ok is False
     assert report.summary == (
-        f"The browser's return on port {p1} was received by wslrelay (pid {relay.pid}), "
-        "not by Codex."
+        f"The browser's return on port {p1} was received by wslrelay, not "
+        "by Codex."  # the main line names the program, never its pid
     )
     holder = next(h for h in report.holders if h["pid"] == relay.pid)
     assert (holder["port"], holder["name"], holder["wsl_relay"], holder["codex"]) == (
@@ -153,8 +153,7 @@ def test_watch_ok_when_codex_receives_the_return(home):
     assert report is not None
     assert report.ok is True
     assert report.summary == (
-        f"The browser's return on port {p1} reached Codex (codex (pid {codex.pid})) "
-        "and no error was logged."
+        f"The browser's return on port {p1} reached Codex (codex) and no error was logged."
     )
     assert report.callbacks[0]["received_by_codex"] is True
     assert report.to_json()["ok"] is True
@@ -184,7 +183,7 @@ def test_watch_with_ports_reported_by_windows(home):
     ]
     assert report.holders[0]["exe"] == r"C:\Program Files\WSL\wslrelay.exe"
     assert "port 1455: wslrelay.exe (pid 12528) was already listening" in progress.getvalue()
-    assert report.summary.startswith("wslrelay.exe (pid 12528) listened, but no browser return")
+    assert report.summary.startswith("wslrelay.exe listened, but no browser return")
 
 
 def test_watch_ignores_what_was_there_before(home):
@@ -202,6 +201,5 @@ def test_watch_ignores_what_was_there_before(home):
         progress.getvalue()
     )
     assert report.summary.startswith(
-        f"codex (pid {codex.pid}) listened, but no browser return arrived on port {p1} or {p2} "
-        "within 0."
+        f"codex listened, but no browser return arrived on port {p1} or {p2} within 0."
     )

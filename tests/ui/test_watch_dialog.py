@@ -41,10 +41,52 @@ def test_watch_a_signin_names_who_received_the_browsers_return(qtbot, open_windo
         qtbot.waitUntil(lambda: dialog.report is not None, timeout=5000)
     assert dialog.report.ok is False
     assert dialog.result.text() == (
-        f"The browser's return on port {port} was received by wslrelay (pid {relay.pid}), "
-        "not by Codex."
+        f"The browser's return on port {port} was received by wslrelay, not "
+        "by Codex."  # the main line names the program, never its pid
     )
     assert dialog.result_icon.isVisible()
     assert "code=abc" not in dialog.log.toPlainText()
     save_screen(dialog, "watch-dialog")
+    dialog.close()
+
+
+def test_the_watch_concludes_live_stops_at_stop_and_reads_the_checks_codex_home(
+    qtbot, open_window, home
+):
+    port = free_port()
+    codex_home = home / "elsewhere" / "codex"
+    log = codex_home / "log" / "codex-login.log"
+    log.parent.mkdir(parents=True)
+    log.write_text("an old line from before the watch\n", encoding="utf-8")
+    env = make_env(home, {"CODEX_HOME": str(codex_home)})
+    target = load_profile().target("https://localhost:9", callback_port=port)
+    window = open_window(env, target, specs=())
+    dialog = window.open_watch()
+    qtbot.waitExposed(dialog)
+    dialog.seconds = 30.0
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    shown = env.display_path(log)
+    qtbot.waitUntil(lambda: f"Reading Codex's sign-in log {shown}" in dialog.log.toPlainText())
+    with hold_port(port, name="codex", codex_like=True):
+        # the main line follows the watch: who listens, then what Codex logged
+        qtbot.waitUntil(
+            lambda: dialog.result.text() == "codex is listening. Waiting for the browser's return…",
+            timeout=5000,
+        )
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(
+                "Error logging in: Token exchange failed: error sending request for url "
+                "(https://auth.openai.com/oauth/token)\n"
+            )
+        qtbot.waitUntil(lambda: "Codex logged a failure" in dialog.result.text(), timeout=5000)
+        assert "pid" not in dialog.result.text()
+        qtbot.wait(100)  # (the picture after the layout took the new line)
+        save_screen(dialog, "watch-dialog-live")
+        qtbot.mouseClick(dialog.stop_button, Qt.MouseButton.LeftButton)
+    # the program stopped listening after Stop: the list does not say so any more
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=5000)
+    lines = dialog.log.toPlainText().splitlines()
+    assert lines[-1] == "Stopped watching."
+    assert not any("stopped listening" in line for line in lines)
+    assert "an old line" not in dialog.log.toPlainText()
     dialog.close()

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 from typing import Any, TextIO
 
-from wizard.checks.port import holder_text, is_wsl_relay
+from wizard.checks.port import HIDDEN_OWNER, holder_text, is_wsl_relay
 from wizard.core.environment import Environment, PortHolder
 from wizard.core.i18n import Text, and_list, join, or_list, tr, tr_map
 from wizard.core.model import Target
@@ -95,10 +95,19 @@ def watch_signin(
                 seconds=seconds,
             ),
         )
-    while True:
-        watcher.tick()
+        say(
+            progress,
+            tr(
+                "watch",
+                "Reading Codex's sign-in log {path} (the CODEX_HOME the checks used).",
+                path=env.display_path(watcher.login_log),
+            ),
+        )
+    while not stop.is_set():  # nothing is watched (or said) once Stop was pressed
+        if watcher.tick() and progress is not None:
+            conclude(progress, watcher.conclusion_so_far())
         left = deadline - time.monotonic()
-        if stop.is_set() or left <= 0:
+        if left <= 0:
             break
         stop.wait(min(interval, left))
     return watcher.report(time.monotonic() - started)
@@ -130,8 +139,10 @@ class _Watcher:
 
     # --- one poll ---------------------------------------------------------------------
 
-    def tick(self) -> None:
+    def tick(self) -> bool:
+        """One poll; True when it saw something new."""
         self.ticks += 1
+        before = len(self.events)
         holders, arrived = self._activity()
         self._update_holders(holders)
         for conn in arrived:
@@ -144,6 +155,7 @@ class _Watcher:
         self._read_log(self.login_log, "codex-login.log")
         if self.ide_log is not None:
             self._read_log(self.ide_log, "editor Codex.log")
+        return len(self.events) > before
 
     def _activity(self) -> tuple[dict[int, list[PortHolder]], list[Any]]:
         ports = list(self.target.callback_ports)
@@ -226,6 +238,7 @@ class _Watcher:
             "codex": named_codex and not relay,
             "wsl_relay": relay,
             "text": holder_text(h),
+            "program": program_name(h),
         }
 
     def _connection(self, conn: Any) -> None:
@@ -334,6 +347,22 @@ class _Watcher:
             clock = self.env.now().astimezone().strftime("%H:%M:%S")
             say(self.progress, join([clock, text], " "))
 
+    def conclusion_so_far(self) -> str:
+        """What the watch shows up to now, in the words of its final summary; while nothing
+        has arrived yet, who is listening and that the return is awaited."""
+        failures = [e for e in self.log_lines if e["error"]]
+        if self.callbacks or failures:
+            to_codex = [c for c in self.callbacks if c["received_by_codex"]]
+            return self._summary(to_codex, failures, 0.0)
+        listening = [self.holders[k] for k in self.current]
+        if listening:
+            return tr(
+                "watch",
+                "{listeners} is listening. Waiting for the browser's return…",
+                listeners=and_list([e["program"] for e in listening]),
+            )
+        return tr("watch", "Nothing is listening yet. Start the sign-in in Codex now.")
+
     def report(self, elapsed: float) -> WatchReport:
         failures = [e for e in self.log_lines if e["error"]]
         to_codex = [c for c in self.callbacks if c["received_by_codex"]]
@@ -360,7 +389,7 @@ class _Watcher:
         elsewhere = [c for c in self.callbacks if not c["received_by_codex"]]
         if elsewhere and not to_codex:
             c = elsewhere[0]
-            who = c["receiver"]["text"] if c["receiver"] else UNSEEN
+            who = c["receiver"]["program"] if c["receiver"] else UNSEEN
             return tr(
                 "watch",
                 "The browser's return on port {port} was received by {who}, not by Codex.",
@@ -369,7 +398,7 @@ class _Watcher:
             )
         if to_codex:
             c = to_codex[0]
-            receiver = c["receiver"]["text"]
+            receiver = c["receiver"]["program"]
             if failure:
                 return tr(
                     "watch",
@@ -394,7 +423,7 @@ class _Watcher:
                 ports=ports,
                 failure=_sentence(failure),
             )
-        listeners = _unique_texts(self.holders.values())
+        listeners = and_list(list(dict.fromkeys(e["program"] for e in self.holders.values())))
         if listeners:
             return tr(
                 "watch",
@@ -452,6 +481,23 @@ def _public(entry: dict[str, Any]) -> dict[str, Any]:
     return dict(entry)
 
 
+def program_name(holder: PortHolder) -> str:
+    """The listening program for a main line: its name, never its pid."""
+    if holder.pid is None:
+        return HIDDEN_OWNER
+    if holder.pid == 4 and (holder.name or "").lower() == "system":
+        return tr("watch", "Windows itself (http.sys)")
+    exe = PureWindowsPath(holder.exe).name if holder.exe else ""
+    return holder.name or exe or tr("watch", "a program")
+
+
+def conclude(progress: TextIO, text: str) -> None:
+    """The conclusion so far, for a stream that shows one (the window's); others skip it."""
+    write_conclusion = getattr(progress, "write_conclusion", None)
+    if callable(write_conclusion):
+        write_conclusion(text)
+
+
 def say(progress: TextIO, line: str) -> None:
     """One progress line. A stream that takes whole lines (`write_line`, the window's) gets
     it as translatable text; any other stream (the terminal) gets it printed."""
@@ -460,11 +506,6 @@ def say(progress: TextIO, line: str) -> None:
         write_line(line)
     else:
         print(line, file=progress, flush=True)
-
-
-def _unique_texts(entries: Any) -> str:
-    result: str = and_list([e["text"] for e in entries])
-    return result
 
 
 def _seconds(value: float) -> str:

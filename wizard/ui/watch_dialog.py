@@ -24,6 +24,7 @@ from wizard.ui.threads import Task
 from wizard.ui.widgets import icon_label, icon_size, label, set_icon
 
 WATCH_SECONDS = 120.0
+CONCLUSION = "conclusion"  # tags the watcher's conclusion so far among its lines
 
 
 class _Lines:
@@ -44,6 +45,10 @@ class _Lines:
     def write_line(self, line: str) -> None:
         """A whole line from the watcher, kept as translatable text (see checks.watch.say)."""
         self._emit(line)
+
+    def write_conclusion(self, text: str) -> None:
+        """What the watch shows so far (see checks.watch.conclude)."""
+        self._emit((CONCLUSION, text))
 
     def flush(self) -> None:
         pass
@@ -109,10 +114,12 @@ class WatchDialog(QDialog):
         self._task.finished.connect(self._on_report)
         self._task.failed.connect(self._on_failed)
         self.report: Any = None
+        self._stopped = False
 
     def start(self) -> None:
         if self._task.is_running():
             return
+        self._stopped = False
         self._stop = threading.Event()
         self.log.clear()
         self.result.setText(tr("Watching… sign in now."))
@@ -123,9 +130,20 @@ class WatchDialog(QDialog):
         self._task.start(lambda: run_watch(session, seconds, stop, emit))
 
     def stop(self) -> None:
+        """Stop now: the list ends here, whatever the watcher still had queued."""
+        if self._stopped or not self._task.is_running():
+            return
         self._stop.set()
+        self._stopped = True
+        self.stop_button.setEnabled(False)
+        self.log.appendPlainText(tr("Stopped watching."))
 
     def _on_line(self, line: object) -> None:
+        if self._stopped:
+            return
+        if isinstance(line, tuple) and line[0] == CONCLUSION:
+            self.result.setText(ltext(line[1]))  # the main line follows the watch live
+            return
         self.log.appendPlainText(ltext(line))
 
     def _on_report(self, report: Any) -> None:
