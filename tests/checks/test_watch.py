@@ -142,7 +142,7 @@ def test_watch_ok_when_codex_receives_the_return(home):
     p1, p2 = two_ports()
     with (
         Watch(make_env(home), target_for(p1, p2), seconds=2.0) as watch,
-        hold_port(p1, name="codex", codex_like=True) as codex,
+        hold_port(p1, name="codex", codex_like=True),
     ):
         watch.wait_for("started listening")
         with socket.create_connection(("127.0.0.1", p1)) as client:

@@ -31,7 +31,7 @@ def test_watch_a_signin_names_who_received_the_browsers_return(qtbot, open_windo
 
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Watching ports" in dialog.log.toPlainText(), timeout=5000)
-    with hold_port(port, name="wslrelay", codex_like=True) as relay:
+    with hold_port(port, name="wslrelay", codex_like=True):
         qtbot.waitUntil(lambda: "started listening" in dialog.log.toPlainText(), timeout=5000)
         with socket.create_connection(("127.0.0.1", port)) as browser:
             browser.sendall(b"GET /auth/callback?code=abc&state=xyz HTTP/1.1\r\nHost: x\r\n\r\n")
