@@ -203,6 +203,19 @@ def test_remote_listener_in_an_ssh_session(callback_port, lab_diagnose):
     assert "192.0.2.10" not in run.stdout
 
 
+def test_credential_store_unavailable_keyring_only_without_a_bus(home, lab_diagnose):
+    (home / ".codex").mkdir()
+    (home / ".codex" / "config.toml").write_text('cli_auth_credentials_store = "keyring"\n')
+    run = lab_diagnose(DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent/signin-doctor-bus")
+    verdict = assert_verdict(run, "credential_store_unavailable", "store")
+    assert verdict["evidence"] == ["credential_store"]
+    assert verdict["fixes"] == ["store-file-mode"]
+    assert verdict["summary"].startswith(
+        "Codex is set to save the sign-in only in the system keyring (Secret Service)"
+    )
+    assert "token_exchange" in verdict["passed_steps"]
+
+
 def test_callback_ports_busy(callback_port, lab_diagnose):
     fallback = 1457
     with hold_port(callback_port, name="othertool"), hold_port(fallback, name="othertool"):

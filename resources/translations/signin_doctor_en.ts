@@ -1846,6 +1846,16 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Codex is set to save the sign-in only in the system keyring ({backend}), but there is none to use here. The browser sign-in can succeed and still end with &quot;failed to write OAuth tokens to keyring&quot;.</source>
+        <translation>Codex is set to save the sign-in only in the system keyring ({backend}), but there is none to use here. The browser sign-in can succeed and still end with &quot;failed to write OAuth tokens to keyring&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The system keyring ({backend}) that Codex saves the sign-in in is locked or does not answer, so Codex can hang or fail at the very end of the sign-in.</source>
+        <translation>The system keyring ({backend}) that Codex saves the sign-in in is locked or does not answer, so Codex can hang or fail at the very end of the sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Nothing wrong found on this computer</source>
         <translation>Nothing wrong found on this computer</translation>
     </message>
@@ -2086,6 +2096,21 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Codex cannot save the sign-in on this computer</source>
+        <translation>Codex cannot save the sign-in on this computer</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex cannot save the sign-in in {path} ({error}). The browser sign-in can succeed and still end with &quot;credentials could not be saved&quot;.</source>
+        <translation>Codex cannot save the sign-in in {path} ({error}). The browser sign-in can succeed and still end with &quot;credentials could not be saved&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Let Codex save the sign-in where it can: make the Codex folder writable, or, if the system keyring is the problem, have Codex use a file instead (the steps below show how). Then sign in again.</source>
+        <translation>Let Codex save the sign-in where it can: make the Codex folder writable, or, if the system keyring is the problem, have Codex use a file instead (the steps below show how). Then sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Something failed that Sign-in Doctor cannot explain yet</source>
         <translation>Something failed that Sign-in Doctor cannot explain yet</translation>
     </message>
@@ -2316,6 +2341,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Saved sign-in</source>
         <translation>Saved sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Saving the sign-in</source>
+        <translation>Saving the sign-in</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -2623,16 +2653,6 @@
     </message>
     <message>
         <location filename="../../wizard/checks/codex.py"/>
-        <source>Codex saves the sign-in in the system keyring.</source>
-        <translation>Codex saves the sign-in in the system keyring.</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/codex.py"/>
-        <source>Codex cannot save a sign-in in {path} (not writable)</source>
-        <translation>Codex cannot save a sign-in in {path} (not writable)</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/codex.py"/>
         <source>The saved sign-in {file} can be read by other users (mode {mode})</source>
         <translation>The saved sign-in {file} can be read by other users (mode {mode})</translation>
     </message>
@@ -2673,8 +2693,20 @@
     </message>
     <message>
         <location filename="../../wizard/checks/codex.py"/>
+        <source>No sign-in is saved in {path} yet.</source>
+        <translation>No sign-in is saved in {path} yet.</translation>
+    </message>
+    <message>
+        <source>Codex saves the sign-in in the system keyring.</source>
+        <translation type="vanished">Codex saves the sign-in in the system keyring.</translation>
+    </message>
+    <message>
+        <source>Codex cannot save a sign-in in {path} (not writable)</source>
+        <translation type="vanished">Codex cannot save a sign-in in {path} (not writable)</translation>
+    </message>
+    <message>
         <source>Codex can save a sign-in in {path} (none saved yet).</source>
-        <translation>Codex can save a sign-in in {path} (none saved yet).</translation>
+        <translation type="vanished">Codex can save a sign-in in {path} (none saved yet).</translation>
     </message>
 </context>
 <context>
@@ -3706,6 +3738,26 @@
         <location filename="../../wizard/fixes/guidance.py"/>
         <source>Then start the sign-in on the remote machine and open the link it shows in your browser. Starting a new sign-in signs you out of Codex first (every Codex app sharing this login), even if the new one then fails.</source>
         <translation>Then start the sign-in on the remote machine and open the link it shows in your browser. Starting a new sign-in signs you out of Codex first (every Codex app sharing this login), even if the new one then fails.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Let Codex save the sign-in where it can</source>
+        <translation>Let Codex save the sign-in where it can</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Codex saves the sign-in in its folder or in the system keyring. When the keyring is missing, locked or stuck, a file in the Codex folder works instead; when the folder cannot be written, it must be made writable.</source>
+        <translation>Codex saves the sign-in in its folder or in the system keyring. When the keyring is missing, locked or stuck, a file in the Codex folder works instead; when the folder cannot be written, it must be made writable.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Keyring: unlock it by signing in to your desktop session, or open config.toml in the Codex folder (~/.codex) and set the line below, then sign in again.</source>
+        <translation>Keyring: unlock it by signing in to your desktop session, or open config.toml in the Codex folder (~/.codex) and set the line below, then sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Folder: make the Codex folder (~/.codex, or the one CODEX_HOME names) writable for your user, or point CODEX_HOME at a folder of your own.</source>
+        <translation>Folder: make the Codex folder (~/.codex, or the one CODEX_HOME names) writable for your user, or point CODEX_HOME at a folder of your own.</translation>
     </message>
     <message>
         <source>Open a terminal and run the command below.</source>
@@ -5599,6 +5651,54 @@
         <location filename="../../wizard/core/steps.py"/>
         <source>Not tested</source>
         <translation>Not tested</translation>
+    </message>
+</context>
+<context>
+    <name>store</name>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>Codex can save the sign-in in {path} (a test file was written and removed there).</source>
+        <translation>Codex can save the sign-in in {path} (a test file was written and removed there).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>Codex cannot save the sign-in in {path}: {error}.</source>
+        <translation>Codex cannot save the sign-in in {path}: {error}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>The system keyring ({backend}) is not there, so Codex uses the file instead.</source>
+        <translation>The system keyring ({backend}) is not there, so Codex uses the file instead.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>Codex saves the sign-in in the system keyring ({backend}), which is there and unlocked.</source>
+        <translation>Codex saves the sign-in in the system keyring ({backend}), which is there and unlocked.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>Codex saves the sign-in in the system keyring ({backend}); this tool does not ask it, since asking can open a password prompt.</source>
+        <translation>Codex saves the sign-in in the system keyring ({backend}); this tool does not ask it, since asking can open a password prompt.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>The system keyring ({backend}) is locked, so Codex may wait for it to be unlocked when it saves the sign-in.</source>
+        <translation>The system keyring ({backend}) is locked, so Codex may wait for it to be unlocked when it saves the sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>The system keyring ({backend}) does not answer, so Codex can hang when it saves the sign-in.</source>
+        <translation>The system keyring ({backend}) does not answer, so Codex can hang when it saves the sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>Codex is set to save the sign-in only in the system keyring ({backend}), but there is none to use here.</source>
+        <translation>Codex is set to save the sign-in only in the system keyring ({backend}), but there is none to use here.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>The system keyring ({backend}) gave an answer this tool does not understand: {detail}</source>
+        <translation>The system keyring ({backend}) gave an answer this tool does not understand: {detail}</translation>
     </message>
 </context>
 <context>

@@ -1838,6 +1838,16 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Codex is set to save the sign-in only in the system keyring ({backend}), but there is none to use here. The browser sign-in can succeed and still end with &quot;failed to write OAuth tokens to keyring&quot;.</source>
+        <translation>Codex はサインイン情報をシステムのキーリング（{backend}）にだけ保存する設定ですが、ここでは使えるキーリングがありません。ブラウザーでのサインインが成功しても、最後に「failed to write OAuth tokens to keyring」で終わることがあります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The system keyring ({backend}) that Codex saves the sign-in in is locked or does not answer, so Codex can hang or fail at the very end of the sign-in.</source>
+        <translation>Codex がサインイン情報を保存するシステムのキーリング（{backend}）がロックされているか応答しないため、サインインの最後で Codex が止まったり失敗したりすることがあります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Nothing wrong found on this computer</source>
         <translation>このコンピューターに問題は見つかりませんでした</translation>
     </message>
@@ -2078,6 +2088,21 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Codex cannot save the sign-in on this computer</source>
+        <translation>Codex がこのコンピューターにサインイン情報を保存できません</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex cannot save the sign-in in {path} ({error}). The browser sign-in can succeed and still end with &quot;credentials could not be saved&quot;.</source>
+        <translation>Codex は {path} にサインイン情報を保存できません（{error}）。ブラウザーでのサインインが成功しても、最後に「credentials could not be saved」で終わることがあります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Let Codex save the sign-in where it can: make the Codex folder writable, or, if the system keyring is the problem, have Codex use a file instead (the steps below show how). Then sign in again.</source>
+        <translation>Codex が保存できる場所を用意してください。Codex のフォルダーを書き込み可能にするか、システムのキーリングが原因ならファイルに保存するよう設定します（手順は下にあります）。そのあと、もう一度サインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Something failed that Sign-in Doctor cannot explain yet</source>
         <translation>Sign-in Doctor がまだ説明できない問題が起きています</translation>
     </message>
@@ -2304,6 +2329,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Saved sign-in</source>
         <translation>保存されたサインイン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Saving the sign-in</source>
+        <translation>サインイン情報の保存</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -2611,16 +2641,6 @@
     </message>
     <message>
         <location filename="../../wizard/checks/codex.py"/>
-        <source>Codex saves the sign-in in the system keyring.</source>
-        <translation>Codex はサインインをシステムのキーリングに保存します。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/codex.py"/>
-        <source>Codex cannot save a sign-in in {path} (not writable)</source>
-        <translation>Codex は {path} にサインインを保存できません（書き込みできません）</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/codex.py"/>
         <source>The saved sign-in {file} can be read by other users (mode {mode})</source>
         <translation>保存されたサインイン {file} をほかのユーザーも読めます（モード {mode}）</translation>
     </message>
@@ -2661,8 +2681,20 @@
     </message>
     <message>
         <location filename="../../wizard/checks/codex.py"/>
+        <source>No sign-in is saved in {path} yet.</source>
+        <translation>{path} にはまだサインイン情報が保存されていません。</translation>
+    </message>
+    <message>
+        <source>Codex saves the sign-in in the system keyring.</source>
+        <translation type="vanished">Codex はサインインをシステムのキーリングに保存します。</translation>
+    </message>
+    <message>
+        <source>Codex cannot save a sign-in in {path} (not writable)</source>
+        <translation type="vanished">Codex は {path} にサインインを保存できません（書き込みできません）</translation>
+    </message>
+    <message>
         <source>Codex can save a sign-in in {path} (none saved yet).</source>
-        <translation>Codex は {path} にサインインを保存できます（まだ保存されていません）。</translation>
+        <translation type="vanished">Codex は {path} にサインインを保存できます（まだ保存されていません）。</translation>
     </message>
 </context>
 <context>
@@ -3694,6 +3726,26 @@
         <location filename="../../wizard/fixes/guidance.py"/>
         <source>Then start the sign-in on the remote machine and open the link it shows in your browser. Starting a new sign-in signs you out of Codex first (every Codex app sharing this login), even if the new one then fails.</source>
         <translation>そのあとリモートマシンでサインインを始め、表示されたリンクをブラウザーで開きます。新しいサインインを始めると、まず Codex からサインアウトされます（このログインを共有するすべての Codex アプリが対象で、新しいサインインが失敗しても元に戻りません）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Let Codex save the sign-in where it can</source>
+        <translation>Codex がサインイン情報を保存できるようにする</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Codex saves the sign-in in its folder or in the system keyring. When the keyring is missing, locked or stuck, a file in the Codex folder works instead; when the folder cannot be written, it must be made writable.</source>
+        <translation>Codex はサインイン情報を自分のフォルダーかシステムのキーリングに保存します。キーリングがない、ロックされている、または応答しない場合は、Codex フォルダー内のファイルで代わりになります。フォルダーに書き込めない場合は、書き込めるようにする必要があります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Keyring: unlock it by signing in to your desktop session, or open config.toml in the Codex folder (~/.codex) and set the line below, then sign in again.</source>
+        <translation>キーリングの場合：デスクトップにサインインしてロックを解除するか、Codex フォルダー（~/.codex）の config.toml を開いて下の行を設定し、もう一度サインインします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Folder: make the Codex folder (~/.codex, or the one CODEX_HOME names) writable for your user, or point CODEX_HOME at a folder of your own.</source>
+        <translation>フォルダーの場合：Codex のフォルダー（~/.codex、または CODEX_HOME が指すフォルダー）をご自分のユーザーで書き込めるようにするか、CODEX_HOME をご自分のフォルダーに向けます。</translation>
     </message>
     <message>
         <source>Open a terminal and run the command below.</source>
@@ -5583,6 +5635,54 @@
         <location filename="../../wizard/core/steps.py"/>
         <source>Not tested</source>
         <translation>未確認</translation>
+    </message>
+</context>
+<context>
+    <name>store</name>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>Codex can save the sign-in in {path} (a test file was written and removed there).</source>
+        <translation>Codex は {path} にサインイン情報を保存できます（そこにテスト用のファイルを書き込んで削除しました）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>Codex cannot save the sign-in in {path}: {error}.</source>
+        <translation>Codex は {path} にサインイン情報を保存できません：{error}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>The system keyring ({backend}) is not there, so Codex uses the file instead.</source>
+        <translation>システムのキーリング（{backend}）がないため、Codex は代わりにファイルを使います。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>Codex saves the sign-in in the system keyring ({backend}), which is there and unlocked.</source>
+        <translation>Codex はサインイン情報をシステムのキーリング（{backend}）に保存します。キーリングは存在し、ロックも解除されています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>Codex saves the sign-in in the system keyring ({backend}); this tool does not ask it, since asking can open a password prompt.</source>
+        <translation>Codex はサインイン情報をシステムのキーリング（{backend}）に保存します。問い合わせるとパスワードの入力画面が開くことがあるため、このツールは問い合わせません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>The system keyring ({backend}) is locked, so Codex may wait for it to be unlocked when it saves the sign-in.</source>
+        <translation>システムのキーリング（{backend}）がロックされているため、Codex はサインイン情報を保存するときにロック解除を待ち続けることがあります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>The system keyring ({backend}) does not answer, so Codex can hang when it saves the sign-in.</source>
+        <translation>システムのキーリング（{backend}）が応答しないため、Codex はサインイン情報を保存するときに止まることがあります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>Codex is set to save the sign-in only in the system keyring ({backend}), but there is none to use here.</source>
+        <translation>Codex はサインイン情報をシステムのキーリング（{backend}）にだけ保存する設定ですが、ここでは使えるキーリングがありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/store.py"/>
+        <source>The system keyring ({backend}) gave an answer this tool does not understand: {detail}</source>
+        <translation>システムのキーリング（{backend}）から、このツールが理解できない応答がありました：{detail}</translation>
     </message>
 </context>
 <context>

@@ -23,7 +23,9 @@ def test_a_free_port_is_ready_not_ok_and_the_exercised_token_step_is_ok():
 
 
 def test_a_writable_folder_is_ready():
-    writable = CheckResult("codex_auth", "Saved", Status.PASS, "s", {"store_writable": True}, (), 1)
+    writable = CheckResult(
+        "credential_store", "Saving", Status.PASS, "s", {"store_writable": True}, (), 1
+    )
     assert steps([*HEALTHY, writable])[FlowStep.STORE] == "ready"
 
 

@@ -147,7 +147,7 @@ def _wait_ready(proc: subprocess.Popen[bytes], timeout: float) -> int:
     return int(port)
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
+def stop_child(proc: subprocess.Popen[bytes]) -> None:
     if proc.stdin is not None:
         with contextlib.suppress(OSError):
             proc.stdin.close()
@@ -201,4 +201,4 @@ def hold_port(
                 ) from None
             yield Holder(proc.pid, real_port, name, address, proc)
         finally:
-            _stop(proc)
+            stop_child(proc)

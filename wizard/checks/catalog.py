@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # never run: tells mypy and PyInstaller's import scan what `l
         proxy,
         remote,
         status,
+        store,
         tls,
         wsl,
     )
@@ -111,6 +112,11 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
         "codex_install", tr("checks", "Codex installation"), lazy("codex", "check_codex_install")
     ),
     CheckSpec("codex_auth", tr("checks", "Saved sign-in"), lazy("codex", "check_codex_auth")),
+    CheckSpec(
+        "credential_store",
+        tr("checks", "Saving the sign-in"),
+        lazy("store", "check_credential_store"),
+    ),
     CheckSpec("codex_logs", tr("checks", "Last sign-in attempt"), lazy("logs", "check_codex_logs")),
     CheckSpec("wsl", tr("checks", "Windows Subsystem for Linux"), lazy("wsl", "check_wsl")),
     CheckSpec("status_page", tr("checks", "OpenAI status"), lazy("status", "check_status_page")),

@@ -285,7 +285,6 @@ def check_codex_auth(ctx: CheckContext) -> Outcome:
         "codex_home": shown,
         "codex_home_set": bool(configured),
         "codex_home_exists": home.is_dir(),
-        "store_writable": False,
         "facts": {"path": shown, "variable": var_name},
     }
     if configured and not home.is_dir():
@@ -314,20 +313,9 @@ def check_codex_auth(ctx: CheckContext) -> Outcome:
         warnings.append((unreadable, unreadable))
     store_kind = (evidence["config"] or {}).get("cli_auth_credentials_store") or "file"
 
+    # Whether it can be saved is the credential_store check's (wizard/checks/store.py).
     auth = _auth_file(env, home / files["auth"])
     evidence["auth_file"] = auth
-    folder = home if home.is_dir() else home.parent
-    folder_ok = os.access(folder, os.W_OK | os.X_OK)
-    if store_kind == "keyring":
-        evidence["store_writable"] = None  # the keyring cannot be tested without writing to it
-        evidence["store_note"] = tr("codex", "Codex saves the sign-in in the system keyring.")
-    else:
-        evidence["store_writable"] = folder_ok and (auth is None or bool(auth["writable"]))
-    if evidence["store_writable"] is False:
-        cannot_save = tr(
-            "codex", "Codex cannot save a sign-in in {path} (not writable)", path=shown
-        )
-        warnings.append((cannot_save, cannot_save))
     if auth and auth.get("readable_by_others"):
         params = {"file": auth["file"], "mode": auth["mode"]}
         warnings.append(
@@ -385,5 +373,5 @@ def check_codex_auth(ctx: CheckContext) -> Outcome:
             "codex", "Codex saves its sign-in in the system keyring; no sign-in file is expected."
         )
     else:
-        summary = tr("codex", "Codex can save a sign-in in {path} (none saved yet).", path=shown)
+        summary = tr("codex", "No sign-in is saved in {path} yet.", path=shown)
     return Outcome(Status.PASS, summary, evidence)

@@ -36,7 +36,7 @@ STEP_CHECKS: dict[FlowStep, tuple[str, ...]] = {
         "token_endpoint",
         "clock",
     ),
-    FlowStep.STORE: ("codex_install", "codex_auth"),
+    FlowStep.STORE: ("codex_install", "codex_auth", "credential_store"),
 }
 # The checks whose warning means the step itself may not work (the others only inform:
 # an editor setting or the last log line is shown with the step, but does not mark it).
@@ -45,7 +45,7 @@ _OWN_CHECKS: dict[FlowStep, tuple[str, ...]] = {
     FlowStep.CALLBACK: (),
     FlowStep.LISTENER: ("callback_port",),
     FlowStep.TOKEN_EXCHANGE: STEP_CHECKS[FlowStep.TOKEN_EXCHANGE],
-    FlowStep.STORE: ("codex_auth",),
+    FlowStep.STORE: ("codex_auth", "credential_store"),
 }
 WITNESS = "codex_probe"  # the user's own Codex: a test return through steps 2 to 4
 
@@ -93,8 +93,8 @@ def step_states(
         witness is not None and witness.status is Status.PASS
     ):
         states[FlowStep.TOKEN_EXCHANGE] = "ok"
-    auth = by_id.get("codex_auth")
-    if auth is not None and auth.evidence.get("store_writable") is True:
+    store = by_id.get("credential_store")
+    if store is not None and store.evidence.get("store_writable") is True:
         states[FlowStep.STORE] = "ready"
     for step, own in _OWN_CHECKS.items():
         if any(by_id[c].status is Status.WARN for c in own if c in by_id):

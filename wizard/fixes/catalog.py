@@ -10,6 +10,7 @@ from wizard.fixes.guidance import (
     DEVICE_AUTH,
     PORT_FORWARD,
     STATUS_PAGE,
+    STORE_FILE_MODE,
     WINNAT_RESTART,
 )
 from wizard.fixes.ide_wsl_off import IdeWslOff
@@ -19,6 +20,7 @@ from wizard.fixes.proxy_env_repair import PROXY_ENV_REPAIR
 
 def all_fixes() -> dict[str, Fix]:
     fixes: list[Fix] = [DEVICE_AUTH, PORT_FORWARD, CLOCK_SYNC, STATUS_PAGE, WINNAT_RESTART]
+    fixes.append(STORE_FILE_MODE)
     fixes.append(IdeWslOff())
     fixes += [CA_BUNDLE, CA_ENV_REPAIR, PROXY_ENV_REPAIR, PORT_RELEASE]
     return {f.id: f for f in fixes}

@@ -156,3 +156,27 @@ PORT_FORWARD = GuidanceFix(
     ),
     ("ssh -L 1455:localhost:1455 USER@HOST",),
 )
+
+STORE_FILE_MODE = GuidanceFix(
+    "store-file-mode",
+    tr("guidance", "Let Codex save the sign-in where it can"),
+    tr(
+        "guidance",
+        "Codex saves the sign-in in its folder or in the system keyring. When the keyring is "
+        "missing, locked or stuck, a file in the Codex folder works instead; when the folder "
+        "cannot be written, it must be made writable.",
+    ),
+    (
+        tr(
+            "guidance",
+            "Keyring: unlock it by signing in to your desktop session, or open config.toml in "
+            "the Codex folder (~/.codex) and set the line below, then sign in again.",
+        ),
+        tr(
+            "guidance",
+            "Folder: make the Codex folder (~/.codex, or the one CODEX_HOME names) writable for "
+            "your user, or point CODEX_HOME at a folder of your own.",
+        ),
+    ),
+    ('cli_auth_credentials_store = "file"',),
+)
