@@ -4,7 +4,8 @@ the user gives with --extra-ca.
 
 Codex's token exchange fails when its CA file (CODEX_CA_CERTIFICATE, else SSL_CERT_FILE) is
 missing, unreadable or holds no PEM certificate; with a CA file in use, a stale SSL_CERT_FILE or
-SSL_CERT_DIR replaces the OS store (openai/codex#40839). Removing the variable lets Codex use this computer's store again."""
+SSL_CERT_DIR replaces the OS store (openai/codex#40839). Removing the variable lets Codex use
+this computer's store again."""
 
 from __future__ import annotations
 
