@@ -2140,6 +2140,21 @@
         <translation>Check the proxy and certificate settings of the program you sign in from (its settings and the variables it starts with), or ask IT whether a security program blocks Codex. Then press Check again.</translation>
     </message>
     <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex&apos;s last sign-in got no answer, though it works from here</source>
+        <translation>Codex&apos;s last sign-in got no answer, though it works from here</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex&apos;s own log ({log_file}) shows that its last sign-in ({attempt_started}) sent the sign-in code to {host}, but the request never got an answer. From here every check gets through, so what stopped it was in Codex&apos;s environment but not in this one: a proxy, a certificate setting, a firewall or a VPN. That happens when Codex runs with other settings than this check, for example inside an editor that was started with its own environment.</source>
+        <translation>Codex&apos;s own log ({log_file}) shows that its last sign-in ({attempt_started}) sent the sign-in code to {host}, but the request never got an answer. From here every check gets through, so what stopped it was in Codex&apos;s environment but not in this one: a proxy, a certificate setting, a firewall or a VPN. That happens when Codex runs with other settings than this check, for example inside an editor that was started with its own environment.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Sign in again from the same place that failed (the same editor or terminal). If it fails there again, fully quit and restart that editor so it takes this computer&apos;s current settings, and compare its proxy and certificate settings with the ones shown here. Then press Check again.</source>
+        <translation>Sign in again from the same place that failed (the same editor or terminal). If it fails there again, fully quit and restart that editor so it takes this computer&apos;s current settings, and compare its proxy and certificate settings with the ones shown here. Then press Check again.</translation>
+    </message>
+    <message>
         <source>SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</source>
         <translation type="vanished">SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</translation>
     </message>

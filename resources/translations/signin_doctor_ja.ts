@@ -2132,6 +2132,21 @@
         <translation>サインインに使うプログラムのプロキシと証明書の設定（そのプログラムの設定と起動時の環境変数）を確認するか、セキュリティ ソフトが Codex をブロックしていないか IT 担当者に確認してください。そのあと「もう一度チェック」を押してください。</translation>
     </message>
     <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex&apos;s last sign-in got no answer, though it works from here</source>
+        <translation>Codex の前回のサインインには応答がありませんでしたが、ここからは問題なくつながります</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex&apos;s own log ({log_file}) shows that its last sign-in ({attempt_started}) sent the sign-in code to {host}, but the request never got an answer. From here every check gets through, so what stopped it was in Codex&apos;s environment but not in this one: a proxy, a certificate setting, a firewall or a VPN. That happens when Codex runs with other settings than this check, for example inside an editor that was started with its own environment.</source>
+        <translation>Codex 自身のログ（{log_file}）によると、前回のサインイン（{attempt_started}）でサインインのコードを {host} に送りましたが、その要求には応答がありませんでした。ここからはすべてのチェックが通るので、止めたのは Codex の環境にはあってこの環境にはないもの、つまりプロキシ、証明書の設定、ファイアウォール、VPN のどれかです。これは Codex がこのチェックとは別の設定で動いているときに起こります。たとえば、独自の環境で起動されたエディターの中で動いている場合です。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Sign in again from the same place that failed (the same editor or terminal). If it fails there again, fully quit and restart that editor so it takes this computer&apos;s current settings, and compare its proxy and certificate settings with the ones shown here. Then press Check again.</source>
+        <translation>失敗したのと同じ場所（同じエディターまたはターミナル）からもう一度サインインしてください。そこでまた失敗する場合は、そのエディターを完全に終了して起動し直し、このコンピューターの今の設定を読み込ませてから、エディターのプロキシと証明書の設定をここに表示されている設定と比べてください。その後「もう一度チェック」を押してください。</translation>
+    </message>
+    <message>
         <source>SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</source>
         <translation type="vanished">SSL_CERT_FILE が Codex に {ssl_cert_file} を使わせています。このファイルはコンピューター本来の信頼済み証明書の一覧を置き換えますが、{host} を信頼していません。</translation>
     </message>

@@ -222,6 +222,7 @@ def test_decoder_data_is_consistent_with_the_cause_table():
         assert set(pattern["confirm"]) <= checks
         assert pattern["severity"] in ("error", "info")
         assert pattern["meaning"] and pattern["technical"]
+        assert pattern.get("log_fault") in (None, *cause_table()["faults"])
     assert set(data["step_summaries"]) == steps
 
 
@@ -239,6 +240,7 @@ def test_no_match_and_decoded_json():
         "confirm_checks": ["ide_settings", "wsl"],
         "severity": "info",
         "excerpt": "[wsl] eligible distro list: Ubuntu",
+        "log_fault": None,
     }
 
 
@@ -359,7 +361,30 @@ def test_transport_failure_warns_plainly(home):
         "token_send_failed",
     ]
     assert outcome.evidence["primary_finding"] == "token_transport_connect"
-    assert outcome.faults == ()  # the live checks decide the cause
+    # what the log proves: that request never got an answer (the verdict uses it only when the
+    # live checks find nothing)
+    assert outcome.faults == ("codex_log_no_answer",)
+
+
+def test_the_real_intercepted_exchange_proves_no_answer(home):
+    # Real Codex 0.169 through an intercepting proxy it does not trust: is_connect=true and no
+    # word of a certificate (tests/fixtures/codex-0.169/SOURCES.md).
+    LabHome(home).codex_log(fixture_text("codex-0.169", "codex-login-log_intercept.log"))
+    outcome = run_check(check_codex_logs, make_env(home))
+    assert (outcome.status, outcome.faults) == (Status.WARN, ("codex_log_no_answer",))
+    assert outcome.evidence["facts"] == {
+        "log_file": "~/.codex/log/codex-login.log",
+        "attempt_started": "2026-12-03 13:29 UTC",
+    }
+    [connect] = [f for f in outcome.evidence["findings"] if f["id"] == "token_transport_connect"]
+    assert "certificate" in connect["meaning"]
+
+
+def test_an_answered_failure_proves_no_missing_answer(home):
+    LabHome(home).codex_log(fixture_text("codex-0.169", "codex-login-log_token-403-region.log"))
+    outcome = run_check(check_codex_logs, make_env(home))
+    assert outcome.status is Status.WARN
+    assert outcome.faults == ()
 
 
 def test_codex_home_variable_is_honoured(home, tmp_path):
@@ -432,3 +457,12 @@ def test_fixture_sources_are_documented():
     sources = (FIXTURES / "logs" / "SOURCES.md").read_text(encoding="utf-8")
     for path in (FIXTURES / "logs").glob("*.log"):
         assert f"`{path.name}`" in sources
+
+
+def test_the_attempt_time_is_written_for_people(home):
+    LabHome(home).codex_log(
+        "2026-12-03T15:29:24+02:00 starting browser login flow\n"
+        "oauth token exchange transport failure is_timeout=true\n"
+    )
+    outcome = run_check(check_codex_logs, make_env(home))
+    assert outcome.evidence["facts"]["attempt_started"] == "2026-12-03 13:29 UTC"

@@ -68,7 +68,7 @@ def test_every_fault_maps_to_a_known_cause_and_every_cause_has_texts():
     causes = table["causes"]
     for fault, entry in table["faults"].items():
         assert entry["cause"] in causes, fault
-    for cause in table["precedence"] + table["listener_precedence"]:
+    for cause in table["precedence"] + table["listener_precedence"] + table["log_precedence"]:
         assert {"step", "title", "summary", "next_action", "fixes"} <= causes[cause].keys()
 
 
@@ -151,3 +151,44 @@ def test_a_weak_root_says_installing_it_will_not_help():
     assert verdict.cause == "tls_interception"
     assert "too weak for Codex (its key is RSA 1024 bits)" in verdict.summary
     assert "IT must re-issue" in verdict.summary
+
+
+NO_ANSWER_LOG = result(
+    "codex_logs",
+    Status.WARN,
+    ["codex_log_no_answer"],
+    {"log_file": "~/.codex/log/codex-login.log", "attempt_started": "2026-12-03 13:29 UTC"},
+)
+
+
+def test_a_logged_request_without_answer_replaces_nothing_wrong():
+    verdict = decide(lab_target(), [*HEALTHY, NO_ANSWER_LOG])
+    assert (verdict.cause, verdict.flow_step) == ("codex_log_no_answer", FlowStep.TOKEN_EXCHANGE)
+    assert "OpenAI's side" not in verdict.summary
+    assert verdict.summary.startswith(
+        "Codex's own log (~/.codex/log/codex-login.log) shows that its last sign-in "
+        "(2026-12-03 13:29 UTC) sent the sign-in code to auth.openai.com, but the request never "
+        "got an answer."
+    )
+    assert "certificate setting" in verdict.summary and "editor" in verdict.summary
+    assert verdict.evidence == ("codex_logs",)
+
+
+def test_a_logged_request_without_answer_is_the_lowest_cause():
+    tls = result("tls", Status.FAIL, ["tls_untrusted"])
+    verdict = decide(lab_target(), replace([*HEALTHY, NO_ANSWER_LOG], tls))
+    assert (verdict.cause, verdict.also) == ("tls_interception", ())
+    port = result("callback_port", Status.FAIL, ["callback_ports_busy"])
+    assert decide(lab_target(), replace([*HEALTHY, NO_ANSWER_LOG], port)).cause == (
+        "callback_port_busy"
+    )
+    unexplained = result("token_endpoint", Status.FAIL)
+    assert decide(lab_target(), replace([*HEALTHY, NO_ANSWER_LOG], unexplained)).cause == (
+        "unknown"
+    )
+
+
+def test_a_passing_own_codex_does_not_erase_what_its_log_proves():
+    witness = result("codex_probe", Status.PASS)
+    verdict = decide(lab_target(), [*HEALTHY, witness, NO_ANSWER_LOG])
+    assert verdict.cause == "codex_log_no_answer"

@@ -3,10 +3,12 @@ through the internet, so what it does here is what it does for users."""
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import parse_qs
 
 from tests.e2e import clean_env, run_wizard
 from tests.lab.codex_cli import codex_env
+from tests.lab.hosts import hosts_argv
 
 REFUSED = "Token exchange failed: token endpoint returned status 400 Bad Request"
 TRANSPORT = (
@@ -97,3 +99,38 @@ def test_behind_interception_the_probe_confirms_the_emulated_cause(
     assert (probe["status"], probe["faults"]) == ("fail", ["codex_probe_transport"]), probe
     verdict = run.json["verdict"]
     assert (verdict["cause"], verdict["also"], run.returncode) == ("tls_interception", [], 1)
+
+
+def test_codex_own_log_of_a_request_without_answer_is_the_verdict_when_all_works_here(
+    codex_ports, openai_direct, openai_via_proxy, pki, home
+):
+    """Codex signed in through a proxy this environment does not have (an editor's, say) and
+    its exchange never got an answer: the wizard, run without that proxy, finds nothing live,
+    and must say what Codex's own log proves instead of "most likely OpenAI's side"."""
+    proxy = openai_via_proxy("intercept")
+    env = codex_env(home, HTTPS_PROXY=proxy.url, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
+    with codex_ports.waiting(env) as login:
+        login.finish("signin-doctor-probe")
+    log = (home / ".codex" / "log" / "codex-login.log").read_text()
+    assert "is_connect=true" in log and "UnknownIssuer" not in log
+    here = clean_env(home, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
+    wrap = partial(hosts_argv, openai_direct.hosts)
+    run = run_wizard(["diagnose", "--json", "--timeout", "20"], here, timeout=120, wrap=wrap)
+    verdict = run.json["verdict"]
+    assert (verdict["cause"], verdict["flow_step"], run.returncode) == (
+        "codex_log_no_answer",
+        "token_exchange",
+        1,
+    ), verdict
+    assert verdict["summary"].startswith(
+        "Codex's own log (~/.codex/log/codex-login.log) shows that its last sign-in ("
+    )
+    assert "OpenAI's side" not in verdict["summary"]
+    checks = {c["id"]: c for c in run.json["checks"]}
+    assert checks["token_endpoint"]["status"] == "pass"
+    assert checks["codex_logs"]["faults"] == ["codex_log_no_answer"]
+    # The user's own Codex gets through from here too; the logged attempt still stands.
+    here["PATH"] = codex_ports.folder + ":" + here["PATH"]
+    run = run_wizard(["diagnose", "--json", "--timeout", "20"], here, timeout=120, wrap=wrap)
+    assert {c["id"]: c for c in run.json["checks"]}["codex_probe"]["status"] == "pass"
+    assert run.json["verdict"]["cause"] == "codex_log_no_answer"

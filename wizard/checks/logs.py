@@ -3,7 +3,9 @@
 Two logs count: `$CODEX_HOME/log/codex-login.log` (direct `codex login`; only the lines of the
 latest attempt) and the newest `Codex.log` of the editor extension. The decoder patterns live in
 resources/decoder.json. Logs tell what happened, not why: a failure found here is a warning and
-the live checks decide the cause; only "Codex runs inside WSL" in the newest editor log is proof."""
+the live checks decide the cause. Two things a log proves: "Codex runs inside WSL" in the newest
+editor log, and a latest codex-login.log attempt whose request never got an answer (a pattern
+with a `log_fault`), which names the cause only when the live checks find nothing."""
 
 from __future__ import annotations
 
@@ -52,6 +54,7 @@ class Pattern:
     flow_step: str | None
     confirm_checks: tuple[str, ...]
     generic: bool
+    log_fault: str | None
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Decoded:
     confirm_checks: tuple[str, ...]
     severity: str
     excerpt: str  # the matching line, with codes, tokens and query strings removed
+    log_fault: str | None = None
 
     @property
     def is_error(self) -> bool:
@@ -79,6 +83,7 @@ class Decoded:
             "confirm_checks": list(self.confirm_checks),
             "severity": self.severity,
             "excerpt": self.excerpt,
+            "log_fault": self.log_fault,
         }
 
 
@@ -101,6 +106,7 @@ def decoder_patterns() -> tuple[Pattern, ...]:
             flow_step=p.get("flow_step"),
             confirm_checks=tuple(p.get("confirm", ())),
             generic=bool(p.get("generic", False)),
+            log_fault=p.get("log_fault"),
         )
         for p in _decoder_data()["patterns"]
     )
@@ -128,6 +134,7 @@ def _line_matches(line: str) -> list[Decoded]:
             p.confirm_checks,
             p.severity,
             excerpt,
+            p.log_fault,
         )
         for p in chosen
     ]
@@ -213,6 +220,17 @@ def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
 
 
+def _readable_time(stamp: str) -> str:
+    """A log time stamp for people: "2026-12-03 13:29 UTC" (as written when unreadable)."""
+    try:
+        when = datetime.fromisoformat(stamp.replace(" ", "T"))
+    except ValueError:
+        return stamp
+    if when.tzinfo is not None:
+        return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    return f"{when:%Y-%m-%d %H:%M}"
+
+
 def _findings(env: Environment, path: Path, lines: list[str]) -> list[dict[str, Any]]:
     """Decoded lines, once per pattern (first occurrence, with a count)."""
     found: dict[str, dict[str, Any]] = {}
@@ -248,6 +266,7 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
     findings: list[dict[str, Any]] = []
     succeeded = False
     problems: list[str] = []
+    log_faults: tuple[str, ...] = ()
 
     login_path = env.codex_home() / profile["codex_files"]["login_log"]
     login_file = env.display_path(login_path)
@@ -270,6 +289,16 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
                 "outcome": "succeeded" if succeeded else "failed" if failed else "unclear",
             }
             findings.extend(attempt_findings)
+            if not succeeded:
+                log_faults = tuple(
+                    dict.fromkeys(f["log_fault"] for f in attempt_findings if f["log_fault"])
+                )
+            if log_faults:
+                started = evidence["login_log"]["attempt_started"]
+                evidence["facts"] = {
+                    "log_file": login_file,
+                    "attempt_started": _readable_time(started or evidence["login_log"]["modified"]),
+                }
 
     ide_logs = ide_log_files(env, profile)
     runs_in_wsl = False
@@ -322,7 +351,7 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
     if errors:
         primary = errors[0]
         evidence["primary_finding"] = primary["id"]
-        return Outcome(Status.WARN, step_summary(primary["flow_step"]), evidence)
+        return Outcome(Status.WARN, step_summary(primary["flow_step"]), evidence, log_faults)
     if succeeded:
         return Outcome(
             Status.PASS, tr("logs", "The last sign-in in the Codex log worked."), evidence

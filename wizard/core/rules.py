@@ -79,16 +79,18 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
     def states(step: FlowStep | None) -> dict[FlowStep, str]:
         return step_states(results, step, listener_fault)
 
-    if ordered:
-        cause = ordered[0]
+    def named(cause: str, also: tuple[str, ...]) -> Verdict:
         fault, _ = proven[cause][0]
         proving = [r for _f, r in proven[cause]]
         facts = _facts(target, proving)
         summary_template = (
             table["faults"][fault].get("summary") or table["causes"][cause]["summary"]
         )
-        verdict = _verdict(cause, facts, summary_template, proving, tuple(ordered[1:]), states)
+        verdict = _verdict(cause, facts, summary_template, proving, also, states)
         return _overrule(verdict, overruled)
+
+    if ordered:
+        return named(ordered[0], tuple(ordered[1:]))
 
     relevant = [by_id[c] for c in table["relevant_checks"] if c in by_id]
     if witness is not None and witness.status is Status.SKIP:
@@ -99,6 +101,11 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
     token = by_id.get("token_endpoint")
     token_ok = token is not None and token.status is Status.PASS
     if not bad and (token_ok or overruled):
+        # Nothing wrong from here - unless Codex's own log proves its last attempt got no
+        # answer: that attempt ran with other settings (an editor's environment, say).
+        log_causes = [c for c in table["log_precedence"] if c in proven]
+        if log_causes:
+            return named(log_causes[0], ())
         facts = _facts(target, [])
         facts["listener"] = _listener(by_id.get("callback_port"))
         none = _verdict("none", facts, table["causes"]["none"]["summary"], [], (), states)
