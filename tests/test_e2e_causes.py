@@ -256,6 +256,43 @@ def test_human_output_and_pasted_error(home, pki, auth_server, callback_port):
     assert "Your error message:" in run.stdout
 
 
+@pytest.mark.parametrize(
+    ("fixture", "cause", "flow_step"),
+    [
+        ("add-phone-url.txt", "account_verification_required", "authorize"),
+        ("add-phone-unable-to-send.txt", "account_verification_required", "authorize"),
+        ("auth-error-workspace-disabled.txt", "workspace_policy", "authorize"),
+        ("auth-error-invalid-state.txt", "auth_session_invalid", "authorize"),
+        ("auth-error-unknown-error.txt", "account_side_likely", "authorize"),
+        ("refresh-token-reused-codex-0169.txt", "refresh_token_reused", "store"),
+    ],
+)
+def test_pasted_account_page_names_the_account_side_cause(lab_diagnose, fixture, cause, flow_step):
+    # A healthy computer: only the pasted text (real, tests/fixtures/account) tells the cause.
+    run = lab_diagnose(error=fixture_text("account", fixture).strip())
+    verdict = assert_verdict(run, cause, flow_step)
+    assert verdict["evidence"] == ["pasted_error"]
+    assert "Nothing wrong found" not in verdict["title"]
+
+
+def test_a_sign_in_the_browser_never_returned_from_is_likely_account_side(home, lab_diagnose):
+    log = home / ".codex" / "log" / "codex-login.log"
+    log.parent.mkdir(parents=True)
+    log.write_text(fixture_text("codex-0.169", "codex-login-log_no-callback.log"))
+    verdict = assert_verdict(lab_diagnose(), "account_side_likely", "authorize")
+    assert verdict["title"].startswith("Likely account-side")
+    assert verdict["evidence"] == ["codex_logs"]
+
+
+def test_every_sign_in_command_advice_warns_that_it_signs_out_first():
+    from wizard.fixes.catalog import all_fixes
+
+    for fix in all_fixes().values():
+        commands = getattr(fix, "commands", ())
+        if any(c.startswith("codex login") for c in commands):
+            assert any("signs you out of Codex" in str(step) for step in fix.steps), fix.id
+
+
 def recorded_line(name, marker):
     """One line Codex 0.169.0 printed in the lab (tests/fixtures/codex-0.169/SOURCES.md)."""
     lines = fixture_text("codex-0.169", name).splitlines()

@@ -185,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         None if quiet else sys.stderr,
         translate,
         _EventLines(sys.stdout, args.lang) if events else None,
+        args.error or "",
     )
     decoded = _decode(args.error)
     if args.command == "report":
@@ -206,6 +207,7 @@ def _run_diagnosis(
     progress: TextIO | None,
     translate: Translator | None = None,
     lines: _EventLines | None = None,
+    pasted: str = "",
 ) -> Diagnosis:
     from wizard.checks.catalog import ALL_CHECKS
     from wizard.platform.system import system_environment
@@ -225,7 +227,8 @@ def _run_diagnosis(
             url=target.auth_url,
         )
         print(localize(checking, translate), file=progress)
-    return diagnose(ALL_CHECKS, system_environment(), profile, target, timeout, on_event)
+    env = system_environment()
+    return diagnose(ALL_CHECKS, env, profile, target, timeout, on_event, pasted=pasted)
 
 
 class _EventLines:

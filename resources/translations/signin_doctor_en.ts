@@ -1856,6 +1856,26 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>OpenAI&apos;s phone verification page refused your phone number or could not send it a code, so the sign-in cannot go on. This is a check on your account, not a problem of this computer.</source>
+        <translation>OpenAI&apos;s phone verification page refused your phone number or could not send it a code, so the sign-in cannot go on. This is a check on your account, not a problem of this computer.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in page answered that Codex is not enabled for your ChatGPT workspace. Only a workspace admin can change that; nothing on this computer can.</source>
+        <translation>The sign-in page answered that Codex is not enabled for your ChatGPT workspace. Only a workspace admin can change that; nothing on this computer can.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Sign-in with a device code is switched off for your account or workspace. It can be turned on in ChatGPT Settings &gt; Security, or by a workspace admin.</source>
+        <translation>Sign-in with a device code is switched off for your account or workspace. It can be turned on in ChatGPT Settings &gt; Security, or by a workspace admin.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Everything Codex needs for sign-in works from this computer, but OpenAI&apos;s sign-in page answered with an error of its own ({code}) that names no cause on this computer. {listener} That points at the account or the sign-in session.</source>
+        <translation>Everything Codex needs for sign-in works from this computer, but OpenAI&apos;s sign-in page answered with an error of its own ({code}) that names no cause on this computer. {listener} That points at the account or the sign-in session.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Nothing wrong found on this computer</source>
         <translation>Nothing wrong found on this computer</translation>
     </message>
@@ -2155,6 +2175,96 @@
         <translation>Sign in again from the same place that failed (the same editor or terminal). If it fails there again, fully quit and restart that editor so it takes this computer&apos;s current settings, and compare its proxy and certificate settings with the ones shown here. Then press Check again.</translation>
     </message>
     <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Your account has to verify a phone number first</source>
+        <translation>Your account has to verify a phone number first</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in stopped at OpenAI&apos;s phone verification page (auth.openai.com/add-phone), so the browser never returned to Codex. This is a check on your account, not a problem of this computer: nothing here can fix it.</source>
+        <translation>The sign-in stopped at OpenAI&apos;s phone verification page (auth.openai.com/add-phone), so the browser never returned to Codex. This is a check on your account, not a problem of this computer: nothing here can fix it.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Finish the phone verification on that page with a number that can receive text messages. If it refuses your number or the code never comes, sign out of chatgpt.com in the browser and try again later, or ask OpenAI support (help.openai.com).</source>
+        <translation>Finish the phone verification on that page with a number that can receive text messages. If it refuses your number or the code never comes, sign out of chatgpt.com in the browser and try again later, or ask OpenAI support (help.openai.com).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Your workspace does not allow Codex sign-in</source>
+        <translation>Your workspace does not allow Codex sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in page answered that your ChatGPT workspace has sign-in to Codex switched off (codex_cli_workspace_disabled). Only a workspace admin can change that; nothing on this computer can.</source>
+        <translation>The sign-in page answered that your ChatGPT workspace has sign-in to Codex switched off (codex_cli_workspace_disabled). Only a workspace admin can change that; nothing on this computer can.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask your workspace admin to allow Codex for you, or sign in with another workspace or account that has Codex.</source>
+        <translation>Ask your workspace admin to allow Codex for you, or sign in with another workspace or account that has Codex.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in in the browser expired or got mixed up</source>
+        <translation>The sign-in in the browser expired or got mixed up</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in page answered invalid_state: what the browser sent no longer matched the sign-in it started (an old tab, two sign-ins at the same time, or the Back button). Nothing on this computer is broken.</source>
+        <translation>The sign-in page answered invalid_state: what the browser sent no longer matched the sign-in it started (an old tab, two sign-ins at the same time, or the Back button). Nothing on this computer is broken.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Close every OpenAI sign-in tab, start the sign-in again from Codex and finish it in the tab it opens, without going back. If it keeps happening right after you enter a phone number, that check is on your account: ask OpenAI support (help.openai.com).</source>
+        <translation>Close every OpenAI sign-in tab, start the sign-in again from Codex and finish it in the tab it opens, without going back. If it keeps happening right after you enter a phone number, that check is on your account: ask OpenAI support (help.openai.com).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Another program used up Codex&apos;s saved sign-in</source>
+        <translation>Another program used up Codex&apos;s saved sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex&apos;s saved sign-in can be renewed only once, and something else renewed it first (refresh_token_reused): usually another Codex app, an account switcher or a tool that shares the Codex sign-in folder. Codex then has to sign in again.</source>
+        <translation>Codex&apos;s saved sign-in can be renewed only once, and something else renewed it first (refresh_token_reused): usually another Codex app, an account switcher or a tool that shares the Codex sign-in folder. Codex then has to sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Close the other Codex apps and the tools that use your Codex sign-in, then sign in again once. Signing in again first signs you out of Codex on this computer (the app, the editor and the terminal share one sign-in); if the new sign-in does not finish, you stay signed out.</source>
+        <translation>Close the other Codex apps and the tools that use your Codex sign-in, then sign in again once. Signing in again first signs you out of Codex on this computer (the app, the editor and the terminal share one sign-in); if the new sign-in does not finish, you stay signed out.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>A setting on this computer restricts how you may sign in</source>
+        <translation>A setting on this computer restricts how you may sign in</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex is set to allow only one kind of sign-in or only certain workspaces, and this sign-in is not one of them.</source>
+        <translation>Codex is set to allow only one kind of sign-in or only certain workspaces, and this sign-in is not one of them.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Sign in the way the setting allows (the workspace or method your organisation chose), or ask your admin to change the setting.</source>
+        <translation>Sign in the way the setting allows (the workspace or method your organisation chose), or ask your admin to change the setting.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Likely account-side: the browser never came back to Codex</source>
+        <translation>Likely account-side: the browser never came back to Codex</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Everything Codex needs for sign-in works from this computer, but in the last sign-in the browser never came back from OpenAI&apos;s sign-in pages to Codex. {listener} That points at the account or workspace (a verification page, a workspace setting or an error on OpenAI&apos;s page), which this tool cannot see.</source>
+        <translation>Everything Codex needs for sign-in works from this computer, but in the last sign-in the browser never came back from OpenAI&apos;s sign-in pages to Codex. {listener} That points at the account or workspace (a verification page, a workspace setting or an error on OpenAI&apos;s page), which this tool cannot see.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Start the sign-in again and look at the browser page where it stops. Paste its address or message into Sign-in Doctor; if it asks for a phone number or shows an error, contact OpenAI support (help.openai.com) with the exact text.</source>
+        <translation>Start the sign-in again and look at the browser page where it stops. Paste its address or message into Sign-in Doctor; if it asks for a phone number or shows an error, contact OpenAI support (help.openai.com) with the exact text.</translation>
+    </message>
+    <message>
         <source>SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</source>
         <translation type="vanished">SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</translation>
     </message>
@@ -2371,6 +2481,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Windows Subsystem for Linux</source>
         <translation>Windows Subsystem for Linux</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Your error message</source>
+        <translation>Your error message</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -3205,6 +3320,66 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
+        <source>The sign-in stopped at OpenAI&apos;s phone verification page: your account has to confirm a phone number before it can sign in to Codex.</source>
+        <translation>The sign-in stopped at OpenAI&apos;s phone verification page: your account has to confirm a phone number before it can sign in to Codex.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The authorize (or device code) flow redirected to https://auth.openai.com/add-phone (openai/codex #25670, #25828).</source>
+        <translation>The authorize (or device code) flow redirected to https://auth.openai.com/add-phone (openai/codex #25670, #25828).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>OpenAI&apos;s phone verification page refused your phone number or could not send it a code, so the sign-in cannot go on.</source>
+        <translation>OpenAI&apos;s phone verification page refused your phone number or could not send it a code, so the sign-in cannot go on.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>add-phone page texts (openai/codex #25828, #27737).</source>
+        <translation>add-phone page texts (openai/codex #25828, #27737).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Your ChatGPT workspace has sign-in to Codex switched off. Only a workspace admin can turn it on.</source>
+        <translation>Your ChatGPT workspace has sign-in to Codex switched off. Only a workspace admin can turn it on.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>auth.openai.com error page: An error occurred during authentication (codex_cli_workspace_disabled) (openai/codex #17833).</source>
+        <translation>auth.openai.com error page: An error occurred during authentication (codex_cli_workspace_disabled) (openai/codex #17833).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The browser&apos;s sign-in no longer matched the one it started (an old tab, a second sign-in at the same time, or the Back button). Start the sign-in again from Codex.</source>
+        <translation>The browser&apos;s sign-in no longer matched the one it started (an old tab, a second sign-in at the same time, or the Back button). Start the sign-in again from Codex.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>auth.openai.com error page: An error occurred during authentication (invalid_state) (openai/codex #21280, #20922).</source>
+        <translation>auth.openai.com error page: An error occurred during authentication (invalid_state) (openai/codex #21280, #20922).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>OpenAI&apos;s sign-in page showed an error of its own. It names no cause on this computer, so it is most likely about the account or the sign-in session.</source>
+        <translation>OpenAI&apos;s sign-in page showed an error of its own. It names no cause on this computer, so it is most likely about the account or the sign-in session.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>auth.openai.com error page with an error code, e.g. unknown_error or empty_string (NadirRouter/NadirClaw#10, diegosouzapw/OmniRoute#1330).</source>
+        <translation>auth.openai.com error page with an error code, e.g. unknown_error or empty_string (NadirRouter/NadirClaw#10, diegosouzapw/OmniRoute#1330).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex&apos;s saved sign-in was already renewed by another program (another Codex app or a tool that shares the Codex sign-in), so Codex has to sign in again.</source>
+        <translation>Codex&apos;s saved sign-in was already renewed by another program (another Codex app or a tool that shares the Codex sign-in), so Codex has to sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The single-use refresh token was used twice: 400 refresh_token_reused (openai/codex #6498, #9634, #24365, #36525; PR #24830).</source>
+        <translation>The single-use refresh token was used twice: 400 refresh_token_reused (openai/codex #6498, #9634, #24365, #36525; PR #24830).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
         <source>Your ChatGPT workspace does not include Codex. Ask your workspace administrator for access.</source>
         <translation>Your ChatGPT workspace does not include Codex. Ask your workspace administrator for access.</translation>
     </message>
@@ -3625,9 +3800,99 @@
 <context>
     <name>guidance</name>
     <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Get help with your OpenAI account</source>
+        <translation>Get help with your OpenAI account</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>A check on your account (such as a phone verification) stops the sign-in. Only OpenAI can change that.</source>
+        <translation>A check on your account (such as a phone verification) stops the sign-in. Only OpenAI can change that.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Sign out of chatgpt.com in your browser, then start the sign-in again from Codex (some people report that this helps; it is not confirmed by OpenAI).</source>
+        <translation>Sign out of chatgpt.com in your browser, then start the sign-in again from Codex (some people report that this helps; it is not confirmed by OpenAI).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>If it still stops, open https://help.openai.com/ and contact support with the exact text of the page and the time it happened.</source>
+        <translation>If it still stops, open https://help.openai.com/ and contact support with the exact text of the page and the time it happened.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Ask your workspace admin</source>
+        <translation>Ask your workspace admin</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Your ChatGPT workspace or your organisation decides how you may sign in to Codex.</source>
+        <translation>Your ChatGPT workspace or your organisation decides how you may sign in to Codex.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Tell your workspace admin the exact message you saw and ask them to allow Codex sign-in for you (workspace settings and permissions on chatgpt.com).</source>
+        <translation>Tell your workspace admin the exact message you saw and ask them to allow Codex sign-in for you (workspace settings and permissions on chatgpt.com).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Or sign in with the workspace or account your organisation allows for Codex.</source>
+        <translation>Or sign in with the workspace or account your organisation allows for Codex.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Start a fresh sign-in</source>
+        <translation>Start a fresh sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>An old or doubled sign-in in the browser no longer matches Codex&apos;s.</source>
+        <translation>An old or doubled sign-in in the browser no longer matches Codex&apos;s.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Close every browser tab of auth.openai.com and chatgpt.com sign-in.</source>
+        <translation>Close every browser tab of auth.openai.com and chatgpt.com sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Start one sign-in from Codex and finish it in the tab it opens.</source>
+        <translation>Start one sign-in from Codex and finish it in the tab it opens.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Do not use the Back button or an older link during the sign-in.</source>
+        <translation>Do not use the Back button or an older link during the sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Let only one program renew the sign-in, then sign in again</source>
+        <translation>Let only one program renew the sign-in, then sign in again</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Several programs that renew the same saved sign-in use it up for each other.</source>
+        <translation>Several programs that renew the same saved sign-in use it up for each other.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Quit the other programs that use your Codex sign-in: other Codex apps, account switchers and local proxy tools.</source>
+        <translation>Quit the other programs that use your Codex sign-in: other Codex apps, account switchers and local proxy tools.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Then run the command below once, in a terminal.</source>
+        <translation>Then run the command below once, in a terminal.</translation>
+    </message>
+    <message>
         <location filename="../../wizard/fixes/guidance.py"/>
         <source>These steps are for Windows only.</source>
         <translation>These steps are for Windows only.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Careful: signing in with this command first signs you out of Codex on this computer (the app, the editor and the terminal share one sign-in). If the new sign-in does not finish, you stay signed out.</source>
+        <translation>Careful: signing in with this command first signs you out of Codex on this computer (the app, the editor and the terminal share one sign-in). If the new sign-in does not finish, you stay signed out.</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
@@ -4004,6 +4269,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/logs.py"/>
+        <source>In the last sign-in the browser never came back to Codex: the Codex log shows no return from the sign-in page.</source>
+        <translation>In the last sign-in the browser never came back to Codex: the Codex log shows no return from the sign-in page.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
         <source>Some Codex sign-in logs could not be read.</source>
         <translation>Some Codex sign-in logs could not be read.</translation>
     </message>
@@ -4154,6 +4424,16 @@
 </context>
 <context>
     <name>pasted</name>
+    <message>
+        <location filename="../../wizard/checks/pasted_error.py"/>
+        <source>No error message was pasted.</source>
+        <translation>No error message was pasted.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/pasted_error.py"/>
+        <source>Sign-in Doctor does not know the pasted message; the checks decide.</source>
+        <translation>Sign-in Doctor does not know the pasted message; the checks decide.</translation>
+    </message>
     <message>
         <location filename="../../wizard/core/pasted.py"/>
         <source>This is what your message points to too: it confirms the finding.</source>

@@ -1848,6 +1848,26 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>OpenAI&apos;s phone verification page refused your phone number or could not send it a code, so the sign-in cannot go on. This is a check on your account, not a problem of this computer.</source>
+        <translation>OpenAI の電話番号確認ページがあなたの電話番号を受け付けなかったか、確認コードを送れなかったため、サインインを続けられません。これはアカウントの確認であり、このコンピューターの問題ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in page answered that Codex is not enabled for your ChatGPT workspace. Only a workspace admin can change that; nothing on this computer can.</source>
+        <translation>サインインページは、あなたの ChatGPT ワークスペースでは Codex が有効になっていないと答えました。これを変えられるのはワークスペースの管理者だけで、このコンピューター側では変えられません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Sign-in with a device code is switched off for your account or workspace. It can be turned on in ChatGPT Settings &gt; Security, or by a workspace admin.</source>
+        <translation>あなたのアカウントまたはワークスペースでは、デバイスコードによるサインインがオフになっています。ChatGPT の［設定］＞［セキュリティ］で、またはワークスペースの管理者がオンにできます。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Everything Codex needs for sign-in works from this computer, but OpenAI&apos;s sign-in page answered with an error of its own ({code}) that names no cause on this computer. {listener} That points at the account or the sign-in session.</source>
+        <translation>このコンピューターからは Codex のサインインに必要なものがすべて動いていますが、OpenAI のサインインページが独自のエラー（{code}）を返しました。このエラーはこのコンピューター上の原因を示していません。{listener} アカウントかサインインのセッションに原因がある可能性が高いです。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Nothing wrong found on this computer</source>
         <translation>このコンピューターに問題は見つかりませんでした</translation>
     </message>
@@ -2147,6 +2167,96 @@
         <translation>失敗したのと同じ場所（同じエディターまたはターミナル）からもう一度サインインしてください。そこでまた失敗する場合は、そのエディターを完全に終了して起動し直し、このコンピューターの今の設定を読み込ませてから、エディターのプロキシと証明書の設定をここに表示されている設定と比べてください。その後「もう一度チェック」を押してください。</translation>
     </message>
     <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Your account has to verify a phone number first</source>
+        <translation>先にアカウントの電話番号確認が必要です</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in stopped at OpenAI&apos;s phone verification page (auth.openai.com/add-phone), so the browser never returned to Codex. This is a check on your account, not a problem of this computer: nothing here can fix it.</source>
+        <translation>サインインが OpenAI の電話番号確認ページ（auth.openai.com/add-phone）で止まったため、ブラウザーが Codex に戻ってきませんでした。これはアカウントの確認であり、このコンピューターの問題ではありません。ここでは直せません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Finish the phone verification on that page with a number that can receive text messages. If it refuses your number or the code never comes, sign out of chatgpt.com in the browser and try again later, or ask OpenAI support (help.openai.com).</source>
+        <translation>そのページで、SMS を受け取れる電話番号を使って確認を済ませてください。番号が受け付けられない、またはコードが届かない場合は、ブラウザーで chatgpt.com からサインアウトして時間をおいてやり直すか、OpenAI サポート（help.openai.com）に問い合わせてください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Your workspace does not allow Codex sign-in</source>
+        <translation>ワークスペースが Codex へのサインインを許可していません</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in page answered that your ChatGPT workspace has sign-in to Codex switched off (codex_cli_workspace_disabled). Only a workspace admin can change that; nothing on this computer can.</source>
+        <translation>サインインページは、あなたの ChatGPT ワークスペースでは Codex へのサインインがオフになっている（codex_cli_workspace_disabled）と答えました。これを変えられるのはワークスペースの管理者だけで、このコンピューター側では変えられません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask your workspace admin to allow Codex for you, or sign in with another workspace or account that has Codex.</source>
+        <translation>ワークスペースの管理者に Codex を許可してもらうか、Codex を使える別のワークスペースまたはアカウントでサインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in in the browser expired or got mixed up</source>
+        <translation>ブラウザーでのサインインが期限切れになったか、混線しました</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in page answered invalid_state: what the browser sent no longer matched the sign-in it started (an old tab, two sign-ins at the same time, or the Back button). Nothing on this computer is broken.</source>
+        <translation>サインインページは invalid_state と答えました。ブラウザーが送った内容が、始めたサインインと一致しなくなっています（古いタブ、同時に 2 つのサインイン、または［戻る］ボタン）。このコンピューターに壊れているところはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Close every OpenAI sign-in tab, start the sign-in again from Codex and finish it in the tab it opens, without going back. If it keeps happening right after you enter a phone number, that check is on your account: ask OpenAI support (help.openai.com).</source>
+        <translation>OpenAI のサインイン用タブをすべて閉じ、Codex からサインインをやり直して、開いたタブの中で戻らずに最後まで進めてください。電話番号を入力した直後に毎回起きる場合は、アカウント側の確認です。OpenAI サポート（help.openai.com）に問い合わせてください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Another program used up Codex&apos;s saved sign-in</source>
+        <translation>別のプログラムが Codex の保存済みサインインを使い切りました</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex&apos;s saved sign-in can be renewed only once, and something else renewed it first (refresh_token_reused): usually another Codex app, an account switcher or a tool that shares the Codex sign-in folder. Codex then has to sign in again.</source>
+        <translation>Codex の保存済みサインインは 1 回しか更新できませんが、先に別のものが更新してしまいました（refresh_token_reused）。多くの場合、別の Codex アプリ、アカウント切り替えツール、または Codex のサインイン用フォルダーを共有するツールです。Codex はもう一度サインインする必要があります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Close the other Codex apps and the tools that use your Codex sign-in, then sign in again once. Signing in again first signs you out of Codex on this computer (the app, the editor and the terminal share one sign-in); if the new sign-in does not finish, you stay signed out.</source>
+        <translation>Codex のサインインを使うほかの Codex アプリやツールを閉じてから、一度だけサインインし直してください。サインインし直すと、まずこのコンピューター上の Codex からサインアウトされます（アプリ、エディター、ターミナルは 1 つのサインインを共有しています）。新しいサインインが完了しないと、サインアウトされたままになります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>A setting on this computer restricts how you may sign in</source>
+        <translation>このコンピューターの設定がサインイン方法を制限しています</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex is set to allow only one kind of sign-in or only certain workspaces, and this sign-in is not one of them.</source>
+        <translation>Codex は、1 種類のサインイン方法または特定のワークスペースだけを許可するように設定されていて、今回のサインインはそのどれにも当てはまりません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Sign in the way the setting allows (the workspace or method your organisation chose), or ask your admin to change the setting.</source>
+        <translation>設定が許可する方法（組織が選んだワークスペースまたは方法）でサインインするか、管理者に設定の変更を依頼してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Likely account-side: the browser never came back to Codex</source>
+        <translation>アカウント側の可能性が高い: ブラウザーが Codex に戻ってきませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Everything Codex needs for sign-in works from this computer, but in the last sign-in the browser never came back from OpenAI&apos;s sign-in pages to Codex. {listener} That points at the account or workspace (a verification page, a workspace setting or an error on OpenAI&apos;s page), which this tool cannot see.</source>
+        <translation>このコンピューターからは Codex のサインインに必要なものがすべて動いていますが、前回のサインインではブラウザーが OpenAI のサインインページから Codex に戻ってきませんでした。{listener} アカウントかワークスペース（確認ページ、ワークスペースの設定、OpenAI のページ上のエラー）に原因がある可能性が高く、これはこのツールからは見えません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Start the sign-in again and look at the browser page where it stops. Paste its address or message into Sign-in Doctor; if it asks for a phone number or shows an error, contact OpenAI support (help.openai.com) with the exact text.</source>
+        <translation>もう一度サインインを始めて、ブラウザーのどのページで止まるかを見てください。そのアドレスかメッセージを Sign-in Doctor に貼り付けてください。電話番号を求められたりエラーが表示されたりした場合は、その文面をそのまま添えて OpenAI サポート（help.openai.com）に問い合わせてください。</translation>
+    </message>
+    <message>
         <source>SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</source>
         <translation type="vanished">SSL_CERT_FILE が Codex に {ssl_cert_file} を使わせています。このファイルはコンピューター本来の信頼済み証明書の一覧を置き換えますが、{host} を信頼していません。</translation>
     </message>
@@ -2359,6 +2469,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Windows Subsystem for Linux</source>
         <translation>WSL（Windows 上の Linux）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Your error message</source>
+        <translation>あなたのエラーメッセージ</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -3193,6 +3308,66 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
+        <source>The sign-in stopped at OpenAI&apos;s phone verification page: your account has to confirm a phone number before it can sign in to Codex.</source>
+        <translation>サインインが OpenAI の電話番号確認ページで止まりました。Codex にサインインする前に、アカウントで電話番号を確認する必要があります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The authorize (or device code) flow redirected to https://auth.openai.com/add-phone (openai/codex #25670, #25828).</source>
+        <translation>認可（またはデバイスコード）のフローが https://auth.openai.com/add-phone にリダイレクトされました（openai/codex #25670, #25828）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>OpenAI&apos;s phone verification page refused your phone number or could not send it a code, so the sign-in cannot go on.</source>
+        <translation>OpenAI の電話番号確認ページがあなたの電話番号を受け付けなかったか、確認コードを送れなかったため、サインインを続けられません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>add-phone page texts (openai/codex #25828, #27737).</source>
+        <translation>add-phone ページの文言（openai/codex #25828, #27737）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Your ChatGPT workspace has sign-in to Codex switched off. Only a workspace admin can turn it on.</source>
+        <translation>あなたの ChatGPT ワークスペースでは Codex へのサインインがオフになっています。オンにできるのはワークスペースの管理者だけです。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>auth.openai.com error page: An error occurred during authentication (codex_cli_workspace_disabled) (openai/codex #17833).</source>
+        <translation>auth.openai.com のエラーページ: An error occurred during authentication (codex_cli_workspace_disabled)（openai/codex #17833）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The browser&apos;s sign-in no longer matched the one it started (an old tab, a second sign-in at the same time, or the Back button). Start the sign-in again from Codex.</source>
+        <translation>ブラウザーのサインインが、始めたものと一致しなくなりました（古いタブ、同時に 2 つ目のサインイン、または［戻る］ボタン）。Codex からサインインをやり直してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>auth.openai.com error page: An error occurred during authentication (invalid_state) (openai/codex #21280, #20922).</source>
+        <translation>auth.openai.com のエラーページ: An error occurred during authentication (invalid_state)（openai/codex #21280, #20922）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>OpenAI&apos;s sign-in page showed an error of its own. It names no cause on this computer, so it is most likely about the account or the sign-in session.</source>
+        <translation>OpenAI のサインインページが独自のエラーを表示しました。このコンピューター上の原因は示していないため、アカウントかサインインのセッションに関するものである可能性が高いです。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>auth.openai.com error page with an error code, e.g. unknown_error or empty_string (NadirRouter/NadirClaw#10, diegosouzapw/OmniRoute#1330).</source>
+        <translation>エラーコード付きの auth.openai.com エラーページ。例: unknown_error、empty_string（NadirRouter/NadirClaw#10, diegosouzapw/OmniRoute#1330）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Codex&apos;s saved sign-in was already renewed by another program (another Codex app or a tool that shares the Codex sign-in), so Codex has to sign in again.</source>
+        <translation>Codex の保存済みサインインが別のプログラム（別の Codex アプリや Codex のサインインを共有するツール）によって先に更新されたため、Codex はもう一度サインインする必要があります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The single-use refresh token was used twice: 400 refresh_token_reused (openai/codex #6498, #9634, #24365, #36525; PR #24830).</source>
+        <translation>1 回限りのリフレッシュトークンが 2 回使われました: 400 refresh_token_reused（openai/codex #6498, #9634, #24365, #36525; PR #24830）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
         <source>Your ChatGPT workspace does not include Codex. Ask your workspace administrator for access.</source>
         <translation>お使いの ChatGPT ワークスペースには Codex が含まれていません。ワークスペースの管理者にアクセス権を依頼してください。</translation>
     </message>
@@ -3613,9 +3788,99 @@
 <context>
     <name>guidance</name>
     <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Get help with your OpenAI account</source>
+        <translation>OpenAI アカウントについて助けを求める</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>A check on your account (such as a phone verification) stops the sign-in. Only OpenAI can change that.</source>
+        <translation>アカウントの確認（電話番号の確認など）がサインインを止めています。これを変えられるのは OpenAI だけです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Sign out of chatgpt.com in your browser, then start the sign-in again from Codex (some people report that this helps; it is not confirmed by OpenAI).</source>
+        <translation>ブラウザーで chatgpt.com からサインアウトしてから、Codex からサインインをやり直してください（これで直ったという報告がありますが、OpenAI は確認していません）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>If it still stops, open https://help.openai.com/ and contact support with the exact text of the page and the time it happened.</source>
+        <translation>それでも止まる場合は、https://help.openai.com/ を開き、ページの文面と起きた時刻をそのまま添えてサポートに問い合わせてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Ask your workspace admin</source>
+        <translation>ワークスペースの管理者に依頼する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Your ChatGPT workspace or your organisation decides how you may sign in to Codex.</source>
+        <translation>Codex へのサインイン方法は、あなたの ChatGPT ワークスペースまたは組織が決めています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Tell your workspace admin the exact message you saw and ask them to allow Codex sign-in for you (workspace settings and permissions on chatgpt.com).</source>
+        <translation>表示されたメッセージをそのままワークスペースの管理者に伝え、Codex へのサインインを許可してもらってください（chatgpt.com のワークスペース設定と権限）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Or sign in with the workspace or account your organisation allows for Codex.</source>
+        <translation>または、組織が Codex 用に許可しているワークスペースやアカウントでサインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Start a fresh sign-in</source>
+        <translation>サインインを新しくやり直す</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>An old or doubled sign-in in the browser no longer matches Codex&apos;s.</source>
+        <translation>ブラウザーに残った古いサインインや重複したサインインが、Codex のサインインと一致しなくなっています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Close every browser tab of auth.openai.com and chatgpt.com sign-in.</source>
+        <translation>auth.openai.com と chatgpt.com のサインイン用タブをすべて閉じてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Start one sign-in from Codex and finish it in the tab it opens.</source>
+        <translation>Codex からサインインを 1 つだけ始め、開いたタブの中で最後まで進めてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Do not use the Back button or an older link during the sign-in.</source>
+        <translation>サインインの途中で［戻る］ボタンや古いリンクを使わないでください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Let only one program renew the sign-in, then sign in again</source>
+        <translation>サインインを更新するプログラムを 1 つにしてから、サインインし直す</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Several programs that renew the same saved sign-in use it up for each other.</source>
+        <translation>同じ保存済みサインインを更新するプログラムが複数あると、互いにそれを使い切ってしまいます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Quit the other programs that use your Codex sign-in: other Codex apps, account switchers and local proxy tools.</source>
+        <translation>Codex のサインインを使うほかのプログラム（ほかの Codex アプリ、アカウント切り替えツール、ローカルのプロキシツール）を終了してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Then run the command below once, in a terminal.</source>
+        <translation>そのあと、ターミナルで下のコマンドを一度だけ実行してください。</translation>
+    </message>
+    <message>
         <location filename="../../wizard/fixes/guidance.py"/>
         <source>These steps are for Windows only.</source>
         <translation>この手順は Windows 専用です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/guidance.py"/>
+        <source>Careful: signing in with this command first signs you out of Codex on this computer (the app, the editor and the terminal share one sign-in). If the new sign-in does not finish, you stay signed out.</source>
+        <translation>注意: このコマンドでサインインすると、まずこのコンピューター上の Codex からサインアウトされます（アプリ、エディター、ターミナルは 1 つのサインインを共有しています）。新しいサインインが完了しないと、サインアウトされたままになります。</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
@@ -3992,6 +4257,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/logs.py"/>
+        <source>In the last sign-in the browser never came back to Codex: the Codex log shows no return from the sign-in page.</source>
+        <translation>前回のサインインでは、ブラウザーが Codex に戻ってきませんでした。Codex のログにはサインインページからの戻りが記録されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/logs.py"/>
         <source>Some Codex sign-in logs could not be read.</source>
         <translation>Codex のサインインのログの一部を読み込めませんでした。</translation>
     </message>
@@ -4142,6 +4412,16 @@
 </context>
 <context>
     <name>pasted</name>
+    <message>
+        <location filename="../../wizard/checks/pasted_error.py"/>
+        <source>No error message was pasted.</source>
+        <translation>エラーメッセージは貼り付けられていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/pasted_error.py"/>
+        <source>Sign-in Doctor does not know the pasted message; the checks decide.</source>
+        <translation>Sign-in Doctor はこの貼り付けられたメッセージを知りません。判断は下のチェックに任せます。</translation>
+    </message>
     <message>
         <location filename="../../wizard/core/pasted.py"/>
         <source>This is what your message points to too: it confirms the finding.</source>

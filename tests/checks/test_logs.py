@@ -188,6 +188,18 @@ REAL_STRINGS = [
     ),
     # seed 004 (hosted error page)
     ("error_code: token_exchange_failed", ["token_exchange_failed"]),
+    # field-failure-modes-2026 §1.1, 1.2, 1.6 (tests/fixtures/account/SOURCES.md)
+    (fixture_text("account", "add-phone-url.txt"), ["add_phone_page"]),
+    (fixture_text("account", "add-phone-unable-to-send.txt"), ["phone_code_refused"]),
+    (fixture_text("account", "add-phone-invalid-number.txt"), ["phone_code_refused"]),
+    (
+        fixture_text("account", "auth-error-workspace-disabled.txt"),
+        ["auth_error_workspace_disabled"],
+    ),
+    (fixture_text("account", "auth-error-invalid-state.txt"), ["auth_error_invalid_state"]),
+    (fixture_text("account", "auth-error-unknown-error.txt"), ["auth_error_code"]),
+    (fixture_text("account", "refresh-token-reused-server.txt"), ["refresh_token_reused"]),
+    (fixture_text("account", "refresh-token-reused-codex-0169.txt"), ["refresh_token_reused"]),
 ]
 
 
@@ -347,6 +359,24 @@ def test_failed_attempt_warns_and_names_the_step(home):
     assert finding["file"] == "~/.codex/log/codex-login.log"
     assert outcome.evidence["login_log"]["outcome"] == "failed"
     assert outcome.faults == ()
+
+
+def test_a_browser_sign_in_that_never_came_back_is_likely_account_side(home):
+    # The real 0.169 log of a sign-in whose browser never returned (recorded in the lab by
+    # tests/lab/test_codex_no_callback.py, the same lines as the ports-busy run's first one).
+    LabHome(home).codex_log(fixture_text("codex-0.169", "codex-login-log_no-callback.log"))
+    outcome = run_check(check_codex_logs, make_env(home))
+    assert outcome.status is Status.WARN and outcome.faults == ("login_no_callback",)
+    assert outcome.evidence["login_log"]["callback_arrived"] is False
+
+
+def test_a_port_fallback_or_a_callback_is_no_sign_of_the_account(home):
+    LabHome(home).codex_log(fixture_text("codex-0.169", "codex-login-log_ports-busy.log"))
+    assert run_check(check_codex_logs, make_env(home)).faults == ()
+    LabHome(home).codex_log(fixture_text("codex-0.169", "codex-login-log_token-400.log"))
+    assert run_check(check_codex_logs, make_env(home)).faults == ()
+    LabHome(home).codex_log(fixture_text("logs", "login_access_denied.log"))
+    assert run_check(check_codex_logs, make_env(home)).faults == ()
 
 
 def test_transport_failure_warns_plainly(home):

@@ -68,7 +68,8 @@ def test_every_fault_maps_to_a_known_cause_and_every_cause_has_texts():
     causes = table["causes"]
     for fault, entry in table["faults"].items():
         assert entry["cause"] in causes, fault
-    for cause in table["precedence"] + table["listener_precedence"] + table["log_precedence"]:
+    ordered = table["precedence"] + table["listener_precedence"] + table["account_precedence"]
+    for cause in ordered + table["last_resort"]:
         assert {"step", "title", "summary", "next_action", "fixes"} <= causes[cause].keys()
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # never run: tells mypy and PyInstaller's import scan what `l
         ide,
         logs,
         network,
+        pasted_error,
         port,
         proxy,
         remote,
@@ -119,6 +120,11 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
     ),
     CheckSpec("codex_logs", tr("checks", "Last sign-in attempt"), lazy("logs", "check_codex_logs")),
     CheckSpec("wsl", tr("checks", "Windows Subsystem for Linux"), lazy("wsl", "check_wsl")),
+    CheckSpec(
+        "pasted_error",
+        tr("checks", "Your error message"),
+        lazy("pasted_error", "check_pasted_error"),
+    ),
     CheckSpec("status_page", tr("checks", "OpenAI status"), lazy("status", "check_status_page")),
     CheckSpec(
         "codex_probe",

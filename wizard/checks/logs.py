@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -34,6 +35,8 @@ ATTEMPT_STARTS = (
     re.compile(r"starting oauth token exchange"),
 )
 ATTEMPT_SUCCEEDED = re.compile(r"oauth token exchange succeeded|Successfully logged in")
+BROWSER_FLOW = re.compile(r"starting browser login flow")
+CALLBACK_RECEIVED = re.compile(r"received login callback")
 TIMESTAMP = re.compile(
     r"^\s*\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)"
 )
@@ -55,6 +58,7 @@ class Pattern:
     confirm_checks: tuple[str, ...]
     generic: bool
     log_fault: str | None
+    proves: str | None  # the fault this text proves when the user pasted it
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class Decoded:
     severity: str
     excerpt: str  # the matching line, with codes, tokens and query strings removed
     log_fault: str | None = None
+    proves: str | None = None
+    groups: Mapping[str, str] = field(default_factory=dict)  # the pattern's named groups
 
     @property
     def is_error(self) -> bool:
@@ -107,6 +113,7 @@ def decoder_patterns() -> tuple[Pattern, ...]:
             confirm_checks=tuple(p.get("confirm", ())),
             generic=bool(p.get("generic", False)),
             log_fault=p.get("log_fault"),
+            proves=p.get("proves"),
         )
         for p in _decoder_data()["patterns"]
     )
@@ -120,8 +127,8 @@ def step_summary(flow_step: str | None) -> str:
 
 def _line_matches(line: str) -> list[Decoded]:
     """Every pattern matching `line`; generic ones only when nothing specific matched."""
-    hits = [p for p in decoder_patterns() if p.regex.search(line)]
-    specific = [p for p in hits if not p.generic]
+    hits = [(p, m) for p in decoder_patterns() if (m := p.regex.search(line))]
+    specific = [(p, m) for p, m in hits if not p.generic]
     chosen = specific or hits[:1]
     excerpt = sanitize_excerpt(line)
     return [
@@ -135,8 +142,10 @@ def _line_matches(line: str) -> list[Decoded]:
             p.severity,
             excerpt,
             p.log_fault,
+            p.proves,
+            {k: v for k, v in m.groupdict().items() if v is not None},
         )
-        for p in chosen
+        for p, m in chosen
     ]
 
 
@@ -257,6 +266,17 @@ def _read_lines(path: Path) -> list[str] | str:
         return tr("logs", "cannot be read: {error}", error=str(exc.strerror or exc))
 
 
+def _never_called_back(attempt: list[str], findings: list[dict[str, Any]]) -> bool:
+    """A browser sign-in that Codex started without trouble and that the browser never
+    returned to (no error, no port fallback: then the port, not the account, is in question)."""
+    if not any(BROWSER_FLOW.search(line) for line in attempt):
+        return False
+    if any(CALLBACK_RECEIVED.search(line) or ATTEMPT_SUCCEEDED.search(line) for line in attempt):
+        return False
+    troubled = {"port_fallback", "login_server_cancel_failed"}
+    return not any(f["severity"] == "error" or f["id"] in troubled for f in findings)
+
+
 # --- the check -------------------------------------------------------------------------
 
 
@@ -264,7 +284,7 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
     env, profile = ctx.env, ctx.profile
     evidence: dict[str, Any] = {"login_log": None, "ide_log": None, "findings": [], "facts": {}}
     findings: list[dict[str, Any]] = []
-    succeeded = False
+    succeeded = no_callback = False
     problems: list[str] = []
     log_faults: tuple[str, ...] = ()
 
@@ -281,12 +301,14 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
             attempt_findings = _findings(env, login_path, attempt)
             succeeded = any(ATTEMPT_SUCCEEDED.search(line) for line in attempt)
             failed = any(f["severity"] == "error" for f in attempt_findings)
+            no_callback = _never_called_back(attempt, attempt_findings)
             evidence["login_log"] = {
                 "file": env.display_path(login_path),
                 "modified": _iso(_mtime(login_path)),
                 "attempt_started": next((t for t in map(line_timestamp, attempt) if t), None),
                 "attempt_lines": len(attempt),
                 "outcome": "succeeded" if succeeded else "failed" if failed else "unclear",
+                "callback_arrived": not no_callback,
             }
             findings.extend(attempt_findings)
             if not succeeded:
@@ -355,6 +377,18 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
     if succeeded:
         return Outcome(
             Status.PASS, tr("logs", "The last sign-in in the Codex log worked."), evidence
+        )
+    if no_callback:
+        # Codex listened and nothing came back: the browser stopped on OpenAI's pages.
+        return Outcome(
+            Status.WARN,
+            tr(
+                "logs",
+                "In the last sign-in the browser never came back to Codex: the Codex log shows "
+                "no return from the sign-in page.",
+            ),
+            evidence,
+            faults=("login_no_callback",),
         )
     if problems:
         return Outcome(

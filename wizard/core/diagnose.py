@@ -25,11 +25,15 @@ def diagnose(
     on_event: Callable[[EngineEvent], None] | None = None,
     cancel: threading.Event | None = None,
     spawn: Spawner | None = None,
+    pasted: str = "",
 ) -> Diagnosis:
+    """`pasted`: what the user pasted (an error message, a page's address or text)."""
     started_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     start = time.monotonic()
     kwargs = {"spawn": spawn} if spawn is not None else {}
-    results = run_checks(specs, env, profile, target, timeout_s, on_event, cancel, **kwargs)
+    results = run_checks(
+        specs, env, profile, target, timeout_s, on_event, cancel, pasted=pasted, **kwargs
+    )
     return Diagnosis(
         target=target,
         checks=results,

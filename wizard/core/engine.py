@@ -85,6 +85,9 @@ class CheckContext:
     results: Mapping[str, CheckResult]  # the results of the checks this one `needs`
     shared: Shared
     cancel_event: threading.Event = field(default_factory=threading.Event)
+    # What the user pasted (an error message, the address or text of the page they are stuck
+    # on): something they saw, which only the checks that decode it read.
+    pasted: str = ""
 
     def dep(self, check_id: str) -> CheckResult | None:
         return self.results.get(check_id)
@@ -117,6 +120,7 @@ def run_checks(
     on_event: Callable[[EngineEvent], None] | None = None,
     cancel: threading.Event | None = None,
     spawn: Spawner = _daemon_thread,
+    pasted: str = "",
 ) -> tuple[CheckResult, ...]:
     """Run `specs` and return their results in the order given.
 
@@ -144,6 +148,7 @@ def run_checks(
             results={n: done[n] for n in spec.needs},
             shared=shared,
             cancel_event=cancel,
+            pasted=pasted,
         )
         running[spec.id] = (now, deadline)
         emit(EngineEvent("started", spec.id, spec.title))

@@ -73,7 +73,10 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
         # The real client failing is the same problem the emulation explains, not another.
         token_causes = [c for c in token_causes if c not in table["witness_only"]]
     listener_causes = [c for c in table["listener_precedence"] if c in proven]
-    ordered = token_causes + listener_causes
+    account_causes = [c for c in table["account_precedence"] if c in proven]
+    ordered = token_causes + listener_causes + account_causes
+    # Named only where nothing else is and this computer is healthy ("likely account-side").
+    last_resort = [c for c in table["last_resort"] if c in proven]
     listener_fault = any(c in proven for c in table["listener_precedence"])
 
     def states(step: FlowStep | None) -> dict[FlowStep, str]:
@@ -101,14 +104,19 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
     token = by_id.get("token_endpoint")
     token_ok = token is not None and token.status is Status.PASS
     if not bad and (token_ok or overruled):
-        # Nothing wrong from here - unless Codex's own log proves its last attempt got no
-        # answer: that attempt ran with other settings (an editor's environment, say).
-        log_causes = [c for c in table["log_precedence"] if c in proven]
-        if log_causes:
-            return named(log_causes[0], ())
-        facts = _facts(target, [])
+        # Nothing wrong from here - unless a last resort is proven: Codex's own log shows its
+        # last attempt got no answer (it ran with other settings, an editor's environment say),
+        # or the browser never came back to it ("likely account-side").
+        cause, template = "none", table["causes"]["none"]["summary"]
+        seen: list[CheckResult] = []
+        if last_resort:
+            cause = last_resort[0]
+            fault, _ = proven[cause][0]
+            seen = [r for _f, r in proven[cause]]
+            template = table["faults"][fault].get("summary") or table["causes"][cause]["summary"]
+        facts = _facts(target, seen)
         facts["listener"] = _listener(by_id.get("callback_port"))
-        none = _verdict("none", facts, table["causes"]["none"]["summary"], [], (), states)
+        none = _verdict(cause, facts, template, seen, (), states)
         return _overrule(none, overruled)
 
     observed = bad or [r for r in relevant if r.status is not Status.PASS]

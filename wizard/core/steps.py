@@ -23,7 +23,7 @@ STATES = ("ok", "ready", "warn", "fail", "untested")
 
 # Which checks speak for which step (clicking a step shows these; their warnings mark it).
 STEP_CHECKS: dict[FlowStep, tuple[str, ...]] = {
-    FlowStep.AUTHORIZE: ("status_page",),
+    FlowStep.AUTHORIZE: ("status_page", "pasted_error", "codex_logs"),
     FlowStep.CALLBACK: ("ide_settings", "wsl", "codex_logs"),
     FlowStep.LISTENER: ("callback_port", "ide_settings", "wsl"),
     FlowStep.TOKEN_EXCHANGE: (

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from wizard.fixes.account_guidance import (
+    ACCOUNT_SUPPORT,
+    RETRY_FRESH_SESSION,
+    SINGLE_REFRESHER_RELOGIN,
+    WORKSPACE_ADMIN,
+)
 from wizard.fixes.base import Fix
 from wizard.fixes.ca_bundle import CA_BUNDLE
 from wizard.fixes.ca_env_repair import CA_ENV_REPAIR
@@ -21,6 +27,7 @@ from wizard.fixes.proxy_env_repair import PROXY_ENV_REPAIR
 def all_fixes() -> dict[str, Fix]:
     fixes: list[Fix] = [DEVICE_AUTH, PORT_FORWARD, CLOCK_SYNC, STATUS_PAGE, WINNAT_RESTART]
     fixes.append(STORE_FILE_MODE)
+    fixes += [ACCOUNT_SUPPORT, WORKSPACE_ADMIN, RETRY_FRESH_SESSION, SINGLE_REFRESHER_RELOGIN]
     fixes.append(IdeWslOff())
     fixes += [CA_BUNDLE, CA_ENV_REPAIR, PROXY_ENV_REPAIR, PORT_RELEASE]
     return {f.id: f for f in fixes}

@@ -36,6 +36,15 @@ class GuidanceFix:
         return []
 
 
+# `codex login` revokes and deletes the saved sign-in before it starts (openai/codex #46430):
+# every piece of advice to run it says so.
+SIGNS_OUT_FIRST = tr(
+    "guidance",
+    "Careful: signing in with this command first signs you out of Codex on this computer (the "
+    "app, the editor and the terminal share one sign-in). If the new sign-in does not finish, "
+    "you stay signed out.",
+)
+
 DEVICE_AUTH = GuidanceFix(
     "device-auth",
     tr("guidance", "Sign in with a device code instead"),
@@ -50,6 +59,7 @@ DEVICE_AUTH = GuidanceFix(
             "If you use a ChatGPT workspace, an admin may first have to allow device code "
             "sign-in (ChatGPT Settings > Security, or the workspace permissions).",
         ),
+        SIGNS_OUT_FIRST,
         tr("guidance", "Open a terminal and run the command under Details."),
         tr(
             "guidance",

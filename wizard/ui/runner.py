@@ -48,11 +48,14 @@ class DiagnosisRunner(QObject):
         self._cancel = cancel
         specs, env, profile, target = session.specs, session.env, session.profile, session.target
         timeout_s, report, spawn = session.timeout_s, self._task.report, self._threads
+        pasted = session.error_text
 
         def job() -> Diagnosis:
             from wizard.core.diagnose import diagnose
 
-            return diagnose(specs, env, profile, target, timeout_s, report, cancel, spawn)
+            return diagnose(
+                specs, env, profile, target, timeout_s, report, cancel, spawn, pasted=pasted
+            )
 
         if after_paint is None:
             self._task.start(job)

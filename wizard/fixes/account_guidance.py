@@ -1,0 +1,79 @@
+"""Steps for causes on the account side, which nothing on this computer can fix: what the
+person (or their workspace admin, or OpenAI support) does next."""
+
+from __future__ import annotations
+
+from wizard.core.i18n import tr
+from wizard.fixes.guidance import SIGNS_OUT_FIRST, GuidanceFix
+
+ACCOUNT_SUPPORT = GuidanceFix(
+    "account-support",
+    tr("guidance", "Get help with your OpenAI account"),
+    tr(
+        "guidance",
+        "A check on your account (such as a phone verification) stops the sign-in. Only "
+        "OpenAI can change that.",
+    ),
+    (
+        tr(
+            "guidance",
+            "Sign out of chatgpt.com in your browser, then start the sign-in again from Codex "
+            "(some people report that this helps; it is not confirmed by OpenAI).",
+        ),
+        tr(
+            "guidance",
+            "If it still stops, open https://help.openai.com/ and contact support with the exact "
+            "text of the page and the time it happened.",
+        ),
+    ),
+)
+
+WORKSPACE_ADMIN = GuidanceFix(
+    "workspace-admin",
+    tr("guidance", "Ask your workspace admin"),
+    tr(
+        "guidance",
+        "Your ChatGPT workspace or your organisation decides how you may sign in to Codex.",
+    ),
+    (
+        tr(
+            "guidance",
+            "Tell your workspace admin the exact message you saw and ask them to allow Codex "
+            "sign-in for you (workspace settings and permissions on chatgpt.com).",
+        ),
+        tr(
+            "guidance",
+            "Or sign in with the workspace or account your organisation allows for Codex.",
+        ),
+    ),
+)
+
+RETRY_FRESH_SESSION = GuidanceFix(
+    "retry-fresh-session",
+    tr("guidance", "Start a fresh sign-in"),
+    tr("guidance", "An old or doubled sign-in in the browser no longer matches Codex's."),
+    (
+        tr("guidance", "Close every browser tab of auth.openai.com and chatgpt.com sign-in."),
+        tr("guidance", "Start one sign-in from Codex and finish it in the tab it opens."),
+        tr("guidance", "Do not use the Back button or an older link during the sign-in."),
+    ),
+)
+
+SINGLE_REFRESHER_RELOGIN = GuidanceFix(
+    "single-refresher-relogin",
+    tr("guidance", "Let only one program renew the sign-in, then sign in again"),
+    tr(
+        "guidance",
+        "Several programs that renew the same saved sign-in use it up for each other.",
+    ),
+    (
+        tr(
+            "guidance",
+            "Quit the other programs that use your Codex sign-in: other Codex apps, account "
+            "switchers and local proxy tools.",
+        ),
+        SIGNS_OUT_FIRST,
+        tr("guidance", "Then run the command below once, in a terminal."),
+    ),
+    ("codex login",),
+)
