@@ -118,7 +118,12 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
         tr("checks", "Saving the sign-in"),
         lazy("store", "check_credential_store"),
     ),
-    CheckSpec("codex_logs", tr("checks", "Last sign-in attempt"), lazy("logs", "check_codex_logs")),
+    CheckSpec(
+        "codex_logs",
+        tr("checks", "Last sign-in attempt"),
+        lazy("logs", "check_codex_logs"),
+        needs=("callback_port",),  # a sign-in still waiting there has not failed yet
+    ),
     CheckSpec("wsl", tr("checks", "Windows Subsystem for Linux"), lazy("wsl", "check_wsl")),
     CheckSpec(
         "pasted_error",

@@ -277,6 +277,13 @@ def _never_called_back(attempt: list[str], findings: list[dict[str, Any]]) -> bo
     return not any(f["severity"] == "error" or f["id"] in troubled for f in findings)
 
 
+def _codex_waiting(ctx: CheckContext) -> bool:
+    """A Codex sign-in still listens for the browser: its attempt is not over yet."""
+    port = ctx.dep("callback_port")
+    ports = port.evidence.get("ports", []) if port is not None else []
+    return any(p.get("state") == "codex" for p in ports)
+
+
 # --- the check -------------------------------------------------------------------------
 
 
@@ -301,7 +308,7 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
             attempt_findings = _findings(env, login_path, attempt)
             succeeded = any(ATTEMPT_SUCCEEDED.search(line) for line in attempt)
             failed = any(f["severity"] == "error" for f in attempt_findings)
-            no_callback = _never_called_back(attempt, attempt_findings)
+            no_callback = _never_called_back(attempt, attempt_findings) and not _codex_waiting(ctx)
             evidence["login_log"] = {
                 "file": env.display_path(login_path),
                 "modified": _iso(_mtime(login_path)),
