@@ -48,13 +48,13 @@ PATTERN_FACTS: dict[str, tuple[str | None, str, str]] = {
     "state_mismatch": ("callback_port_busy", "listener", "different sign-in window"),
     "authorize_error": (None, "authorize", "error"),
     "missing_authorization_code": (None, "callback", "without a sign-in code"),
-    "workspace_restricted": (None, "authorize", "workspace"),
-    "no_codex_entitlement": (None, "authorize", "workspace"),
+    "workspace_restricted": ("managed_policy", "authorize", "workspace"),
+    "no_codex_entitlement": ("workspace_policy", "authorize", "workspace"),
     "login_cancelled": (None, "callback", "cancelled"),
     "login_not_completed": (None, "callback", "closed"),
     "persist_failed": (None, "store", "save"),
     "keyring_fallback": (None, "store", "keyring"),
-    "device_code_disabled": (None, "authorize", "device code"),
+    "device_code_disabled": ("workspace_policy", "authorize", "device code"),
     "device_code_request_failed": (None, "authorize", "device code"),
     "device_code_timed_out": (None, "authorize", "15 minutes"),
 }
@@ -180,6 +180,7 @@ RECORDED: dict[str, dict[str, list[str]]] = {
         "status=503 Service Unavailable": ["token_endpoint_5xx"],
     },
     "codex-login-log_ports-busy.log": {"callback port is unavailable": ["port_fallback"]},
+    "codex-login-log_no-callback.log": {},  # no error line: the check reads the missing return
     "curl-verbose_proxy-407.txt": {
         "< HTTP/1.1 407 Proxy Authentication Required": ["proxy_auth_required"],
         "CONNECT tunnel failed, response 407": ["proxy_auth_required"],
