@@ -18,7 +18,7 @@ from tests.lab.test_codex_oracle import REFUSED
 from wizard.checks.endpoints import PROBE_CODE
 from wizard.checks.logs import check_codex_logs, decode_error
 from wizard.checks.port import check_callback_port
-from wizard.core.model import Status
+from wizard.core.model import CheckResult, Outcome, Status
 from wizard.core.profile import load_profile
 
 WAITING = (
@@ -48,12 +48,18 @@ def _token_posts(server) -> list[dict[str, list[str]]]:
     return [parse_qs(r[3].decode()) for r in server.requests if r[:2] == ("POST", "/oauth/token")]
 
 
-def _logs_check_on(lines: list[str], tmp_path: Path):
-    """The logs check over a codex-login.log holding `lines`."""
+def _logs_check_on(lines: list[str], tmp_path: Path, port: Outcome | None = None):
+    """The logs check over a codex-login.log holding `lines`, after the port check's `port`."""
     log = tmp_path / "snapshot" / "log" / "codex-login.log"
     log.parent.mkdir(parents=True)
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return run_check(check_codex_logs, make_env(tmp_path, {"CODEX_HOME": str(log.parent.parent)}))
+    deps = {}
+    if port is not None:
+        deps["callback_port"] = CheckResult(
+            "callback_port", "", port.status, port.summary, port.evidence, port.faults, 0
+        )
+    env = make_env(tmp_path, {"CODEX_HOME": str(log.parent.parent)})
+    return run_check(check_codex_logs, env, deps=deps)
 
 
 def _assert_only_the_real_return(lines: list[str]) -> None:
@@ -83,10 +89,14 @@ def test_a_waiting_codex_is_recognised_and_left_waiting(
     assert [f["code"] for f in _token_posts(openai_server)] == [[PROBE_CODE]]
     lines = _login_log(home)
     _assert_only_the_real_return(lines)
-    logs = _logs_check_on(_before_the_return(lines), tmp_path)
+    # Read while Codex waited (the port check saw it): not 'the browser never came back'.
+    logs = _logs_check_on(_before_the_return(lines), tmp_path, port)
     assert logs.status == Status.PASS, logs.evidence
     assert logs.evidence["login_log"]["outcome"] != "failed"
     assert "primary_finding" not in logs.evidence
+    # The same log once nobody listens any more: the browser never came back.
+    gone = _logs_check_on(_before_the_return(lines), tmp_path / "gone")
+    assert (gone.status, gone.faults) == (Status.WARN, ("login_no_callback",)), gone.evidence
 
 
 def test_a_diagnosis_beside_a_waiting_codex_tells_the_truth_and_leaves_no_trace(
