@@ -119,6 +119,7 @@ def test_a_busy_port_is_freed_with_end_name_after_a_yes_and_the_case_ends_on_don
         assert second.process.wait(timeout=10) is not None
     verdict = window.session.diagnosis.verdict
     assert verdict.cause == "none", card.result.text()
+    assert not card.undo_button.isVisible()  # an ended program cannot be put back
     panel = fix.after_fix
     assert panel.isVisible() and panel.question.isVisible() and panel.yes.isVisible()
     assert panel.text.text() == "Fixed on this computer. Now sign in again."

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from wizard.core.model import Diagnosis
 from wizard.ui.pages.base import Page
@@ -144,6 +144,7 @@ class FixCard(Card):
         self.error_details = Expander(tr("Details"), self.error_view)
         self.error_details.setVisible(False)
         self.preview: QPlainTextEdit | None = None
+        self.afterwards: QLabel | None = None  # (the after-fix panel says it once applied)
         if planned.automatic:
             from PySide6.QtGui import QFontDatabase
             from PySide6.QtWidgets import QPlainTextEdit
@@ -162,7 +163,8 @@ class FixCard(Card):
             details.append(preview)
             self.preview = preview
             if plan.restart:
-                layout.addWidget(label(tr("Afterwards: ") + sentences(*plan.restart)))
+                self.afterwards = label(tr("Afterwards: ") + sentences(*plan.restart))
+                layout.addWidget(self.afterwards)
             if planned.consent:
                 self.apply_button = QPushButton(tr("End {name}").format(name=planned.consent))
                 self.apply_button.setAccessibleName(self.apply_button.text())
@@ -290,6 +292,8 @@ class FixPage(Page):
             assert isinstance(layout, QVBoxLayout)
             at = layout.indexOf(card.details) if card.details is not None else -1
             layout.insertWidget(at, self.after_fix)  # (before Details; -1: at the end)
+            if card.afterwards is not None:
+                card.afterwards.setVisible(self.session.after_fix is None)
         elif self.after_fix.parent() is not self.intro.parent():
             column = self.intro.parentWidget().layout()
             assert isinstance(column, QVBoxLayout)
@@ -441,7 +445,9 @@ class FixPage(Page):
         self.session.env = env_after(self.session.env, result.env)
         card.show_result("pass", ltext(result.message))
         if card.undo_button is not None:
-            card.undo_button.setVisible(not undoing)
+            # Files and variables can be put back; an ended program cannot be restarted.
+            plan = card.planned.plan
+            card.undo_button.setVisible(not undoing and bool(plan.files or plan.env))
             card.undo_button.setEnabled(True)
         if card.apply_button is not None:
             card.apply_button.setEnabled(undoing)
