@@ -298,6 +298,8 @@ class FixPage(Page):
             column = self.intro.parentWidget().layout()
             assert isinstance(column, QVBoxLayout)
             column.insertWidget(column.indexOf(self.intro) + 1, self.after_fix)
+        # A moved widget is shown again only by a queued call; show it now, as it stands.
+        self.after_fix.refresh()
 
     def _clear(self) -> None:
         self._place_after_fix(None)  # (it is not deleted with its card)
