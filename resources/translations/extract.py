@@ -131,8 +131,9 @@ def _data_strings() -> Iterator[tuple[str, str, Path]]:
     causes_path = RESOURCES / "causes.json"
     causes = json.loads(causes_path.read_text(encoding="utf-8"))
     for fault in causes["faults"].values():
-        if fault.get("summary"):
-            yield "causes", fault["summary"], causes_path
+        for key in ("summary", "next_action"):
+            if fault.get(key):
+                yield "causes", fault[key], causes_path
     for cause in causes["causes"].values():
         for key in ("title", "summary", "next_action"):
             if cause.get(key):

@@ -1836,6 +1836,16 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>The Codex app is set to run inside WSL (Linux on Windows). The sign-in then stays on the loading page after you agree, even though your network is fine.</source>
+        <translation>The Codex app is set to run inside WSL (Linux on Windows). The sign-in then stays on the loading page after you agree, even though your network is fine.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Close the Codex app, set it back to run on Windows itself, and sign in again.</source>
+        <translation>Close the Codex app, set it back to run on Windows itself, and sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Your editor&apos;s Codex log shows it starts Codex inside WSL (Linux on Windows), so the sign-in&apos;s return address reaches the wrong side.</source>
         <translation>Your editor&apos;s Codex log shows it starts Codex inside WSL (Linux on Windows), so the sign-in&apos;s return address reaches the wrong side.</translation>
     </message>
@@ -3531,6 +3541,54 @@
     <message>
         <source>reqwest transport error with is_connect=true (codex-login.log).</source>
         <translation type="vanished">reqwest transport error with is_connect=true (codex-login.log).</translation>
+    </message>
+</context>
+<context>
+    <name>desktop_wsl_off</name>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>The Codex app is not set to run inside WSL.</source>
+        <translation>The Codex app is not set to run inside WSL.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>The Codex app&apos;s settings file was not found on this computer.</source>
+        <translation>The Codex app&apos;s settings file was not found on this computer.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>Run the Codex app on Windows instead of WSL</source>
+        <translation>Run the Codex app on Windows instead of WSL</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>Sets the Codex app&apos;s agent environment and terminal back to Windows when they are set to WSL.</source>
+        <translation>Sets the Codex app&apos;s agent environment and terminal back to Windows when they are set to WSL.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>The Codex app&apos;s settings file {file} was not changed: {problem}.</source>
+        <translation>The Codex app&apos;s settings file {file} was not changed: {problem}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>The Codex app is open ({programs}). It rewrites its settings when it closes, so the change would be lost. Quit the Codex app (also from the notification area), then try again.</source>
+        <translation>The Codex app is open ({programs}). It rewrites its settings when it closes, so the change would be lost. Quit the Codex app (also from the notification area), then try again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>Sets {wsl_key} to false and, if it is WSL, {shell_key} to {shell} in {file}, so the Codex app runs on Windows itself, where the browser returns after you sign in. Everything else in the file stays as it is; Undo puts the original back.</source>
+        <translation>Sets {wsl_key} to false and, if it is WSL, {shell_key} to {shell} in {file}, so the Codex app runs on Windows itself, where the browser returns after you sign in. Everything else in the file stays as it is; Undo puts the original back.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>Apply sets the Codex app back to run on Windows instead of WSL (a copy of its settings is kept for Undo).</source>
+        <translation>Apply sets the Codex app back to run on Windows instead of WSL (a copy of its settings is kept for Undo).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>Open the Codex app again and sign in. If it still waits, restart the computer once so WSL is shut down.</source>
+        <translation>Open the Codex app again and sign in. If it still waits, restart the computer once so WSL is shut down.</translation>
     </message>
 </context>
 <context>
@@ -6480,6 +6538,16 @@
         <location filename="../../wizard/checks/wsl.py"/>
         <source>WSL is installed but did not list its Linux systems.</source>
         <translation>WSL is installed but did not list its Linux systems.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>The Codex app runs its agent inside WSL ({where}).</source>
+        <translation>The Codex app runs its agent inside WSL ({where}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>The Codex app&apos;s terminal runs inside WSL ({where}).</source>
+        <translation>The Codex app&apos;s terminal runs inside WSL ({where}).</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/wsl.py"/>

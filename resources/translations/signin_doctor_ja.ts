@@ -1828,6 +1828,16 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>The Codex app is set to run inside WSL (Linux on Windows). The sign-in then stays on the loading page after you agree, even though your network is fine.</source>
+        <translation>Codex アプリが WSL（Windows 上の Linux）の中で動く設定になっています。そのため、同意したあともサインインが読み込み中のページのまま進みません。ネットワークに問題はありません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Close the Codex app, set it back to run on Windows itself, and sign in again.</source>
+        <translation>Codex アプリを終了し、Windows 上で直接動く設定に戻してから、もう一度サインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Your editor&apos;s Codex log shows it starts Codex inside WSL (Linux on Windows), so the sign-in&apos;s return address reaches the wrong side.</source>
         <translation>エディターの Codex ログによると、Codex は WSL（Windows 上の Linux）の中で起動されています。そのため、サインイン後の戻り先が別の側に届いてしまいます。</translation>
     </message>
@@ -3519,6 +3529,54 @@
     <message>
         <source>reqwest transport error with is_connect=true (codex-login.log).</source>
         <translation type="vanished">reqwest の通信エラー（is_connect=true、codex-login.log）。</translation>
+    </message>
+</context>
+<context>
+    <name>desktop_wsl_off</name>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>The Codex app is not set to run inside WSL.</source>
+        <translation>Codex アプリは WSL の中で動く設定になっていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>The Codex app&apos;s settings file was not found on this computer.</source>
+        <translation>このコンピューターには Codex アプリの設定ファイルが見つかりませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>Run the Codex app on Windows instead of WSL</source>
+        <translation>Codex アプリを WSL ではなく Windows で動かす</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>Sets the Codex app&apos;s agent environment and terminal back to Windows when they are set to WSL.</source>
+        <translation>Codex アプリのエージェント環境とターミナルが WSL になっている場合、Windows に戻します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>The Codex app&apos;s settings file {file} was not changed: {problem}.</source>
+        <translation>Codex アプリの設定ファイル {file} は変更していません: {problem}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>The Codex app is open ({programs}). It rewrites its settings when it closes, so the change would be lost. Quit the Codex app (also from the notification area), then try again.</source>
+        <translation>Codex アプリが開いています（{programs}）。アプリは終了時に設定を書き直すため、変更が失われます。Codex アプリを終了して（通知領域からも）、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>Sets {wsl_key} to false and, if it is WSL, {shell_key} to {shell} in {file}, so the Codex app runs on Windows itself, where the browser returns after you sign in. Everything else in the file stays as it is; Undo puts the original back.</source>
+        <translation>{file} の {wsl_key} を false にし、WSL になっていれば {shell_key} を {shell} にします。これで Codex アプリは Windows 上で直接動き、サインイン後にブラウザーが戻る先に届きます。ファイルのほかの部分はそのままで、「元に戻す」で元のファイルに戻せます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>Apply sets the Codex app back to run on Windows instead of WSL (a copy of its settings is kept for Undo).</source>
+        <translation>「適用」を押すと、Codex アプリを WSL ではなく Windows で動く設定に戻します（元に戻せるよう設定のコピーを保存します）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/desktop_wsl_off.py"/>
+        <source>Open the Codex app again and sign in. If it still waits, restart the computer once so WSL is shut down.</source>
+        <translation>Codex アプリをもう一度開いてサインインしてください。それでも待ったままなら、WSL を終了させるためにコンピューターを一度再起動してください。</translation>
     </message>
 </context>
 <context>
@@ -6464,6 +6522,16 @@
         <location filename="../../wizard/checks/wsl.py"/>
         <source>WSL is installed but did not list its Linux systems.</source>
         <translation>WSL はインストールされていますが、Linux のシステムの一覧を返しませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>The Codex app runs its agent inside WSL ({where}).</source>
+        <translation>Codex アプリはエージェントを WSL の中で動かしています（{where}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl.py"/>
+        <source>The Codex app&apos;s terminal runs inside WSL ({where}).</source>
+        <translation>Codex アプリのターミナルは WSL の中で動いています（{where}）。</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/wsl.py"/>

@@ -122,3 +122,69 @@ def test_unparsable_listing_warns(home):
     assert outcome.summary == "WSL is installed but did not list its Linux systems."
     assert outcome.evidence["exit_code"] == -1
     assert outcome.evidence["distros"] == []
+
+
+DESKTOP_STATE = fixture_text("desktop", "global_state_wsl.json")
+
+
+def test_desktop_agent_in_wsl_is_the_wsl_relay_fault(home):
+    runner = FakeRunner()
+    runner.add(LIST, fixture_text("wsl", "list_verbose_default_ubuntu.txt"))
+    LabHome(home).file(".codex/.codex-global-state.json", DESKTOP_STATE)
+    outcome = run_check(check_wsl, windows(home, runner))
+    assert outcome.status is Status.FAIL
+    assert outcome.faults == ("desktop_wsl_on",)
+    assert (
+        outcome.summary
+        == "The Codex app runs its agent inside WSL (Ubuntu, WSL 2, nat networking)."
+    )
+    assert outcome.evidence["desktop_app"] == {
+        "exists": True,
+        "agent_in_wsl": True,
+        "terminal_shell": "wsl",
+        "error": None,
+        "file": "~/.codex/.codex-global-state.json",
+    }
+
+
+def test_desktop_terminal_in_wsl_alone_is_named(home):
+    runner = FakeRunner()
+    runner.add(LIST, fixture_text("wsl", "list_verbose_default_ubuntu.txt"))
+    state = DESKTOP_STATE.replace('Linux": true', 'Linux": false')
+    LabHome(home).file(".codex/.codex-global-state.json", state)
+    outcome = run_check(check_wsl, windows(home, runner))
+    assert outcome.faults == ("desktop_wsl_on",)
+    assert outcome.summary.startswith("The Codex app's terminal runs inside WSL (Ubuntu")
+
+
+def test_desktop_on_windows_is_no_fault(home):
+    runner = FakeRunner()
+    runner.add(LIST, fixture_text("wsl", "list_verbose_default_ubuntu.txt"))
+    state = DESKTOP_STATE.replace('Linux": true', 'Linux": false').replace(
+        '"integratedTerminalShell": "wsl"', '"integratedTerminalShell": "powershell"'
+    )
+    LabHome(home).file(".codex/.codex-global-state.json", state)
+    outcome = run_check(check_wsl, windows(home, runner))
+    assert outcome.status is Status.PASS and outcome.faults == ()
+    assert outcome.evidence["desktop_app"]["agent_in_wsl"] is False
+
+
+def test_desktop_fault_names_wsl_relay_with_the_desktop_advice(home):
+    from tests.helpers import lab_target
+    from wizard.core.model import CheckResult
+    from wizard.core.rules import decide
+
+    runner = FakeRunner()
+    runner.add(LIST, fixture_text("wsl", "list_verbose_default_ubuntu.txt"))
+    LabHome(home).file(".codex/.codex-global-state.json", DESKTOP_STATE)
+    outcome = run_check(check_wsl, windows(home, runner))
+    result = CheckResult(
+        "wsl", "WSL", outcome.status, outcome.summary, outcome.evidence, outcome.faults, 1
+    )
+    verdict = decide(lab_target(), [result])
+    assert verdict.cause == "wsl_relay"
+    assert verdict.fixes == ("desktop-wsl-off", "device-auth")
+    assert verdict.next_action == (
+        "Close the Codex app, set it back to run on Windows itself, and sign in again."
+    )
+    assert "The Codex app is set to run inside WSL" in verdict.summary

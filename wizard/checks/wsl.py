@@ -1,7 +1,9 @@
-"""WSL on Windows: installed distributions, networking mode, and whether an editor runs Codex
-inside it. WSL alone is harmless; it matters when the Codex extension starts Codex inside WSL
-(the ide_settings check proves that) or when wslrelay.exe holds the sign-in port (the port
-check proves that). This check supplies the context for both."""
+"""WSL on Windows: installed distributions, networking mode, and whether an editor or the Codex
+desktop app runs Codex inside it. WSL alone is harmless; it matters when the Codex extension
+starts Codex inside WSL (the ide_settings check proves that), when wslrelay.exe holds the
+sign-in port (the port check proves that), or when the desktop app's agent environment is WSL
+(this check proves that from the app's state file: the consent page then hangs, openai/codex
+#37682, #42943)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from wizard.core.engine import CheckContext
 from wizard.core.environment import CommandNotFound
 from wizard.core.i18n import join, tr
 from wizard.core.model import Outcome, Status
-from wizard.platform import wsl
+from wizard.platform import desktop_app, wsl
 
 LIST_CAP_S = 8.0
 STATUS_CAP_S = 5.0
@@ -55,6 +57,8 @@ def check_wsl(ctx: CheckContext) -> Outcome:
     inside = wsl_editors(editor_settings(ctx), key)
     editors = join_names([f.editor_name for f in inside])
     evidence["editors_running_codex_in_wsl"] = editors or None
+    desktop = desktop_app.read_state(env, ctx.profile)
+    evidence["desktop_app"] = desktop.to_json() | {"file": env.display_path(desktop.path)}
 
     if not distros:
         if wsl.has_no_distributions(text):
@@ -69,6 +73,15 @@ def check_wsl(ctx: CheckContext) -> Outcome:
         )
 
     where = _describe(distros, evidence["default"], mode)
+    desktop_shell_wsl = desktop.shell == ctx.profile["desktop"]["shell_wsl"]
+    if desktop.agent_in_wsl or desktop_shell_wsl:
+        evidence["facts"] = {"where": where}
+        summary = (
+            tr("wsl", "The Codex app runs its agent inside WSL ({where}).", where=where)
+            if desktop.agent_in_wsl
+            else tr("wsl", "The Codex app's terminal runs inside WSL ({where}).", where=where)
+        )
+        return Outcome(Status.FAIL, summary, evidence, faults=("desktop_wsl_on",))
     if inside:
         evidence["facts"] = {"editors": editors}
         summary = (

@@ -90,7 +90,7 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
             table["faults"][fault].get("summary") or table["causes"][cause]["summary"]
         )
         verdict = _verdict(cause, facts, summary_template, proving, also, states)
-        return _overrule(verdict, overruled)
+        return _overrule(_fault_advice(verdict, table["faults"][fault], facts), overruled)
 
     if ordered:
         return named(ordered[0], tuple(ordered[1:]))
@@ -156,6 +156,16 @@ def _overrule(verdict: Verdict, overruled: tuple[str, ...]) -> Verdict:
         findings=join(titles, "; "),
     )
     return replace(verdict, summary=sentences(verdict.summary, note), overruled=overruled)
+
+
+def _fault_advice(verdict: Verdict, fault: Mapping[str, Any], facts: Mapping[str, Any]) -> Verdict:
+    """A fault may carry its own next step and fixes (the desktop app's WSL setting is fixed
+    in another file than the editors')."""
+    if "next_action" in fault:
+        verdict = replace(verdict, next_action=render(fault["next_action"], facts))
+    if "fixes" in fault:
+        verdict = replace(verdict, fixes=tuple(fault["fixes"]))
+    return verdict
 
 
 def _verdict(

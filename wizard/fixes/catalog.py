@@ -11,6 +11,7 @@ from wizard.fixes.account_guidance import (
 from wizard.fixes.base import Fix
 from wizard.fixes.ca_bundle import CA_BUNDLE
 from wizard.fixes.ca_env_repair import CA_ENV_REPAIR
+from wizard.fixes.desktop_wsl_off import DesktopWslOff
 from wizard.fixes.guidance import (
     CLOCK_SYNC,
     DEVICE_AUTH,
@@ -28,6 +29,6 @@ def all_fixes() -> dict[str, Fix]:
     fixes: list[Fix] = [DEVICE_AUTH, PORT_FORWARD, CLOCK_SYNC, STATUS_PAGE, WINNAT_RESTART]
     fixes.append(STORE_FILE_MODE)
     fixes += [ACCOUNT_SUPPORT, WORKSPACE_ADMIN, RETRY_FRESH_SESSION, SINGLE_REFRESHER_RELOGIN]
-    fixes.append(IdeWslOff())
+    fixes += [IdeWslOff(), DesktopWslOff()]
     fixes += [CA_BUNDLE, CA_ENV_REPAIR, PROXY_ENV_REPAIR, PORT_RELEASE]
     return {f.id: f for f in fixes}

@@ -70,7 +70,7 @@ class IdeWslOff:
                         "Correct it by hand (or in {editor}), then run this fix again.",
                         editor=owner,
                         file=target.shown_as,
-                        problem=_plain(exc),
+                        problem=plain_problem(exc),
                     )
                 )
                 continue
@@ -137,7 +137,9 @@ class IdeWslOff:
 
 
 def _none_on(ctx: FixContext) -> str:
-    proved = ctx.diagnosis is not None and ctx.diagnosis.verdict.cause == "wsl_relay"
+    verdict = ctx.diagnosis.verdict if ctx.diagnosis is not None else None
+    # The desktop app's state file (the wsl check) proves it without any editor.
+    proved = verdict is not None and verdict.cause == "wsl_relay" and "wsl" not in verdict.evidence
     return NOT_FOUND if proved else NONE_ON
 
 
@@ -149,7 +151,7 @@ def _read(path: Path) -> bytes:
     return data
 
 
-def _plain(exc: Exception) -> str:
+def plain_problem(exc: Exception) -> str:
     if isinstance(exc, SettingsParseError):
         return tr(
             "ide_wsl_off",

@@ -53,11 +53,24 @@ def set_top_level_bool(data: bytes, key: str, value: bool) -> bytes:
     node, text, offset = _last_top_level_value(data, key)
     if not isinstance(node, json5.model.BooleanLiteral) or node.value is value:
         return data
+    return _replace_token(data, text, offset, node, key, value)
+
+
+def set_top_level_string(data: bytes, key: str, value: str) -> bytes:
+    """Like set_top_level_bool for a string value: unchanged when the key is absent, already
+    `value`, or holds something other than a string. Raises SettingsParseError."""
+    node, text, offset = _last_top_level_value(data, key)
+    if not isinstance(node, json5.model.String) or node.characters == value:
+        return data
+    return _replace_token(data, text, offset, node, key, value)
+
+
+def _replace_token(data: bytes, text: str, offset: int, node: Any, key: str, value: Any) -> bytes:
     start = offset + len(text[: node._tok.index].encode("utf-8"))
     end = offset + len(text[: node._tok.end].encode("utf-8"))
-    if data[start:end] != (b"true" if node.value else b"false"):
+    if data[start:end] != node._tok.value.encode("utf-8"):
         raise SettingsParseError(*_line_column(text, node._tok.index), "unexpected value token")
-    result = data[:start] + (b"true" if value else b"false") + data[end:]
+    result = data[:start] + json.dumps(value, ensure_ascii=False).encode("utf-8") + data[end:]
     _verify(data, result, key, value)
     return result
 
@@ -109,7 +122,7 @@ def _key_name(node: Any) -> str | None:
     return None
 
 
-def _verify(original: bytes, result: bytes, key: str, value: bool) -> None:
+def _verify(original: bytes, result: bytes, key: str, value: Any) -> None:
     """The edited text must parse to the original data with only `key` changed."""
     expected = _load(original)
     expected[key] = value
