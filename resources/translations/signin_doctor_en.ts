@@ -1371,6 +1371,54 @@
     </message>
 </context>
 <context>
+    <name>addresses</name>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>secure connection completed</source>
+        <translation>secure connection completed</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>answered with a certificate</source>
+        <translation>answered with a certificate</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>connected, but the secure connection got no answer in {seconds:.1f} s</source>
+        <translation>connected, but the secure connection got no answer in {seconds:.1f} s</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>the secure connection failed ({error})</source>
+        <translation>the secure connection failed ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>Not tested: the name could not be looked up.</source>
+        <translation>Not tested: the name could not be looked up.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>Not tested: Codex goes through a proxy, which picks the address.</source>
+        <translation>Not tested: Codex goes through a proxy, which picks the address.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>All {count} addresses of {host} answer.</source>
+        <translation>All {count} addresses of {host} answer.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>No address of {host} answers.</source>
+        <translation>No address of {host} answers.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>{host} has {count} addresses; these do not answer: {dead}.</source>
+        <translation>{host} has {count} addresses; these do not answer: {dead}.</translation>
+    </message>
+</context>
+<context>
     <name>apply</name>
     <message>
         <location filename="../../wizard/fixes/apply.py"/>
@@ -2275,6 +2323,25 @@
         <translation>Start the sign-in again and look at the browser page where it stops. Paste its address or message into Sign-in Doctor; if it asks for a phone number or shows an error, contact OpenAI support (help.openai.com) with the exact text.</translation>
     </message>
     <message>
+        <location filename="../../resources/causes.json"/>
+        <source>One address of the sign-in server does not answer</source>
+        <translation>One address of the sign-in server does not answer</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>{host} has {address_count} addresses, and not all of them answer. No answer from: {dead_addresses}. Answering: {live_addresses}. A program that happens to try the dead address first waits many seconds before it tries another, and Codex can give up before then.</source>
+        <translation>{host} has {address_count} addresses, and not all of them answer. No answer from: {dead_addresses}. Answering: {live_addresses}. A program that happens to try the dead address first waits many seconds before it tries another, and Codex can give up before then.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Try again on another network (a phone hotspot, say) or with another name server, or ask IT or your internet provider why that address is blocked from here.</source>
+        <translation>Try again on another network (a phone hotspot, say) or with another name server, or ask IT or your internet provider why that address is blocked from here.</translation>
+    </message>
+    <message>
+        <source>{host} has {address_count} addresses. {dead_addresses} do not answer, while {live_addresses} does. A program that happens to try the dead address first waits many seconds before it tries another, and Codex can give up before then.</source>
+        <translation type="vanished">{host} has {address_count} addresses. {dead_addresses} do not answer, while {live_addresses} does. A program that happens to try the dead address first waits many seconds before it tries another, and Codex can give up before then.</translation>
+    </message>
+    <message>
         <source>SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</source>
         <translation type="vanished">SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</translation>
     </message>
@@ -2431,6 +2498,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Connecting to the sign-in server</source>
         <translation>Connecting to the sign-in server</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Every address of the sign-in server</source>
+        <translation>Every address of the sign-in server</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>

@@ -1363,6 +1363,54 @@
     </message>
 </context>
 <context>
+    <name>addresses</name>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>secure connection completed</source>
+        <translation>安全な接続が完了しました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>answered with a certificate</source>
+        <translation>証明書を返して応答しました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>connected, but the secure connection got no answer in {seconds:.1f} s</source>
+        <translation>接続はできましたが、安全な接続に {seconds:.1f} 秒以内に応答がありませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>the secure connection failed ({error})</source>
+        <translation>安全な接続に失敗しました（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>Not tested: the name could not be looked up.</source>
+        <translation>未確認: 名前からアドレスを調べられませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>Not tested: Codex goes through a proxy, which picks the address.</source>
+        <translation>未確認: Codex はプロキシを経由するため、アドレスはプロキシが選びます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>All {count} addresses of {host} answer.</source>
+        <translation>{host} の {count} 個のアドレスはすべて応答します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>No address of {host} answers.</source>
+        <translation>{host} のどのアドレスも応答しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
+        <source>{host} has {count} addresses; these do not answer: {dead}.</source>
+        <translation>{host} には {count} 個のアドレスがあり、次のアドレスが応答しません: {dead}。</translation>
+    </message>
+</context>
+<context>
     <name>apply</name>
     <message>
         <location filename="../../wizard/fixes/apply.py"/>
@@ -2267,6 +2315,21 @@
         <translation>もう一度サインインを始めて、ブラウザーのどのページで止まるかを見てください。そのアドレスかメッセージを Sign-in Doctor に貼り付けてください。電話番号を求められたりエラーが表示されたりした場合は、その文面をそのまま添えて OpenAI サポート（help.openai.com）に問い合わせてください。</translation>
     </message>
     <message>
+        <location filename="../../resources/causes.json"/>
+        <source>One address of the sign-in server does not answer</source>
+        <translation>サインインサーバーのアドレスの一つが応答しません</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>{host} has {address_count} addresses, and not all of them answer. No answer from: {dead_addresses}. Answering: {live_addresses}. A program that happens to try the dead address first waits many seconds before it tries another, and Codex can give up before then.</source>
+        <translation>{host} には {address_count} 個のアドレスがありますが、すべてが応答するわけではありません。応答なし: {dead_addresses}。応答あり: {live_addresses}。応答しないアドレスを先に試したプログラムは、別のアドレスを試すまで何秒も待つため、その前に Codex があきらめてしまうことがあります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Try again on another network (a phone hotspot, say) or with another name server, or ask IT or your internet provider why that address is blocked from here.</source>
+        <translation>別のネットワーク（スマートフォンのテザリングなど）や別のネームサーバーでもう一度試すか、そのアドレスがここから遮断されている理由を IT 担当者かインターネット事業者に尋ねてください。</translation>
+    </message>
+    <message>
         <source>SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</source>
         <translation type="vanished">SSL_CERT_FILE が Codex に {ssl_cert_file} を使わせています。このファイルはコンピューター本来の信頼済み証明書の一覧を置き換えますが、{host} を信頼していません。</translation>
     </message>
@@ -2419,6 +2482,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Connecting to the sign-in server</source>
         <translation>サインインサーバーへの接続</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Every address of the sign-in server</source>
+        <translation>サインインサーバーのすべてのアドレス</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>

@@ -15,13 +15,13 @@ import threading
 
 
 class SilentServer:
-    """Listens on ``host``:<random>; ``port``, ``address`` and ``url`` (https://localhost:PORT)."""
+    """Listens on ``host``:``port`` (0: random); ``port``, ``address`` and ``url`` (https://localhost:PORT)."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.host = host
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._listener = socket.socket(family, socket.SOCK_STREAM)
-        self._listener.bind((host, 0))
+        self._listener.bind((host, port))
         self._listener.listen(64)
         self._listener.setblocking(False)
         self.port: int = self._listener.getsockname()[1]

@@ -18,6 +18,7 @@ from wizard.core.model import Outcome
 
 if TYPE_CHECKING:  # never run: tells mypy and PyInstaller's import scan what `lazy` loads
     from wizard.checks import (  # noqa: F401
+        addresses,
         ca_env,
         clock,
         codex,
@@ -80,6 +81,12 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
         "tcp",
         tr("checks", "Connecting to the sign-in server"),
         lazy("network", "check_tcp"),
+        needs=("dns",),
+    ),
+    CheckSpec(
+        "addresses",
+        tr("checks", "Every address of the sign-in server"),
+        lazy("addresses", "check_addresses"),
         needs=("dns",),
     ),
     CheckSpec(
