@@ -906,8 +906,8 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/welcome.py"/>
-        <source>Optional. Paste the error text here; its meaning is shown below the box.</source>
-        <translation>Optional. Paste the error text here; its meaning is shown below the box.</translation>
+        <source>Optional. Paste the error text here; its meaning is shown below the box. Enter starts a new line; Ctrl+Enter starts the checks.</source>
+        <translation>Optional. Paste the error text here; its meaning is shown below the box. Enter starts a new line; Ctrl+Enter starts the checks.</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/welcome.py"/>
@@ -1320,6 +1320,10 @@
         <location filename="../../wizard/ui/window.py"/>
         <source>Watch a sign-in…</source>
         <translation>Watch a sign-in…</translation>
+    </message>
+    <message>
+        <source>Optional. Paste the error text here; its meaning is shown below the box.</source>
+        <translation type="vanished">Optional. Paste the error text here; its meaning is shown below the box.</translation>
     </message>
     <message>
         <source>Choose the certificate file…</source>

@@ -906,8 +906,8 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/welcome.py"/>
-        <source>Optional. Paste the error text here; its meaning is shown below the box.</source>
-        <translation>任意です。エラーの文章をここに貼り付けると、その意味がボックスの下に表示されます。</translation>
+        <source>Optional. Paste the error text here; its meaning is shown below the box. Enter starts a new line; Ctrl+Enter starts the checks.</source>
+        <translation>任意です。エラーの文章をここに貼り付けてください。意味がこの欄の下に表示されます。Enter キーで改行、Ctrl+Enter キーでチェックを開始します。</translation>
     </message>
     <message>
         <location filename="../../wizard/ui/pages/welcome.py"/>
@@ -1320,6 +1320,10 @@
         <location filename="../../wizard/ui/window.py"/>
         <source>Watch a sign-in…</source>
         <translation>サインインを見守る…</translation>
+    </message>
+    <message>
+        <source>Optional. Paste the error text here; its meaning is shown below the box.</source>
+        <translation type="vanished">任意です。エラーの文章をここに貼り付けると、その意味がボックスの下に表示されます。</translation>
     </message>
     <message>
         <source>Choose the certificate file…</source>

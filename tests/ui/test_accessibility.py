@@ -196,7 +196,7 @@ def test_every_control_and_status_row_has_a_name_and_a_description(every_page, k
     assert widgets, key
     kinds = {type(w).__name__ for w in widgets}
     expected = {
-        "welcome": {"QPlainTextEdit", "QCheckBox", "QPushButton"},
+        "welcome": {"PasteBox", "QCheckBox", "QPushButton"},
         "checking": {"StatusRow", "QProgressBar", "QPushButton"},
         "verdict": {"StepButton", "FlowDiagram", "QPushButton", "QToolButton", "QTextBrowser"},
         "fix": {"QPushButton", "QLineEdit"},

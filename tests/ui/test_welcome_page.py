@@ -73,3 +73,21 @@ def test_the_verdict_says_how_the_pasted_message_relates_to_what_was_found(
 def test_without_a_pasted_message_the_verdict_has_no_such_line(qtbot, open_window, home):
     _window, page = show_verdict(qtbot, open_window, home, diagnosis_of(*HEALTHY_TOKEN_PATH))
     assert not page.pasted.isVisible()
+
+
+def test_enter_in_the_paste_box_is_a_new_line_and_ctrl_enter_starts_the_checks(
+    qtbot, open_window, home
+):
+    window = open_window(make_env(home), load_profile().target("https://localhost:9"), specs=())
+    page = window.page_by_key("welcome")
+    page.paste.setFocus()
+    qtbot.keyClicks(page.paste, "Error logging in:")
+    qtbot.keyClick(page.paste, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.paste, "Token exchange failed")
+    # Enter went to the box, not to the default button ("Start checking").
+    assert page.paste.toPlainText() == "Error logging in:\nToken exchange failed"
+    assert window.current_key() == "welcome"
+    qtbot.keyClick(page.paste, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key() == "checking"
+    assert window.session.error_text == "Error logging in:\nToken exchange failed"
+    assert page.paste.toPlainText() == "Error logging in:\nToken exchange failed"

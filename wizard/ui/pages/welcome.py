@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -39,6 +40,21 @@ def warm_decoder() -> None:
     from wizard.checks.logs import decoder_patterns
 
     decoder_patterns()
+
+
+class PasteBox(QPlainTextEdit):
+    """The error box: Enter starts a new line in it (a pasted message has several);
+    Ctrl+Enter is the page's default button, which Enter would otherwise have been."""
+
+    submitted = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            event.accept()
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
 
 
 class WelcomePage(Page):
@@ -93,13 +109,17 @@ class WelcomePage(Page):
             muted=True,
         )
         self.paste_label = label(tr("Did you see an error message? Paste it here (optional):"))
-        self.paste = QPlainTextEdit()
+        self.paste = PasteBox()
         self.paste.setPlaceholderText(tr("For example: {example}").format(example=EXAMPLE))
         self.paste.setTabChangesFocus(True)
         self.paste.setAccessibleName(tr("The error message you saw"))
         self.paste.setAccessibleDescription(
-            tr("Optional. Paste the error text here; its meaning is shown below the box.")
+            tr(
+                "Optional. Paste the error text here; its meaning is shown below the box. "
+                "Enter starts a new line; Ctrl+Enter starts the checks."
+            )
         )
+        self.paste.submitted.connect(self._start_checking)
         lines = self.paste.fontMetrics().lineSpacing()
         self.paste.setMinimumHeight(int(lines * 3.5))
         self.paste.setMaximumHeight(int(lines * 6))
@@ -164,6 +184,11 @@ class WelcomePage(Page):
             )
         self.meaning.setText(message)
         self.meaning.setVisible(True)
+
+    def _start_checking(self) -> None:
+        wizard = self.wizard()
+        if wizard is not None and wizard.currentPage() is self:
+            wizard.next()
 
     def validatePage(self) -> bool:
         self.decode_now()
