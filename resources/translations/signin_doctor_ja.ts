@@ -292,7 +292,9 @@
     </message>
     <message>
         <location filename="../../wizard/ui/pages/done.py"/>
+        <location filename="../../wizard/ui/pages/fix.py"/>
         <location filename="../../wizard/ui/pages/share.py"/>
+        <location filename="../../wizard/ui/pages/verdict.py"/>
         <source>Close</source>
         <translation>閉じる</translation>
     </message>

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QWidget,
+    QWizard,
 )
 
 from tests.e2e import free_port
@@ -90,7 +91,10 @@ def test_a_busy_port_is_freed_with_end_name_after_a_yes_and_the_case_ends_on_don
         page = window.verdict_page()
         qtbot.waitUntil(page.primary_settled, timeout=10_000)
         assert page.primary.text() == "Fix it"
+        cancel = window.button(QWizard.WizardButton.CancelButton)
+        assert cancel.text() == "Close"  # nothing runs here that Cancel could stop
         fix = to_fix_page(qtbot, window)
+        assert cancel.text() == "Close"
         card = fix.cards["port-release"]
         assert next(iter(fix.cards)) == "port-release"
         assert card.apply_button is not None and card.apply_button.text() == "End othertool"

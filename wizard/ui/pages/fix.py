@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, QWizard
 
 from wizard.core.model import Diagnosis
 from wizard.ui.pages.base import Page
@@ -230,6 +230,8 @@ class FixPage(Page):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.setTitle(tr("How to fix it"))
+        # Nothing is running to cancel here: the button ends the session, and says so.
+        self.setButtonText(QWizard.WizardButton.CancelButton, tr("Close"))
         self.cards: dict[str, FixCard] = {}
         self._shown_for: Diagnosis | None = None
         window.plansReady.connect(self._plans_ready)

@@ -50,6 +50,8 @@ class VerdictPage(Page):
         super().__init__(window)
         self.setTitle(tr("Result"))
         self.setButtonText(QWizard.WizardButton.NextButton, tr("Share…"))
+        # Nothing is running to cancel here: the button ends the session, and says so.
+        self.setButtonText(QWizard.WizardButton.CancelButton, tr("Close"))
         self._route = "share"
         self._after_paint = AfterPaint(self)
         window.plansReady.connect(self._plans_ready)
