@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tests.e2e import free_port
 from tests.lab.auth_server import AuthServer
-from tests.lab.hosts import MAPPED_HOSTS, hosts_argv
+from tests.lab.hosts import MAPPED_HOSTS, diagnose_the_real_host, hosts_argv
 from tests.lab.pki import LabPKI
 from tests.lab.silent import SilentServer
 
@@ -27,19 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(tree: Path, hosts: Path, home: Path, ca: Path) -> tuple[float, str]:
-    argv = [
-        sys.executable,
-        "-m",
-        "wizard",
-        "diagnose",
-        "--json",
-        "--auth-url",
-        "https://auth.openai.com",
-        "--callback-port",
-        str(free_port()),
-        "--timeout",
-        "8",
-    ]
+    argv = [sys.executable, "-m", "wizard", *diagnose_the_real_host(free_port())]
     env = {
         "HOME": str(home),
         "PATH": "/usr/bin:/bin",

@@ -26,6 +26,20 @@ _BIND = (
 Binds = Sequence[tuple[Path, str]]  # (our file, the system path it covers)
 
 
+def diagnose_the_real_host(callback_port: int) -> list[str]:
+    """`diagnose --json` against the real auth host's name, which a private /etc/hosts maps."""
+    return [
+        "diagnose",
+        "--json",
+        "--auth-url",
+        "https://auth.openai.com",
+        "--callback-port",
+        str(callback_port),
+        "--timeout",
+        "8",
+    ]
+
+
 def can_map_hosts() -> str | None:
     """None when this machine can run the direct route, else why not."""
     if os.geteuid() != 0:

@@ -11,7 +11,7 @@ import pytest
 
 from tests.e2e import clean_env, free_port, run_wizard
 from tests.lab.auth_server import AuthServer
-from tests.lab.hosts import MAPPED_HOSTS, can_map_hosts, hosts_argv
+from tests.lab.hosts import MAPPED_HOSTS, can_map_hosts, diagnose_the_real_host, hosts_argv
 from tests.lab.silent import SilentServer
 
 LIVE, DEAD = "127.0.0.1", "127.0.0.2"
@@ -27,16 +27,7 @@ def test_one_silent_address_is_named(pki, tmp_path, home):
     )
     with AuthServer(pki, hostnames=MAPPED_HOSTS, port=443), SilentServer(DEAD, 443) as silent:
         run = run_wizard(
-            [
-                "diagnose",
-                "--json",
-                "--auth-url",
-                "https://auth.openai.com",
-                "--callback-port",
-                str(free_port()),
-                "--timeout",
-                "8",
-            ],
+            diagnose_the_real_host(free_port()),
             clean_env(home, CODEX_CA_CERTIFICATE=str(pki.ca_pem)),
             wrap=lambda argv: hosts_argv(hosts, argv),
         )
