@@ -16,6 +16,7 @@ from wizard.core.i18n import sentences, tr
 from wizard.fixes.base import FixContext
 from wizard.fixes.jsonc_edit import SettingsParseError, set_top_level_bool
 from wizard.fixes.plan import FileEdit, FixPlan
+from wizard.platform.atomic import read_capped
 from wizard.platform.editors import MAX_SETTINGS_BYTES, read_editor_settings
 
 NONE_ON = tr("ide_wsl_off", "None of your editors runs Codex inside WSL.")
@@ -144,11 +145,9 @@ def _none_on(ctx: FixContext) -> str:
 
 
 def _read(path: Path) -> bytes:
-    with path.open("rb") as handle:
-        data = handle.read(MAX_SETTINGS_BYTES + 1)
-    if len(data) > MAX_SETTINGS_BYTES:
-        raise OSError(tr("ide_wsl_off", "too large to be a settings file"))
-    return data
+    return read_capped(
+        path, MAX_SETTINGS_BYTES, tr("ide_wsl_off", "too large to be a settings file")
+    )
 
 
 def plain_problem(exc: Exception) -> str:

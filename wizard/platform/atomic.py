@@ -9,6 +9,16 @@ from pathlib import Path
 from wizard.core.i18n import tr
 
 
+def read_capped(path: Path, limit: int, too_large: str) -> bytes:
+    """The file's exact bytes, for an edit that must change only some of them; OSError with
+    `too_large` beyond `limit` bytes (then it is not the file we expect)."""
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(too_large)
+    return data
+
+
 class WriteRefused(OSError):
     """A file we must not or cannot write; the message says why, in plain words."""
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from wizard.core.environment import Environment
 from wizard.core.profile import Profile
+from wizard.platform.atomic import read_capped
 
 MAX_STATE_BYTES = 20_000_000  # the state file holds workspace lists; beyond this it is not it
 
@@ -84,8 +85,4 @@ def running_app_names(profile: Profile) -> list[str]:
 
 def read_bytes(path: Path) -> bytes:
     """The state file's exact bytes, for an edit that changes only two values."""
-    with path.open("rb") as handle:
-        data = handle.read(MAX_STATE_BYTES + 1)
-    if len(data) > MAX_STATE_BYTES:
-        raise OSError("too large to be the app's state file")
-    return data
+    return read_capped(path, MAX_STATE_BYTES, "too large to be the app's state file")
