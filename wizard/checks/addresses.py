@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import socket
 import ssl
-import threading
 import time
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
 
 from wizard.checks.network import connect_failure, interleave
 from wizard.core.engine import CheckContext
@@ -31,12 +31,7 @@ class AddressProbe:
     ms: int
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "address": self.address,
-            "answered": self.answered,
-            "detail": self.detail,
-            "ms": self.ms,
-        }
+        return asdict(self)
 
 
 def probe_address(host: str, address: str, port: int, timeout: float) -> AddressProbe:
@@ -79,23 +74,9 @@ def probe_address(host: str, address: str, port: int, timeout: float) -> Address
 
 
 def probe_all(host: str, addresses: list[str], port: int, timeout: float) -> list[AddressProbe]:
-    """Every address at once; each gives up at `timeout`."""
-    results: list[AddressProbe] = []
-    lock = threading.Lock()
-
-    def run(address: str) -> None:
-        result = probe_address(host, address, port, timeout)
-        with lock:
-            results.append(result)
-
-    threads = [threading.Thread(target=run, args=(a,), daemon=True) for a in addresses]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout + 0.5)
-    order = {a: i for i, a in enumerate(addresses)}
-    with lock:
-        return sorted(results, key=lambda r: order[r.address])
+    """Every address at once, in the order given; each gives up at `timeout`."""
+    with ThreadPoolExecutor(max(1, len(addresses)), thread_name_prefix="address") as pool:
+        return list(pool.map(lambda a: probe_address(host, a, port, timeout), addresses))
 
 
 def check_addresses(ctx: CheckContext) -> Outcome:
