@@ -118,8 +118,10 @@ def run_check(
     deps: Mapping[str, CheckResult] | None = None,
     timeout_s: float = 5.0,
     shared: Shared | None = None,
+    pasted: str = "",
 ) -> Outcome:
-    """Call one check function with a real context (its budget starts now)."""
+    """Call one check function with a real context (its budget starts now); `pasted` is what
+    the person pasted on the Welcome page."""
     import time
 
     ctx = CheckContext(
@@ -130,5 +132,6 @@ def run_check(
         results=dict(deps or {}),
         shared=shared or Shared(),
         cancel_event=threading.Event(),
+        pasted=pasted,
     )
     return check(ctx)

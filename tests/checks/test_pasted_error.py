@@ -3,17 +3,12 @@ real text (tests/fixtures/account/SOURCES.md) -> the check's fault -> the verdic
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 
 from tests.core.test_rules import HEALTHY, result
-from tests.helpers import fixture_text, lab_target, make_env
+from tests.helpers import fixture_text, lab_target, make_env, run_check
 from wizard.checks.pasted_error import check_pasted_error
-from wizard.core.engine import Budget, CheckContext, Shared
 from wizard.core.model import FlowStep, Status
-from wizard.core.profile import load_profile
 from wizard.core.rules import decide
 
 CASES = [
@@ -29,17 +24,7 @@ CASES = [
 
 
 def pasted(home, text):
-    ctx = CheckContext(
-        env=make_env(home),
-        profile=load_profile(),
-        target=lab_target(),
-        budget=Budget(time.monotonic() + 5),
-        results={},
-        shared=Shared(),
-        cancel_event=threading.Event(),
-        pasted=text,
-    )
-    return check_pasted_error(ctx)
+    return run_check(check_pasted_error, make_env(home), pasted=text)
 
 
 @pytest.mark.parametrize(("fixture", "fault", "cause"), CASES, ids=[c[0] for c in CASES])
