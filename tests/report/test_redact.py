@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wizard.fixes.plan import EnvEdit, FileEdit
 from wizard.report.redact import (
     EMAIL,
     REDACTED,
     USER,
     drop_url_queries,
-    hide_url_passwords,
     redact_document,
     redact_document_with_log,
     redact_secrets,
@@ -450,17 +451,35 @@ def test_redact_url_hides_only_the_password():
     assert redact_url("http://jane@proxy.corp:8080") == "http://jane@proxy.corp:8080"
 
 
-def test_hide_url_passwords_leaves_the_rest_of_a_diff_alone():
-    diff = (
-        "--- ~/.bashrc\n+++ ~/.bashrc\n"
-        "-export HTTPS_PROXY='http://bob:s3cretPW-991@proxy.corp.example:8080'\n"
-        " export PATH=/home/carol/bin:$PATH  # carol@example.com\n"
+def test_a_fix_preview_hides_secrets_and_leaves_the_rest_of_the_file_alone():
+    before = (
+        b"export HTTPS_PROXY='http://bob:s3cretPW-991@proxy.corp.example:8080'\n"
+        b"export OPENAI_API_KEY=sk-proj-AbCdEfGhIjKlMnOpQrStUv\n"
+        b"export PATH=/home/carol/bin:$PATH  # carol@example.com\n"
     )
-    assert hide_url_passwords(diff) == (
-        "--- ~/.bashrc\n+++ ~/.bashrc\n"
+    edit = FileEdit(Path("/home/carol/.bashrc"), "~/.bashrc", before, b"")
+    assert edit.diff() == (
+        "--- ~/.bashrc\n+++ ~/.bashrc\n@@ -1,3 +0,0 @@\n"
         f"-export HTTPS_PROXY='http://bob:{REDACTED}@proxy.corp.example:8080'\n"
-        " export PATH=/home/carol/bin:$PATH  # carol@example.com\n"
+        f"-export OPENAI_API_KEY={REDACTED}\n"
+        "-export PATH=/home/carol/bin:$PATH  # carol@example.com\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "shown"),
+    [
+        ("OPENAI_API_KEY", "k-1", REDACTED),  # secret by its name, whatever it looks like
+        ("CODEX_ACCESS_TOKEN", "eyJhbGciOi.eyJzdWIi.sig", REDACTED),
+        ("HTTPS_PROXY", "http://bob:pw@proxy:8080", f"http://bob:{REDACTED}@proxy:8080"),
+        ("OPENAI_BASE_URL", "https://api.openai.com/v1", "https://api.openai.com/v1"),
+    ],
+)
+def test_a_variable_preview_hides_a_secret_value(name, value, shown):
+    assert EnvEdit(name, before=None, after=value).render() == f"{name}={shown}"
+    removed = EnvEdit(name, before=value, after=None).render()
+    assert removed.startswith(f"unset {name}") and shown in removed
+    assert shown != REDACTED or value not in removed
 
 
 def test_a_servers_answer_loses_every_token_like_run():
@@ -509,7 +528,7 @@ OLD_MARKERS = ("***", "[redacted]", "[removed]", "[token removed]")
         redact_secrets,
         lambda t: redact_secrets(t, named=True, long_runs=True),
         lambda t: redact_secrets(drop_url_queries(t), named=True),
-        hide_url_passwords,
+        lambda t: FileEdit(Path("/f"), "f", None, t.encode()).diff(),
     ],
     ids=["report", "evidence", "server-answer", "log-line", "diff"],
 )

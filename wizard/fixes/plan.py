@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.core.i18n import Translator, join, localize, tr
-from wizard.report.redact import hide_url_passwords
+from wizard.report.redact import redact_secrets
 
 
 @dataclass(frozen=True)
@@ -25,9 +25,7 @@ class FileEdit:
         new = _lines(self.after)
         label_old = self.shown_as if self.before is not None else "/dev/null"
         label_new = self.shown_as if self.after is not None else "/dev/null"
-        return hide_url_passwords(
-            "".join(difflib.unified_diff(old, new, label_old, label_new, n=2))
-        )
+        return redact_secrets("".join(difflib.unified_diff(old, new, label_old, label_new, n=2)))
 
 
 NO_CHANGE = tr("plan", "  (no change)")
@@ -58,10 +56,16 @@ class EnvEdit:
                     "plan",
                     "unset {name}   (was {value})",
                     name=self.name,
-                    value=hide_url_passwords(self.before),
+                    value=_shown(self.name, self.before),
                 )
             return f"unset {self.name}"
-        return f"{self.name}={hide_url_passwords(self.after)}"
+        return f"{self.name}={_shown(self.name, self.after)}"
+
+
+def _shown(name: str, value: str) -> str:
+    """A variable's value as a preview shows it: whole, unless it is a secret (by its name,
+    OPENAI_API_KEY, or its look, a token or a URL's password)."""
+    return redact_secrets(f"{name}={value}").split("=", 1)[1]
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,9 @@ Kept on purpose:
 Idempotent: no marker matches a pattern again, so redacting twice changes nothing.
 
 Entry points: `redact_text` / `redact_document(_with_log)` (reports, `--json`: everything
-above), `redact_secrets` (a check's evidence: secrets only), `redact_url` (one proxy URL shown),
-`hide_url_passwords` (a fix's preview and diff: URL passwords only, the rest is the user's own
-file), `drop_url_queries` (a log line: whole query strings go).
+above), `redact_secrets` (a check's evidence and a fix's preview and diff: secrets only, the rest is
+the user's own), `redact_url` (one proxy URL shown), `drop_url_queries` (a log line: whole query
+strings go).
 """
 
 from __future__ import annotations
@@ -417,7 +417,7 @@ def drop_url_queries(text: str) -> str:
     return _URL_QUERY.sub(rf"\1?{REDACTED}", text)
 
 
-def hide_url_passwords(text: str) -> str:
+def _hide_url_passwords(text: str) -> str:
     """Only the passwords of URLs in `text` replaced by the marker (a preview or diff of the
     user's own file: everything else in it is theirs to see)."""
     return _USERINFO.sub(_password_hidden, text)
@@ -433,7 +433,7 @@ def redact_url(url: str) -> str:
     full = url if "://" in url else f"http://{url}"
     if urlsplit(full).password is None:
         return url
-    return hide_url_passwords(full)
+    return _hide_url_passwords(full)
 
 
 def redact_document(
