@@ -6166,8 +6166,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/tls.py"/>
-        <source>The certificate of {host} is not valid at this computer&apos;s date ({date} UTC); check the clock.</source>
-        <translation>The certificate of {host} is not valid at this computer&apos;s date ({date} UTC); check the clock.</translation>
+        <source>The certificate of {host} is not valid at this computer&apos;s date ({date}); check the clock.</source>
+        <translation>The certificate of {host} is not valid at this computer&apos;s date ({date}); check the clock.</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/tls.py"/>
@@ -6218,6 +6218,10 @@
         <location filename="../../wizard/checks/tls.py"/>
         <source>no certificate in this set vouches for the chain (unknown issuer)</source>
         <translation>no certificate in this set vouches for the chain (unknown issuer)</translation>
+    </message>
+    <message>
+        <source>The certificate of {host} is not valid at this computer&apos;s date ({date} UTC); check the clock.</source>
+        <translation type="vanished">The certificate of {host} is not valid at this computer&apos;s date ({date} UTC); check the clock.</translation>
     </message>
 </context>
 <context>

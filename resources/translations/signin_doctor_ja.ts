@@ -6146,8 +6146,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/tls.py"/>
-        <source>The certificate of {host} is not valid at this computer&apos;s date ({date} UTC); check the clock.</source>
-        <translation>{host} の証明書は、このコンピューターの日付（{date} UTC）では有効ではありません。時計を確認してください。</translation>
+        <source>The certificate of {host} is not valid at this computer&apos;s date ({date}); check the clock.</source>
+        <translation>{host} の証明書は、このコンピューターの日付（{date}）では有効ではありません。時計を確認してください。</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/tls.py"/>
@@ -6198,6 +6198,10 @@
         <location filename="../../wizard/checks/tls.py"/>
         <source>no certificate in this set vouches for the chain (unknown issuer)</source>
         <translation>この中に証明書チェーンを保証する証明書がありません（不明な発行者）</translation>
+    </message>
+    <message>
+        <source>The certificate of {host} is not valid at this computer&apos;s date ({date} UTC); check the clock.</source>
+        <translation type="vanished">{host} の証明書は、このコンピューターの日付（{date} UTC）では有効ではありません。時計を確認してください。</translation>
     </message>
 </context>
 <context>

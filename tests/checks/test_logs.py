@@ -21,6 +21,7 @@ from wizard.checks.logs import (
     read_tail,
     sanitize_excerpt,
 )
+from wizard.core.i18n import localize
 from wizard.core.model import Status
 from wizard.core.profile import resource_path
 from wizard.core.rules import cause_table
@@ -404,7 +405,7 @@ def test_the_real_intercepted_exchange_proves_no_answer(home):
     assert (outcome.status, outcome.faults) == (Status.WARN, ("codex_log_no_answer",))
     assert outcome.evidence["facts"] == {
         "log_file": "~/.codex/log/codex-login.log",
-        "attempt_started": "2026-12-03 13:29 UTC",
+        "attempt_started": "2026-12-03T13:29:24.984342Z",
     }
     [connect] = [f for f in outcome.evidence["findings"] if f["id"] == "token_transport_connect"]
     assert "certificate" in connect["meaning"]
@@ -489,10 +490,16 @@ def test_fixture_sources_are_documented():
         assert f"`{path.name}`" in sources
 
 
-def test_the_attempt_time_is_written_for_people(home):
+def test_the_attempt_time_is_data_written_for_people_by_the_reader(home):
     LabHome(home).codex_log(
         "2026-12-03T15:29:24+02:00 starting browser login flow\n"
         "oauth token exchange transport failure is_timeout=true\n"
     )
     outcome = run_check(check_codex_logs, make_env(home))
-    assert outcome.evidence["facts"]["attempt_started"] == "2026-12-03 13:29 UTC"
+    started = outcome.evidence["facts"]["attempt_started"]
+    assert json.loads(json.dumps(outcome.evidence))["facts"]["attempt_started"] == (
+        "2026-12-03T15:29:24+02:00"  # JSON keeps the ISO 8601 time as the log wrote it
+    )
+    # in a sentence without a reader's formatter (the CLI, the case file): one unambiguous zone
+    assert f"{started}" == "2026-12-03 13:29 UTC"
+    assert localize(started, None, lambda m: f"<{m.instant():%H:%M}>") == "<15:29>"

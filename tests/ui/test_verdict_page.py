@@ -3,18 +3,26 @@
 
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
 
 from tests.helpers import make_env
 from tests.ui.conftest import save_screen
+from wizard.core.i18n import Moment
 from wizard.core.model import CheckResult, Diagnosis, FlowStep, Status
 from wizard.core.profile import load_profile
 from wizard.core.rules import decide
+from wizard.report.document import to_document
+from wizard.ui import language
 from wizard.ui.pages.checking import plain_summary
 
 TARGET = load_profile().target("https://localhost:9", callback_port=1455)
+STARTED = "2026-12-03T15:29:24+02:00"  # 22:29 in Tokyo
 
 
 def result(
@@ -152,3 +160,43 @@ def test_without_fixes_the_one_action_leads_to_the_share_page(qtbot, open_window
     qtbot.mouseClick(page.primary, Qt.MouseButton.LeftButton)
     assert window.current_key() == "share"
     assert window.page_by_key("share").case.text() == window.session.case_id
+
+
+@pytest.fixture
+def in_tokyo(monkeypatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def _in_window_locale(lang: str) -> str:
+    """22:29 on 3 December 2026 as the window writes dates in `lang` (English follows the
+    system's regional form, Japanese is 2026/12/03 22:29)."""
+    wall_clock = QDateTime(QDate(2026, 12, 3), QTime(22, 29))
+    return QLocale().toString(wall_clock, QLocale.FormatType.ShortFormat)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_logged_time_is_shown_in_the_users_locale_and_time_zone(
+    qtbot, open_window, home, in_tokyo, lang
+):
+    no_answer = result(
+        "codex_logs",
+        Status.WARN,
+        faults=("codex_log_no_answer",),
+        facts={"log_file": "~/.codex/log/codex-login.log", "attempt_started": Moment(STARTED)},
+    )
+    language.install(lang)
+    try:
+        diagnosis = diagnosis_of(*HEALTHY_TOKEN_PATH, no_answer)
+        _window, page = show_verdict(qtbot, open_window, home, diagnosis)
+        text, shown = page.summary.text(), _in_window_locale(lang)
+    finally:
+        language.install("en")
+    if lang == "ja":
+        assert shown == "2026/12/03 22:29"
+    assert shown in text and "UTC" not in text and STARTED not in text
+    # the JSON (diagnose --json, the case file) keeps the time itself
+    assert f'"attempt_started": "{STARTED}"' in json.dumps(to_document(diagnosis))

@@ -20,7 +20,7 @@ from typing import Any
 
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment
-from wizard.core.i18n import tr, tr_map
+from wizard.core.i18n import Moment, tr, tr_map
 from wizard.core.model import Outcome, Status
 from wizard.core.profile import Profile, resource_path
 from wizard.report.redact import drop_url_queries, redact_secrets
@@ -229,17 +229,6 @@ def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
 
 
-def _readable_time(stamp: str) -> str:
-    """A log time stamp for people: "2026-12-03 13:29 UTC" (as written when unreadable)."""
-    try:
-        when = datetime.fromisoformat(stamp.replace(" ", "T"))
-    except ValueError:
-        return stamp
-    if when.tzinfo is not None:
-        return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-    return f"{when:%Y-%m-%d %H:%M}"
-
-
 def _findings(env: Environment, path: Path, lines: list[str]) -> list[dict[str, Any]]:
     """Decoded lines, once per pattern (first occurrence, with a count)."""
     found: dict[str, dict[str, Any]] = {}
@@ -326,7 +315,7 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
                 started = evidence["login_log"]["attempt_started"]
                 evidence["facts"] = {
                     "log_file": login_file,
-                    "attempt_started": _readable_time(started or evidence["login_log"]["modified"]),
+                    "attempt_started": Moment(started or evidence["login_log"]["modified"]),
                 }
 
     ide_logs = ide_log_files(env, profile)

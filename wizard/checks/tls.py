@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard.checks.route import effective_route
 from wizard.core.engine import CheckContext
-from wizard.core.i18n import join, sentences, tr
+from wizard.core.i18n import Moment, join, sentences, tr
 from wizard.core.model import Outcome, Status
 
 if TYPE_CHECKING:
@@ -107,9 +107,9 @@ def check_tls(ctx: CheckContext) -> Outcome:
             tr(
                 "tls",
                 "The certificate of {host} is not valid at this computer's date "
-                "({date} UTC); check the clock.",
+                "({date}); check the clock.",
                 host=host,
-                date=f"{now:%Y-%m-%d %H:%M}",
+                date=Moment(now.isoformat(timespec="seconds")),
             ),
             evidence,
         )

@@ -5,14 +5,40 @@ The result is an ordinary English `str` (what JSON, logs and tests see, so ids a
 stable) that also remembers its context, template and parameters. Whoever shows it to a person
 (the window through Qt's translator, a report written in Japanese) calls `localize()` with a
 translator, which looks the template up - in the same .ts/.qm catalogs Qt uses - and formats it
-again, translating parameters that are themselves `Text`."""
+again, translating parameters that are themselves `Text`.
+
+A time in a sentence is a `Moment`: the ISO 8601 text stays the data (JSON keeps it), and
+whoever shows it formats it for the reader (the window in the user's locale and time zone)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 Translator = Callable[[str, str], str]  # (context, English source) -> translation or ""
+TimeFormatter = Callable[["Moment"], str]  # a Moment for the reader ("2026/12/03 22:29")
+
+
+class Moment(str):
+    """An instant as its ISO 8601 text (`str()` and JSON give that text). Put in a sentence
+    without a formatter it reads "2026-12-03 13:29 UTC"; `localize(..., when=...)` lets the
+    reader's side write it in their locale and time zone."""
+
+    def instant(self) -> datetime | None:
+        """The time (aware when the text names its offset), or None when it is no ISO time."""
+        try:
+            return datetime.fromisoformat(self.replace(" ", "T", 1))
+        except ValueError:
+            return None
+
+    def __format__(self, spec: str) -> str:
+        when = self.instant()
+        if when is None:
+            return str(self)
+        if when.tzinfo is None:  # a log line without offset: as written
+            return f"{when:%Y-%m-%d %H:%M}"
+        return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 class Text(str):
@@ -84,22 +110,24 @@ def word_list(items: Sequence[Any], pair: Text, sep: Any) -> Any:
     return tr_map(pair.context, pair.template, {"first": first, "last": items[-1]})
 
 
-def localize(value: Any, translate: Translator | None) -> Any:
-    """`value` in the translator's language: Text is re-rendered, containers are walked,
-    anything else is returned unchanged."""
-    if translate is None:
+def localize(value: Any, translate: Translator | None, when: TimeFormatter | None = None) -> Any:
+    """`value` in the translator's language: Text is re-rendered, containers are walked, a
+    Moment is written by `when` (if given), anything else is returned unchanged."""
+    if translate is None and when is None:
         return value
+    if isinstance(value, Moment):
+        return when(value) if when is not None else value
     if isinstance(value, Text):
-        template = translate(value.context, value.template) or value.template
-        params = {k: localize(v, translate) for k, v in value.params.items()}
+        template = (translate and translate(value.context, value.template)) or value.template
+        params = {k: localize(v, translate, when) for k, v in value.params.items()}
         try:
             return template.format_map(_Safe(params)) if params else template
         except (ValueError, IndexError):  # a broken translation must never hide the message
             return str(value)
     if isinstance(value, dict):
-        return {k: localize(v, translate) for k, v in value.items()}
+        return {k: localize(v, translate, when) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(localize(v, translate) for v in value)
+        return type(value)(localize(v, translate, when) for v in value)
     return value
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from wizard.core.model import Diagnosis
 from wizard.ui.session import cause_title
-from wizard.ui.text import ltext, status_word, tr
+from wizard.ui.text import local_time, ltext, status_word, tr
 from wizard.ui.threads import Task
 from wizard.ui.widgets import Card, icon_label, icon_size, label
 
@@ -144,23 +144,15 @@ def _kind(cause: str) -> str:
     return {"none": "pass", "unknown": "warn"}.get(cause, "fail")
 
 
-def when_text(record: Mapping[str, Any]) -> str:
-    from PySide6.QtCore import QDateTime, QLocale
-
-    stamp = QDateTime.fromString(str(record.get("saved_at", "")), Qt.DateFormat.ISODateWithMs)
-    if not stamp.isValid():
-        return ""
-    local = stamp.toLocalTime()
-    return QLocale().toString(local, QLocale.FormatType.ShortFormat)
-
-
 def labels_for(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str, str]:
     trigger = after.get("trigger")
     if trigger == "fix":
         return tr("Before the fix"), tr("After the fix")
     if trigger == "undo":
         return tr("Before undoing"), tr("After undoing")
-    return tr("Last time ({when})").format(when=when_text(before)), tr("Now")
+    return tr("Last time ({when})").format(when=local_time(str(before.get("saved_at", "")))), tr(
+        "Now"
+    )
 
 
 def verdict_title(record: Mapping[str, Any]) -> str:

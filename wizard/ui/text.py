@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTime
 
 from wizard.core import steps
-from wizard.core.i18n import localize
+from wizard.core.i18n import Moment, localize
 from wizard.core.model import FlowStep, Status
 
 
@@ -21,10 +21,24 @@ def qt_translate(context: str, source: str) -> str:
     return QCoreApplication.translate(context, source)
 
 
+def local_time(stamp: str) -> str:
+    """An ISO 8601 time in the user's locale and time zone ("12/3/26 10:29 PM",
+    "2026/12/03 22:29"); a time without offset as written, anything else unchanged."""
+    when = Moment(stamp).instant()
+    if when is None:
+        return str(stamp)
+    if when.tzinfo is None:
+        shown = QDateTime(QDate(when.year, when.month, when.day), QTime(when.hour, when.minute))
+    else:
+        shown = QDateTime.fromMSecsSinceEpoch(round(when.timestamp() * 1000)).toLocalTime()
+    return QLocale().toString(shown, QLocale.FormatType.ShortFormat)
+
+
 def localized(value: Any) -> Any:
     """Core text (check summaries, verdicts, fix plans; also inside dicts and lists) in the
-    window's language. Everything the window shows from core/checks/fixes goes through here."""
-    return localize(value, qt_translate)
+    window's language, its times in the user's locale. Everything the window shows from
+    core/checks/fixes goes through here."""
+    return localize(value, qt_translate, local_time)
 
 
 def sentences(*parts: str) -> str:
