@@ -1,4 +1,6 @@
 import os
+import shutil
+import subprocess
 
 import pytest
 
@@ -24,3 +26,23 @@ def home(tmp_path):
     path = tmp_path / "home"
     path.mkdir()
     return path
+
+
+@pytest.fixture
+def named_process(tmp_path):
+    """Start a real running program under a chosen name (a copy of sleep at `relative` in a
+    temporary folder: Linux names the process after the file); all are ended after the test."""
+    started: list[subprocess.Popen] = []
+
+    def start(relative: str) -> subprocess.Popen:
+        binary = tmp_path / "apps" / relative
+        binary.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shutil.which("sleep") or "/bin/sleep", binary)
+        proc = subprocess.Popen([str(binary), "60"])
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        proc.kill()
+        proc.wait()

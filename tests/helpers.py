@@ -16,12 +16,14 @@ from wizard.core.environment import (
     Environment,
     PortHolder,
     PortInspector,
+    ProcessInfo,
     ProcessLauncher,
 )
 from wizard.core.model import CheckResult, Outcome, Target
 from wizard.core.profile import load_profile
 from wizard.platform.launcher import SubprocessLauncher
 from wizard.platform.ports import PsutilPortInspector
+from wizard.platform.processes import running_processes
 from wizard.platform.runner import SubprocessRunner
 from wizard.platform.trust_store import BundleTrustStore, system_trust_store
 
@@ -80,6 +82,7 @@ def make_env(
     os_roots_file: Path | None = None,
     clock: Callable[[], datetime] | None = None,
     launcher: ProcessLauncher | None = None,
+    processes: Callable[[], list[ProcessInfo]] | None = running_processes,
 ) -> Environment:
     """An Environment over `home`. Real runner, psutil and the system bundle by default;
     `os_roots_file` stands in for the OS certificate store (e.g. "Windows trusts the corp root")."""
@@ -99,6 +102,7 @@ def make_env(
         if os_roots_file
         else system_trust_store(platform, runner),  # type: ignore[arg-type]
         launcher=launcher if launcher is not None else SubprocessLauncher(),
+        processes=processes,
         **kwargs,
     )
 

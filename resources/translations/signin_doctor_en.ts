@@ -1501,6 +1501,74 @@
     </message>
 </context>
 <context>
+    <name>auth_managers</name>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>{tool} (pid {pid})</source>
+        <translation>{tool} (pid {pid})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>Running now: {tools}.</source>
+        <translation>Running now: {tools}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>{tool} holds port {port}, where Codex waits for the browser&apos;s return.</source>
+        <translation>{tool} holds port {port}, where Codex waits for the browser&apos;s return.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>Codex&apos;s settings: {markers}.</source>
+        <translation>Codex&apos;s settings: {markers}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>The saved sign-in was changed {age} while no Codex program was running; if you did not just sign in, another program wrote it.</source>
+        <translation>The saved sign-in was changed {age} while no Codex program was running; if you did not just sign in, another program wrote it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>No account switcher or local sign-in proxy was found: none is running, and Codex&apos;s settings and saved sign-in look as Codex writes them.</source>
+        <translation>No account switcher or local sign-in proxy was found: none is running, and Codex&apos;s settings and saved sign-in look as Codex writes them.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>The saved sign-in holds only an API key and no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account.</source>
+        <translation>The saved sign-in holds only an API key and no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>The saved sign-in holds no sign-in tokens, yet Codex reports that you are signed in with ChatGPT; its requests fail until you sign in again.</source>
+        <translation>The saved sign-in holds no sign-in tokens, yet Codex reports that you are signed in with ChatGPT; its requests fail until you sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>its requests go to a program on this computer ({address})</source>
+        <translation>its requests go to a program on this computer ({address})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>the provider &quot;{provider}&quot; does not use your ChatGPT sign-in (requires_openai_auth is not set)</source>
+        <translation>the provider &quot;{provider}&quot; does not use your ChatGPT sign-in (requires_openai_auth is not set)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>openai_base_url sends OpenAI&apos;s requests to a program on this computer ({address})</source>
+        <translation>openai_base_url sends OpenAI&apos;s requests to a program on this computer ({address})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>a fixed access key is set (experimental_bearer_token)</source>
+        <translation>a fixed access key is set (experimental_bearer_token)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>{file} lies beside config.toml</source>
+        <translation>{file} lies beside config.toml</translation>
+    </message>
+</context>
+<context>
     <name>ca_bundle</name>
     <message>
         <location filename="../../wizard/fixes/base.py"/>
@@ -1935,6 +2003,21 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Codex&apos;s settings were changed by an account switcher or a local proxy tool: {markers}. Such a tool can take over Codex&apos;s requests and sign-in, so the sign-in you make is not the one Codex uses.</source>
+        <translation>Codex&apos;s settings were changed by an account switcher or a local proxy tool: {markers}. Such a tool can take over Codex&apos;s requests and sign-in, so the sign-in you make is not the one Codex uses.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex&apos;s saved sign-in holds only an API key, no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account. Account switchers write such a file when they switch accounts; if you did not set up an API key yourself, one of them replaced your sign-in.</source>
+        <translation>Codex&apos;s saved sign-in holds only an API key, no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account. Account switchers write such a file when they switch accounts; if you did not set up an API key yourself, one of them replaced your sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex&apos;s saved sign-in holds no sign-in tokens, yet Codex reports that you are signed in with ChatGPT. Something other than Codex rewrote that file (account switchers do), so Codex&apos;s requests fail until you sign in again.</source>
+        <translation>Codex&apos;s saved sign-in holds no sign-in tokens, yet Codex reports that you are signed in with ChatGPT. Something other than Codex rewrote that file (account switchers do), so Codex&apos;s requests fail until you sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Everything Codex needs for sign-in works from this computer, but OpenAI&apos;s sign-in page answered with an error of its own ({code}) that names no cause on this computer. {listener} That points at the account or the sign-in session.</source>
         <translation>Everything Codex needs for sign-in works from this computer, but OpenAI&apos;s sign-in page answered with an error of its own ({code}) that names no cause on this computer. {listener} That points at the account or the sign-in session.</translation>
     </message>
@@ -2285,6 +2368,21 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Another program manages Codex&apos;s sign-in</source>
+        <translation>Another program manages Codex&apos;s sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>{tools} is running. Account switchers and local proxy tools like it replace or renew Codex&apos;s saved sign-in behind Codex&apos;s back, so the sign-in you make can be swapped out or used up (refresh_token_reused).</source>
+        <translation>{tools} is running. Account switchers and local proxy tools like it replace or renew Codex&apos;s saved sign-in behind Codex&apos;s back, so the sign-in you make can be swapped out or used up (refresh_token_reused).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Quit that program (also from the tray or menu bar) or uninstall it, and turn off its proxy takeover so Codex&apos;s settings are its own again. Then sign in once. Do not run several programs that renew the same sign-in. Signing in again first signs you out of Codex on this computer (the app, the editor and the terminal share one sign-in); if the new sign-in does not finish, you stay signed out.</source>
+        <translation>Quit that program (also from the tray or menu bar) or uninstall it, and turn off its proxy takeover so Codex&apos;s settings are its own again. Then sign in once. Do not run several programs that renew the same sign-in. Signing in again first signs you out of Codex on this computer (the app, the editor and the terminal share one sign-in); if the new sign-in does not finish, you stay signed out.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Another program used up Codex&apos;s saved sign-in</source>
         <translation>Another program used up Codex&apos;s saved sign-in</translation>
     </message>
@@ -2559,6 +2657,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Saving the sign-in</source>
         <translation>Saving the sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Programs that change the sign-in</source>
+        <translation>Programs that change the sign-in</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -4021,6 +4124,36 @@
         <translation>Then run the command below once, in a terminal.</translation>
     </message>
     <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Stop the program that rewrites your sign-in</source>
+        <translation>Stop the program that rewrites your sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Account switchers and local proxy tools (CC Switch, Cockpit Tools, Codex Switcher, CLIProxyAPI, codex-auth) swap or renew Codex&apos;s saved sign-in and rewrite its settings.</source>
+        <translation>Account switchers and local proxy tools (CC Switch, Cockpit Tools, Codex Switcher, CLIProxyAPI, codex-auth) swap or renew Codex&apos;s saved sign-in and rewrite its settings.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>In that program, turn off its proxy takeover or switch back to the official OpenAI sign-in, so it puts Codex&apos;s settings back.</source>
+        <translation>In that program, turn off its proxy takeover or switch back to the official OpenAI sign-in, so it puts Codex&apos;s settings back.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Quit it, also from the tray or the menu bar, and stop it from starting with your computer. If it keeps coming back, uninstall it.</source>
+        <translation>Quit it, also from the tray or the menu bar, and stop it from starting with your computer. If it keeps coming back, uninstall it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Run this diagnosis again: it should no longer find the program or its settings.</source>
+        <translation>Run this diagnosis again: it should no longer find the program or its settings.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Then sign in once, with the command below in a terminal.</source>
+        <translation>Then sign in once, with the command below in a terminal.</translation>
+    </message>
+    <message>
         <location filename="../../wizard/fixes/guidance.py"/>
         <source>These steps are for Windows only.</source>
         <translation>These steps are for Windows only.</translation>
@@ -4750,6 +4883,11 @@
         <location filename="../../wizard/checks/port.py"/>
         <source>, </source>
         <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>{holder} on port {port} is {tool}, an account switcher or local proxy tool that takes over Codex&apos;s sign-in.</source>
+        <translation>{holder} on port {port} is {tool}, an account switcher or local proxy tool that takes over Codex&apos;s sign-in.</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/port.py"/>

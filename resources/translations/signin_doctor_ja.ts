@@ -1493,6 +1493,74 @@
     </message>
 </context>
 <context>
+    <name>auth_managers</name>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>{tool} (pid {pid})</source>
+        <translation>{tool}（pid {pid}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>Running now: {tools}.</source>
+        <translation>いま動いているもの: {tools}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>{tool} holds port {port}, where Codex waits for the browser&apos;s return.</source>
+        <translation>{tool} がポート {port} を使っています。Codex はここでブラウザーからの戻りを待ちます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>Codex&apos;s settings: {markers}.</source>
+        <translation>Codex の設定: {markers}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>The saved sign-in was changed {age} while no Codex program was running; if you did not just sign in, another program wrote it.</source>
+        <translation>保存済みのサインインが {age}、Codex が動いていないあいだに書き換えられました。その時にサインインしていないなら、別のプログラムが書き換えています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>No account switcher or local sign-in proxy was found: none is running, and Codex&apos;s settings and saved sign-in look as Codex writes them.</source>
+        <translation>アカウント切り替えツールやローカルのサインイン用プロキシは見つかりませんでした。どれも動いておらず、Codex の設定と保存済みのサインインは Codex が書いたとおりの形です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>The saved sign-in holds only an API key and no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account.</source>
+        <translation>保存済みのサインインには API キーしかなく、ChatGPT のサインインがありません。そのため Codex は ChatGPT アカウントではなく、そのキーを使います。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>The saved sign-in holds no sign-in tokens, yet Codex reports that you are signed in with ChatGPT; its requests fail until you sign in again.</source>
+        <translation>保存済みのサインインにはサインイン用のトークンがないのに、Codex は ChatGPT でサインイン済みと表示します。もう一度サインインするまで、Codex のリクエストは失敗します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>its requests go to a program on this computer ({address})</source>
+        <translation>リクエストがこのコンピューター上のプログラム（{address}）に送られます</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>the provider &quot;{provider}&quot; does not use your ChatGPT sign-in (requires_openai_auth is not set)</source>
+        <translation>プロバイダー「{provider}」は ChatGPT のサインインを使いません（requires_openai_auth が設定されていません）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>openai_base_url sends OpenAI&apos;s requests to a program on this computer ({address})</source>
+        <translation>openai_base_url が OpenAI 向けのリクエストをこのコンピューター上のプログラム（{address}）に送ります</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>a fixed access key is set (experimental_bearer_token)</source>
+        <translation>固定のアクセスキーが設定されています（experimental_bearer_token）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>{file} lies beside config.toml</source>
+        <translation>config.toml の隣に {file} があります</translation>
+    </message>
+</context>
+<context>
     <name>ca_bundle</name>
     <message>
         <location filename="../../wizard/fixes/base.py"/>
@@ -1927,6 +1995,21 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Codex&apos;s settings were changed by an account switcher or a local proxy tool: {markers}. Such a tool can take over Codex&apos;s requests and sign-in, so the sign-in you make is not the one Codex uses.</source>
+        <translation>Codex の設定が、アカウント切り替えツールかローカルのプロキシツールによって書き換えられています: {markers}。このようなツールは Codex のリクエストとサインインを横取りできるため、あなたがしたサインインが Codex で使われません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex&apos;s saved sign-in holds only an API key, no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account. Account switchers write such a file when they switch accounts; if you did not set up an API key yourself, one of them replaced your sign-in.</source>
+        <translation>Codex の保存済みサインインには API キーしかなく、ChatGPT のサインインがありません。そのため Codex は ChatGPT アカウントではなく、そのキーを使います。アカウント切り替えツールは、アカウントを切り替えるときにこのようなファイルを書きます。自分で API キーを設定していないなら、そのどれかがサインインを置き換えています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex&apos;s saved sign-in holds no sign-in tokens, yet Codex reports that you are signed in with ChatGPT. Something other than Codex rewrote that file (account switchers do), so Codex&apos;s requests fail until you sign in again.</source>
+        <translation>Codex の保存済みサインインにはサインイン用のトークンがないのに、Codex は ChatGPT でサインイン済みと表示します。Codex 以外のもの（アカウント切り替えツールなど）がこのファイルを書き換えたため、もう一度サインインするまで Codex のリクエストは失敗します。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Everything Codex needs for sign-in works from this computer, but OpenAI&apos;s sign-in page answered with an error of its own ({code}) that names no cause on this computer. {listener} That points at the account or the sign-in session.</source>
         <translation>このコンピューターからは Codex のサインインに必要なものがすべて動いていますが、OpenAI のサインインページが独自のエラー（{code}）を返しました。このエラーはこのコンピューター上の原因を示していません。{listener} アカウントかサインインのセッションに原因がある可能性が高いです。</translation>
     </message>
@@ -2277,6 +2360,21 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Another program manages Codex&apos;s sign-in</source>
+        <translation>別のプログラムが Codex のサインインを管理しています</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>{tools} is running. Account switchers and local proxy tools like it replace or renew Codex&apos;s saved sign-in behind Codex&apos;s back, so the sign-in you make can be swapped out or used up (refresh_token_reused).</source>
+        <translation>{tools} が動いています。このようなアカウント切り替えツールやローカルのプロキシツールは、Codex の知らないうちに保存済みサインインを置き換えたり更新したりします。そのため、あなたがしたサインインが入れ替えられたり、使い切られたり（refresh_token_reused）します。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Quit that program (also from the tray or menu bar) or uninstall it, and turn off its proxy takeover so Codex&apos;s settings are its own again. Then sign in once. Do not run several programs that renew the same sign-in. Signing in again first signs you out of Codex on this computer (the app, the editor and the terminal share one sign-in); if the new sign-in does not finish, you stay signed out.</source>
+        <translation>そのプログラムを終了するか（タスクトレイやメニューバーからも）アンインストールし、プロキシの乗っ取り機能をオフにして、Codex の設定を元に戻してください。そのあと一度だけサインインしてください。同じサインインを更新するプログラムを複数動かさないでください。サインインし直すと、まずこのコンピューター上の Codex からサインアウトされます（アプリ、エディター、ターミナルは 1 つのサインインを共有しています）。新しいサインインが完了しないと、サインアウトされたままになります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Another program used up Codex&apos;s saved sign-in</source>
         <translation>別のプログラムが Codex の保存済みサインインを使い切りました</translation>
     </message>
@@ -2543,6 +2641,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Saving the sign-in</source>
         <translation>サインイン情報の保存</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Programs that change the sign-in</source>
+        <translation>サインインを書き換えるプログラム</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -4005,6 +4108,36 @@
         <translation>そのあと、ターミナルで下のコマンドを一度だけ実行してください。</translation>
     </message>
     <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Stop the program that rewrites your sign-in</source>
+        <translation>サインインを書き換えるプログラムを止める</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Account switchers and local proxy tools (CC Switch, Cockpit Tools, Codex Switcher, CLIProxyAPI, codex-auth) swap or renew Codex&apos;s saved sign-in and rewrite its settings.</source>
+        <translation>アカウント切り替えツールやローカルのプロキシツール（CC Switch、Cockpit Tools、Codex Switcher、CLIProxyAPI、codex-auth）は、Codex の保存済みサインインを入れ替えたり更新したりし、設定も書き換えます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>In that program, turn off its proxy takeover or switch back to the official OpenAI sign-in, so it puts Codex&apos;s settings back.</source>
+        <translation>そのプログラムで、プロキシの乗っ取り機能をオフにするか、公式の OpenAI サインインに切り替えて、Codex の設定を元に戻させてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Quit it, also from the tray or the menu bar, and stop it from starting with your computer. If it keeps coming back, uninstall it.</source>
+        <translation>そのプログラムを終了し（タスクトレイやメニューバーからも）、コンピューターの起動時に始まらないようにしてください。それでもまた動き出すなら、アンインストールしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Run this diagnosis again: it should no longer find the program or its settings.</source>
+        <translation>この診断をもう一度実行してください。そのプログラムやその設定が見つからなくなっているはずです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Then sign in once, with the command below in a terminal.</source>
+        <translation>そのあと、ターミナルで下のコマンドを使って一度だけサインインしてください。</translation>
+    </message>
+    <message>
         <location filename="../../wizard/fixes/guidance.py"/>
         <source>These steps are for Windows only.</source>
         <translation>この手順は Windows 専用です。</translation>
@@ -4734,6 +4867,11 @@
         <location filename="../../wizard/checks/port.py"/>
         <source>, </source>
         <translation>、</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
+        <source>{holder} on port {port} is {tool}, an account switcher or local proxy tool that takes over Codex&apos;s sign-in.</source>
+        <translation>ポート {port} の {holder} は {tool} です。これは Codex のサインインを横取りするアカウント切り替えツールまたはローカルのプロキシツールです。</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/port.py"/>

@@ -193,3 +193,21 @@ def test_a_passing_own_codex_does_not_erase_what_its_log_proves():
     witness = result("codex_probe", Status.PASS)
     verdict = decide(lab_target(), [*HEALTHY, witness, NO_ANSWER_LOG])
     assert verdict.cause == "codex_log_no_answer"
+
+
+def test_a_running_account_switcher_explains_a_reused_refresh_token():
+    switcher = result(
+        "auth_managers",
+        Status.WARN,
+        faults=("auth_manager_running",),
+        facts={"tools": "CC Switch (pid 4242)"},
+    )
+    pasted = result("pasted_error", Status.FAIL, faults=("refresh_token_reused",))
+    verdict = decide(lab_target(), [*HEALTHY, switcher, pasted])
+    assert verdict.cause == "third_party_auth_manager"
+    assert verdict.flow_step is FlowStep.STORE
+    assert verdict.also == ("refresh_token_reused",)
+    assert verdict.fixes == ("stop-auth-manager",)
+    assert str(verdict.summary).startswith("CC Switch (pid 4242) is running.")
+    # It rewrites the saved sign-in; the return port is still fine.
+    assert FlowStep.LISTENER in verdict.passed_steps

@@ -3,8 +3,6 @@ running app (a real process with the app's name) blocks it, and Undo restores th
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -36,25 +34,6 @@ def state_file(home: Path, data: bytes = BEFORE) -> Path:
 def plan_for(home: Path):
     ctx = FixContext(make_env(home, platform="windows"), load_profile(), lab_target())
     return ctx, DesktopWslOff().plan(ctx)
-
-
-@pytest.fixture
-def app_process(tmp_path):
-    """A real running program under the app's name (a copy of sleep)."""
-    started: list[subprocess.Popen] = []
-
-    def start(relative: str) -> subprocess.Popen:
-        binary = tmp_path / "apps" / relative
-        binary.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(shutil.which("sleep") or "/bin/sleep", binary)
-        proc = subprocess.Popen([str(binary), "60"])
-        started.append(proc)
-        return proc
-
-    yield start
-    for proc in started:
-        proc.kill()
-        proc.wait()
 
 
 def test_only_the_two_values_change(home):
@@ -109,9 +88,9 @@ def test_broken_file_is_named_and_untouched(home):
     "relative",
     ["Codex", "OpenAI.Codex_26.908.4834.0_x64__2p2nqsd0c76g0/app/ChatGPT.exe"],
 )
-def test_refused_while_the_app_runs(home, app_process, relative):
+def test_refused_while_the_app_runs(home, named_process, relative):
     path = state_file(home)
-    proc = app_process(relative)
+    proc = named_process(relative)
     _ctx, plan = plan_for(home)
     assert not plan.applicable and not plan.files
     name = Path(relative).name
@@ -127,9 +106,9 @@ def test_refused_while_the_app_runs(home, app_process, relative):
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="process names as Linux shows them")
-def test_a_running_codex_cli_does_not_block_it(home, app_process):
+def test_a_running_codex_cli_does_not_block_it(home, named_process):
     state_file(home)
-    app_process("codex")  # the CLI's name; only the app is called Codex
+    named_process("codex")  # the CLI's name; only the app is called Codex
     _ctx, plan = plan_for(home)
     assert plan.applicable, plan.reason
 

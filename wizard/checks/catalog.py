@@ -19,6 +19,7 @@ from wizard.core.model import Outcome
 if TYPE_CHECKING:  # never run: tells mypy and PyInstaller's import scan what `lazy` loads
     from wizard.checks import (  # noqa: F401
         addresses,
+        auth_managers,
         ca_env,
         clock,
         codex,
@@ -124,6 +125,11 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
         "credential_store",
         tr("checks", "Saving the sign-in"),
         lazy("store", "check_credential_store"),
+    ),
+    CheckSpec(
+        "auth_managers",
+        tr("checks", "Programs that change the sign-in"),
+        lazy("auth_managers", "check_auth_managers"),
     ),
     CheckSpec(
         "codex_logs",

@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePath, PureWindowsPath
 
+from wizard.checks.auth_managers import auth_manager_of
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment, PortHolder
 from wizard.core.i18n import and_list, join, sentences, tr, word_list
@@ -289,6 +290,9 @@ def _verdict(
     if split:
         facts["ipv6_holders"] = _ipv6_sentence(split)
         summary = sentences(summary, facts["ipv6_holders"])
+    managers = _auth_manager_holders(profile, findings)
+    if managers:
+        summary = sentences(summary, *managers)
 
     evidence: dict[str, object] = {
         "bind_address": str(profile.data.get("callback_bind_address", "127.0.0.1")),
@@ -467,6 +471,26 @@ def _ipv6_sentence(findings: list[PortFinding]) -> str:
         "first.",
         listeners=word_list(parts, tr("port", "{first} and {last}"), tr("port", ", ")),
     )
+
+
+def _auth_manager_holders(profile: Profile, findings: list[PortFinding]) -> list[str]:
+    """A sentence for each port holder that is an account switcher or local proxy tool."""
+    said = []
+    for f in findings:
+        for holder in _unique(f.holders):
+            tool = auth_manager_of(profile, holder.name, holder.exe)
+            if tool and holder.pid is not None:
+                said.append(
+                    tr(
+                        "port",
+                        "{holder} on port {port} is {tool}, an account switcher or local proxy "
+                        "tool that takes over Codex's sign-in.",
+                        holder=holder_text(holder),
+                        port=f.port,
+                        tool=tool,
+                    )
+                )
+    return said
 
 
 def _still_waiting(port: int) -> str:

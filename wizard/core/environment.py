@@ -41,6 +41,15 @@ class PortHolder:
     username: str | None
 
 
+@dataclass(frozen=True)
+class ProcessInfo:
+    """A running program: its process name and program file (None when hidden)."""
+
+    pid: int
+    name: str
+    exe: str | None
+
+
 class PortInspector(Protocol):
     def listeners(self, port: int) -> list[PortHolder]:
         """Processes listening on `port` on any local address."""
@@ -91,6 +100,8 @@ class Environment:
     system_root: Path = Path("/")
     # Whether this computer has a way onto a network at all (None: cannot tell).
     route_out: Callable[[], bool | None] = field(default=lambda: None)
+    # The programs running now (None: this environment cannot list them).
+    processes: Callable[[], list[ProcessInfo]] | None = None
 
     def now(self) -> datetime:
         return self.clock()

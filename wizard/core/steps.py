@@ -36,7 +36,7 @@ STEP_CHECKS: dict[FlowStep, tuple[str, ...]] = {
         "token_endpoint",
         "clock",
     ),
-    FlowStep.STORE: ("codex_install", "codex_auth", "credential_store"),
+    FlowStep.STORE: ("codex_install", "codex_auth", "credential_store", "auth_managers"),
 }
 # The checks whose warning means the step itself may not work (the others only inform:
 # an editor setting or the last log line is shown with the step, but does not mark it).

@@ -1,5 +1,6 @@
-"""Steps for causes on the account side, which nothing on this computer can fix: what the
-person (or their workspace admin, or OpenAI support) does next."""
+"""Steps for causes on the account side, or in another program that holds the sign-in, which
+this tool does not change: what the person (or their workspace admin, or OpenAI support) does
+next."""
 
 from __future__ import annotations
 
@@ -74,6 +75,35 @@ SINGLE_REFRESHER_RELOGIN = GuidanceFix(
         ),
         SIGNS_OUT_FIRST,
         tr("guidance", "Then run the command below once, in a terminal."),
+    ),
+    ("codex login",),
+)
+
+STOP_AUTH_MANAGER = GuidanceFix(
+    "stop-auth-manager",
+    tr("guidance", "Stop the program that rewrites your sign-in"),
+    tr(
+        "guidance",
+        "Account switchers and local proxy tools (CC Switch, Cockpit Tools, Codex Switcher, "
+        "CLIProxyAPI, codex-auth) swap or renew Codex's saved sign-in and rewrite its settings.",
+    ),
+    (
+        tr(
+            "guidance",
+            "In that program, turn off its proxy takeover or switch back to the official OpenAI "
+            "sign-in, so it puts Codex's settings back.",
+        ),
+        tr(
+            "guidance",
+            "Quit it, also from the tray or the menu bar, and stop it from starting with your "
+            "computer. If it keeps coming back, uninstall it.",
+        ),
+        tr(
+            "guidance",
+            "Run this diagnosis again: it should no longer find the program or its settings.",
+        ),
+        SIGNS_OUT_FIRST,
+        tr("guidance", "Then sign in once, with the command below in a terminal."),
     ),
     ("codex login",),
 )

@@ -6,6 +6,7 @@ from wizard.fixes.account_guidance import (
     ACCOUNT_SUPPORT,
     RETRY_FRESH_SESSION,
     SINGLE_REFRESHER_RELOGIN,
+    STOP_AUTH_MANAGER,
     WORKSPACE_ADMIN,
 )
 from wizard.fixes.base import Fix
@@ -29,6 +30,7 @@ def all_fixes() -> dict[str, Fix]:
     fixes: list[Fix] = [DEVICE_AUTH, PORT_FORWARD, CLOCK_SYNC, STATUS_PAGE, WINNAT_RESTART]
     fixes.append(STORE_FILE_MODE)
     fixes += [ACCOUNT_SUPPORT, WORKSPACE_ADMIN, RETRY_FRESH_SESSION, SINGLE_REFRESHER_RELOGIN]
+    fixes.append(STOP_AUTH_MANAGER)
     fixes += [IdeWslOff(), DesktopWslOff()]
     fixes += [CA_BUNDLE, CA_ENV_REPAIR, PROXY_ENV_REPAIR, PORT_RELEASE]
     return {f.id: f for f in fixes}

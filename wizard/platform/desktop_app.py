@@ -16,6 +16,7 @@ from typing import Any
 from wizard.core.environment import Environment
 from wizard.core.profile import Profile
 from wizard.platform.atomic import read_capped
+from wizard.platform.processes import running_processes
 
 MAX_STATE_BYTES = 20_000_000  # the state file holds workspace lists; beyond this it is not it
 
@@ -71,16 +72,14 @@ def running_app_names(profile: Profile) -> list[str]:
     started from its Store package (OpenAI.Codex_<ver>_x64__..., which ships app\\ChatGPT.exe
     since 2026-09). Names compare case-sensitively: the CLI is `codex`/`codex.exe`, and a
     running CLI must not block this fix."""
-    import psutil  # a C extension, needed only when a fix is planned
-
     keys = profile["desktop"]
-    found: set[str] = set()
-    for proc in psutil.process_iter(["name", "exe"]):
-        name = proc.info.get("name") or ""
-        exe = proc.info.get("exe") or ""
-        if name in keys["process_names"] or keys["package_marker"] in exe:
-            found.add(name)
-    return sorted(found)
+    return sorted(
+        {
+            proc.name
+            for proc in running_processes()
+            if proc.name in keys["process_names"] or keys["package_marker"] in (proc.exe or "")
+        }
+    )
 
 
 def read_bytes(path: Path) -> bytes:

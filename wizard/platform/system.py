@@ -15,6 +15,7 @@ from wizard.core.environment import (
 )
 from wizard.platform.network_route import has_route_out
 from wizard.platform.ports import PsutilPortInspector
+from wizard.platform.processes import running_processes
 from wizard.platform.trust_store import system_trust_store
 
 
@@ -66,4 +67,5 @@ def system_environment(variables: Mapping[str, str] | None = None) -> Environmen
         trust_store=system_trust_store(platform, runner),
         launcher=DeferredLauncher(),
         route_out=has_route_out,
+        processes=running_processes,
     )

@@ -1,0 +1,260 @@
+"""Does another program manage Codex's sign-in (field §1.6)?
+
+Account switchers (CC Switch, Cockpit Tools, Codex Switcher, codex-auth) and local proxy
+gateways (CLIProxyAPI) swap or rewrite $CODEX_HOME/auth.json and config.toml behind Codex's
+back, renew the single-use refresh token themselves (then Codex fails with
+refresh_token_reused) or hold port 1455. The signs, all gathered without a secret value:
+- the programs running now, by process name (the profile's `auth_managers`);
+- config.toml: the active provider's address on this computer, a provider that does not use
+  the ChatGPT sign-in (`requires_openai_auth` unset), `experimental_bearer_token` (its name
+  only), a model catalog file such a tool writes beside it;
+- auth.json's shape: the names of its keys whose value is not null, nothing else. The real
+  Codex 0.169 says "API key configured" for a file with only OPENAI_API_KEY, and "Logged in
+  using ChatGPT" for one without `tokens` (tests/lab/test_codex_auth_shape.py);
+- auth.json changed lately while no Codex runs (a hint only: `codex login` exits too)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import PurePath, PureWindowsPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from wizard.checks.codex import human_age, read_codex_config
+from wizard.core.engine import CheckContext
+from wizard.core.environment import ProcessInfo
+from wizard.core.i18n import and_list, sentences, tr
+from wizard.core.model import Outcome, Status
+from wizard.core.profile import Profile
+from wizard.platform.atomic import read_capped
+
+MAX_AUTH_BYTES = 1_000_000  # a saved sign-in is a few kB; beyond this it is not one
+_LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "[::1]"}
+
+
+def _key(name: str) -> str:
+    """A process name as compared: no case, no '.exe', no spaces, dashes or underscores."""
+    name = name.lower().removesuffix(".exe")
+    return re.sub(r"[\s_\-.]", "", name)
+
+
+def auth_manager_of(profile: Profile, name: str | None, exe: str | None) -> str | None:
+    """The tool (its display name) a process is, by process name or program file."""
+    candidates = [name or ""]
+    if exe:
+        candidates += [PureWindowsPath(exe).name, PurePath(exe).name]
+    keys = {_key(c) for c in candidates if c}
+    for tool in profile["auth_managers"]["tools"]:
+        if keys & {_key(n) for n in tool["process_names"]}:
+            return str(tool["name"])
+    return None
+
+
+def _running_tools(ctx: CheckContext, table: list[ProcessInfo]) -> list[dict[str, Any]]:
+    """The tools running now, each with the callback port it holds (if any)."""
+    found = [
+        {"tool": tool, "process": proc.name, "pid": proc.pid, "port": None}
+        for proc in table
+        if (tool := auth_manager_of(ctx.profile, proc.name, proc.exe))
+    ]
+    if found:
+        ports = ctx.target.callback_ports
+        held = {h.pid: h.port for p in ports for h in ctx.env.ports.listeners(p) if h.pid}
+        for entry in found:
+            entry["port"] = held.get(entry["pid"])
+    return found
+
+
+def _address(url: object) -> tuple[str, str] | None:
+    """(host, "host:port") of a URL on this computer, else None. Only these leave the file."""
+    if not isinstance(url, str):
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host, port = parts.hostname or "", parts.port
+    except ValueError:
+        return None
+    if host not in _LOOPBACK:
+        return None
+    shown = f"[{host}]" if ":" in host else host
+    return host, f"{shown}:{port}" if port else shown
+
+
+def config_markers(ctx: CheckContext) -> tuple[list[dict[str, str]], dict[str, Any]]:
+    """The signs in config.toml and beside it: [{"marker", "detail"}] and the evidence."""
+    home = ctx.env.codex_home()
+    config, _error = read_codex_config(home / ctx.profile["codex_files"]["config"])
+    config = config or {}
+    markers: list[dict[str, str]] = []
+    providers = config.get("model_providers")
+    providers = providers if isinstance(providers, dict) else {}
+    active = config.get("model_provider")
+    provider = providers.get(active) if isinstance(active, str) else None
+    evidence: dict[str, Any] = {"provider": active if isinstance(provider, dict) else None}
+    if isinstance(provider, dict):
+        local = _address(provider.get("base_url"))
+        evidence["provider_address"] = local[1] if local else None
+        evidence["requires_openai_auth"] = provider.get("requires_openai_auth")
+        if local:
+            markers.append({"marker": "loopback_provider", "detail": local[1]})
+            if provider.get("requires_openai_auth") is not True:
+                markers.append({"marker": "no_openai_auth", "detail": str(active)})
+    openai_local = _address(config.get("openai_base_url"))
+    if openai_local:
+        markers.append({"marker": "loopback_openai_base_url", "detail": openai_local[1]})
+    tables = [config, *(p for p in providers.values() if isinstance(p, dict))]
+    if any("experimental_bearer_token" in t for t in tables):
+        markers.append({"marker": "bearer_token", "detail": "experimental_bearer_token"})
+    for catalog in ctx.profile["auth_managers"]["catalog_files"]:
+        if (home / catalog["file"]).is_file():
+            markers.append({"marker": "catalog_file", "detail": catalog["file"]})
+    return markers, evidence
+
+
+def auth_shape(ctx: CheckContext) -> dict[str, Any] | None:
+    """The names of auth.json's keys whose value is not null, and what that shape means to
+    Codex; None when there is no such file. The values are dropped as soon as parsed."""
+    path = ctx.env.codex_home() / ctx.profile["codex_files"]["auth"]
+    try:
+        info = path.stat()
+        data = read_capped(path, MAX_AUTH_BYTES, "too large")
+    except OSError:
+        return None
+    try:
+        parsed = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        parsed = None
+    if not isinstance(parsed, dict):
+        return {"keys": [], "shape": "not_json", **_age(ctx, info.st_mtime)}
+    keys = sorted(k for k, v in parsed.items() if v is not None)
+    del data, parsed
+    if "tokens" in keys:
+        shape = "chatgpt"
+    elif "OPENAI_API_KEY" in keys:
+        shape = "api_key_only"
+    else:
+        shape = "no_tokens"
+    return {"keys": keys, "shape": shape, **_age(ctx, info.st_mtime)}
+
+
+def _age(ctx: CheckContext, mtime: float) -> dict[str, Any]:
+    age = max(0.0, ctx.env.now().timestamp() - mtime)
+    return {"modified_age_s": int(age), "age": human_age(age)}
+
+
+def _codex_running(profile: Profile, table: list[ProcessInfo]) -> bool:
+    names = {_key(n) for n in profile["auth_managers"]["codex_process_names"]}
+    return any(_key(p.name) in names for p in table)
+
+
+def check_auth_managers(ctx: CheckContext) -> Outcome:
+    env, profile = ctx.env, ctx.profile
+    table = env.processes() if env.processes is not None else None
+    tools = _running_tools(ctx, table) if table is not None else []
+    markers, config = config_markers(ctx)
+    shape = auth_shape(ctx)
+    codex_running = _codex_running(profile, table) if table is not None else None
+    recent = bool(
+        shape
+        and codex_running is False
+        and shape["modified_age_s"] <= profile["auth_managers"]["recent_change_s"]
+    )
+    if shape:
+        shape["changed_while_codex_closed"] = recent
+    evidence: dict[str, Any] = {
+        "processes_listed": table is not None,
+        "tools": tools,
+        "codex_running": codex_running,
+        "config": config,
+        "markers": markers,
+        "auth_file": shape,
+    }
+    faults: list[str] = []
+    said: list[Any] = []
+    facts: dict[str, Any] = {}
+    if tools:
+        faults.append("auth_manager_running")
+        facts["tools"] = and_list(
+            [tr("auth_managers", "{tool} (pid {pid})", tool=t["tool"], pid=t["pid"]) for t in tools]
+        )
+        said.append(tr("auth_managers", "Running now: {tools}.", tools=facts["tools"]))
+        for t in (t for t in tools if t["port"]):
+            said.append(
+                tr(
+                    "auth_managers",
+                    "{tool} holds port {port}, where Codex waits for the browser's return.",
+                    tool=t["tool"],
+                    port=t["port"],
+                )
+            )
+    if markers:
+        faults.append("auth_manager_config")
+        facts["markers"] = and_list([_marker_text(m) for m in markers])
+        said.append(tr("auth_managers", "Codex's settings: {markers}.", markers=facts["markers"]))
+    if shape and shape["shape"] in ("api_key_only", "no_tokens"):
+        faults.append(f"auth_file_{shape['shape']}")
+        said.append(_SHAPE[shape["shape"]])
+    if recent and shape:
+        facts["age"] = shape["age"]
+        said.append(
+            tr(
+                "auth_managers",
+                "The saved sign-in was changed {age} while no Codex program was running; if "
+                "you did not just sign in, another program wrote it.",
+                age=shape["age"],
+            )
+        )
+    evidence["facts"] = facts
+    if not said:
+        return Outcome(
+            Status.PASS,
+            tr(
+                "auth_managers",
+                "No account switcher or local sign-in proxy was found: none is running, and "
+                "Codex's settings and saved sign-in look as Codex writes them.",
+            ),
+            evidence,
+        )
+    return Outcome(Status.WARN, sentences(*said), evidence, tuple(faults))
+
+
+_SHAPE = {
+    "api_key_only": tr(
+        "auth_managers",
+        "The saved sign-in holds only an API key and no ChatGPT sign-in, so Codex uses that key "
+        "instead of your ChatGPT account.",
+    ),
+    "no_tokens": tr(
+        "auth_managers",
+        "The saved sign-in holds no sign-in tokens, yet Codex reports that you are signed in "
+        "with ChatGPT; its requests fail until you sign in again.",
+    ),
+}
+
+
+def _marker_text(marker: dict[str, str]) -> Any:
+    detail = marker["detail"]
+    texts = {
+        "loopback_provider": tr(
+            "auth_managers",
+            "its requests go to a program on this computer ({address})",
+            address=detail,
+        ),
+        "no_openai_auth": tr(
+            "auth_managers",
+            'the provider "{provider}" does not use your ChatGPT sign-in '
+            "(requires_openai_auth is not set)",
+            provider=detail,
+        ),
+        "loopback_openai_base_url": tr(
+            "auth_managers",
+            "openai_base_url sends OpenAI's requests to a program on this computer ({address})",
+            address=detail,
+        ),
+        "bearer_token": tr(
+            "auth_managers", "a fixed access key is set (experimental_bearer_token)"
+        ),
+        "catalog_file": tr("auth_managers", "{file} lies beside config.toml", file=detail),
+    }
+    return texts[marker["marker"]]
