@@ -88,3 +88,19 @@ def test_qt_messages_go_to_the_programs_log(caplog):
         ("WARNING", "qt: QFont::setPointSize: Point size <= 0"),
         ("DEBUG", "qt: loaded plugin"),
     ]
+
+
+def test_a_long_session_of_void_qt_calls_does_not_use_up_none():
+    """PySide6 6.12 takes one of None's references per void call on Python 3.11 (see
+    wizard/ui/__init__.py): far more calls than None has references must not end the window."""
+    script = (
+        "import wizard.ui\n"
+        "from PySide6.QtCore import QObject\n"
+        "o = QObject()\n"
+        "for _ in range(200_000): o.setObjectName('x')\n"
+        "print('alive')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "alive"), done.stderr[-500:]
