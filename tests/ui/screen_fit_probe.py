@@ -1,6 +1,7 @@
 """Run in a child process (the scale factor is fixed per process): open the real window over
 the fake world on the screen the offscreen plugin was given, go to a page, and print as JSON
-the available geometry, the window frame and every visible wizard button in screen pixels."""
+the available geometry, the window frame and every visible wizard button in screen pixels,
+and on the Verdict page the lines each step label of the diagram is drawn in."""
 
 from __future__ import annotations
 
@@ -43,6 +44,9 @@ def main(lang: str, page: str) -> int:
             frame=_box(window.frameGeometry()),
             buttons=buttons,
         )
+        if page == "verdict":
+            diagram = window.verdict_page().diagram
+            found["step_lines"] = [diagram.label_lines(v.step) for v in diagram.views()]
         window.shutdown(5.0)
         app.quit()
 

@@ -1,6 +1,7 @@
 """The window fits the screen it opens on at 100, 150 and 200 %: its frame and every button of
 the button row lie inside the available geometry (a real process per scale, since Qt fixes the
-scale factor when the application starts)."""
+scale factor when the application starts). In Japanese, the diagram's step labels break
+between words at 100 and 200 % too."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.japanese_words import broken_words
 from tests.ui.scenarios import offscreen_screen
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +48,8 @@ def open_on_screen(tmp_path: Path, size: str, scale: str, lang: str, page: str) 
         ("1280x900", "1.5", "en", "verdict"),
         ("1280x900", "2", "en", "verdict"),
         ("1280x900", "2", "ja", "welcome"),
+        ("1280x900", "1", "ja", "verdict"),
+        ("1280x900", "2", "ja", "verdict"),
         ("1920x1080", "1.5", "ja", "verdict"),
         ("1920x1080", "2", "en", "verdict"),
     ],
@@ -59,3 +63,7 @@ def test_window_and_buttons_lie_inside_the_screen(tmp_path, size, scale, lang, p
         text: box for text, box in seen["buttons"].items() if not inside(box, seen["available"])
     }
     assert outside == {}, seen
+    if lang == "ja" and page == "verdict":
+        assert len(seen["step_lines"]) == 5, seen
+        for lines in seen["step_lines"]:
+            assert broken_words(lines) == [], (scale, lines)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
 
 from tests.helpers import make_env
 from tests.ui.conftest import save_screen
+from tests.ui.japanese_words import broken_words
 from wizard.core.i18n import Moment
 from wizard.core.model import CheckResult, Diagnosis, FlowStep, Status
 from wizard.core.profile import load_profile
@@ -200,3 +201,21 @@ def test_a_logged_time_is_shown_in_the_users_locale_and_time_zone(
     assert shown in text and "UTC" not in text and STARTED not in text
     # the JSON (diagnose --json, the case file) keeps the time itself
     assert f'"attempt_started": "{STARTED}"' in json.dumps(to_document(diagnosis))
+
+
+def test_japanese_step_labels_break_between_words_at_every_width(qtbot, open_window, home):
+    language.install("ja")
+    try:
+        _window, page = show_verdict(qtbot, open_window, home, diagnosis_of(*HEALTHY_TOKEN_PATH))
+        diagram, layouts, wrapped = page.diagram, set(), 0
+        for width in range(240, 1201, 8):
+            diagram.resize(width, diagram.heightForWidth(width))
+            for view in diagram.views():
+                lines = diagram.label_lines(view.step)
+                assert broken_words(lines) == [], (width, lines)
+                wrapped += len(lines) > 1
+            layouts.add(diagram.vertical)
+    finally:
+        language.install("en")
+    assert layouts == {False, True}  # side by side and stacked were both laid out
+    assert wrapped  # and labels did wrap: at phrase boundaries only

@@ -25,17 +25,19 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
     QPolygonF,
+    QTextLayout,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from wizard.core.model import FlowStep, Verdict
 from wizard.core.steps import STEPS
 from wizard.ui import theme
+from wizard.ui.line_breaking import line_texts, paragraph, widest_word
 from wizard.ui.text import step_state_word, tr
 
 ZWSP = "\u200b"  # lets long addresses wrap after "/" and "." instead of mid-word
-_CENTER = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
-_LEFT = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+_CENTER = Qt.AlignmentFlag.AlignHCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft
 MIN_BOX_UNITS = 6.5  # narrower boxes than this many line heights: stack them vertically
 _KIND = {"ok": "pass", "ready": "pass", "warn": "warn", "fail": "fail", "untested": "skip"}
 
@@ -66,7 +68,9 @@ class _Box:
     label: QRectF
     detail: QRectF
     badge: QPointF  # left end of the badge's vertical middle
-    flags: Qt.AlignmentFlag | Qt.TextFlag
+    alignment: Qt.AlignmentFlag
+    label_text: QTextLayout  # the label's lines, laid out for the label's width
+    detail_text: QTextLayout
 
 
 class FlowDiagram(QWidget):
@@ -118,6 +122,12 @@ class FlowDiagram(QWidget):
     def selected(self) -> FlowStep | None:
         return self._views[self._selected].step if self._selected is not None else None
 
+    def label_lines(self, step: FlowStep) -> list[str]:
+        """The lines a step's label is drawn in (as laid out for the current width)."""
+        self._layout(self.width())
+        index = next(i for i, v in enumerate(self._views) if v.step == step)
+        return line_texts(self._boxes[index].label_text)
+
     def step_rect(self, step: FlowStep) -> QRectF:
         """Where a step is drawn (widget coordinates), for hit-testing and tests."""
         self._layout(self.width())
@@ -143,22 +153,26 @@ class FlowDiagram(QWidget):
     def _texts(self, view: StepView, number: int) -> tuple[str, str]:
         return f"{number}. {view.label}", breakable(view.detail)
 
-    def _text_heights(
-        self, width: float, flags: Qt.AlignmentFlag | Qt.TextFlag
-    ) -> list[tuple[float, float]]:
+    def _paragraphs(
+        self, width: float, alignment: Qt.AlignmentFlag
+    ) -> list[tuple[QTextLayout, QTextLayout]]:
+        """Each step's label and detail laid out by Qt in lines of `width`."""
         base, small, _bold = self._fonts()
-        fm, small_fm = QFontMetricsF(base), QFontMetricsF(small)
-        area = QRectF(0, 0, max(10.0, width), 1e6)
-        heights = []
+        width = max(10.0, width)
+        return [
+            (paragraph(label, base, width, alignment), paragraph(detail, small, width, alignment))
+            for label, detail in (self._texts(v, i) for i, v in enumerate(self._views, 1))
+        ]
+
+    def _widest_word(self) -> float:
+        """The widest word (a phrase, in Japanese) of any label or detail: a box narrower than
+        that would break it."""
+        base, small, _bold = self._fonts()
+        widths = [0.0]
         for i, view in enumerate(self._views, 1):
             label, detail = self._texts(view, i)
-            heights.append(
-                (
-                    fm.boundingRect(area, flags, label).height(),
-                    small_fm.boundingRect(area, flags, detail).height(),
-                )
-            )
-        return heights
+            widths += [widest_word(label, base), widest_word(detail, small)]
+        return max(widths)
 
     def _layout(self, width: int) -> float:
         """Lay the boxes out for `width`; returns the height needed (kept until the width,
@@ -180,29 +194,32 @@ class FlowDiagram(QWidget):
         margin, gap, pad, d = u * 0.3, u * 1.4, u * 0.5, u * 2.4
         badge_h = u * 1.3
         box_w = (width - 2 * margin - (n - 1) * gap) / n
-        self.vertical = box_w < u * MIN_BOX_UNITS
+        self.vertical = box_w < u * MIN_BOX_UNITS or box_w - u < self._widest_word()
         self._boxes = []
         if not self.vertical:
             inner = box_w - u
-            heights = self._text_heights(inner, _CENTER)
-            label_h = max((h[0] for h in heights), default=0.0)
-            detail_h = max((h[1] for h in heights), default=0.0)
+            texts = self._paragraphs(inner, _CENTER)
+            label_h = max((t[0].boundingRect().height() for t in texts), default=0.0)
+            detail_h = max((t[1].boundingRect().height() for t in texts), default=0.0)
             box_h = pad + d + u * 0.3 + label_h + u * 0.2 + detail_h + u * 0.4 + badge_h + pad
-            for i in range(len(self._views)):
+            for i, (label_text, detail_text) in enumerate(texts):
                 rect = QRectF(margin + i * (box_w + gap), margin, box_w, box_h)
                 circle = QRectF(rect.center().x() - d / 2, rect.top() + pad, d, d)
                 text_left = rect.left() + u * 0.5
                 label = QRectF(text_left, circle.bottom() + u * 0.3, inner, label_h)
                 detail = QRectF(text_left, label.bottom() + u * 0.2, inner, detail_h)
                 badge = QPointF(rect.center().x(), rect.bottom() - pad - badge_h / 2)
-                self._boxes.append(_Box(rect, circle, label, detail, badge, _CENTER))
+                self._boxes.append(
+                    _Box(rect, circle, label, detail, badge, _CENTER, label_text, detail_text)
+                )
             return box_h + 2 * margin
         full = width - 2 * margin
         inner = full - d - u * 1.6
-        heights = self._text_heights(inner, _LEFT)
         y = margin
         gap = u * 1.1
-        for label_h, detail_h in heights:
+        for label_text, detail_text in self._paragraphs(inner, _LEFT):
+            label_h = label_text.boundingRect().height()
+            detail_h = detail_text.boundingRect().height()
             text_h = label_h + u * 0.1 + detail_h + u * 0.2 + badge_h
             box_h = pad + max(d, text_h) + pad
             rect = QRectF(margin, y, full, box_h)
@@ -211,7 +228,9 @@ class FlowDiagram(QWidget):
             label = QRectF(text_left, rect.top() + pad, inner, label_h)
             detail = QRectF(text_left, label.bottom() + u * 0.1, inner, detail_h)
             badge = QPointF(text_left, detail.bottom() + u * 0.2 + badge_h / 2)
-            self._boxes.append(_Box(rect, circle, label, detail, badge, _LEFT))
+            self._boxes.append(
+                _Box(rect, circle, label, detail, badge, _LEFT, label_text, detail_text)
+            )
             y += box_h + gap
         return y - gap + margin
 
@@ -281,7 +300,7 @@ class FlowDiagram(QWidget):
         palette: QPalette,
         selected: bool,
     ) -> None:
-        base, small, bold = self._fonts()
+        base, _small, bold = self._fonts()
         u = self._unit()
         text = palette.color(QPalette.ColorRole.Text)
         grey = theme.muted(palette)
@@ -321,20 +340,17 @@ class FlowDiagram(QWidget):
         center = box.circle.center()
         painter.drawPixmap(QPointF(center.x() - size / 2, center.y() - size / 2), pixmap)
 
-        label, detail = self._texts(view, number)
-        painter.setFont(base)
         painter.setPen(grey if untested else text)
-        painter.drawText(box.label, box.flags, label)
-        painter.setFont(small)
+        box.label_text.draw(painter, box.label.topLeft())
         painter.setPen(grey)
-        painter.drawText(box.detail, box.flags, detail)
+        box.detail_text.draw(painter, box.detail.topLeft())
 
         # The badge: icon + word, so the state never depends on colour alone.
         word = step_state_word(view.state)
         font = bold if view.state == "fail" else base
         icon = int(u * 1.0)
         total = icon + u * 0.3 + QFontMetricsF(font).horizontalAdvance(word)
-        left = box.badge.x() - total / 2 if box.flags == _CENTER else box.badge.x()
+        left = box.badge.x() - total / 2 if box.alignment == _CENTER else box.badge.x()
         middle = box.badge.y()
         theme.status_icon(kind).paint(painter, int(left), int(middle - icon / 2), icon, icon)
         painter.setFont(font)

@@ -1,0 +1,111 @@
+"""Lines that break between words in Japanese too.
+
+Qt breaks lines by Unicode's rules (UAX #14), which allow a break between any two kana or
+kanji: a narrow box may end a line after "サイ" of "サインイン". Japanese has no spaces to
+mark words, so BudouX (the phrase model behind Chrome's `word-break: auto-phrase`) finds the
+phrases ("ブラウザーの|サインイン画面"), and a WORD JOINER between the characters of a phrase
+leaves Qt's own line breaking only the breaks between phrases. Text without kana or kanji is
+returned as it is; a phrase wider than its line is still broken (clipped text is worse)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QFont, QTextLayout, QTextOption
+
+if TYPE_CHECKING:
+    from budoux import Parser
+
+WORD_JOINER = "\u2060"
+NO_BREAK_SPACE = "\u00a0"  # (our texts have none of their own)
+# Kana, kanji, CJK punctuation and full-width forms: where UAX #14 allows a break anywhere.
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_MARKUP = re.compile(r"(<[^>]*>|&[#\w]+;)")  # rich text: tags and entities stay untouched
+
+
+@cache
+def _parser() -> Parser:
+    import budoux  # (only when Japanese text is shown)
+
+    return budoux.load_default_japanese_parser()
+
+
+def _glued(phrase: str) -> str:
+    """A phrase that Qt breaks only where its words are wider than the line: a joiner
+    between the characters, and a no-break space for a space inside (Qt breaks after a
+    space even before a joiner)."""
+    body = phrase.strip(" ")  # (spaces around it stay breaks between phrases)
+    if not body:
+        return phrase
+    lead, trail = phrase[: phrase.index(body)], phrase[phrase.index(body) + len(body) :]
+    out = body[:1]
+    for before, after in pairwise(body):
+        if _CJK.match(before) or _CJK.match(after):
+            out += WORD_JOINER
+        out += NO_BREAK_SPACE if after == " " else after
+    return lead + out + trail
+
+
+def phrased(text: str) -> str:
+    """`text` with Japanese phrases held together (plain text)."""
+    if not _CJK.search(text):
+        return text
+    return "".join(_glued(phrase) for phrase in _parser().parse(unphrased(text)))
+
+
+def phrased_rich(html: str) -> str:
+    """`phrased` for the text between the tags of rich text."""
+    if not _CJK.search(html):
+        return html
+    return "".join(
+        part if _MARKUP.fullmatch(part) else phrased(part) for part in _MARKUP.split(html)
+    )
+
+
+def unphrased(text: str) -> str:
+    """The text as written (what a test, a clipboard or a screen reader should get)."""
+    return text.replace(WORD_JOINER, "").replace(NO_BREAK_SPACE, " ")
+
+
+def paragraph(
+    text: str, font: QFont, width: float, alignment: Qt.AlignmentFlag, *, anywhere: bool = True
+) -> QTextLayout:
+    """`text` laid out by Qt in lines of `width` (top at 0), Japanese broken between phrases;
+    `anywhere`: a word wider than the line is broken too, else it overflows."""
+    layout = QTextLayout(phrased(text), font)
+    option = QTextOption(alignment)
+    option.setWrapMode(
+        QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+        if anywhere
+        else QTextOption.WrapMode.WordWrap
+    )
+    layout.setTextOption(option)
+    layout.beginLayout()
+    top = 0.0
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        line.setPosition(QPointF(0, top))
+        top += line.height()
+    layout.endLayout()
+    return layout
+
+
+def line_texts(layout: QTextLayout) -> list[str]:
+    """The text of each line, as a person reads it."""
+    text = layout.text()
+    lines = (layout.lineAt(i) for i in range(layout.lineCount()))
+    return [
+        unphrased(text[line.textStart() : line.textStart() + line.textLength()]) for line in lines
+    ]
+
+
+def widest_word(text: str, font: QFont) -> float:
+    """The width of the widest piece of `text` that no line may break (a word, a phrase)."""
+    layout = paragraph(text, font, 0.0, Qt.AlignmentFlag.AlignLeft, anywhere=False)
+    return max(
+        (layout.lineAt(i).naturalTextWidth() for i in range(layout.lineCount())), default=0.0
+    )
