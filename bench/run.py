@@ -229,8 +229,9 @@ def table(data: dict[str, Any]) -> list[Row]:
     if "ratio" in vs:
         rows.append(
             (
-                f"`diagnose` vs real `codex doctor` {CODEX_VERSION}, median over "
-                f"{len(vs['conditions'])} lab faults (CLI processes)",
+                f"`diagnose --json` vs real `codex doctor` {CODEX_VERSION} (npm `codex`; "
+                f"native binary alone {vs['codex_native_s']:.3f} s = "
+                f"{vs['native_ratio']:.2f}×), median over {len(vs['conditions'])} lab faults",
                 f"{vs['diagnose_s']:.3f} s",
                 f"{vs['codex_doctor_s']:.3f} s",
                 f"{vs['ratio']:.2f}×",
@@ -333,9 +334,11 @@ def render(data: dict[str, Any]) -> str:
     vs = data.get("versus_codex", {})
     if "conditions" in vs:
         lines.append(
-            "- `diagnose` / `codex doctor` per lab fault (s, median): "
+            "- `diagnose --json` / npm `codex doctor` / native `codex doctor` per lab fault "
+            "(s, median): "
             + "; ".join(
-                f"{name} {row['diagnose_s']:.2f} / {row['codex_doctor_s']:.2f} "
+                f"{name} {row['diagnose_s']:.2f} / {row['codex_doctor_s']:.2f} / "
+                f"{row['codex_native_s']:.2f} "
                 f"(verdict {', '.join(row['causes'])}, probe {', '.join(row['codex_probe'])})"
                 for name, row in vs["conditions"].items()
             )

@@ -3,6 +3,10 @@ installs) over the lab's faults, both as a user runs them, with the same environ
 
     python -m bench.versus_codex [--runs 3]      # prints one JSON line
 
+`codex doctor` is timed twice: as npm installs it for a user (`codex`, the package's Node
+launcher, which starts the native binary) - the reference of the budget - and the native
+binary alone, beside it.
+
 Everything runs in a network namespace of its own (`unshare -rnm`, only loopback up), so
 nothing can leave the machine. tests/lab's AuthServer stands in for auth.openai.com,
 chatgpt.com and api.openai.com behind the lab proxy (`upstream_map`); every other host gets the
@@ -114,7 +118,7 @@ def _home() -> dict[str, str]:
         "XDG_DATA_HOME": str(home / ".local" / "share"),
         "LANG": "C.UTF-8",
         "BROWSER": "true",
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": os.environ.get("PYTHONPATH") or str(ROOT),  # bench.run --src
     }
 
 
@@ -126,7 +130,7 @@ def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     return time.monotonic() - start, done.returncode, done.stdout
 
 
-def _measure(codex: Path, runs: int) -> dict[str, Any]:
+def _measure(npm_codex: Path, codex: Path, runs: int) -> dict[str, Any]:
     from tests.lab.auth_server import AuthServer
     from tests.lab.codex_cli import ports_lock
     from tests.lab.pki import LabPKI
@@ -137,11 +141,13 @@ def _measure(codex: Path, runs: int) -> dict[str, Any]:
     with ports_lock(), _loopback_dns(), AuthServer(pki, hostnames=HOSTS) as server:
         for name in CONDITIONS:
             with _condition(name, pki, server.port, work) as variables:
-                doctor, wizard, causes, probe = [], [], set(), set()
+                doctor, native, wizard, causes, probe = [], [], [], set(), set()
                 for _ in range(runs):
                     env = {**_home(), "PATH": f"{codex.parent}:/usr/bin:/bin", **variables}
-                    wall, _code, _out = _timed([str(codex), "doctor", "--no-color"], env)
+                    wall, _code, _out = _timed([str(npm_codex), "doctor", "--no-color"], env)
                     doctor.append(wall)
+                    wall, _code, _out = _timed([str(codex), "doctor", "--no-color"], env)
+                    native.append(wall)
                     wall, _code, out = _timed([PY, "-m", "wizard", "diagnose", "--json"], env)
                     wizard.append(wall)
                     document = json.loads(out) if out else {"verdict": {}, "checks": []}
@@ -149,18 +155,22 @@ def _measure(codex: Path, runs: int) -> dict[str, Any]:
                     probe |= {c["status"] for c in document["checks"] if c["id"] == "codex_probe"}
                 rows[name] = {
                     "codex_doctor_s": median(doctor),
+                    "codex_native_s": median(native),
                     "diagnose_s": median(wizard),
                     "causes": sorted(causes),
                     "codex_probe": sorted(probe),
                 }
     doctor_all = median([r["codex_doctor_s"] for r in rows.values()])
+    native_all = median([r["codex_native_s"] for r in rows.values()])
     wizard_all = median([r["diagnose_s"] for r in rows.values()])
     return {
         "runs": runs,
         "conditions": rows,
         "codex_doctor_s": doctor_all,
+        "codex_native_s": native_all,
         "diagnose_s": wizard_all,
         "ratio": wizard_all / doctor_all,
+        "native_ratio": wizard_all / native_all,
     }
 
 
@@ -169,10 +179,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from tests.lab.codex_cli import lab_codex_binary
+    from tests.lab.codex_cli import lab_codex_binary, lab_codex_command
 
     codex = lab_codex_binary()
-    if codex is None:
+    npm_codex = lab_codex_command()
+    if codex is None or npm_codex is None:
         print(json.dumps({"skipped": "no lab Codex (make lab-codex)"}))
         return 0
     if os.environ.get(INSIDE) != "1":
@@ -183,7 +194,7 @@ def main() -> int:
         env = {**os.environ, INSIDE: "1"}
         done = subprocess.run([*argv, "--runs", str(args.runs)], env=env, cwd=ROOT, check=False)
         return done.returncode
-    print(json.dumps(_measure(codex, args.runs)))
+    print(json.dumps(_measure(npm_codex, codex, args.runs)))
     return 0
 
 

@@ -49,6 +49,14 @@ def lab_codex_binary() -> Path | None:
     return found[0] if found else None
 
 
+def lab_codex_command() -> Path | None:
+    """`codex` as npm installs it for a user: the package's Node launcher (bin/codex.js),
+    which starts the native binary."""
+    root = Path(os.environ.get("SIGNIN_DOCTOR_LAB_CODEX") or DEFAULT_CACHE)
+    launcher = root / "node_modules" / ".bin" / "codex"
+    return launcher if launcher.exists() else None
+
+
 @contextmanager
 def ports_lock() -> Iterator[None]:
     """Only one real Codex at a time on this machine (it needs 1455 and 1457)."""
