@@ -1,8 +1,6 @@
-"""What the frozen executable runs: the same `main()` as `python -m wizard`."""
+"""What the frozen executable runs: the same entry as `python -m wizard`."""
 
-import sys
-
-from wizard.cli import main
+from wizard.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

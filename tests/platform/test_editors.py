@@ -110,6 +110,39 @@ def test_unterminated_file_reports_its_last_line():
     assert error is not None and error.startswith("line 3: ")
 
 
+PLAIN_JSONC = """{
+    // Codex
+    "chatgpt.runCodexInWindowsSubsystemForLinux": true,
+    /* proxy for the office */
+    "http.proxy": "http://proxy.example:3128", // a URL's // stays
+    "a": 1, "a": 2,
+    "big": 1e400, "escaped": "\\u00e9 \\"/* not a comment */\\""
+}
+"""
+
+
+def test_plain_json_with_comments_reads_as_json5_does_without_loading_it():
+    import subprocess
+    import sys
+
+    import json5
+
+    values, error = parse_settings_text(PLAIN_JSONC)
+    assert (values, error) == (json5.loads(PLAIN_JSONC), None)
+    assert values["a"] == 2 and values["escaped"] == 'é "/* not a comment */"'
+    script = (
+        "import sys; from wizard.platform.editors import parse_settings_text as p; "
+        f"assert p({PLAIN_JSONC!r})[0]; print('json5' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
+
+
+def test_a_comment_between_two_numbers_does_not_join_them():
+    values, error = parse_settings_text('{"a": 1/* */2}')
+    assert values is None and error is not None and error.startswith("line 1: ")
+
+
 def test_profiles_are_read_after_user_settings(home):
     env = make_env(home)
     user = write(user_settings(home / ".config", "Code"), "{}")

@@ -22,11 +22,11 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 import certifi
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.verification import (
     Criticality,
     ExtensionPolicy,
@@ -40,12 +40,10 @@ from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment
 from wizard.core.i18n import and_list, join, tr
 from wizard.core.profile import Profile
+from wizard.platform.trust_store import pem_to_der
 
 ENVIRONMENT = "environment"
 DOTENV = ".env"
-_PEM_BLOCK = re.compile(
-    rb"-----BEGIN (?:TRUSTED )?CERTIFICATE-----.+?-----END (?:TRUSTED )?CERTIFICATE-----", re.S
-)
 _HASH_NAME = re.compile(r"^[0-9A-Fa-f]{8}\.[0-9]$")
 CANNOT_BE_READ = tr("trust", "it cannot be read")
 NO_PEM_CERTIFICATE = tr("trust", "it holds no PEM certificate")
@@ -82,20 +80,6 @@ class PemError(ValueError):
         self.problem = problem
 
 
-def _parse_blocks(data: bytes) -> tuple[bytes, ...]:
-    found: list[bytes] = []
-    for block in _PEM_BLOCK.findall(data):
-        block = block.replace(b"TRUSTED CERTIFICATE-----", b"CERTIFICATE-----")
-        try:
-            with warnings.catch_warnings():  # some public roots have odd serials
-                warnings.simplefilter("ignore")
-                cert = x509.load_pem_x509_certificate(block)
-        except ValueError:
-            continue
-        found.append(cert.public_bytes(Encoding.DER))
-    return tuple(found)
-
-
 def read_pem_certificates(path: Path) -> tuple[bytes, ...]:
     """DER of every CERTIFICATE block in a PEM file, as Codex parses it (TRUSTED CERTIFICATE
     labels accepted). Raises PemError with the problem in plain words."""
@@ -107,7 +91,7 @@ def read_pem_certificates(path: Path) -> tuple[bytes, ...]:
         raise PemError(tr("trust", "it is a folder, not a file")) from None
     except OSError:
         raise PemError(CANNOT_BE_READ) from None
-    certs = _parse_blocks(data)
+    certs = tuple(pem_to_der(data))
     if not certs:
         raise PemError(NO_PEM_CERTIFICATE)
     return certs
@@ -162,6 +146,7 @@ def os_roots(ctx: CheckContext) -> TrustSet:
     return result
 
 
+@cache  # the file ships with the program: parsed once (the status page and the matrix use it)
 def certifi_roots() -> TrustSet:
     path = Path(certifi.where())
     return TrustSet(

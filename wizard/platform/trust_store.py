@@ -35,11 +35,15 @@ WindowsEnumerator = Callable[[str], Iterable[WindowsEntry]]
 
 def pem_to_der(data: bytes) -> list[bytes]:
     """DER of every parseable certificate block in PEM text; bad blocks are skipped."""
+    return blocks_to_der(_PEM_BLOCK.findall(data))
+
+
+def blocks_to_der(blocks: Iterable[bytes]) -> list[bytes]:
     from cryptography import x509  # loaded on first use, not with the window
     from cryptography.hazmat.primitives.serialization import Encoding
 
     found: list[bytes] = []
-    for block in _PEM_BLOCK.findall(data):
+    for block in blocks:
         block = block.replace(b"TRUSTED CERTIFICATE-----", b"CERTIFICATE-----")
         try:
             with warnings.catch_warnings():  # old public roots with odd serials warn
@@ -82,16 +86,18 @@ class BundleTrustStore:
         return self._resolved()[1]
 
     def certificates(self) -> list[bytes]:
-        roots: list[bytes] = []
         files = [Path(self.cafile)] if self.cafile else []
         if self.capath and Path(self.capath).is_dir():
             files += sorted(p for p in Path(self.capath).iterdir() if p.is_file())
+        # The folder holds each root two or three times (its file, a hash-named link, the
+        # bundle): a block already seen is parsed once, in the order first met.
+        blocks: list[bytes] = []
         for path in files:
             try:
-                roots.extend(pem_to_der(path.read_bytes()))
+                blocks.extend(_PEM_BLOCK.findall(path.read_bytes()))
             except OSError:
                 continue
-        return list(dict.fromkeys(roots))
+        return list(dict.fromkeys(blocks_to_der(dict.fromkeys(blocks))))
 
     def describe(self) -> str:
         return self.cafile or self.capath or "no system bundle found"
