@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -152,8 +153,12 @@ def run() -> NoReturn:
     as its output is flushed: tearing the interpreter down (the network and crypto stacks,
     thousands of objects) costs a diagnosis about 50 ms and does nothing a finished command
     needs - files are closed and throw-away folders removed by then. The window exits the
-    usual way, so Qt tears down its own."""
+    usual way, so Qt tears down its own. A command is short-lived, so it also runs the cycle
+    collector rarely: the imports of a diagnosis (some 300 modules) would otherwise trigger it
+    dozens of times, about 20 ms in all."""
     args = build_parser().parse_args()
+    if args.command is not None:
+        gc.set_threshold(100_000, 50, 50)
     code = dispatch(args)
     if args.command is not None:
         try:
