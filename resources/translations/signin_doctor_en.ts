@@ -2023,6 +2023,16 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Windows could not check whether the certificate of the sign-in server was revoked (CRYPT_E_NO_REVOCATION_CHECK). That happens when a security program inspects the connection and its certificates name no address for that check, or when that address cannot be reached from here.</source>
+        <translation>Windows could not check whether the certificate of the sign-in server was revoked (CRYPT_E_NO_REVOCATION_CHECK). That happens when a security program inspects the connection and its certificates name no address for that check, or when that address cannot be reached from here.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask your IT administrator to exclude {host} from inspection, or to make the inspection certificates name a reachable revocation address.</source>
+        <translation>Ask your IT administrator to exclude {host} from inspection, or to make the inspection certificates name a reachable revocation address.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Nothing wrong found on this computer</source>
         <translation>Nothing wrong found on this computer</translation>
     </message>
@@ -2442,6 +2452,25 @@
         <translation>Try again on another network (a phone hotspot, say) or with another name server, or ask IT or your internet provider why that address is blocked from here.</translation>
     </message>
     <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Windows&apos; own certificate check refuses the sign-in server</source>
+        <translation>Windows&apos; own certificate check refuses the sign-in server</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>{setting} turns off Windows&apos; automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</source>
+        <translation>{setting} turns off Windows&apos; automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask your IT administrator to allow automatic root certificate updates (or to install the missing root), then restart the computer and sign in again.</source>
+        <translation>Ask your IT administrator to allow automatic root certificate updates (or to install the missing root), then restart the computer and sign in again.</translation>
+    </message>
+    <message>
+        <source>Windows is not allowed to fetch the certificate the sign-in needs</source>
+        <translation type="vanished">Windows is not allowed to fetch the certificate the sign-in needs</translation>
+    </message>
+    <message>
         <source>{host} has {address_count} addresses. {dead_addresses} do not answer, while {live_addresses} does. A program that happens to try the dead address first waits many seconds before it tries another, and Codex can give up before then.</source>
         <translation type="vanished">{host} has {address_count} addresses. {dead_addresses} do not answer, while {live_addresses} does. A program that happens to try the dead address first waits many seconds before it tries another, and Codex can give up before then.</translation>
     </message>
@@ -2612,6 +2641,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Secure connection</source>
         <translation>Secure connection</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Windows certificate updates</source>
+        <translation>Windows certificate updates</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -3183,6 +3217,26 @@
         <location filename="../../resources/decoder.json"/>
         <source>rustls certificate validity check failed (Expired / NotValidYet).</source>
         <translation>rustls certificate validity check failed (Expired / NotValidYet).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Windows does not trust the certificate the server presented: its root certificate is not on this computer. Either Windows is not allowed to download it (a policy), or a security program re-signs the connection with its own certificate.</source>
+        <translation>Windows does not trust the certificate the server presented: its root certificate is not on this computer. Either Windows is not allowed to download it (a policy), or a security program re-signs the connection with its own certificate.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>SChannel SEC_E_UNTRUSTED_ROOT (0x80090325): the chain ends at a root that is not in the Windows store (openai/codex #41275).</source>
+        <translation>SChannel SEC_E_UNTRUSTED_ROOT (0x80090325): the chain ends at a root that is not in the Windows store (openai/codex #41275).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Windows could not check whether the server&apos;s certificate was revoked, so it refused the secure connection. This is usual when a security program inspects the connection with certificates that name no address for that check.</source>
+        <translation>Windows could not check whether the server&apos;s certificate was revoked, so it refused the secure connection. This is usual when a security program inspects the connection with certificates that name no address for that check.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>SChannel CRYPT_E_NO_REVOCATION_CHECK (0x80092012): the leaf has no reachable OCSP or CRL address (openai/codex #41275, curl/curl#12241).</source>
+        <translation>SChannel CRYPT_E_NO_REVOCATION_CHECK (0x80092012): the leaf has no reachable OCSP or CRL address (openai/codex #41275, curl/curl#12241).</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -4309,6 +4363,31 @@
         <translation>Folder: make the Codex folder (~/.codex, or the one CODEX_HOME names) writable for your user, or point CODEX_HOME at a folder of your own.</translation>
     </message>
     <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Let Windows update its root certificates (administrator)</source>
+        <translation>Let Windows update its root certificates (administrator)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Windows is not allowed to download the root certificates it is missing, or cannot check a certificate&apos;s revocation. This is usually a company policy, so it needs your IT administrator&apos;s approval.</source>
+        <translation>Windows is not allowed to download the root certificates it is missing, or cannot check a certificate&apos;s revocation. This is usually a company policy, so it needs your IT administrator&apos;s approval.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Ask your IT administrator to set the policy &apos;Turn off Automatic Root Certificates Update&apos; to Disabled (first command under Details), or to install the missing root certificate on this computer.</source>
+        <translation>Ask your IT administrator to set the policy &apos;Turn off Automatic Root Certificates Update&apos; to Disabled (first command under Details), or to install the missing root certificate on this computer.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Then refresh Windows&apos; certificate cache as administrator (second command) and restart the computer: in the reported case the change worked only after a restart.</source>
+        <translation>Then refresh Windows&apos; certificate cache as administrator (second command) and restart the computer: in the reported case the change worked only after a restart.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Sign in to Codex again.</source>
+        <translation>Sign in to Codex again.</translation>
+    </message>
+    <message>
         <source>Open a terminal and run the command below.</source>
         <translation type="vanished">Open a terminal and run the command below.</translation>
     </message>
@@ -4689,6 +4768,39 @@
         <location filename="../../wizard/checks/network.py"/>
         <source>This computer cannot connect to {host} on port {port}: {detail}.</source>
         <translation>This computer cannot connect to {host} on port {port}: {detail}.</translation>
+    </message>
+</context>
+<context>
+    <name>os_trust</name>
+    <message>
+        <location filename="../../wizard/checks/os_trust.py"/>
+        <source>Only relevant on Windows.</source>
+        <translation>Only relevant on Windows.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/os_trust.py"/>
+        <source>Windows is set not to download missing root certificates ({setting}), and the root that vouches for {host} ({root}) is not on this computer.</source>
+        <translation>Windows is set not to download missing root certificates ({setting}), and the root that vouches for {host} ({root}) is not on this computer.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/os_trust.py"/>
+        <source>The certificate {host} presents names no address where Windows can check that it was not revoked; Windows programs that insist on that check refuse it (CRYPT_E_NO_REVOCATION_CHECK).</source>
+        <translation>The certificate {host} presents names no address where Windows can check that it was not revoked; Windows programs that insist on that check refuse it (CRYPT_E_NO_REVOCATION_CHECK).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/os_trust.py"/>
+        <source>Windows is set not to download missing root certificates ({setting}). The sign-in server is not affected, but other addresses Codex uses may be.</source>
+        <translation>Windows is set not to download missing root certificates ({setting}). The sign-in server is not affected, but other addresses Codex uses may be.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/os_trust.py"/>
+        <source>Could not read whether Windows downloads missing root certificates ({problem}).</source>
+        <translation>Could not read whether Windows downloads missing root certificates ({problem}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/os_trust.py"/>
+        <source>Windows downloads missing root certificates by itself.</source>
+        <translation>Windows downloads missing root certificates by itself.</translation>
     </message>
 </context>
 <context>
@@ -6107,6 +6219,7 @@
 <context>
     <name>rules</name>
     <message>
+        <location filename="../../wizard/checks/os_trust.py"/>
         <location filename="../../wizard/core/rules.py"/>
         <source>unknown</source>
         <translation>unknown</translation>

@@ -2015,6 +2015,16 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Windows could not check whether the certificate of the sign-in server was revoked (CRYPT_E_NO_REVOCATION_CHECK). That happens when a security program inspects the connection and its certificates name no address for that check, or when that address cannot be reached from here.</source>
+        <translation>Windows は、サインイン サーバーの証明書が失効していないかを確認できませんでした（CRYPT_E_NO_REVOCATION_CHECK）。セキュリティ ソフトが通信を検査していて、その証明書に確認先のアドレスが書かれていない場合や、そのアドレスにここから接続できない場合に起こります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask your IT administrator to exclude {host} from inspection, or to make the inspection certificates name a reachable revocation address.</source>
+        <translation>IT 管理者に、{host} を検査の対象から外すか、検査用の証明書に接続できる失効確認のアドレスを入れてもらうよう依頼してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Nothing wrong found on this computer</source>
         <translation>このコンピューターに問題は見つかりませんでした</translation>
     </message>
@@ -2434,6 +2444,21 @@
         <translation>別のネットワーク（スマートフォンのテザリングなど）や別のネームサーバーでもう一度試すか、そのアドレスがここから遮断されている理由を IT 担当者かインターネット事業者に尋ねてください。</translation>
     </message>
     <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Windows&apos; own certificate check refuses the sign-in server</source>
+        <translation>Windows 自身の証明書チェックがサインイン サーバーを拒否しています</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>{setting} turns off Windows&apos; automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</source>
+        <translation>{setting} によって Windows のルート証明書の自動更新がオフになっていて、{host} を保証するルート証明書（{root}）がダウンロードされていません。Codex は Windows 自身の証明書チェックを使うため、ブラウザーでは開けても、安全な接続を拒否します。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask your IT administrator to allow automatic root certificate updates (or to install the missing root), then restart the computer and sign in again.</source>
+        <translation>IT 管理者に、ルート証明書の自動更新を許可する（または足りないルート証明書をインストールする）よう依頼してください。そのあとコンピューターを再起動して、もう一度サインインしてください。</translation>
+    </message>
+    <message>
         <source>SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</source>
         <translation type="vanished">SSL_CERT_FILE が Codex に {ssl_cert_file} を使わせています。このファイルはコンピューター本来の信頼済み証明書の一覧を置き換えますが、{host} を信頼していません。</translation>
     </message>
@@ -2596,6 +2621,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Secure connection</source>
         <translation>安全な接続（TLS）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Windows certificate updates</source>
+        <translation>Windows の証明書の更新</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -3167,6 +3197,26 @@
         <location filename="../../resources/decoder.json"/>
         <source>rustls certificate validity check failed (Expired / NotValidYet).</source>
         <translation>rustls の証明書の有効期間チェックに失敗しました（Expired / NotValidYet）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Windows does not trust the certificate the server presented: its root certificate is not on this computer. Either Windows is not allowed to download it (a policy), or a security program re-signs the connection with its own certificate.</source>
+        <translation>Windows は、サーバーが示した証明書を信頼していません。そのルート証明書がこのコンピューターにないためです。Windows がそれをダウンロードすることを（ポリシーで）禁止されているか、セキュリティ ソフトが独自の証明書で通信を署名し直しています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>SChannel SEC_E_UNTRUSTED_ROOT (0x80090325): the chain ends at a root that is not in the Windows store (openai/codex #41275).</source>
+        <translation>SChannel SEC_E_UNTRUSTED_ROOT (0x80090325): 証明書チェーンの最後が、Windows の証明書ストアにないルート証明書です（openai/codex #41275）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Windows could not check whether the server&apos;s certificate was revoked, so it refused the secure connection. This is usual when a security program inspects the connection with certificates that name no address for that check.</source>
+        <translation>Windows はサーバーの証明書が失効していないかを確認できなかったため、安全な接続を拒否しました。セキュリティ ソフトが、確認先のアドレスが書かれていない証明書で通信を検査しているときによく起こります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>SChannel CRYPT_E_NO_REVOCATION_CHECK (0x80092012): the leaf has no reachable OCSP or CRL address (openai/codex #41275, curl/curl#12241).</source>
+        <translation>SChannel CRYPT_E_NO_REVOCATION_CHECK (0x80092012): サーバー証明書に、接続できる OCSP や CRL のアドレスがありません（openai/codex #41275、curl/curl#12241）。</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
@@ -4293,6 +4343,31 @@
         <translation>フォルダーの場合：Codex のフォルダー（~/.codex、または CODEX_HOME が指すフォルダー）をご自分のユーザーで書き込めるようにするか、CODEX_HOME をご自分のフォルダーに向けます。</translation>
     </message>
     <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Let Windows update its root certificates (administrator)</source>
+        <translation>Windows にルート証明書を更新させる（管理者）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Windows is not allowed to download the root certificates it is missing, or cannot check a certificate&apos;s revocation. This is usually a company policy, so it needs your IT administrator&apos;s approval.</source>
+        <translation>Windows が足りないルート証明書をダウンロードすることを禁止されているか、証明書の失効を確認できません。ふつうは会社のポリシーなので、IT 管理者の承認が必要です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Ask your IT administrator to set the policy &apos;Turn off Automatic Root Certificates Update&apos; to Disabled (first command under Details), or to install the missing root certificate on this computer.</source>
+        <translation>IT 管理者に、ポリシー「ルート証明書の自動更新をオフにする」を「無効」にする（詳細の 1 つ目のコマンド）か、足りないルート証明書をこのコンピューターにインストールするよう依頼してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Then refresh Windows&apos; certificate cache as administrator (second command) and restart the computer: in the reported case the change worked only after a restart.</source>
+        <translation>次に、管理者として Windows の証明書キャッシュを更新し（2 つ目のコマンド）、コンピューターを再起動してください。報告された例では、再起動してはじめて変更が効きました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Sign in to Codex again.</source>
+        <translation>もう一度 Codex にサインインしてください。</translation>
+    </message>
+    <message>
         <source>Open a terminal and run the command below.</source>
         <translation type="vanished">ターミナルを開き、下のコマンドを実行してください。</translation>
     </message>
@@ -4673,6 +4748,39 @@
         <location filename="../../wizard/checks/network.py"/>
         <source>This computer cannot connect to {host} on port {port}: {detail}.</source>
         <translation>このコンピューターは {host} のポート {port} に接続できません: {detail}。</translation>
+    </message>
+</context>
+<context>
+    <name>os_trust</name>
+    <message>
+        <location filename="../../wizard/checks/os_trust.py"/>
+        <source>Only relevant on Windows.</source>
+        <translation>Windows でのみ関係します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/os_trust.py"/>
+        <source>Windows is set not to download missing root certificates ({setting}), and the root that vouches for {host} ({root}) is not on this computer.</source>
+        <translation>Windows は足りないルート証明書をダウンロードしない設定になっていて（{setting}）、{host} を保証するルート証明書（{root}）がこのコンピューターにありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/os_trust.py"/>
+        <source>The certificate {host} presents names no address where Windows can check that it was not revoked; Windows programs that insist on that check refuse it (CRYPT_E_NO_REVOCATION_CHECK).</source>
+        <translation>{host} が示す証明書には、失効していないかを Windows が確認できるアドレスが書かれていません。この確認を必須にしている Windows のプログラムは、これを拒否します（CRYPT_E_NO_REVOCATION_CHECK）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/os_trust.py"/>
+        <source>Windows is set not to download missing root certificates ({setting}). The sign-in server is not affected, but other addresses Codex uses may be.</source>
+        <translation>Windows は足りないルート証明書をダウンロードしない設定になっています（{setting}）。サインイン サーバーには影響ありませんが、Codex が使うほかのアドレスでは影響するかもしれません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/os_trust.py"/>
+        <source>Could not read whether Windows downloads missing root certificates ({problem}).</source>
+        <translation>Windows が足りないルート証明書をダウンロードするかどうかを読み取れませんでした（{problem}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/os_trust.py"/>
+        <source>Windows downloads missing root certificates by itself.</source>
+        <translation>Windows は足りないルート証明書を自動でダウンロードします。</translation>
     </message>
 </context>
 <context>
@@ -6091,6 +6199,7 @@
 <context>
     <name>rules</name>
     <message>
+        <location filename="../../wizard/checks/os_trust.py"/>
         <location filename="../../wizard/core/rules.py"/>
         <source>unknown</source>
         <translation>不明</translation>

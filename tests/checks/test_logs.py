@@ -11,6 +11,7 @@ import pytest
 from tests.checks.test_decoder_codex_0169 import covered_ids as codex_0169_ids
 from tests.helpers import FIXTURES, FakeRunner, fixture_text, make_env, run_check
 from tests.lab.home import LabHome
+from wizard.checks.catalog import ALL_CHECKS
 from wizard.checks.logs import (
     MAX_LOG_BYTES,
     check_codex_logs,
@@ -201,6 +202,12 @@ REAL_STRINGS = [
     (fixture_text("account", "auth-error-unknown-error.txt"), ["auth_error_code"]),
     (fixture_text("account", "refresh-token-reused-server.txt"), ["refresh_token_reused"]),
     (fixture_text("account", "refresh-token-reused-codex-0169.txt"), ["refresh_token_reused"]),
+    # field-failure-modes-2026 §1.8: SChannel's own words (tests/fixtures/trust/SOURCES.md)
+    (fixture_text("trust", "git_schannel_untrusted_root.txt"), ["schannel_untrusted_root"]),
+    (
+        fixture_text("trust", "curl_schannel_no_revocation_check.txt"),
+        ["schannel_no_revocation_check"],
+    ),
 ]
 
 
@@ -222,11 +229,7 @@ def test_decoder_data_is_consistent_with_the_cause_table():
     data = json.loads(resource_path("decoder.json").read_text(encoding="utf-8"))
     causes = set(cause_table()["causes"])
     steps = {"authorize", "callback", "listener", "token_exchange", "store"}
-    checks = {
-        "proxy", "ca_env", "dns", "tcp", "tls", "openid", "token_endpoint", "clock",
-        "callback_port", "ide_settings", "codex_install", "codex_auth", "codex_logs", "wsl",
-        "status_page",
-    }  # fmt: skip
+    checks = {spec.id for spec in ALL_CHECKS}
     ids = [p["id"] for p in data["patterns"]]
     assert len(ids) == len(set(ids))
     for pattern in data["patterns"]:

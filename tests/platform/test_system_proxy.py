@@ -11,6 +11,7 @@ import pytest
 from tests.helpers import FakeRunner, fixture_text, make_env
 from wizard.core.environment import CommandOutput
 from wizard.platform import system_proxy as sp
+from wizard.platform.registry import parse_reg_values
 
 
 def proxy_fixture(name: str) -> str:
@@ -33,7 +34,7 @@ class TimedRunner:
 
 
 def test_reg_values_of_a_key_without_proxy_values():
-    values = sp.parse_reg_values(proxy_fixture("reg_internet_settings_no_proxy.txt"))
+    values = parse_reg_values(proxy_fixture("reg_internet_settings_no_proxy.txt"))
     assert values == {
         "user agent": ("REG_SZ", "Mozilla/4.0 (compatible; MSIE 8.0; Win32)"),
         "ie5_ua_backup_flag": ("REG_SZ", "5.0"),
@@ -56,8 +57,8 @@ def test_reg_clash_system_proxy_is_enabled_with_its_bypass_list():
 
 def test_reg_pac_only():
     text = proxy_fixture("reg_internet_settings_pac.txt")
-    assert sp.parse_reg_values(text)["proxyenable"] == ("REG_DWORD", "0x0")
-    assert sp.parse_reg_values(text)["secureprotocols"] == (
+    assert parse_reg_values(text)["proxyenable"] == ("REG_DWORD", "0x0")
+    assert parse_reg_values(text)["secureprotocols"] == (
         "REG_DWORD",
         "0x800",
     )
@@ -68,7 +69,7 @@ def test_reg_pac_only():
 
 
 def test_reg_single_value_query_with_lower_case_key_path():
-    values = sp.parse_reg_values(proxy_fixture("reg_query_proxyserver_value.txt"))
+    values = parse_reg_values(proxy_fixture("reg_query_proxyserver_value.txt"))
     assert values == {"proxyserver": ("REG_SZ", "192.168.1.74:3128")}
 
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # never run: tells mypy and PyInstaller's import scan what `l
         ide,
         logs,
         network,
+        os_trust,
         pasted_error,
         port,
         proxy,
@@ -92,6 +93,12 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
     ),
     CheckSpec(
         "tls", tr("checks", "Secure connection"), lazy("tls", "check_tls"), needs=("tcp", "ca_env")
+    ),
+    CheckSpec(
+        "os_trust_policy",
+        tr("checks", "Windows certificate updates"),
+        lazy("os_trust", "check_os_trust_policy"),
+        needs=("tls",),
     ),
     CheckSpec(
         "openid",

@@ -31,6 +31,7 @@ PROXY_KINDS = {"proxy_unreachable", "proxy_no_answer", "proxy_refused", "proxy_u
 def check_tls(ctx: CheckContext) -> Outcome:
     from wizard.checks.cert_lint import lint_chain, readable_name
     from wizard.checks.chain import CaptureFailed, presented_chain
+    from wizard.checks.revocation import revocation_sources
     from wizard.checks.trust import ca_settings, trust_sets, verify_chain
 
     host = ctx.target.host
@@ -66,6 +67,7 @@ def check_tls(ctx: CheckContext) -> Outcome:
         "protocol": presented.protocol,
         "cipher": presented.cipher,
         "chain": [_describe(c) for c in chain],
+        "leaf_revocation": revocation_sources(chain[0]),
         "issuer": issuer,
         "vendor": vendor,
         "trust": [_row(s, checks[s.id], ctx.env.display_path(s.origin)) for s in sets],

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wizard.core.environment import CommandNotFound
+from wizard.platform.registry import dword, parse_reg_values
 
 if TYPE_CHECKING:
     from wizard.core.environment import Environment
@@ -64,21 +65,6 @@ class Reading:
 
 # -- Windows: reg query ----------------------------------------------------------------------
 
-# `reg query` prints each value as 4 spaces, name, 4 spaces, REG_TYPE, 4 spaces, data.
-# Names may hold single spaces ("User Agent"); data may be empty.
-_REG_VALUE = re.compile(r"^ {4}(?P<name>\S.*?) {4}(?P<type>REG_[A-Z0-9_]+)(?: {4}(?P<data>.*))?$")
-
-
-def parse_reg_values(text: str) -> dict[str, tuple[str, str]]:
-    """`reg query` output -> {lower-case value name: (REG_TYPE, data)}. Sub-keys are skipped."""
-    values: dict[str, tuple[str, str]] = {}
-    for line in text.splitlines():
-        match = _REG_VALUE.match(line.rstrip("\r"))
-        if match:
-            data = (match.group("data") or "").strip()
-            values[match.group("name").lower()] = (match.group("type"), data)
-    return values
-
 
 def parse_wininet(text: str) -> WinInetProxy:
     values = parse_reg_values(text)
@@ -89,18 +75,11 @@ def parse_wininet(text: str) -> WinInetProxy:
 
     enable = text_value("ProxyEnable")
     return WinInetProxy(
-        enabled=_dword(enable) != 0 if enable is not None else False,
+        enabled=dword(enable) != 0 if enable is not None else False,
         server=text_value("ProxyServer"),
         override=text_value("ProxyOverride"),
         auto_config_url=text_value("AutoConfigURL"),
     )
-
-
-def _dword(data: str) -> int:
-    try:
-        return int(data, 16) if data.lower().startswith("0x") else int(data)
-    except ValueError:
-        return 0
 
 
 def proxy_server_for_https(server: str) -> str | None:

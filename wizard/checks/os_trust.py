@@ -1,0 +1,90 @@
+"""Windows' own certificate trust (field §1.8): Codex on Windows verifies with SChannel, which
+trusts the Windows store and fetches a missing public root from Windows Update on first use.
+A policy that turns that download off leaves the root missing, so SChannel refuses a server
+every browser trusts (SEC_E_UNTRUSTED_ROOT, openai/codex #41275). This check reads the policy
+and weighs it against the trust matrix the secure-connection check measured; it also lists
+where the presented leaf says its revocation can be checked (none: CRYPT_E_NO_REVOCATION_CHECK).
+Elsewhere it is not applicable and costs nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wizard.checks.revocation import can_be_checked
+from wizard.core.engine import CheckContext
+from wizard.core.i18n import tr
+from wizard.core.model import Outcome, Status
+from wizard.platform.root_updates import VALUE, read_root_update_policy
+
+REG_CAP_S = 4.0
+
+
+def check_os_trust_policy(ctx: CheckContext) -> Outcome:
+    if ctx.env.platform != "windows":
+        return Outcome(Status.SKIP, tr("os_trust", "Only relevant on Windows."))
+    policy = read_root_update_policy(ctx.env.runner, lambda: ctx.budget.timeout(REG_CAP_S))
+    tls = ctx.dep("tls")
+    measured: dict[str, Any] = tls.evidence if tls is not None else {}
+    trusted = {row["id"]: row["trusted"] for row in measured.get("trust", [])}
+    host = ctx.target.host
+    evidence: dict[str, Any] = {"root_auto_update": policy.to_json()}
+    leaf = measured.get("leaf_revocation")
+    if leaf is not None:
+        evidence["leaf_revocation"] = leaf
+
+    if policy.disabled_by and trusted.get("os") is False and trusted.get("certifi"):
+        setting = f"{policy.disabled_by}\\{VALUE} = 1"
+        root = measured.get("issuer") or tr("rules", "unknown")
+        evidence["facts"] = {"host": host, "root": root, "setting": setting}
+        return Outcome(
+            Status.FAIL,
+            tr(
+                "os_trust",
+                "Windows is set not to download missing root certificates ({setting}), and the "
+                "root that vouches for {host} ({root}) is not on this computer.",
+                setting=setting,
+                host=host,
+                root=root,
+            ),
+            evidence,
+            ("root_auto_update_off",),
+        )
+    if leaf is not None and not can_be_checked(leaf):
+        return Outcome(
+            Status.WARN,
+            tr(
+                "os_trust",
+                "The certificate {host} presents names no address where Windows can check "
+                "that it was not revoked; Windows programs that insist on that check refuse it "
+                "(CRYPT_E_NO_REVOCATION_CHECK).",
+                host=host,
+            ),
+            evidence,
+        )
+    if policy.disabled_by:
+        return Outcome(
+            Status.WARN,
+            tr(
+                "os_trust",
+                "Windows is set not to download missing root certificates ({setting}). The "
+                "sign-in server is not affected, but other addresses Codex uses may be.",
+                setting=f"{policy.disabled_by}\\{VALUE} = 1",
+            ),
+            evidence,
+        )
+    if not policy.complete:
+        problem = next(iter(policy.problems.values()), "")
+        return Outcome(
+            Status.SKIP,
+            tr(
+                "os_trust",
+                "Could not read whether Windows downloads missing root certificates ({problem}).",
+                problem=problem,
+            ),
+            evidence,
+        )
+    return Outcome(
+        Status.PASS,
+        tr("os_trust", "Windows downloads missing root certificates by itself."),
+        evidence,
+    )
