@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
+from PySide6.QtWidgets import QLabel
 
 from tests.helpers import make_env
 from tests.ui.conftest import save_screen
@@ -20,6 +21,7 @@ from wizard.core.profile import load_profile
 from wizard.core.rules import decide
 from wizard.report.document import to_document
 from wizard.ui import language
+from wizard.ui.line_breaking import WORD_JOINER, unphrased
 from wizard.ui.pages.checking import plain_summary
 
 TARGET = load_profile().target("https://localhost:9", callback_port=1455)
@@ -207,6 +209,10 @@ def test_japanese_step_labels_break_between_words_at_every_width(qtbot, open_win
     language.install("ja")
     try:
         _window, page = show_verdict(qtbot, open_window, home, diagnosis_of(*HEALTHY_TOKEN_PATH))
+        # the words on the page break between phrases too; the labels give their text as set
+        drawn = QLabel.text(page.next_action)
+        assert WORD_JOINER in drawn and WORD_JOINER not in page.next_action.text()
+        assert page.next_action.text() == unphrased(drawn)
         diagram, layouts, wrapped = page.diagram, set(), 0
         for width in range(240, 1201, 8):
             diagram.resize(width, diagram.heightForWidth(width))

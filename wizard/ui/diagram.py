@@ -245,9 +245,10 @@ class FlowDiagram(QWidget):
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:
-        # Stacked boxes fit any sensible width; the height follows from heightForWidth.
+        # Stacked boxes fit any sensible width; the height follows from heightForWidth (the
+        # least of it: side by side, at a width where every word fits).
         width = int(self._unit() * 12)
-        return QSize(width, self.heightForWidth(int(self._unit() * 40)))
+        return QSize(width, self.heightForWidth(int(self._unit() * 80)))
 
     # -- painting -----------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:

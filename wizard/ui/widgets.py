@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from wizard.core.model import Status
 from wizard.ui import theme
+from wizard.ui.line_breaking import phrased, phrased_rich, unphrased
 from wizard.ui.text import status_word, tr
 
 if TYPE_CHECKING:
@@ -18,6 +19,18 @@ if TYPE_CHECKING:
 
 # (Widget kinds that only some pages use are imported where they are made: each costs the
 # window's start-up time and memory the first time it is used.)
+
+
+class PhrasedLabel(QLabel):
+    """A QLabel whose Japanese lines break between words, not inside them (see
+    wizard.ui.line_breaking); `text()` is the text as it was set."""
+
+    def setText(self, text: str) -> None:
+        rich = self.textFormat() == Qt.TextFormat.RichText
+        super().setText(phrased_rich(text) if rich else phrased(text))
+
+    def text(self) -> str:
+        return unphrased(super().text())
 
 
 def label(
@@ -29,10 +42,11 @@ def label(
     muted: bool = False,
     rich: bool = False,
 ) -> QLabel:
-    """A label that wraps (no clipped text at any width or scaling)."""
-    widget = QLabel(text)
+    """A label that wraps (no clipped text at any width or scaling), between words."""
+    widget = PhrasedLabel()
     widget.setWordWrap(True)
     widget.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    widget.setText(text)
     if rich:
         widget.setOpenExternalLinks(False)
     if selectable:
