@@ -362,3 +362,22 @@ def test_offline_in_a_namespace_without_a_route(home):
     assert verdict["title"] == "This computer is not connected to the internet"
     assert verdict["steps"]["token_exchange"] == "fail"
     assert verdict["fixes"] == []
+
+
+def test_a_variable_that_replaces_the_saved_sign_in_is_named_with_its_place(home, lab_diagnose):
+    dotenv = home / ".codex" / ".env"
+    dotenv.parent.mkdir()
+    dotenv.write_text("OPENAI_IDENTITY_TOKEN_FILE=/run/lab/never-shown-token\n")
+    run = lab_diagnose(CODEX_ACCESS_TOKEN="eyJlab-never-shown")
+    verdict = assert_verdict(run, "auth_mode_override", "store")
+    assert verdict["evidence"] == ["auth_mode"]
+    assert verdict["summary"] == (
+        "OPENAI_IDENTITY_TOKEN_FILE is set (~/.codex/.env) without its other half, so Codex "
+        "tries to sign in as a workload identity (a server account) instead of with your saved "
+        "sign-in, and fails."
+    )
+    assert verdict["next_action"].startswith(
+        "Remove OPENAI_IDENTITY_TOKEN_FILE and CODEX_ACCESS_TOKEN from your settings"
+    )
+    assert verdict["fixes"] == ["auth-env-repair"]
+    assert "never-shown" not in run.stdout

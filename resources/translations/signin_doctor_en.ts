@@ -1501,6 +1501,44 @@
     </message>
 </context>
 <context>
+    <name>auth_env_repair</name>
+    <message>
+        <location filename="../../wizard/fixes/auth_env_repair.py"/>
+        <source>Remove a variable that replaces your sign-in</source>
+        <translation>Remove a variable that replaces your sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/auth_env_repair.py"/>
+        <source>Removes a variable that makes Codex ignore your saved sign-in.</source>
+        <translation>Removes a variable that makes Codex ignore your saved sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/auth_env_repair.py"/>
+        <source>No variable makes Codex use another sign-in than the saved one: nothing to remove.</source>
+        <translation>No variable makes Codex use another sign-in than the saved one: nothing to remove.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/auth_env_repair.py"/>
+        <source>{names} is not set in any place Sign-in Doctor can change.</source>
+        <translation>{names} is not set in any place Sign-in Doctor can change.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/auth_env_repair.py"/>
+        <source>Codex uses {names} instead of the sign-in you saved. This turns off {places}; the values are not shown.</source>
+        <translation>Codex uses {names} instead of the sign-in you saved. This turns off {places}; the values are not shown.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/auth_env_repair.py"/>
+        <source>Codex then uses the sign-in you saved in the browser.</source>
+        <translation>Codex then uses the sign-in you saved in the browser.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/auth_env_repair.py"/>
+        <source>{name} made Codex use another sign-in than the one you saved</source>
+        <translation>{name} made Codex use another sign-in than the one you saved</translation>
+    </message>
+</context>
+<context>
     <name>auth_managers</name>
     <message>
         <location filename="../../wizard/checks/auth_managers.py"/>
@@ -1566,6 +1604,54 @@
         <location filename="../../wizard/checks/auth_managers.py"/>
         <source>{file} lies beside config.toml</source>
         <translation>{file} lies beside config.toml</translation>
+    </message>
+</context>
+<context>
+    <name>auth_mode</name>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>this session</source>
+        <translation>this session</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>{name} ({where})</source>
+        <translation>{name} ({where})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>{variable} is set without {other}: Codex then tries to sign in as a workload identity instead of with your saved sign-in, and fails (“workload identity requires {other}”)</source>
+        <translation>{variable} is set without {other}: Codex then tries to sign in as a workload identity instead of with your saved sign-in, and fails (“workload identity requires {other}”)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>{variables} are set: Codex signs in as that workload identity (a server account), not with the sign-in you saved in the browser</source>
+        <translation>{variables} are set: Codex signs in as that workload identity (a server account), not with the sign-in you saved in the browser</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>{variable} is set: Codex uses it instead of your saved sign-in, and while it is there `codex login status` fails (“failed to decode agent identity JWT”)</source>
+        <translation>{variable} is set: Codex uses it instead of your saved sign-in, and while it is there `codex login status` fails (“failed to decode agent identity JWT”)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>{variable} is set: signing in still works, but Codex sends its requests there, and with a ChatGPT sign-in a base URL such as the API&apos;s answers 401 Unauthorized (openai/codex#12764)</source>
+        <translation>{variable} is set: signing in still works, but Codex sends its requests there, and with a ChatGPT sign-in a base URL such as the API&apos;s answers 401 Unauthorized (openai/codex#12764)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>{variables} is set; it does not change which sign-in Codex uses.</source>
+        <translation>{variables} is set; it does not change which sign-in Codex uses.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>No variable makes Codex use another sign-in than the one you save.</source>
+        <translation>No variable makes Codex use another sign-in than the one you save.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>{finding}.</source>
+        <translation>{finding}.</translation>
     </message>
 </context>
 <context>
@@ -2033,6 +2119,16 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>{variables} is set ({where}) without its other half, so Codex tries to sign in as a workload identity (a server account) instead of with your saved sign-in, and fails.</source>
+        <translation>{variables} is set ({where}) without its other half, so Codex tries to sign in as a workload identity (a server account) instead of with your saved sign-in, and fails.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>{variables} are set ({where}), so Codex signs in as a workload identity (a server account) instead of with the sign-in you saved in the browser.</source>
+        <translation>{variables} are set ({where}), so Codex signs in as a workload identity (a server account) instead of with the sign-in you saved in the browser.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Nothing wrong found on this computer</source>
         <translation>Nothing wrong found on this computer</translation>
     </message>
@@ -2467,6 +2563,21 @@
         <translation>Ask your IT administrator to allow automatic root certificate updates (or to install the missing root), then restart the computer and sign in again.</translation>
     </message>
     <message>
+        <location filename="../../resources/causes.json"/>
+        <source>A setting makes Codex ignore your saved sign-in</source>
+        <translation>A setting makes Codex ignore your saved sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>{variables} is set ({where}), so Codex uses it instead of the sign-in you saved in the browser, and fails while it is there. Signing in again does not help.</source>
+        <translation>{variables} is set ({where}), so Codex uses it instead of the sign-in you saved in the browser, and fails while it is there. Signing in again does not help.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Remove {remove} from your settings (the fix below does it for you), then fully quit and restart your editor and terminals.</source>
+        <translation>Remove {remove} from your settings (the fix below does it for you), then fully quit and restart your editor and terminals.</translation>
+    </message>
+    <message>
         <source>Windows is not allowed to fetch the certificate the sign-in needs</source>
         <translation type="vanished">Windows is not allowed to fetch the certificate the sign-in needs</translation>
     </message>
@@ -2686,6 +2797,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Saved sign-in</source>
         <translation>Saved sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Which sign-in Codex uses</source>
+        <translation>Which sign-in Codex uses</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -3993,6 +4109,11 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/env_places.py"/>
+        <source>{name} in {places}</source>
+        <translation>{name} in {places}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/env_places.py"/>
         <source>the system-wide variables (an administrator can change them)</source>
         <translation>the system-wide variables (an administrator can change them)</translation>
     </message>
@@ -4071,9 +4192,7 @@
 <context>
     <name>fixes</name>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
-        <location filename="../../wizard/fixes/ca_env_repair.py"/>
-        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <location filename="../../wizard/fixes/env_places.py"/>
         <source>Fully quit and restart your editor (and terminals), then sign in again: they read variables only when they start.</source>
         <translation>Fully quit and restart your editor (and terminals), then sign in again: they read variables only when they start.</translation>
     </message>
@@ -5470,11 +5589,6 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/proxy_env_repair.py"/>
-        <source>{name} in {places}</source>
-        <translation>{name} in {places}</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
         <source>Codex is told to use a proxy, but {why}. This turns off {places}.</source>
         <translation>Codex is told to use a proxy, but {why}. This turns off {places}.</translation>
     </message>
@@ -5492,6 +5606,10 @@
         <location filename="../../wizard/fixes/proxy_env_repair.py"/>
         <source>Codex then connects directly.</source>
         <translation>Codex then connects directly.</translation>
+    </message>
+    <message>
+        <source>{name} in {places}</source>
+        <translation type="vanished">{name} in {places}</translation>
     </message>
 </context>
 <context>

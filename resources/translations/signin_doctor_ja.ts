@@ -1493,6 +1493,44 @@
     </message>
 </context>
 <context>
+    <name>auth_env_repair</name>
+    <message>
+        <location filename="../../wizard/fixes/auth_env_repair.py"/>
+        <source>Remove a variable that replaces your sign-in</source>
+        <translation>サインインを置き換えてしまう環境変数を取り除く</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/auth_env_repair.py"/>
+        <source>Removes a variable that makes Codex ignore your saved sign-in.</source>
+        <translation>保存済みのサインインを Codex に無視させてしまう環境変数を取り除きます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/auth_env_repair.py"/>
+        <source>No variable makes Codex use another sign-in than the saved one: nothing to remove.</source>
+        <translation>保存済みのサインイン以外を Codex に使わせる環境変数はありません。取り除くものはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/auth_env_repair.py"/>
+        <source>{names} is not set in any place Sign-in Doctor can change.</source>
+        <translation>{names} は、Sign-in Doctor が変更できる場所には設定されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/auth_env_repair.py"/>
+        <source>Codex uses {names} instead of the sign-in you saved. This turns off {places}; the values are not shown.</source>
+        <translation>Codex は保存済みのサインインではなく {names} を使っています。{places} を無効にします（値は表示しません）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/auth_env_repair.py"/>
+        <source>Codex then uses the sign-in you saved in the browser.</source>
+        <translation>その後、Codex はブラウザーで保存したサインインを使います。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/auth_env_repair.py"/>
+        <source>{name} made Codex use another sign-in than the one you saved</source>
+        <translation>{name} のせいで Codex が保存済みとは別のサインインを使っていました</translation>
+    </message>
+</context>
+<context>
     <name>auth_managers</name>
     <message>
         <location filename="../../wizard/checks/auth_managers.py"/>
@@ -1558,6 +1596,54 @@
         <location filename="../../wizard/checks/auth_managers.py"/>
         <source>{file} lies beside config.toml</source>
         <translation>config.toml の隣に {file} があります</translation>
+    </message>
+</context>
+<context>
+    <name>auth_mode</name>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>this session</source>
+        <translation>このセッション</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>{name} ({where})</source>
+        <translation>{name}（{where}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>{variable} is set without {other}: Codex then tries to sign in as a workload identity instead of with your saved sign-in, and fails (“workload identity requires {other}”)</source>
+        <translation>{variable} が {other} なしで設定されています。このため Codex は保存済みのサインインではなくワークロード ID でサインインしようとして失敗します（「workload identity requires {other}」）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>{variables} are set: Codex signs in as that workload identity (a server account), not with the sign-in you saved in the browser</source>
+        <translation>{variables} が設定されています。Codex はブラウザーで保存したサインインではなく、そのワークロード ID（サーバー用のアカウント）でサインインします</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>{variable} is set: Codex uses it instead of your saved sign-in, and while it is there `codex login status` fails (“failed to decode agent identity JWT”)</source>
+        <translation>{variable} が設定されています。Codex は保存済みのサインインの代わりにこれを使い、設定されている間は `codex login status` が失敗します（「failed to decode agent identity JWT」）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>{variable} is set: signing in still works, but Codex sends its requests there, and with a ChatGPT sign-in a base URL such as the API&apos;s answers 401 Unauthorized (openai/codex#12764)</source>
+        <translation>{variable} が設定されています。サインイン自体はできますが、Codex は要求をその宛先に送ります。ChatGPT でサインインしている場合、API のようなベース URL からは 401 Unauthorized が返ります（openai/codex#12764）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>{variables} is set; it does not change which sign-in Codex uses.</source>
+        <translation>{variables} が設定されていますが、Codex が使うサインインは変わりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>No variable makes Codex use another sign-in than the one you save.</source>
+        <translation>保存したサインイン以外を Codex に使わせる環境変数はありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>{finding}.</source>
+        <translation>{finding}。</translation>
     </message>
 </context>
 <context>
@@ -2025,6 +2111,16 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>{variables} is set ({where}) without its other half, so Codex tries to sign in as a workload identity (a server account) instead of with your saved sign-in, and fails.</source>
+        <translation>{variables} が対になる設定なしで設定されている（{where}）ため、Codex は保存済みのサインインではなくワークロード ID（サーバー用のアカウント）でサインインしようとして失敗します。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>{variables} are set ({where}), so Codex signs in as a workload identity (a server account) instead of with the sign-in you saved in the browser.</source>
+        <translation>{variables} が設定されている（{where}）ため、Codex はブラウザーで保存したサインインではなく、ワークロード ID（サーバー用のアカウント）でサインインします。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Nothing wrong found on this computer</source>
         <translation>このコンピューターに問題は見つかりませんでした</translation>
     </message>
@@ -2459,6 +2555,21 @@
         <translation>IT 管理者に、ルート証明書の自動更新を許可する（または足りないルート証明書をインストールする）よう依頼してください。そのあとコンピューターを再起動して、もう一度サインインしてください。</translation>
     </message>
     <message>
+        <location filename="../../resources/causes.json"/>
+        <source>A setting makes Codex ignore your saved sign-in</source>
+        <translation>ある設定のせいで、Codex が保存済みのサインインを使いません</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>{variables} is set ({where}), so Codex uses it instead of the sign-in you saved in the browser, and fails while it is there. Signing in again does not help.</source>
+        <translation>{variables} が設定されている（{where}）ため、Codex はブラウザーで保存したサインインの代わりにこれを使い、設定がある間は失敗します。サインインし直しても直りません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Remove {remove} from your settings (the fix below does it for you), then fully quit and restart your editor and terminals.</source>
+        <translation>設定から {remove} を取り除き（下の修正で自動的に行えます）、エディターとターミナルを完全に終了してから起動し直してください。</translation>
+    </message>
+    <message>
         <source>SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</source>
         <translation type="vanished">SSL_CERT_FILE が Codex に {ssl_cert_file} を使わせています。このファイルはコンピューター本来の信頼済み証明書の一覧を置き換えますが、{host} を信頼していません。</translation>
     </message>
@@ -2666,6 +2777,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Saved sign-in</source>
         <translation>保存されたサインイン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Which sign-in Codex uses</source>
+        <translation>Codex が使うサインイン</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -3973,6 +4089,11 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/env_places.py"/>
+        <source>{name} in {places}</source>
+        <translation>{places} の {name}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/env_places.py"/>
         <source>the system-wide variables (an administrator can change them)</source>
         <translation>システム全体の環境変数（管理者が変更できます）</translation>
     </message>
@@ -4051,9 +4172,7 @@
 <context>
     <name>fixes</name>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
-        <location filename="../../wizard/fixes/ca_env_repair.py"/>
-        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
+        <location filename="../../wizard/fixes/env_places.py"/>
         <source>Fully quit and restart your editor (and terminals), then sign in again: they read variables only when they start.</source>
         <translation>エディター（とターミナル）を完全に終了してから起動し直し、もう一度サインインしてください。環境変数は起動時にしか読み込まれません。</translation>
     </message>
@@ -5450,11 +5569,6 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/proxy_env_repair.py"/>
-        <source>{name} in {places}</source>
-        <translation>{places}の {name}</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/proxy_env_repair.py"/>
         <source>Codex is told to use a proxy, but {why}. This turns off {places}.</source>
         <translation>Codex はプロキシを使うよう設定されていますが、{why}。この修正は {places} をオフにします。</translation>
     </message>
@@ -5472,6 +5586,10 @@
         <location filename="../../wizard/fixes/proxy_env_repair.py"/>
         <source>Codex then connects directly.</source>
         <translation>その後、Codex は直接接続します。</translation>
+    </message>
+    <message>
+        <source>{name} in {places}</source>
+        <translation type="vanished">{places}の {name}</translation>
     </message>
 </context>
 <context>

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # never run: tells mypy and PyInstaller's import scan what `l
     from wizard.checks import (  # noqa: F401
         addresses,
         auth_managers,
+        auth_mode,
         ca_env,
         clock,
         codex,
@@ -128,6 +129,11 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
         "codex_install", tr("checks", "Codex installation"), lazy("codex", "check_codex_install")
     ),
     CheckSpec("codex_auth", tr("checks", "Saved sign-in"), lazy("codex", "check_codex_auth")),
+    CheckSpec(
+        "auth_mode",
+        tr("checks", "Which sign-in Codex uses"),
+        lazy("auth_mode", "check_auth_mode"),
+    ),
     CheckSpec(
         "credential_store",
         tr("checks", "Saving the sign-in"),

@@ -36,7 +36,13 @@ STEP_CHECKS: dict[FlowStep, tuple[str, ...]] = {
         "token_endpoint",
         "clock",
     ),
-    FlowStep.STORE: ("codex_install", "codex_auth", "credential_store", "auth_managers"),
+    FlowStep.STORE: (
+        "codex_install",
+        "codex_auth",
+        "auth_mode",
+        "credential_store",
+        "auth_managers",
+    ),
 }
 # The checks whose warning means the step itself may not work (the others only inform:
 # an editor setting or the last log line is shown with the step, but does not mark it).
@@ -45,7 +51,7 @@ _OWN_CHECKS: dict[FlowStep, tuple[str, ...]] = {
     FlowStep.CALLBACK: (),
     FlowStep.LISTENER: ("callback_port",),
     FlowStep.TOKEN_EXCHANGE: STEP_CHECKS[FlowStep.TOKEN_EXCHANGE],
-    FlowStep.STORE: ("codex_auth", "credential_store"),
+    FlowStep.STORE: ("codex_auth", "auth_mode", "credential_store"),
 }
 WITNESS = "codex_probe"  # the user's own Codex: a test return through steps 2 to 4
 

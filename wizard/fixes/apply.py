@@ -16,6 +16,7 @@ from wizard.fixes.base import Fix, FixContext
 from wizard.fixes.journal import Journal, JournalEntry
 from wizard.fixes.plan import FileEdit, FixPlan, FixResult
 from wizard.platform.atomic import atomic_remove, atomic_write
+from wizard.report.redact import REDACTED
 
 RECHECK_TIMEOUT_S = 6.0
 
@@ -156,6 +157,7 @@ def undo_last(journal: Journal, ctx: FixContext) -> FixResult:
             atomic_write(path, original)
         restored.append(record["shown_as"])
     env_before = {e["name"]: e["before"] for e in entry.data["env"]}
+    secret = {e["name"] for e in entry.data["env"] if e.get("secret")}  # never shown
     if env_before:
         ctx.store.apply_live(env_before)
     entry.data["state"] = "undone"
@@ -164,7 +166,7 @@ def undo_last(journal: Journal, ctx: FixContext) -> FixResult:
         entry.data["fix"],
         True,
         tuple(restored),
-        env_before,
+        {n: REDACTED if n in secret and v is not None else v for n, v in env_before.items()},
         entry.id,
         tr(
             "apply",

@@ -37,7 +37,14 @@ from wizard.core.engine import Budget
 from wizard.core.i18n import and_list, join, sentences, tr
 from wizard.core.model import CheckResult, Status
 from wizard.fixes.base import ChangeFix, FixContext
-from wizard.fixes.env_places import Stale, check_result, clean_up, expand, where_text
+from wizard.fixes.env_places import (
+    RESTART,
+    Stale,
+    check_result,
+    clean_up,
+    expand,
+    where_text,
+)
 from wizard.fixes.plan import FileEdit, FixPlan
 from wizard.platform.paths import user_data_dir
 from wizard.platform.trust_store import pem_to_der
@@ -47,11 +54,6 @@ VARIABLES = ("CODEX_CA_CERTIFICATE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 UNTRUSTED_FAULTS = ("tls_untrusted", "ssl_cert_file_hides_os_store")
 CAPTURE_TIMEOUT_S = 5.0
 OS_STORE, USER_FILE, NETWORK = "os", "file", "network"
-RESTART = tr(
-    "fixes",
-    "Fully quit and restart your editor (and terminals), then sign in again: they read "
-    "variables only when they start.",
-)
 
 
 @dataclass(frozen=True)

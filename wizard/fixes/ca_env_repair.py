@@ -18,6 +18,7 @@ from wizard.checks.trust import PemError, ca_settings, read_cert_dir, read_pem_c
 from wizard.core.i18n import tr
 from wizard.fixes.base import ChangeFix, FixContext
 from wizard.fixes.env_places import (
+    RESTART,
     Stale,
     check_result,
     clean_up,
@@ -27,11 +28,6 @@ from wizard.fixes.env_places import (
 )
 from wizard.fixes.plan import FixPlan
 
-RESTART = tr(
-    "fixes",
-    "Fully quit and restart your editor (and terminals), then sign in again: they read "
-    "variables only when they start.",
-)
 HIDES_OS_STORE = "ssl_cert_file_hides_os_store"
 
 

@@ -9,6 +9,7 @@ from wizard.fixes.account_guidance import (
     STOP_AUTH_MANAGER,
     WORKSPACE_ADMIN,
 )
+from wizard.fixes.auth_env_repair import AUTH_ENV_REPAIR
 from wizard.fixes.base import Fix
 from wizard.fixes.ca_bundle import CA_BUNDLE
 from wizard.fixes.ca_env_repair import CA_ENV_REPAIR
@@ -33,5 +34,5 @@ def all_fixes() -> dict[str, Fix]:
     fixes += [ACCOUNT_SUPPORT, WORKSPACE_ADMIN, RETRY_FRESH_SESSION, SINGLE_REFRESHER_RELOGIN]
     fixes.append(STOP_AUTH_MANAGER)
     fixes += [IdeWslOff(), DesktopWslOff()]
-    fixes += [CA_BUNDLE, CA_ENV_REPAIR, PROXY_ENV_REPAIR, PORT_RELEASE]
+    fixes += [CA_BUNDLE, CA_ENV_REPAIR, PROXY_ENV_REPAIR, AUTH_ENV_REPAIR, PORT_RELEASE]
     return {f.id: f for f in fixes}

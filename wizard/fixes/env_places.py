@@ -22,7 +22,7 @@ from pathlib import Path
 
 from wizard.core.diagnose import diagnose
 from wizard.core.environment import Environment
-from wizard.core.i18n import and_list, tr
+from wizard.core.i18n import and_list, join, tr
 from wizard.core.i18n import sentences as i18n_sentences
 from wizard.core.model import CheckResult
 from wizard.core.profile import Profile
@@ -34,6 +34,11 @@ SHELL_FILES = (".profile", ".bash_profile", ".bashrc", ".zprofile", ".zshrc")
 MARK = "# signin-doctor:"
 UNDO_HINT = "(undo: python -m wizard undo --last)"
 SHELL, ENV_D, DOTENV = "shell", "environment.d", "dotenv"
+RESTART = tr(
+    "fixes",
+    "Fully quit and restart your editor (and terminals), then sign in again: they read "
+    "variables only when they start.",
+)
 
 _ASSIGN = re.compile(
     r"^(?P<indent>[ \t]*)(?P<export>export[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)="
@@ -391,6 +396,17 @@ def clean_up(
 def _stale_here(env: Environment, item: Stale) -> bool:
     value = env.get(item.name)
     return value is not None and item.matches(expand(env, value))
+
+
+def turned_off_places(cleanup: Cleanup, names: Sequence[str]) -> str:
+    """'A in ~/.bashrc (line 2); B in ~/.codex/.env (line 1)': where each variable goes."""
+    result: str = join(
+        [
+            tr("env_places", "{name} in {places}", name=n, places=where_text(cleanup.places[n]))
+            for n in names
+        ]
+    )
+    return result
 
 
 def where_text(places: Sequence[str]) -> str:

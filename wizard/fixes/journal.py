@@ -67,7 +67,10 @@ class Journal:
                 "created_at": stamp,
                 "state": "applying",
                 "files": files,
-                "env": [{"name": e.name, "before": e.before, "after": e.after} for e in plan.env],
+                "env": [
+                    {"name": e.name, "before": e.before, "after": e.after, "secret": e.secret}
+                    for e in plan.env
+                ],
                 "actions": list(plan.actions),
             },
         )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.core.i18n import Translator, join, localize, tr
-from wizard.report.redact import redact_secrets
+from wizard.report.redact import REDACTED, hide_assigned_values, redact_secrets
 
 
 @dataclass(frozen=True)
@@ -19,13 +19,15 @@ class FileEdit:
     before: bytes | None  # None: the file does not exist yet
     after: bytes | None  # None: the file is removed
     preview: str | None = None  # shown instead of the diff (a generated file, e.g. a bundle)
+    hidden: tuple[str, ...] = ()  # variables whose values the diff never shows
 
     def diff(self) -> str:
         old = _lines(self.before)
         new = _lines(self.after)
         label_old = self.shown_as if self.before is not None else "/dev/null"
         label_new = self.shown_as if self.after is not None else "/dev/null"
-        return redact_secrets("".join(difflib.unified_diff(old, new, label_old, label_new, n=2)))
+        text = redact_secrets("".join(difflib.unified_diff(old, new, label_old, label_new, n=2)))
+        return hide_assigned_values(text, self.hidden)
 
 
 NO_CHANGE = tr("plan", "  (no change)")
@@ -48,6 +50,7 @@ class EnvEdit:
     name: str
     before: str | None  # the persisted value now (None: not set)
     after: str | None  # None: removed
+    secret: bool = False  # a sign-in variable: its values are never shown
 
     def render(self) -> str:
         if self.after is None:
@@ -56,16 +59,15 @@ class EnvEdit:
                     "plan",
                     "unset {name}   (was {value})",
                     name=self.name,
-                    value=_shown(self.name, self.before),
+                    value=self.shown(self.before),
                 )
             return f"unset {self.name}"
-        return f"{self.name}={_shown(self.name, self.after)}"
+        return f"{self.name}={self.shown(self.after)}"
 
-
-def _shown(name: str, value: str) -> str:
-    """A variable's value as a preview shows it: whole, unless it is a secret (by its name,
-    OPENAI_API_KEY, or its look, a token or a URL's password)."""
-    return redact_secrets(f"{name}={value}").split("=", 1)[1]
+    def shown(self, value: str) -> str:
+        """The value as a preview shows it: whole, unless it is a secret (by its name,
+        OPENAI_API_KEY, or its look, a token or a URL's password; or a sign-in variable)."""
+        return REDACTED if self.secret else redact_secrets(f"{self.name}={value}").split("=", 1)[1]
 
 
 @dataclass(frozen=True)

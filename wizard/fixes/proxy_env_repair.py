@@ -16,9 +16,10 @@ from wizard.checks.route import (
     no_proxy_match,
     resolve_route,
 )
-from wizard.core.i18n import join, tr
+from wizard.core.i18n import tr
 from wizard.fixes.base import ChangeFix, FixContext
 from wizard.fixes.env_places import (
+    RESTART,
     Action,
     Definition,
     SetValue,
@@ -27,8 +28,8 @@ from wizard.fixes.env_places import (
     clean_up,
     expand,
     sentences,
+    turned_off_places,
     unplaced_note,
-    where_text,
 )
 from wizard.fixes.plan import FixPlan
 from wizard.report.redact import redact_url
@@ -37,11 +38,6 @@ LOOPBACK = ("localhost", "127.0.0.1", "::1")
 UNREACHABLE = "proxy_unreachable"
 UNSUPPORTED = "proxy_unsupported_scheme"
 AUTH = "proxy_auth_required"
-RESTART = tr(
-    "fixes",
-    "Fully quit and restart your editor (and terminals), then sign in again: they read "
-    "variables only when they start.",
-)
 
 
 class ProxyEnvRepair(ChangeFix):
@@ -139,17 +135,7 @@ class ProxyEnvRepair(ChangeFix):
                     unplaced_note(env, cleanup.unplaced),
                 )
             )
-        turned_off = join(
-            [
-                tr(
-                    "proxy_env_repair",
-                    "{name} in {places}",
-                    name=n,
-                    places=where_text(cleanup.places[n]),
-                )
-                for n in removed
-            ]
-        )
+        turned_off = turned_off_places(cleanup, removed)
         parts = [
             tr(
                 "proxy_env_repair",

@@ -423,6 +423,16 @@ def _hide_url_passwords(text: str) -> str:
     return _USERINFO.sub(_password_hidden, text)
 
 
+def hide_assigned_values(text: str, names: Iterable[str]) -> str:
+    """`text` with whatever follows `NAME=` for each of `names` replaced by the marker (a fix's
+    diff of lines that set a sign-in variable: the name stays, its value never shows)."""
+    alternatives = "|".join(re.escape(n) for n in names)
+    if not alternatives:
+        return text
+    pattern = re.compile(rf"(?<![A-Za-z0-9_])((?:{alternatives})[ \t]*=)[^\r\n]*")
+    return pattern.sub(rf"\g<1>{REDACTED}", text)
+
+
 def _password_hidden(m: re.Match[str]) -> str:
     return f"{m['pre']}:{REDACTED}@"
 

@@ -1,0 +1,141 @@
+"""Variables that make Codex use another sign-in than the one the browser saves (field §1.7).
+
+Codex reads them from its own environment and from `$CODEX_HOME/.env` (CODEX_ keys are ignored
+there), like the proxy variables (wizard.checks.route.CodexVariables). What each one does is
+the profile's `auth_mode` list, measured with the real Codex 0.169 `codex login status`
+(tests/lab/test_auth_mode_oracle.py): CODEX_ACCESS_TOKEN replaces the saved sign-in; one half
+of a workload identity (OPENAI_FEDERATION_RULE_ID, OPENAI_IDENTITY_TOKEN_FILE) makes Codex ask
+for the other half, both make it sign in as that identity; OPENAI_BASE_URL leaves the sign-in
+alone but sends the signed-in requests elsewhere (openai/codex#12764: 401). API-key variables
+change nothing there. Only names and where they are set are reported, never a value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wizard.checks.route import CodexVariables
+from wizard.core.engine import CheckContext
+from wizard.core.i18n import and_list, sentences, tr
+from wizard.core.model import Outcome, Status
+
+ACCESS_TOKEN = "access_token_env"
+WORKLOAD_PARTIAL = "workload_identity_partial"
+WORKLOAD = "workload_identity_env"
+
+
+def auth_mode_variables(ctx: CheckContext) -> list[dict[str, str]]:
+    """[{"name", "where", "effect"}] of every auth-mode variable Codex would see set."""
+    variables = CodexVariables(ctx.env, ctx.profile)
+    found: list[dict[str, str]] = []
+    for spec in ctx.profile["auth_mode"]["vars"]:
+        seen = variables.get(spec["name"])
+        if seen is None or not (seen[1] or spec.get("empty_counts")):
+            continue
+        source = seen[0]
+        where = (
+            source.rsplit(": ", 1)[0] if source != spec["name"] else tr("auth_mode", "this session")
+        )
+        found.append({"name": spec["name"], "where": where, "effect": spec["effect"]})
+    return found
+
+
+def _named(items: list[dict[str, str]]) -> Any:
+    return and_list(
+        [tr("auth_mode", "{name} ({where})", name=i["name"], where=i["where"]) for i in items]
+    )
+
+
+def check_auth_mode(ctx: CheckContext) -> Outcome:
+    found = auth_mode_variables(ctx)
+    by_effect: dict[str, list[dict[str, str]]] = {}
+    for item in found:
+        by_effect.setdefault(item["effect"], []).append(item)
+    evidence: dict[str, Any] = {"variables": found}
+    faults: list[str] = []
+    said: list[Any] = []
+    workload = by_effect.get("workload", [])
+    replaces = by_effect.get("replaces", [])
+    if len(workload) == 1:
+        faults.append(WORKLOAD_PARTIAL)
+        other = next(
+            s["name"]
+            for s in ctx.profile["auth_mode"]["vars"]
+            if s["effect"] == "workload" and s["name"] != workload[0]["name"]
+        )
+        said.append(
+            tr(
+                "auth_mode",
+                "{variable} is set without {other}: Codex then tries to sign in as a workload "
+                "identity instead of with your saved sign-in, and fails (“workload identity "
+                "requires {other}”)",
+                variable=_named(workload),
+                other=other,
+            )
+        )
+    elif workload:
+        faults.append(WORKLOAD)
+        said.append(
+            tr(
+                "auth_mode",
+                "{variables} are set: Codex signs in as that workload identity (a server "
+                "account), not with the sign-in you saved in the browser",
+                variables=_named(workload),
+            )
+        )
+    if replaces:
+        faults.append(ACCESS_TOKEN)
+        said.append(
+            tr(
+                "auth_mode",
+                "{variable} is set: Codex uses it instead of your saved sign-in, and while it "
+                "is there `codex login status` fails (“failed to decode agent identity JWT”)",
+                variable=_named(replaces),
+            )
+        )
+    base_url = by_effect.get("base_url", [])
+    if base_url:
+        said.append(
+            tr(
+                "auth_mode",
+                "{variable} is set: signing in still works, but Codex sends its requests "
+                "there, and with a ChatGPT sign-in a base URL such as the API's answers "
+                "401 Unauthorized (openai/codex#12764)",
+                variable=_named(base_url),
+            )
+        )
+    removable = [i["name"] for i in workload + replaces + base_url]
+    evidence["remove"] = removable
+    if faults:
+        # The verdict tells the first fault (a workload identity comes first in Codex too).
+        first = workload or replaces
+        evidence["facts"] = {
+            "variables": and_list([i["name"] for i in first]),
+            "where": and_list(list(dict.fromkeys(i["where"] for i in first))),
+            "remove": and_list(removable),
+        }
+    if faults:
+        return Outcome(
+            Status.FAIL, sentences(*(_sentence(s) for s in said)), evidence, tuple(faults)
+        )
+    if said:
+        return Outcome(Status.WARN, sentences(*(_sentence(s) for s in said)), evidence)
+    inert = by_effect.get("inert", [])
+    if inert:
+        return Outcome(
+            Status.PASS,
+            tr(
+                "auth_mode",
+                "{variables} is set; it does not change which sign-in Codex uses.",
+                variables=_named(inert),
+            ),
+            evidence,
+        )
+    return Outcome(
+        Status.PASS,
+        tr("auth_mode", "No variable makes Codex use another sign-in than the one you save."),
+        evidence,
+    )
+
+
+def _sentence(text: Any) -> Any:
+    return tr("auth_mode", "{finding}.", finding=text)
