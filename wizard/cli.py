@@ -195,7 +195,7 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "watch":
         return _watch(args)
     if args.command in ("fix", "undo"):
-        from wizard.fixes.cli import run_fix_command
+        from wizard.app.fix_command import run_fix_command
 
         return run_fix_command(args)
     profile = load_profile()
@@ -317,17 +317,13 @@ def _decode(text: str | None) -> list[dict[str, Any]] | None:
 def _document(
     diagnosis: Diagnosis, decoded: list[dict[str, Any]] | None, lang: str | None
 ) -> dict[str, Any]:
-    """The redacted document, its human texts in `lang` (None: as written, English). Texts
-    are localized before redaction, so the redaction sees exactly what is written."""
-    from wizard.report.document import to_document
-    from wizard.report.redact import redact_document
+    """The redacted document, its human texts in `lang` (None: as written, English)."""
+    from wizard.app.document import redacted_document
 
     extra: dict[str, Any] = {"lang": lang or "en"}
     if decoded is not None:
         extra["decoded_error"] = decoded
-    document = localize(to_document(diagnosis, extra), translator(lang))
-    redacted: dict[str, Any] = redact_document(document)
-    return redacted
+    return redacted_document(diagnosis, extra, translator(lang))[0]
 
 
 def _print_json(

@@ -1657,15 +1657,15 @@
 <context>
     <name>ca_bundle</name>
     <message>
+        <location filename="../../wizard/app/guidance.py"/>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Give Codex your organisation&apos;s certificate</source>
+        <translation>Give Codex your organisation&apos;s certificate</translation>
+    </message>
+    <message>
         <location filename="../../wizard/fixes/base.py"/>
         <source>and run this fix again with --extra-ca FILE.</source>
         <translation>and run this fix again with --extra-ca FILE.</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
-        <location filename="../../wizard/ui/guidance.py"/>
-        <source>Give Codex your organisation&apos;s certificate</source>
-        <translation>Give Codex your organisation&apos;s certificate</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/ca_bundle.py"/>
@@ -4144,47 +4144,47 @@
 <context>
     <name>fix_cli</name>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>Undo the last fix?</source>
         <translation>Undo the last fix?</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>Not undone.</source>
         <translation>Not undone.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>Undo failed: {error}</source>
         <translation>Undo failed: {error}</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>Looking at the current state ...</source>
         <translation>Looking at the current state ...</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>Dry run: nothing was changed.</source>
         <translation>Dry run: nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>These are steps for you to follow; nothing was changed.</source>
         <translation>These are steps for you to follow; nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>Nothing to change.</source>
         <translation>Nothing to change.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>Apply these changes?</source>
         <translation>Apply these changes?</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>Not applied (no consent). Add --yes to apply.</source>
         <translation>Not applied (no consent). Add --yes to apply.</translation>
     </message>
@@ -4204,7 +4204,7 @@
 <context>
     <name>fixing</name>
     <message>
-        <location filename="../../wizard/ui/fixing.py"/>
+        <location filename="../../wizard/ui/app.py"/>
         <source>and choose it with the button below.</source>
         <translation>and choose it with the button below.</translation>
     </message>
@@ -4618,6 +4618,12 @@
 <context>
     <name>ide_wsl_off</name>
     <message>
+        <location filename="../../wizard/app/guidance.py"/>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>Stop running Codex inside WSL</source>
+        <translation>Stop running Codex inside WSL</translation>
+    </message>
+    <message>
         <location filename="../../wizard/fixes/ide_wsl_off.py"/>
         <source>None of your editors runs Codex inside WSL.</source>
         <translation>None of your editors runs Codex inside WSL.</translation>
@@ -4626,12 +4632,6 @@
         <location filename="../../wizard/fixes/ide_wsl_off.py"/>
         <source>Sign-in Doctor found the setting turned on in none of the editor settings files it can read, so it cannot turn it off for you: the editor that runs Codex inside WSL keeps it elsewhere (a profile, a workspace or a remote window). Turn it off by hand.</source>
         <translation>Sign-in Doctor found the setting turned on in none of the editor settings files it can read, so it cannot turn it off for you: the editor that runs Codex inside WSL keeps it elsewhere (a profile, a workspace or a remote window). Turn it off by hand.</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
-        <location filename="../../wizard/ui/guidance.py"/>
-        <source>Stop running Codex inside WSL</source>
-        <translation>Stop running Codex inside WSL</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/ide_wsl_off.py"/>
@@ -6674,132 +6674,132 @@
 <context>
     <name>ui_guidance</name>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Your editor (VS Code, Cursor, Windsurf …)</source>
         <translation>Your editor (VS Code, Cursor, Windsurf …)</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>{editors} runs Codex inside WSL (Linux on Windows). Turning that off makes Codex receive the browser&apos;s return on Windows, where the browser sends it.</source>
         <translation>{editors} runs Codex inside WSL (Linux on Windows). Turning that off makes Codex receive the browser&apos;s return on Windows, where the browser sends it.</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>In the editor, open Settings (File &gt; Preferences &gt; Settings, or Ctrl+,).</source>
         <translation>In the editor, open Settings (File &gt; Preferences &gt; Settings, or Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Type codex in the search box.</source>
         <translation>Type codex in the search box.</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Find &apos;Chatgpt: Run Codex In Windows Subsystem For Linux&apos; and turn it off (its setting id is under Details).</source>
         <translation>Find &apos;Chatgpt: Run Codex In Windows Subsystem For Linux&apos; and turn it off (its setting id is under Details).</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>The editor reloads. Then sign in to Codex again.</source>
         <translation>The editor reloads. Then sign in to Codex again.</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>your organisation&apos;s security program</source>
         <translation>your organisation&apos;s security program</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>The connection is re-signed by {issuer}. Codex signs in once it trusts that certificate too.</source>
         <translation>The connection is re-signed by {issuer}. Codex signs in once it trusts that certificate too.</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Ask IT for the root certificate of {issuer} as a PEM file (a text file that starts with -----BEGIN CERTIFICATE-----).</source>
         <translation>Ask IT for the root certificate of {issuer} as a PEM file (a text file that starts with -----BEGIN CERTIFICATE-----).</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Save it somewhere permanent, then choose it with the button above.</source>
         <translation>Save it somewhere permanent, then choose it with the button above.</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Quit and restart the editor or terminal completely (it reads this setting only when it starts), then sign in again.</source>
         <translation>Quit and restart the editor or terminal completely (it reads this setting only when it starts), then sign in again.</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Open the Start menu, type &apos;environment&apos; and choose &apos;Edit environment variables for your account&apos;.</source>
         <translation>Open the Start menu, type &apos;environment&apos; and choose &apos;Edit environment variables for your account&apos;.</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Select {name}, then click Delete (or Edit to correct it) and OK.</source>
         <translation>Select {name}, then click Delete (or Edit to correct it) and OK.</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Restart the editor or terminal, then sign in again.</source>
         <translation>Restart the editor or terminal, then sign in again.</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Find the line that sets {name} in your shell profile (~/.profile, ~/.bashrc or ~/.zshrc) and remove or correct it.</source>
         <translation>Find the line that sets {name} in your shell profile (~/.profile, ~/.bashrc or ~/.zshrc) and remove or correct it.</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Open a new terminal (or restart the editor), then sign in again.</source>
         <translation>Open a new terminal (or restart the editor), then sign in again.</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Remove the broken setting {name}</source>
         <translation>Remove the broken setting {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>{name} points at a file that cannot be used, so Codex fails at the token exchange, after the browser step.</source>
         <translation>{name} points at a file that cannot be used, so Codex fails at the token exchange, after the browser step.</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Remove or correct the proxy setting</source>
         <translation>Remove or correct the proxy setting</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Codex is told to use the proxy {proxy} ({source}). Remove that setting if you do not need a proxy, or ask IT for the right address.</source>
         <translation>Codex is told to use the proxy {proxy} ({source}). Remove that setting if you do not need a proxy, or ask IT for the right address.</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Port {port} is held by {holder}. Codex needs it to receive the browser&apos;s return.</source>
         <translation>Port {port} is held by {holder}. Codex needs it to receive the browser&apos;s return.</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Codex needs port {ports} to receive the browser&apos;s return, but {holders}.</source>
         <translation>Codex needs port {ports} to receive the browser&apos;s return, but {holders}.</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Codex needs port {port} to receive the browser&apos;s return; if another program holds it, sign-in fails.</source>
         <translation>Codex needs port {port} to receive the browser&apos;s return; if another program holds it, sign-in fails.</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Free port {port}</source>
         <translation>Free port {port}</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Close other editor windows and Codex apps, then sign in again.</source>
         <translation>Close other editor windows and Codex apps, then sign in again.</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Still busy? The command under Details shows which program holds the port; close that program (or restart the computer).</source>
         <translation>Still busy? The command under Details shows which program holds the port; close that program (or restart the computer).</translation>
     </message>

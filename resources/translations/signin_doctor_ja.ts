@@ -1649,15 +1649,15 @@
 <context>
     <name>ca_bundle</name>
     <message>
+        <location filename="../../wizard/app/guidance.py"/>
+        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <source>Give Codex your organisation&apos;s certificate</source>
+        <translation>組織の証明書を Codex に設定する</translation>
+    </message>
+    <message>
         <location filename="../../wizard/fixes/base.py"/>
         <source>and run this fix again with --extra-ca FILE.</source>
         <translation>、この修正を --extra-ca FILE を付けてもう一度実行してください。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
-        <location filename="../../wizard/ui/guidance.py"/>
-        <source>Give Codex your organisation&apos;s certificate</source>
-        <translation>組織の証明書を Codex に設定する</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/ca_bundle.py"/>
@@ -4124,47 +4124,47 @@
 <context>
     <name>fix_cli</name>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>Undo the last fix?</source>
         <translation>最後の修正を元に戻しますか？</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>Not undone.</source>
         <translation>元に戻していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>Undo failed: {error}</source>
         <translation>元に戻せませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>Looking at the current state ...</source>
         <translation>現在の状態を確認しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>Dry run: nothing was changed.</source>
         <translation>ドライラン: 何も変更していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>These are steps for you to follow; nothing was changed.</source>
         <translation>これはご自身で行う手順です。何も変更していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>Nothing to change.</source>
         <translation>変更するものはありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>Apply these changes?</source>
         <translation>これらの変更を適用しますか？</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/cli.py"/>
+        <location filename="../../wizard/app/fix_command.py"/>
         <source>Not applied (no consent). Add --yes to apply.</source>
         <translation>適用していません（同意がありません）。適用するには --yes を付けてください。</translation>
     </message>
@@ -4184,7 +4184,7 @@
 <context>
     <name>fixing</name>
     <message>
-        <location filename="../../wizard/ui/fixing.py"/>
+        <location filename="../../wizard/ui/app.py"/>
         <source>and choose it with the button below.</source>
         <translation>、下のボタンで選んでください。</translation>
     </message>
@@ -4598,6 +4598,12 @@
 <context>
     <name>ide_wsl_off</name>
     <message>
+        <location filename="../../wizard/app/guidance.py"/>
+        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
+        <source>Stop running Codex inside WSL</source>
+        <translation>Codex を WSL の中で動かすのをやめる</translation>
+    </message>
+    <message>
         <location filename="../../wizard/fixes/ide_wsl_off.py"/>
         <source>None of your editors runs Codex inside WSL.</source>
         <translation>Codex を WSL の中で動かしているエディターはありません。</translation>
@@ -4606,12 +4612,6 @@
         <location filename="../../wizard/fixes/ide_wsl_off.py"/>
         <source>Sign-in Doctor found the setting turned on in none of the editor settings files it can read, so it cannot turn it off for you: the editor that runs Codex inside WSL keeps it elsewhere (a profile, a workspace or a remote window). Turn it off by hand.</source>
         <translation>Sign-in Doctor が読めるエディターの設定ファイルには、この設定がオンになっているものがありませんでした。そのため自動ではオフにできません。Codex を WSL の中で動かしているエディターは、別の場所（プロファイル、ワークスペース、リモートウィンドウ）にこの設定を持っています。手作業でオフにしてください。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/fixes/ide_wsl_off.py"/>
-        <location filename="../../wizard/ui/guidance.py"/>
-        <source>Stop running Codex inside WSL</source>
-        <translation>Codex を WSL の中で動かすのをやめる</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/ide_wsl_off.py"/>
@@ -6650,132 +6650,132 @@
 <context>
     <name>ui_guidance</name>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Your editor (VS Code, Cursor, Windsurf …)</source>
         <translation>お使いのエディター（VS Code、Cursor、Windsurf など）</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>{editors} runs Codex inside WSL (Linux on Windows). Turning that off makes Codex receive the browser&apos;s return on Windows, where the browser sends it.</source>
         <translation>{editors} が Codex を WSL（Windows 上の Linux）の中で動かしています。これをオフにすると、Codex はブラウザーが戻りを送る先である Windows 側で、戻りを受け取れるようになります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>In the editor, open Settings (File &gt; Preferences &gt; Settings, or Ctrl+,).</source>
         <translation>エディターで設定を開きます（「ファイル &gt; ユーザー設定 &gt; 設定」、または Ctrl+,）。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Type codex in the search box.</source>
         <translation>検索ボックスに codex と入力します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Find &apos;Chatgpt: Run Codex In Windows Subsystem For Linux&apos; and turn it off (its setting id is under Details).</source>
         <translation>「Chatgpt: Run Codex In Windows Subsystem For Linux」を見つけてオフにします（設定 ID は「詳細」の中にあります）。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>The editor reloads. Then sign in to Codex again.</source>
         <translation>エディターが再読み込みされます。そのあと、もう一度 Codex にサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>your organisation&apos;s security program</source>
         <translation>組織のセキュリティソフト</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>The connection is re-signed by {issuer}. Codex signs in once it trusts that certificate too.</source>
         <translation>接続は {issuer} によって署名し直されています。Codex がその証明書も信頼すれば、サインインできます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Ask IT for the root certificate of {issuer} as a PEM file (a text file that starts with -----BEGIN CERTIFICATE-----).</source>
         <translation>{issuer} のルート証明書を PEM ファイル（-----BEGIN CERTIFICATE----- で始まるテキストファイル）でもらうよう IT 担当者に依頼してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Save it somewhere permanent, then choose it with the button above.</source>
         <translation>消えない場所に保存し、上のボタンで選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Quit and restart the editor or terminal completely (it reads this setting only when it starts), then sign in again.</source>
         <translation>エディターまたはターミナルを完全に終了して起動し直してから（この設定は起動時にしか読み込まれません）、もう一度サインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Open the Start menu, type &apos;environment&apos; and choose &apos;Edit environment variables for your account&apos;.</source>
         <translation>スタートメニューを開いて「環境変数」と入力し、「環境変数を編集」（アカウントの環境変数）を選びます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Select {name}, then click Delete (or Edit to correct it) and OK.</source>
         <translation>{name} を選び、「削除」（直す場合は「編集」）をクリックしてから「OK」をクリックします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Restart the editor or terminal, then sign in again.</source>
         <translation>エディターまたはターミナルを再起動してから、もう一度サインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Find the line that sets {name} in your shell profile (~/.profile, ~/.bashrc or ~/.zshrc) and remove or correct it.</source>
         <translation>シェルの設定ファイル（~/.profile、~/.bashrc、~/.zshrc）で {name} を設定している行を見つけ、削除するか修正します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Open a new terminal (or restart the editor), then sign in again.</source>
         <translation>新しいターミナルを開いてから（またはエディターを再起動してから）、もう一度サインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Remove the broken setting {name}</source>
         <translation>壊れた設定 {name} を削除する</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>{name} points at a file that cannot be used, so Codex fails at the token exchange, after the browser step.</source>
         <translation>{name} が使えないファイルを指しているため、ブラウザーでの手順の後、トークン交換で Codex が失敗します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Remove or correct the proxy setting</source>
         <translation>プロキシの設定を削除または修正する</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Codex is told to use the proxy {proxy} ({source}). Remove that setting if you do not need a proxy, or ask IT for the right address.</source>
         <translation>Codex はプロキシ {proxy}（{source}）を使うよう設定されています。プロキシが不要ならその設定を削除し、必要なら正しいアドレスを IT 担当者に確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Port {port} is held by {holder}. Codex needs it to receive the browser&apos;s return.</source>
         <translation>ポート {port} は {holder} が使っています。Codex はブラウザーからの戻りを受け取るためにこのポートを必要とします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Codex needs port {ports} to receive the browser&apos;s return, but {holders}.</source>
         <translation>Codex はブラウザーからの戻りを受け取るためにポート {ports} を必要としますが、{holders}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Codex needs port {port} to receive the browser&apos;s return; if another program holds it, sign-in fails.</source>
         <translation>Codex はブラウザーからの戻りを受け取るためにポート {port} を必要とします。別のプログラムが使っていると、サインインに失敗します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Free port {port}</source>
         <translation>ポート {port} を空ける</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Close other editor windows and Codex apps, then sign in again.</source>
         <translation>ほかのエディターのウィンドウや Codex アプリを閉じてから、もう一度サインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/ui/guidance.py"/>
+        <location filename="../../wizard/app/guidance.py"/>
         <source>Still busy? The command under Details shows which program holds the port; close that program (or restart the computer).</source>
         <translation>まだ使われている場合は、「詳細」の中のコマンドでポートを使っているプログラムがわかります。そのプログラムを閉じてください（またはコンピューターを再起動します）。</translation>
     </message>

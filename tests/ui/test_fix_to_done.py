@@ -27,8 +27,8 @@ from tests.ui.conftest import save_screen
 from tests.ui.scenarios import nothing_clipped
 from tests.ui.test_fix_page import cursor_in_wsl
 from tests.ui.test_window_flows import VERDICT_TIMEOUT_MS, lab_target, run_to_verdict
+from wizard.app.guidance import FALLBACKS
 from wizard.core.profile import load_profile
-from wizard.ui.guidance import FALLBACKS
 
 FLAG = re.compile(r"(?<![\w-])--[a-z]")  # --confirm-process, --device-auth, --extra-ca ...
 

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from tests.ui.conftest import save_screen
 from tests.ui.scenarios import VERDICT_TIMEOUT_MS, fake_world, open_world, stale_proxy_world
 from tests.ui.test_verdict_page import diagnosis_of
+from wizard.app.session import cause_title
 from wizard.report.history import KEEP, history_dir, run_files, run_record, save_run
-from wizard.ui.session import cause_title
 from wizard.ui.text import ltext
 
 

@@ -113,7 +113,7 @@ def test_a_diagnosis_in_japanese_speaks_japanese_everywhere(
     save_screen(window, "language-verdict-ja")
 
     # The case file is written in the window's language; ids and keys stay English.
-    document = window.session.document()
+    document = window.case_draft.draft().document
     assert document["lang"] == "ja"
     assert document["verdict"]["cause"] == "tls_interception"
     assert document["verdict"]["title"] == "セキュリティソフトが安全な接続に割り込んでいます"

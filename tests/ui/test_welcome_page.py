@@ -67,7 +67,7 @@ def test_the_verdict_says_how_the_pasted_message_relates_to_what_was_found(
     assert verdict.pasted.isVisible() and verdict.pasted.text() == sentence
     save_screen(window, "pasted-3-verdict")
     # the case file says it too, beside the decoded message
-    assert sentence in render_markdown(window.session.document()).replace("\\", "")
+    assert sentence in render_markdown(window.case_draft.draft().document).replace("\\", "")
 
 
 def test_without_a_pasted_message_the_verdict_has_no_such_line(qtbot, open_window, home):

@@ -65,7 +65,8 @@ def test_healthy_run_ends_on_a_clean_verdict(qtbot, open_window, home, pki, auth
     assert listener == "Step 3 of 5: Codex receives the return — Ready"
     from wizard.report.markdown import render_markdown
 
-    assert "3. Codex receives the return: ○ Ready" in render_markdown(window.session.document())
+    saved = render_markdown(window.case_draft.draft().document)
+    assert "3. Codex receives the return: ○ Ready" in saved
     assert page.primary.text() == "Show me how"
     save_screen(window, "healthy-3-verdict")
     assert any(r[1] == "/oauth/token" for r in auth_server.requests)

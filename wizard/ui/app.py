@@ -10,12 +10,13 @@ from pathlib import Path
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
+from wizard.app.session import Session
 from wizard.core.engine import CheckSpec
 from wizard.core.environment import Environment
+from wizard.core.i18n import tr
 from wizard.core.model import Target
 from wizard.core.profile import Profile, load_profile
 from wizard.ui import theme
-from wizard.ui.session import Session
 from wizard.ui.window import SigninDoctorWindow
 
 APP_NAME = "Sign-in Doctor"
@@ -58,7 +59,9 @@ def make_window(
 ) -> SigninDoctorWindow:
     """The window over an injected world (tests pass their own Environment and lab target);
     `specs=None` means the real check catalog."""
-    return SigninDoctorWindow(Session(env, profile, target, specs, timeout_s))
+    # In the window the certificate file is chosen with a button on the Fix page.
+    hint = tr("fixing", "and choose it with the button below.")
+    return SigninDoctorWindow(Session(env, profile, target, specs, timeout_s, file_hint=hint))
 
 
 def run_unattended(window: SigninDoctorWindow, out: Path, on_done: object) -> None:

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from wizard.app.session import Session
 from wizard.core.model import Diagnosis
-from wizard.ui.session import Session
+from wizard.ui.language import current_language
+from wizard.ui.text import qt_translate
 
 if TYPE_CHECKING:
     from wizard.report.draft import CaseDraft
@@ -36,7 +38,7 @@ class CaseDraftModel(QObject):
         if self._draft is None or self._for is not diagnosis:
             from wizard.report.draft import CaseDraft  # the report stack, once there is one
 
-            document, notes = self.session.document_with_notes()
+            document, notes = self.session.document_with_notes(current_language(), qt_translate)
             fresh = CaseDraft.make(document, notes, self.session.case_id)
             self._draft = fresh.with_hidden(self._hidden & set(fresh.choice_ids()))
             self._for = diagnosis

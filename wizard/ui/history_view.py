@@ -10,8 +10,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from wizard.app.session import cause_title
 from wizard.core.model import Diagnosis
-from wizard.ui.session import cause_title
 from wizard.ui.text import local_time, ltext, status_word, tr
 from wizard.ui.threads import Task
 from wizard.ui.widgets import Card, icon_label, icon_size, label

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
+from wizard.app.session import Session
 from wizard.ui.pacing import AfterPaint
-from wizard.ui.session import Session
 from wizard.ui.threads import CheckThreads, Task
 
 if TYPE_CHECKING:

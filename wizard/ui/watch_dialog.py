@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from wizard.app.session import Session
 from wizard.ui import theme
-from wizard.ui.session import Session
 from wizard.ui.text import ltext, tr
 from wizard.ui.threads import Task
 from wizard.ui.widgets import icon_label, icon_size, label, set_icon

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
+from wizard.app.session import Session
 from wizard.ui import theme, walkthrough
 from wizard.ui.accessibility import FocusFollower, describe_wizard_buttons
 from wizard.ui.case_draft import CaseDraftModel
@@ -24,12 +25,11 @@ from wizard.ui.pages.verdict import VerdictPage
 from wizard.ui.pages.welcome import WelcomePage
 from wizard.ui.runner import DiagnosisRunner
 from wizard.ui.screen_fit import fit_to_screen
-from wizard.ui.session import Session
 from wizard.ui.text import tr
 from wizard.ui.threads import Task
 
 if TYPE_CHECKING:
-    from wizard.ui.fixing import PlannedFix
+    from wizard.app.fixing import PlannedFix
     from wizard.ui.watch_dialog import WatchDialog
 
 
@@ -229,7 +229,7 @@ class SigninDoctorWindow(QWizard):
         self._plans_stale = False
 
         def plan() -> list[PlannedFix]:
-            from wizard.ui import fixing  # with the fixes it plans, on the worker thread
+            from wizard.app import fixing  # with the fixes it plans, on the worker thread
 
             return fixing.plan_fixes(session, fixes)
 

@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget, QWizardPage
 
 if TYPE_CHECKING:
+    from wizard.app.session import Session
     from wizard.ui.runner import DiagnosisRunner
-    from wizard.ui.session import Session
     from wizard.ui.window import SigninDoctorWindow
 
 

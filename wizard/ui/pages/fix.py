@@ -21,8 +21,8 @@ from wizard.ui.widgets import Card, CopyField, Expander, icon_label, icon_size, 
 if TYPE_CHECKING:  # the fixes load with the first plan (on a worker thread), not at start-up
     from PySide6.QtWidgets import QPlainTextEdit
 
+    from wizard.app.fixing import PlannedFix
     from wizard.fixes.plan import FixPlan, FixResult
-    from wizard.ui.fixing import PlannedFix
 
 
 def shown_plan(plan: FixPlan) -> FixPlan:
@@ -68,7 +68,7 @@ class FixCard(Card):
     setting ids, commands, fingerprints and the exact preview live under Details."""
 
     def __init__(self, page: FixPage, planned: PlannedFix) -> None:
-        from wizard.ui import fixing  # loaded already: the plans came from it
+        from wizard.app import fixing  # loaded already: the plans came from it
 
         super().__init__()
         self.page = page
@@ -407,7 +407,7 @@ class FixPage(Page):
         if card.apply_button is not None:
             card.apply_button.setEnabled(False)
         card.show_progress(tr("Applying…"))
-        from wizard.ui import fixing
+        from wizard.app import fixing
 
         session, planned, report = self.session, card.planned, self._worker.report
         self._worker.start(lambda: fixing.apply_planned(session, planned, report))
@@ -420,7 +420,7 @@ class FixPage(Page):
         if card.undo_button is not None:
             card.undo_button.setEnabled(False)
         card.show_progress(tr("Undoing…"))
-        from wizard.ui import fixing
+        from wizard.app import fixing
 
         session = self.session
         self._worker.start(lambda: fixing.undo_last(session))

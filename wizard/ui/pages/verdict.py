@@ -11,12 +11,12 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWizard
 
+from wizard.app.session import cause_title
 from wizard.core.model import CheckResult, Diagnosis, FlowStep, Status
 from wizard.core.steps import STEPS, step_number
 from wizard.ui.accessibility import tab_chain
 from wizard.ui.pacing import AfterPaint
 from wizard.ui.pages.base import Page
-from wizard.ui.session import cause_title
 from wizard.ui.text import localized, ltext, status_word, step_label, step_state_word, tr
 from wizard.ui.widgets import Card, Expander, icon_label, icon_size, label, set_icon
 

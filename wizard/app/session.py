@@ -1,20 +1,24 @@
-"""What one window session knows: where it looks (injected, so tests bring their own
-Environment and lab target), the error the user pasted, and the latest diagnosis."""
+"""What one case knows (a window session, or one command): where it looks (injected, so
+tests bring their own Environment and lab target), the error the user pasted, and the latest
+diagnosis."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.core.engine import CheckSpec
 from wizard.core.environment import Environment
-from wizard.core.i18n import tr_map
+from wizard.core.i18n import Translator, tr_map
 from wizard.core.model import CheckResult, Diagnosis, FlowStep, Target
 from wizard.core.profile import Profile
 from wizard.core.rules import cause_table
 from wizard.core.steps import STEP_CHECKS
+
+if TYPE_CHECKING:
+    from wizard.report.redact import RedactionNote
 
 
 @dataclass
@@ -41,6 +45,9 @@ class Session:
     planned_for: Diagnosis | None = None
     # A root certificate file the user (or help desk) picked for the ca-bundle fix.
     extra_ca: Path | None = None
+    # How this front end lets a person give that file, ending a sentence ("... ask IT for the
+    # file {how}"). Empty: the command line's option (wizard.fixes.base.FILE_HINT_CLI).
+    file_hint: str = ""
     # The applied fix the person is finishing (wizard.ui.after_fix.AfterFix): restart, check
     # again, "Did sign-in work?". None: no fix is waiting for an answer.
     after_fix: Any = None
@@ -101,28 +108,20 @@ class Session:
         found = (self.diagnosis.result(i) for i in self.diagnosis.verdict.evidence)
         return [r for r in found if r is not None]
 
-    def document(self) -> dict[str, Any]:
-        """The report document, redacted (what leaves the machine)."""
-        return self.document_with_notes()[0]
-
-    def document_with_notes(self) -> tuple[dict[str, Any], list[Any]]:
-        from wizard.report.document import to_document
-        from wizard.report.redact import redact_document_with_log
-        from wizard.ui.language import current_language
-        from wizard.ui.text import localized
+    def document_with_notes(
+        self, lang: str, translate: Translator | None
+    ) -> tuple[dict[str, Any], list[RedactionNote]]:
+        """The report document in `lang`, redacted (what leaves the machine), and what the
+        redaction removed. The report stack is imported only now: the window holds a session
+        from its first paint."""
+        from wizard.app.document import redacted_document
 
         assert self.diagnosis is not None
-        # Written in the window's language (ids and keys stay); localized before redaction,
-        # so the redaction sees exactly the words that are saved.
-        extra: dict[str, Any] = {
-            "case_id": self.case_id,
-            "lang": current_language(),
-            "timeline": list(self.timeline),
-        }
+        extra: dict[str, Any] = {"case_id": self.case_id, "lang": lang}
+        extra["timeline"] = list(self.timeline)
         if self.decoded:
             extra["decoded_error"] = self.decoded
-        document = localized(to_document(self.diagnosis, extra))
-        return redact_document_with_log(document, [str(self.env.home)])
+        return redacted_document(self.diagnosis, extra, translate, [str(self.env.home)])
 
 
 def cause_title(cause: str) -> str:

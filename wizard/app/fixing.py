@@ -1,24 +1,25 @@
-"""The Fix page's bridge to `wizard.fixes`: plans for the verdict's fix ids, apply, undo.
+"""A case's bridge to `wizard.fixes`: plans for the verdict's fix ids, apply, undo; for the
+Fix page (on worker threads: plans read files) and the `fix`/`undo` commands.
 
-All of it runs on worker threads (plans read files). The catalog's fix wins; a fix id it does
-not know gets the manual steps from `guidance.py`, so new fixes plug in by landing in the
-catalog, with no change here."""
+The catalog's fix wins; a fix id it does not know gets the manual steps from `guidance.py`,
+so new fixes plug in by landing in the catalog, with no change here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wizard.core.i18n import tr
+from wizard.app.guidance import FALLBACKS
+from wizard.app.session import Session
 from wizard.fixes.plan import FixPlan, FixResult
-from wizard.ui.guidance import FALLBACKS
-from wizard.ui.session import Session
+
+if TYPE_CHECKING:
+    from wizard.fixes.base import FixContext
+    from wizard.fixes.journal import Journal
 
 # Fixes that can use a certificate file the person picks (the CLI's --extra-ca).
 TAKES_CERTIFICATE = ("ca-bundle",)
-# In the window the file is chosen with a button on the Fix page, not with --extra-ca.
-_FILE_HINT = tr("fixing", "and choose it with the button below.")
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,9 @@ def _catalog() -> dict[str, Any]:
     return dict(all_fixes())
 
 
-def _context(session: Session, consent: str | None = None) -> Any:
-    from wizard.fixes.base import FixContext
+def fix_context(session: Session, consent: str | None = None) -> FixContext:
+    """What a fix sees of this case. `consent`: the program the person agreed to end."""
+    from wizard.fixes.base import FILE_HINT_CLI, FixContext
 
     return FixContext(
         session.env,
@@ -52,7 +54,7 @@ def _context(session: Session, consent: str | None = None) -> Any:
         session.diagnosis,
         session.extra_ca,
         confirm_process=consent,
-        file_hint=_FILE_HINT,
+        file_hint=session.file_hint or FILE_HINT_CLI,
     )
 
 
@@ -60,10 +62,10 @@ def _plan(session: Session, fix: Any) -> tuple[FixPlan, str]:
     """The fix's plan, and the program it ends. A plan that would end a program once the
     person agrees to it by name (`data["consent"]`) is planned with that name: the window
     asks before Apply runs, so the plan shows exactly what ending it does."""
-    plan = fix.plan(_context(session))
+    plan = fix.plan(fix_context(session))
     names = plan.data.get("consent") if not plan.applicable else None
     if names:
-        agreed = fix.plan(_context(session, names[0]))
+        agreed = fix.plan(fix_context(session, names[0]))
         if agreed.applicable:
             return agreed, names[0]
     return plan, ""
@@ -94,7 +96,7 @@ def plan_fixes(session: Session, fix_ids: tuple[str, ...]) -> list[PlannedFix]:
     return planned
 
 
-def _journal(session: Session) -> Any:
+def journal(session: Session) -> Journal:
     from wizard.fixes.journal import Journal
     from wizard.platform.paths import user_data_dir
 
@@ -109,11 +111,11 @@ def apply_planned(
     from wizard.fixes.apply import apply_fix
 
     fix = _catalog()[planned.fix_id]
-    ctx = _context(session, planned.consent or None)
-    return apply_fix(fix, ctx, planned.plan, _journal(session), (), progress)
+    ctx = fix_context(session, planned.consent or None)
+    return apply_fix(fix, ctx, planned.plan, journal(session), (), progress)
 
 
 def undo_last(session: Session) -> FixResult:
     from wizard.fixes.apply import undo_last as core_undo
 
-    return core_undo(_journal(session), _context(session))
+    return core_undo(journal(session), fix_context(session))

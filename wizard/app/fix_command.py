@@ -1,4 +1,5 @@
-"""`fix FIX_ID [--yes] [--dry-run] [--json] [--extra-ca PEM]` and `undo --last`."""
+"""`fix FIX_ID [--yes] [--dry-run] [--json] [--extra-ca PEM]` and `undo --last`: one case,
+like a window session, over the same fix bridge (wizard.app.fixing)."""
 
 from __future__ import annotations
 
@@ -7,38 +8,35 @@ import json
 import sys
 from typing import Any
 
+from wizard.app import fixing
+from wizard.app.session import Session
+from wizard.core.diagnose import diagnose
 from wizard.core.i18n import Translator, localize, tr
 from wizard.core.translations import language_from_env, translator
-from wizard.fixes.apply import PlanOutdated, apply_fix, error_text, undo_last
-from wizard.fixes.base import FixContext
+from wizard.fixes.apply import PlanOutdated, apply_fix, error_text
 from wizard.fixes.catalog import all_fixes
-from wizard.fixes.journal import Journal
 from wizard.fixes.plan import FixResult
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 
 def run_fix_command(args: argparse.Namespace) -> int:
-    from wizard.checks.catalog import ALL_CHECKS
-    from wizard.core.diagnose import diagnose
     from wizard.core.profile import load_profile
-    from wizard.platform.paths import user_data_dir
     from wizard.platform.system import system_environment
 
     env = system_environment()
     profile = load_profile()
-    journal = Journal(user_data_dir(env) / "journal")
     lang = getattr(args, "lang", None) or language_from_env()
     translate = translator(lang)
     args.translate = translate
     if args.command == "undo":
-        ctx = FixContext(env, profile, profile.target())
+        case = Session(env, profile, profile.target(), None, 0.0)
         if not _consent(args, tr("fix_cli", "Undo the last fix?")):
             return _finish(
                 args, FixResult("undo", False, (), {}, None, tr("fix_cli", "Not undone."))
             )
         try:
-            return _finish(args, undo_last(journal, ctx))
+            return _finish(args, fixing.undo_last(case))
         except OSError as exc:
             failed = tr("fix_cli", "Undo failed: {error}", error=error_text(exc))
             return _finish(args, FixResult("undo", False, (), {}, None, failed))
@@ -60,9 +58,9 @@ def run_fix_command(args: argparse.Namespace) -> int:
         print(f"python -m wizard: error: --auth-url {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(_t(args, tr("fix_cli", "Looking at the current state ...")), file=sys.stderr)
-    diagnosis = diagnose(ALL_CHECKS, env, profile, target, args.timeout)
-    confirm = getattr(args, "confirm_process", None)
-    ctx = FixContext(env, profile, target, diagnosis, args.extra_ca, confirm_process=confirm)
+    case = Session(env, profile, target, None, args.timeout, extra_ca=args.extra_ca)
+    case.set_diagnosis(diagnose(case.specs, env, profile, target, args.timeout))
+    ctx = fixing.fix_context(case, getattr(args, "confirm_process", None))
     fix = fixes[args.fix_id]
     plan = fix.plan(ctx)
     # The preview is what --yes consents to, so it is always shown (on stderr with --json).
@@ -95,8 +93,8 @@ def run_fix_command(args: argparse.Namespace) -> int:
             fix,
             ctx,
             plan,
-            journal,
-            ALL_CHECKS,
+            fixing.journal(case),
+            case.specs,
             progress=lambda m: print(_t(args, m), file=sys.stderr),
         )
     except (PlanOutdated, OSError) as exc:
