@@ -6,6 +6,7 @@ checks that prove it), what the verdict says, and the exit code."""
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -282,6 +283,46 @@ def test_a_sign_in_the_browser_never_returned_from_is_likely_account_side(home, 
     verdict = assert_verdict(lab_diagnose(), "account_side_likely", "authorize")
     assert verdict["title"].startswith("Likely account-side")
     assert verdict["evidence"] == ["codex_logs"]
+
+
+SWITCHER_KEY = "sk-proj-SWITCHERsecret0123456789abcd"
+SWITCHER_BEARER = "SWITCHERbearer9876543210zyxw"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="process names as Linux shows them")
+def test_an_account_switcher_taking_over_is_named_and_none_of_its_secrets_shown(
+    home, pki, auth_server, callback_port, lab_diagnose, named_process, tmp_path
+):
+    """CC Switch running, its proxy takeover in config.toml and its API-key-only auth.json
+    (cc-switch#3543, #3795): the verdict names it, the saved sign-in step is marked, and no
+    value of either file reaches the JSON, the human output or the case file."""
+    codex_home = home / ".codex"
+    codex_home.mkdir()
+    (codex_home / "auth.json").write_text(json.dumps({"OPENAI_API_KEY": SWITCHER_KEY}))
+    (codex_home / "config.toml").write_text(
+        'model_provider = "ccs"\n[model_providers.ccs]\nbase_url = "http://127.0.0.1:15721/v1"\n'
+        f'experimental_bearer_token = "{SWITCHER_BEARER}"\n'
+    )
+    proc = named_process("cc-switch")
+    run = lab_diagnose()
+    verdict = assert_verdict(run, "third_party_auth_manager", "store")
+    assert verdict["evidence"] == ["auth_managers"]
+    assert verdict["fixes"] == ["stop-auth-manager"]
+    assert verdict["summary"].startswith("CC Switch (pid ")
+    check = next(c for c in run.json["checks"] if c["id"] == "auth_managers")
+    assert check["evidence"]["auth_file"]["keys"] == ["OPENAI_API_KEY"]
+    assert proc.pid in [t["pid"] for t in check["evidence"]["tools"]]
+    case = tmp_path / "case"
+    args = ["--auth-url", auth_server.url, "--callback-port", str(callback_port), "--timeout", "3"]
+    report = run_wizard(
+        ["report", "--out", str(case), *args], clean_env(home, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
+    )
+    assert "Another program manages Codex's sign-in" in report.stdout, report.stderr
+    files = [case / name for name in ("report.json", "report.html", "report.md")]
+    shown = [run.stdout, run.stderr, report.stdout, report.stderr]
+    shown += [f.read_text(encoding="utf-8") for f in files]
+    for secret in (SWITCHER_KEY, SWITCHER_BEARER, "SWITCHER"):
+        assert not [text for text in shown if secret in text], secret
 
 
 def test_every_sign_in_command_advice_warns_that_it_signs_out_first():
