@@ -100,6 +100,21 @@
         <translation>Goes back to the result, where you can save the case for your help desk.</translation>
     </message>
     <message>
+        <location filename="../../wizard/ui/checked_panel.py"/>
+        <source>What was checked ({count} checks)</source>
+        <translation>What was checked ({count} checks)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/checked_panel.py"/>
+        <source>Worked: {names}.</source>
+        <translation>Worked: {names}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/checked_panel.py"/>
+        <source>Not checked: {names}.</source>
+        <translation>Not checked: {names}.</translation>
+    </message>
+    <message>
         <location filename="../../wizard/ui/diagram.py"/>
         <source>Sign-in steps</source>
         <translation>Sign-in steps</translation>

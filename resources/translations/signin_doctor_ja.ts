@@ -100,6 +100,21 @@
         <translation>結果に戻ります。そこからヘルプデスク向けにケースを保存できます。</translation>
     </message>
     <message>
+        <location filename="../../wizard/ui/checked_panel.py"/>
+        <source>What was checked ({count} checks)</source>
+        <translation>確認したこと（{count} 項目）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/checked_panel.py"/>
+        <source>Worked: {names}.</source>
+        <translation>問題なし: {names}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/checked_panel.py"/>
+        <source>Not checked: {names}.</source>
+        <translation>未確認: {names}。</translation>
+    </message>
+    <message>
         <location filename="../../wizard/ui/diagram.py"/>
         <source>Sign-in steps</source>
         <translation>サインインの手順</translation>

@@ -225,3 +225,29 @@ def test_japanese_step_labels_break_between_words_at_every_width(qtbot, open_win
         language.install("en")
     assert layouts == {False, True}  # side by side and stacked were both laid out
     assert wrapped  # and labels did wrap: at phrase boundaries only
+
+
+def test_under_the_verdict_what_was_checked_in_plain_words(qtbot, open_window, home):
+    busy = result(
+        "callback_port",
+        Status.FAIL,
+        "Ports 1455 and 1457 are in use.",
+        ("callback_ports_busy",),
+        facts={"ports": "1455 and 1457", "holders": "both are held by othertool"},
+    )
+    logs = result("codex_logs", Status.WARN, "The last sign-in failed while sending the code.")
+    editor = result("ide_settings", Status.SKIP, "No editor found.")
+    diagnosis = diagnosis_of(*HEALTHY_TOKEN_PATH, busy, logs, editor)
+    window, page = show_verdict(qtbot, open_window, home, diagnosis)
+    checked = page.checked
+    assert checked.heading.text() == "What was checked (10 checks)"
+    # the port is the verdict's own sentence; the log's warning is said only here
+    assert [(r.check_id, r.summary.text()) for r in checked.rows] == [
+        ("codex_logs", "The last sign-in failed while sending the code.")
+    ]
+    assert checked.worked.text() == (
+        "Worked: Proxy, Dns, Tcp, Tls, Openid, Token Endpoint and Clock."
+    )
+    assert checked.unchecked.text() == "Not checked: Ide Settings."
+    assert all(r.focusPolicy() == Qt.FocusPolicy.NoFocus for r in checked.rows)
+    save_screen(window, "verdict-what-was-checked")

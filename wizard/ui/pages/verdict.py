@@ -67,6 +67,7 @@ class VerdictPage(Page):
         )
 
         from wizard.ui.accessibility import StepButtons
+        from wizard.ui.checked_panel import CheckedPanel
         from wizard.ui.diagram import FlowDiagram
 
         u = self.fontMetrics().height()
@@ -134,8 +135,10 @@ class VerdictPage(Page):
         # then the one action, then Details (which Qt would otherwise put before its button).
         self.steps = StepButtons(self.diagram)
 
+        self.checked = CheckedPanel()
         content, column = self.column()
         column.addWidget(self.card)
+        column.addWidget(self.checked)
         column.addWidget(self.details)
         column.addStretch(1)
         layout = QVBoxLayout(self)
@@ -157,6 +160,7 @@ class VerdictPage(Page):
             import html  # noqa: F401
 
             import wizard.ui.accessibility
+            import wizard.ui.checked_panel
             import wizard.ui.diagram  # noqa: F401
 
         return [load_modules, self.ensure_built, self.ensurePolished]
@@ -200,6 +204,7 @@ class VerdictPage(Page):
         self.case.setText(tr("Case {case_id}").format(case_id=self.session.case_id))
         self.diagram.set_steps(self._step_views(diagnosis))
         self.summary.setText(plain_summary(diagnosis))
+        self.checked.show_checks(diagnosis)
         from wizard.core.pasted import relation
 
         related = relation(self.session.decoded, verdict)
