@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from wizard.core.environment import (
     CommandNotFound,
     CommandOutput,
     Environment,
+    OsVerdict,
+    OsVerifier,
     PortHolder,
     PortInspector,
     ProcessInfo,
@@ -72,6 +75,27 @@ class StaticPorts:
         return list(self.holders.get(port, []))
 
 
+@dataclass
+class RecordedOsVerifier:
+    """The Windows/macOS verifier, answering what a real machine answered (cite it where the
+    answer is written); records whom it was asked about and where the socket it got leads."""
+
+    platform: str
+    answer: OsVerdict | OSError
+    asked: list[tuple[str, int]] = field(default_factory=list)
+
+    def verify(self, sock: socket.socket, host: str, timeout: float) -> OsVerdict:
+        self.asked.append((host, sock.getpeername()[1]))
+        if isinstance(self.answer, OSError):
+            raise self.answer
+        return self.answer
+
+    def describe(self) -> str:
+        from wizard.platform.os_verifier import NAMES
+
+        return NAMES[self.platform]
+
+
 def make_env(
     home: Path,
     variables: Mapping[str, str] | None = None,
@@ -83,9 +107,11 @@ def make_env(
     clock: Callable[[], datetime] | None = None,
     launcher: ProcessLauncher | None = None,
     processes: Callable[[], list[ProcessInfo]] | None = running_processes,
+    os_verifier: OsVerifier | None = None,
 ) -> Environment:
     """An Environment over `home`. Real runner, psutil and the system bundle by default;
-    `os_roots_file` stands in for the OS certificate store (e.g. "Windows trusts the corp root")."""
+    `os_roots_file` stands in for the OS certificate store (e.g. "Windows trusts the corp root"),
+    `os_verifier` for the OS's own certificate check (Windows, macOS)."""
     base = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
     if platform == "windows":
         base.update(USERPROFILE=str(home), APPDATA=str(home / "AppData" / "Roaming"))
@@ -103,6 +129,7 @@ def make_env(
         else system_trust_store(platform, runner),  # type: ignore[arg-type]
         launcher=launcher if launcher is not None else SubprocessLauncher(),
         processes=processes,
+        os_verifier=os_verifier,
         **kwargs,
     )
 

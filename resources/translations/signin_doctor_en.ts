@@ -4938,6 +4938,24 @@
     </message>
 </context>
 <context>
+    <name>os_verifier</name>
+    <message>
+        <location filename="../../wizard/platform/os_verifier.py"/>
+        <source>Windows&apos; own certificate check (CryptoAPI, through truststore)</source>
+        <translation>Windows&apos; own certificate check (CryptoAPI, through truststore)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/platform/os_verifier.py"/>
+        <source>macOS&apos;s own certificate check (Security framework, through truststore)</source>
+        <translation>macOS&apos;s own certificate check (Security framework, through truststore)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/platform/os_verifier.py"/>
+        <source>OpenSSL&apos;s default certificate paths (through truststore)</source>
+        <translation>OpenSSL&apos;s default certificate paths (through truststore)</translation>
+    </message>
+</context>
+<context>
     <name>pasted</name>
     <message>
         <location filename="../../wizard/checks/pasted_error.py"/>
@@ -6597,6 +6615,11 @@
         <location filename="../../wizard/checks/tls.py"/>
         <source>The secure connection to {host} failed: {detail}.</source>
         <translation>The secure connection to {host} failed: {detail}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>{origin} (this computer&apos;s own check could not be asked: {problem})</source>
+        <translation>{origin} (this computer&apos;s own check could not be asked: {problem})</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/tls.py"/>

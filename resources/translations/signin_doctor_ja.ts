@@ -4918,6 +4918,24 @@
     </message>
 </context>
 <context>
+    <name>os_verifier</name>
+    <message>
+        <location filename="../../wizard/platform/os_verifier.py"/>
+        <source>Windows&apos; own certificate check (CryptoAPI, through truststore)</source>
+        <translation>Windows 自身による証明書の確認（CryptoAPI、truststore 経由）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/platform/os_verifier.py"/>
+        <source>macOS&apos;s own certificate check (Security framework, through truststore)</source>
+        <translation>macOS 自身による証明書の確認（Security フレームワーク、truststore 経由）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/platform/os_verifier.py"/>
+        <source>OpenSSL&apos;s default certificate paths (through truststore)</source>
+        <translation>OpenSSL の既定の証明書の場所（truststore 経由）</translation>
+    </message>
+</context>
+<context>
     <name>pasted</name>
     <message>
         <location filename="../../wizard/checks/pasted_error.py"/>
@@ -6573,6 +6591,11 @@
         <location filename="../../wizard/checks/tls.py"/>
         <source>The secure connection to {host} failed: {detail}.</source>
         <translation>{host} との安全な接続に失敗しました: {detail}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/tls.py"/>
+        <source>{origin} (this computer&apos;s own check could not be asked: {problem})</source>
+        <translation>{origin}（このコンピューター自身の確認は行えませんでした: {problem}）</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/tls.py"/>

@@ -13,11 +13,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from tests.e2e import clean_env, free_port, run_wizard
-from tests.helpers import FakeRunner, lab_target, make_env
+from tests.helpers import FakeRunner, RecordedOsVerifier, lab_target, make_env
 from tests.lab.auth_server import AuthServer
 from tests.lab.pki import issue_server_cert
 from wizard.checks.catalog import ALL_CHECKS
 from wizard.core.diagnose import diagnose
+from wizard.core.environment import OsVerdict
 from wizard.core.profile import load_profile
 from wizard.fixes.apply import apply_fix, undo_last
 from wizard.fixes.base import FixContext
@@ -146,6 +147,34 @@ def test_the_root_is_taken_from_the_os_store(home, tmp_path, pki, auth_server, p
     undo_last(journal, ctx)
     assert (home / ".bashrc").read_text() == f"export SSL_CERT_FILE={pki.ca_pem}\n"
     assert not bundle_edit.path.exists()
+
+
+def test_windows_trust_comes_from_its_verifier_and_the_root_from_its_list(
+    home, tmp_path, pki, auth_server, proxy_factory
+):
+    """On Windows the OS row is Windows' own answer (here: trusted, as a machine with the
+    corporate root installed answers); the root for the bundle is still found in the listed
+    store."""
+    proxy = proxy_factory("intercept")
+    os = RecordedOsVerifier("windows", OsVerdict(True))
+    env = make_env(
+        home,
+        {"SSL_CERT_FILE": str(pki.ca_pem), "HTTPS_PROXY": proxy.url},
+        platform="windows",
+        runner=FakeRunner(),
+        os_roots_file=os_store_with(tmp_path, pki.corp_ca_pem),
+        os_verifier=os,
+    )
+    profile = load_profile()
+    target = lab_target(auth_server.url, free_port())
+    ctx = FixContext(env, profile, target, diagnose(SPECS, env, profile, target, 3.0))
+    assert "ssl_cert_file_hides_os_store" in ctx.diagnosis.result("tls").faults
+    assert os.asked == [("localhost", proxy.port)]
+    plan = CA_BUNDLE.plan(ctx)
+    assert plan.applicable, plan.reason
+    assert plan.data["source"] == "os"
+    assert plan.data["roots"][0]["sha256"] == fingerprint(der_of(pki.corp_ca_pem))
+    assert plan.data["proved_before_writing"] is True
 
 
 def test_a_root_from_the_network_is_shown_with_its_fingerprint(home, pki):

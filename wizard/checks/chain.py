@@ -70,14 +70,16 @@ def capture_chain(
     budget: Budget,
     cancelled: Callable[[], bool] = lambda: False,
 ) -> PresentedChain:
-    sock = _open(host, port, route, budget)
+    sock = open_route(host, port, route, budget)
     try:
         return _handshake(sock, host, budget, cancelled, route.proxy_display)
     finally:
         sock.close()
 
 
-def _open(host: str, port: int, route: Route, budget: Budget) -> socket.socket:
+def open_route(host: str, port: int, route: Route, budget: Budget) -> socket.socket:
+    """A TCP connection to host:port along `route`: direct, or through the proxy's CONNECT
+    tunnel (the proxy has said 200). Nothing is sent on it yet; raises CaptureFailed."""
     if route.direct:
         try:
             return socket.create_connection((host, port), timeout=budget.timeout())

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from cryptography import x509
 
     from wizard.checks.chain import CaptureFailed
+    from wizard.checks.os_verdict import OsAnswer
     from wizard.checks.trust import TrustSet, Verification
 
 PROXY_KINDS = {"proxy_unreachable", "proxy_no_answer", "proxy_refused", "proxy_unsupported"}
@@ -31,8 +32,9 @@ PROXY_KINDS = {"proxy_unreachable", "proxy_no_answer", "proxy_refused", "proxy_u
 def check_tls(ctx: CheckContext) -> Outcome:
     from wizard.checks.cert_lint import lint_chain, readable_name
     from wizard.checks.chain import CaptureFailed, presented_chain
+    from wizard.checks.os_verdict import ask_os
     from wizard.checks.revocation import revocation_sources
-    from wizard.checks.trust import ca_settings, trust_sets, verify_chain
+    from wizard.checks.trust import Verification, ca_settings, trust_sets, verify_chain
 
     host = ctx.target.host
     tcp = ctx.dep("tcp")
@@ -57,6 +59,9 @@ def check_tls(ctx: CheckContext) -> Outcome:
     now = ctx.env.now()
     sets = trust_sets(ctx)
     checks = {s.id: verify_chain(s.roots, chain, host, now) for s in sets}
+    asked = ask_os(ctx)
+    if asked is not None and asked.verdict is not None:  # the OS decides, not its list
+        checks["os"] = Verification(asked.verdict.trusted, asked.verdict.error, ())
     top = chain[-1]
     issuer = readable_name(top.issuer)
     vendor = find_vendor(chain, ctx.profile["inspection_vendors"])
@@ -70,7 +75,7 @@ def check_tls(ctx: CheckContext) -> Outcome:
         "leaf_revocation": revocation_sources(chain[0]),
         "issuer": issuer,
         "vendor": vendor,
-        "trust": [_row(s, checks[s.id], ctx.env.display_path(s.origin)) for s in sets],
+        "trust": [_row(s, checks[s.id], ctx.env.display_path(s.origin), asked) for s in sets],
         "matrix": join(
             [
                 tr("tls", "{label}: trusted", label=s.label)
@@ -287,15 +292,29 @@ def _weak_reason(lint: list[dict[str, str]], codex: Verification) -> str | None:
     return None
 
 
-def _row(trust: TrustSet, result: Verification, origin: str) -> dict[str, Any]:
-    return {
+def _row(
+    trust: TrustSet, result: Verification, origin: str, asked: OsAnswer | None
+) -> dict[str, Any]:
+    row = {
         "id": trust.id,
         "label": trust.label,
         "origin": origin,
-        "roots": len(trust.roots),
+        "roots": len(trust.roots),  # the listed store's, also for the OS row
         "trusted": result.trusted,
         "error": _plain_error(result.error),
     }
+    if trust.id == "os" and asked is not None:
+        if asked.verdict is None:
+            row["origin"] = tr(
+                "tls",
+                "{origin} (this computer's own check could not be asked: {problem})",
+                origin=origin,
+                problem=asked.problem,
+            )
+        else:
+            row["origin"] = asked.verifier
+            row["os_code"] = asked.code
+    return row
 
 
 def _plain_error(error: str | None) -> str | None:

@@ -10,7 +10,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePath, PureWindowsPath
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import socket
 
 
 class CommandNotFound(Exception):
@@ -86,6 +89,28 @@ class OsTrustStore(Protocol):
 
 
 @dataclass(frozen=True)
+class OsVerdict:
+    """What the operating system's own certificate check said about a server."""
+
+    trusted: bool
+    error: str | None = None  # the OS's words, verbatim (e.g. Windows' CERT_E_UNTRUSTEDROOT text)
+    code: int | None = None  # the OS's error code (a Windows HRESULT, a macOS OSStatus)
+
+
+class OsVerifier(Protocol):
+    """The operating system's verifier (Windows CryptoAPI, macOS Security framework), asked
+    through a real TLS handshake: the roots it trusts are more than any list of them shows."""
+
+    def verify(self, sock: socket.socket, host: str, timeout: float) -> OsVerdict:
+        """Do the handshake for `host` on the connected `sock` (sending no application data)
+        and say whether the OS trusts the server. Raises OSError when the handshake itself
+        fails for another reason than the certificate."""
+
+    def describe(self) -> str:
+        """Which verifier this is, for the evidence."""
+
+
+@dataclass(frozen=True)
 class Environment:
     vars: Mapping[str, str]
     home: Path
@@ -93,6 +118,9 @@ class Environment:
     runner: CommandRunner
     ports: PortInspector
     trust_store: OsTrustStore
+    # The OS's own certificate check (Windows, macOS); None: the enumerated store is the
+    # computer's trust (Linux, where it is the distribution's bundle).
+    os_verifier: OsVerifier | None = None
     clock: _Clock = field(default_factory=lambda: _system_clock)
     # Starts long-running programs (the user's own Codex for `codex_probe`); None = not here.
     launcher: ProcessLauncher | None = None

@@ -14,6 +14,7 @@ from wizard.core.environment import (
     RunningProcess,
 )
 from wizard.platform.network_route import has_route_out
+from wizard.platform.os_verifier import os_verifier_for
 from wizard.platform.ports import PsutilPortInspector
 from wizard.platform.processes import running_processes
 from wizard.platform.trust_store import system_trust_store
@@ -65,6 +66,7 @@ def system_environment(variables: Mapping[str, str] | None = None) -> Environmen
         runner=runner,
         ports=PsutilPortInspector(),
         trust_store=system_trust_store(platform, runner),
+        os_verifier=os_verifier_for(platform),
         launcher=DeferredLauncher(),
         route_out=has_route_out,
         processes=running_processes,
