@@ -111,22 +111,25 @@ def new_home() -> Path:
 class Lab:
     url: str
     ca_pem: str | None
+    proxy: str | None = None  # the lab proxy in front of it, when asked for
 
     def env(self) -> dict[str, str]:
         return {"CODEX_CA_CERTIFICATE": self.ca_pem} if self.ca_pem else {}
 
 
 @contextlib.contextmanager
-def lab(kind: str, delay_s: float = 0.0) -> Iterator[Lab]:
-    """tests/lab's AuthServer (or SilentServer) in a child process (bench/lab_serve.py)."""
+def lab(kind: str, delay_s: float = 0.0, proxy: str | None = None) -> Iterator[Lab]:
+    """tests/lab's AuthServer (or SilentServer) in a child process (bench/lab_serve.py),
+    with a lab proxy of mode `proxy` in front of it if asked."""
     argv = [PY, "-m", "bench.lab_serve", kind, "--delay", str(delay_s)]
+    argv += ["--proxy", proxy] if proxy else []
     child = subprocess.Popen(
         argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT
     )
     try:
         assert child.stdout is not None
         ready = json.loads(child.stdout.readline())
-        yield Lab(ready["url"], ready["ca_pem"])
+        yield Lab(ready["url"], ready["ca_pem"], ready.get("proxy"))
     finally:
         assert child.stdin is not None
         child.stdin.close()

@@ -1,7 +1,10 @@
 """One diagnosis in a fresh process, timed around the engine call (cold imports included, as
 for a user): all checks, or one check with only the checks it needs.
 
-    python -m bench.diagnose_run --auth-url URL [--only CHECK_ID] [--timeout S]
+    python -m bench.diagnose_run --auth-url URL [--only CHECK_ID] [--timeout S] [--os-verifier]
+
+--os-verifier asks the truststore adapter for the OS row as Windows and macOS do (here it is
+OpenSSL's default paths: the handshake's cost, not CryptoAPI's).
 
 Prints {"wall_s", "cause", "checks": {id: duration_ms}, "ran": [ids]}."""
 
@@ -30,6 +33,7 @@ def main() -> int:
     parser.add_argument("--auth-url", required=True)
     parser.add_argument("--only", metavar="CHECK_ID")
     parser.add_argument("--timeout", type=float, default=6.0)
+    parser.add_argument("--os-verifier", action="store_true")
     args = parser.parse_args()
 
     from wizard.checks.catalog import ALL_CHECKS
@@ -41,6 +45,12 @@ def main() -> int:
     target = profile.target(args.auth_url)
     specs = with_needs(ALL_CHECKS, args.only) if args.only else list(ALL_CHECKS)
     env = system_environment()
+    if args.os_verifier:
+        from dataclasses import replace
+
+        from wizard.platform.os_verifier import TruststoreVerifier
+
+        env = replace(env, os_verifier=TruststoreVerifier(env.platform))
     start = time.monotonic()
     diagnosis = diagnose(specs, env, profile, target, args.timeout)
     wall = time.monotonic() - start
