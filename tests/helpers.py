@@ -78,14 +78,18 @@ class StaticPorts:
 @dataclass
 class RecordedOsVerifier:
     """The Windows/macOS verifier, answering what a real machine answered (cite it where the
-    answer is written); records whom it was asked about and where the socket it got leads."""
+    answer is written); records whom it was asked about and where the socket it got leads.
+    With `hold`, it answers only once that is set (a chain engine still fetching)."""
 
     platform: str
     answer: OsVerdict | OSError
     asked: list[tuple[str, int]] = field(default_factory=list)
+    hold: threading.Event | None = None
 
     def verify(self, sock: socket.socket, host: str, timeout: float) -> OsVerdict:
         self.asked.append((host, sock.getpeername()[1]))
+        if self.hold is not None:
+            self.hold.wait(30)
         if isinstance(self.answer, OSError):
             raise self.answer
         return self.answer

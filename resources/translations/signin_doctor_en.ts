@@ -4938,6 +4938,14 @@
     </message>
 </context>
 <context>
+    <name>os_verdict</name>
+    <message>
+        <location filename="../../wizard/checks/os_verdict.py"/>
+        <source>no answer within {seconds:.1f} seconds</source>
+        <translation>no answer within {seconds:.1f} seconds</translation>
+    </message>
+</context>
+<context>
     <name>os_verifier</name>
     <message>
         <location filename="../../wizard/platform/os_verifier.py"/>

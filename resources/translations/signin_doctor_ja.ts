@@ -4918,6 +4918,14 @@
     </message>
 </context>
 <context>
+    <name>os_verdict</name>
+    <message>
+        <location filename="../../wizard/checks/os_verdict.py"/>
+        <source>no answer within {seconds:.1f} seconds</source>
+        <translation>{seconds:.1f} 秒以内に応答がありませんでした</translation>
+    </message>
+</context>
+<context>
     <name>os_verifier</name>
     <message>
         <location filename="../../wizard/platform/os_verifier.py"/>
