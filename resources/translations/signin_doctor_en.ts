@@ -6890,6 +6890,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/watch.py"/>
+        <source> ({tool}, an account switcher or local proxy tool)</source>
+        <translation> ({tool}, an account switcher or local proxy tool)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
         <source>port {port}: {holder} was already listening{where}{what}</source>
         <translation>port {port}: {holder} was already listening{where}{what}</translation>
     </message>
@@ -6937,6 +6942,11 @@
         <location filename="../../wizard/checks/watch.py"/>
         <source>The browser&apos;s return on port {port} was received by {who}, not by Codex.</source>
         <translation>The browser&apos;s return on port {port} was received by {who}, not by Codex.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>That is {tool}, an account switcher or local proxy tool: quit it, then sign in again.</source>
+        <translation>That is {tool}, an account switcher or local proxy tool: quit it, then sign in again.</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/watch.py"/>

@@ -6866,6 +6866,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/watch.py"/>
+        <source> ({tool}, an account switcher or local proxy tool)</source>
+        <translation>（{tool}: アカウント切り替えツールまたはローカルのプロキシツール）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
         <source>port {port}: {holder} was already listening{where}{what}</source>
         <translation>ポート {port}: {holder} がすでに待ち受けていました{where}{what}</translation>
     </message>
@@ -6913,6 +6918,11 @@
         <location filename="../../wizard/checks/watch.py"/>
         <source>The browser&apos;s return on port {port} was received by {who}, not by Codex.</source>
         <translation>ポート {port} へのブラウザーからの戻りを受け取ったのは Codex ではなく {who} でした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/watch.py"/>
+        <source>That is {tool}, an account switcher or local proxy tool: quit it, then sign in again.</source>
+        <translation>これは {tool} というアカウント切り替えツールまたはローカルのプロキシツールです。終了してから、もう一度サインインしてください。</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/watch.py"/>

@@ -69,6 +69,15 @@ class Watch:
     def __exit__(self, *exc) -> None:
         self.thread.join(timeout=15)
 
+    def browser_returns_to(self, port: int) -> None:
+        """Once a listener is seen on `port`, send it a browser's return and read the answer;
+        wait until the watcher has seen who received it."""
+        self.wait_for("started listening")
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            client.sendall(b"GET /auth/callback?code=abc&state=xyz HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.recv(1024)
+            self.wait_for("was received by")
+
     def wait_for(self, text: str, timeout: float = 3.0) -> None:
         deadline = time.monotonic() + timeout
         while text not in self.progress.getvalue():
@@ -92,11 +101,7 @@ def test_watch_names_the_wrong_receiver_and_decodes_the_log(home):
         Watch(env, target_for(p1, p2), seconds=2.5) as watch,
         hold_port(p1, name="wslrelay", codex_like=True) as relay,
     ):
-        watch.wait_for("started listening")
-        with socket.create_connection(("127.0.0.1", p1)) as client:
-            client.sendall(b"GET /auth/callback?code=abc&state=xyz HTTP/1.1\r\nHost: x\r\n\r\n")
-            client.recv(1024)
-            watch.wait_for("was received by")
+        watch.browser_returns_to(p1)
         append(login_log, CALLBACK_URL + TRANSPORT_FAILURE)
         append(ide_log, WSL_SPAWN)
         watch.wait_for("Spawning codex process inside WSL")
@@ -203,3 +208,25 @@ def test_watch_ignores_what_was_there_before(home):
     assert report.summary.startswith(
         f"codex listened, but no browser return arrived on port {p1} or {p2} within 0."
     )
+
+
+def test_watch_says_when_the_return_went_to_an_account_switcher(home):
+    p1, p2 = two_ports()
+    with (
+        Watch(make_env(home), target_for(p1, p2), seconds=2.5) as watch,
+        # CLIProxyAPI runs its own OAuth callback server there: an HTTP listener.
+        hold_port(p1, name="cli-proxy-api", codex_like=True) as proxy,
+    ):
+        watch.browser_returns_to(p1)
+    report = watch.report
+    assert report is not None
+    assert (
+        f"port {p1}: cli-proxy-api (pid {proxy.pid}) started listening (CLIProxyAPI, an account "
+        "switcher or local proxy tool)"
+    ) in watch.progress.getvalue()
+    assert report.summary == (
+        f"The browser's return on port {p1} was received by cli-proxy-api, not by Codex. That "
+        "is CLIProxyAPI, an account switcher or local proxy tool: quit it, then sign in again."
+    )
+    holder = next(h for h in report.holders if h["pid"] == proxy.pid)
+    assert holder["auth_manager"] == "CLIProxyAPI"

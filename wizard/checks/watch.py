@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 from typing import Any, TextIO
 
+from wizard.checks.auth_managers import auth_manager_of
 from wizard.checks.port import HIDDEN_OWNER, holder_text, is_wsl_relay
 from wizard.core.environment import Environment, PortHolder
-from wizard.core.i18n import Text, and_list, join, or_list, tr, tr_map
+from wizard.core.i18n import Text, and_list, join, or_list, sentences, tr, tr_map
 from wizard.core.model import Target
 from wizard.core.profile import Profile
 
@@ -182,6 +183,12 @@ class _Watcher:
                         else tr("watch", " on {address}", address=h.address)
                     )
                     what = " (Codex)" if entry["codex"] else ""
+                    if entry["auth_manager"]:
+                        what = tr(
+                            "watch",
+                            " ({tool}, an account switcher or local proxy tool)",
+                            tool=entry["auth_manager"],
+                        )
                     text = (
                         tr(
                             "watch",
@@ -237,6 +244,7 @@ class _Watcher:
             "last_seen": now,
             "codex": named_codex and not relay,
             "wsl_relay": relay,
+            "auth_manager": auth_manager_of(self.profile, h.name, h.exe),
             "text": holder_text(h),
             "program": program_name(h),
         }
@@ -390,11 +398,23 @@ class _Watcher:
         if elsewhere and not to_codex:
             c = elsewhere[0]
             who = c["receiver"]["program"] if c["receiver"] else UNSEEN
-            return tr(
+            received = tr(
                 "watch",
                 "The browser's return on port {port} was received by {who}, not by Codex.",
                 port=c["port"],
                 who=who,
+            )
+            tool = c["receiver"] and c["receiver"]["auth_manager"]
+            if not tool:
+                return received
+            return sentences(
+                received,
+                tr(
+                    "watch",
+                    "That is {tool}, an account switcher or local proxy tool: quit it, then "
+                    "sign in again.",
+                    tool=tool,
+                ),
             )
         if to_codex:
             c = to_codex[0]
