@@ -19,7 +19,7 @@ import errno
 import socket
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath, PureWindowsPath
 
 from wizard.checks.auth_managers import auth_manager_of
@@ -121,15 +121,14 @@ def probe_connect(address: str, port: int, timeout: float) -> str:
 _NO_ADDRESS = {errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT, errno.ENETUNREACH}
 
 
-def _probe_ipv6(ctx: CheckContext, port: int, holders: list[PortHolder]) -> FamilyProbe:
+def _probe_ipv6(ctx: CheckContext, port: int) -> FamilyProbe:
     bind = probe_bind(_IPV6_LOOPBACK, port)
     connect = (
         "unavailable"
         if bind.kind == "unavailable"
         else probe_connect(_IPV6_LOOPBACK, port, ctx.budget.timeout(FINGERPRINT_TIMEOUT_S))
     )
-    owners = [h for h in holders if h.address in _IPV6_ANSWERING]
-    return FamilyProbe(_IPV6_LOOPBACK, bind, connect, owners)
+    return FamilyProbe(_IPV6_LOOPBACK, bind, connect, [])  # owners: named by _place
 
 
 def check_callback_port(ctx: CheckContext) -> Outcome:
@@ -141,24 +140,60 @@ def check_callback_port(ctx: CheckContext) -> Outcome:
     ports = ctx.target.callback_ports
     if ctx.cancelled():
         return Outcome(Status.SKIP, tr("engine", "Cancelled."))
-    with ThreadPoolExecutor(len(ports), thread_name_prefix="callback-port") as pool:
-        findings = list(pool.map(lambda port: _inspect(ctx, port, live, reservations), ports))
+    # The bind tests first (they listen for a moment, so the listener table is read after
+    # them), then the fingerprint requests side by side with that read: a program that never
+    # answers costs the fingerprint wait, not the wait plus the read.
+    with ThreadPoolExecutor(len(ports) + 1, thread_name_prefix="callback-port") as pool:
+        probed = list(pool.map(lambda port: _probe(ctx, port, live), ports))
+        owners = pool.submit(lambda: {port: env.ports.listeners(port) for port in ports})
+        list(pool.map(lambda finding: _fingerprint(ctx, finding), probed))
+        holders = owners.result()
     if ctx.cancelled():
         return Outcome(Status.SKIP, tr("engine", "Cancelled."))
+    findings = [_place(profile, f, holders[f.port], reservations) for f in probed]
     return _verdict(env, profile, findings, live, reservations)
 
 
-def _inspect(
-    ctx: CheckContext, port: int, live: bool, reservations: Reservations | None
-) -> PortFinding:
-    env = ctx.env
-    bind_address = str(ctx.profile.data.get("callback_bind_address", "127.0.0.1"))
-    holders = env.ports.listeners(port)
-    reserved = reservations.blocking(port) if reservations else None
-    probe = probe_bind(bind_address, port) if live else None
-    finding = PortFinding(port, "free", holders, probe, reserved)
+def _bind_address(profile: Profile) -> str:
+    return str(profile.data.get("callback_bind_address", "127.0.0.1"))
+
+
+def _probe(ctx: CheckContext, port: int, live: bool) -> PortFinding:
+    """The bind tests on both families; who holds the port is added by `_place`."""
+    bind_address = _bind_address(ctx.profile)
+    finding = PortFinding(port, "free", [], probe_bind(bind_address, port) if live else None)
     if live and ":" not in bind_address:
-        finding.ipv6 = _probe_ipv6(ctx, port, holders)
+        finding.ipv6 = _probe_ipv6(ctx, port)
+    return finding
+
+
+def _fingerprint(ctx: CheckContext, finding: PortFinding) -> None:
+    """For a port something holds: is it a Codex login server waiting?"""
+    probe = finding.probe
+    if probe is None or probe.kind != "in_use" or probe.free or probe.lingering:
+        return
+    finding.fingerprint = probe_login_server(
+        _bind_address(ctx.profile),
+        finding.port,
+        ctx.budget.timeout(FINGERPRINT_TIMEOUT_S),
+        ctx.profile["login_server"],
+    )
+    finding.codex_login_server = bool(finding.fingerprint.get("codex"))
+
+
+def _place(
+    profile: Profile,
+    finding: PortFinding,
+    holders: list[PortHolder],
+    reservations: Reservations | None,
+) -> PortFinding:
+    """The probed port with its listeners and reservation: what state it is in for Codex."""
+    finding.holders = holders
+    finding.reserved = reserved = reservations.blocking(finding.port) if reservations else None
+    if finding.ipv6 is not None:
+        owners = [h for h in holders if h.address in _IPV6_ANSWERING]
+        finding.ipv6 = replace(finding.ipv6, owners=owners)
+    probe = finding.probe
     if probe is not None:
         if probe.free or probe.lingering:
             finding.state = "free"
@@ -172,16 +207,9 @@ def _inspect(
         finding.state = "held"
     elif reserved:
         finding.state = "reserved"
-    if finding.state == "held" and live:
-        finding.fingerprint = probe_login_server(
-            bind_address,
-            port,
-            ctx.budget.timeout(FINGERPRINT_TIMEOUT_S),
-            ctx.profile["login_server"],
-        )
-        finding.codex_login_server = bool(finding.fingerprint.get("codex"))
-        if finding.codex_login_server and not any(is_wsl_relay(ctx.profile, h) for h in holders):
-            finding.state = "codex"
+    relay = any(is_wsl_relay(profile, h) for h in holders)
+    if finding.state == "held" and finding.codex_login_server and not relay:
+        finding.state = "codex"
     return finding
 
 
@@ -295,7 +323,7 @@ def _verdict(
         summary = sentences(summary, *managers)
 
     evidence: dict[str, object] = {
-        "bind_address": str(profile.data.get("callback_bind_address", "127.0.0.1")),
+        "bind_address": _bind_address(profile),
         "bind_tested": live,
         "ports": [_finding_json(env, f) for f in findings],
         "facts": facts,
