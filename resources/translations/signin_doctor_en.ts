@@ -1587,8 +1587,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/auth_managers.py"/>
-        <source>The saved sign-in holds only an API key and no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account.</source>
-        <translation>The saved sign-in holds only an API key and no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account.</translation>
+        <source>The saved sign-in holds only an API key, written by another program (Codex&apos;s own API-key sign-in looks different), so Codex uses that key instead of your ChatGPT account.</source>
+        <translation>The saved sign-in holds only an API key, written by another program (Codex&apos;s own API-key sign-in looks different), so Codex uses that key instead of your ChatGPT account.</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/auth_managers.py"/>
@@ -1619,6 +1619,10 @@
         <location filename="../../wizard/checks/auth_managers.py"/>
         <source>{file} lies beside config.toml</source>
         <translation>{file} lies beside config.toml</translation>
+    </message>
+    <message>
+        <source>The saved sign-in holds only an API key and no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account.</source>
+        <translation type="vanished">The saved sign-in holds only an API key and no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account.</translation>
     </message>
 </context>
 <context>
@@ -2109,8 +2113,8 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>Codex&apos;s saved sign-in holds only an API key, no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account. Account switchers write such a file when they switch accounts; if you did not set up an API key yourself, one of them replaced your sign-in.</source>
-        <translation>Codex&apos;s saved sign-in holds only an API key, no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account. Account switchers write such a file when they switch accounts; if you did not set up an API key yourself, one of them replaced your sign-in.</translation>
+        <source>Codex&apos;s saved sign-in holds only an API key and no ChatGPT sign-in, and it was not written by Codex&apos;s own API-key sign-in (that one also records the sign-in method). Account switchers write such a file when they switch accounts, so Codex uses that key instead of your ChatGPT account.</source>
+        <translation>Codex&apos;s saved sign-in holds only an API key and no ChatGPT sign-in, and it was not written by Codex&apos;s own API-key sign-in (that one also records the sign-in method). Account switchers write such a file when they switch accounts, so Codex uses that key instead of your ChatGPT account.</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
@@ -2591,6 +2595,10 @@
         <location filename="../../resources/causes.json"/>
         <source>Remove {remove} from your settings (the fix below does it for you), then fully quit and restart your editor and terminals.</source>
         <translation>Remove {remove} from your settings (the fix below does it for you), then fully quit and restart your editor and terminals.</translation>
+    </message>
+    <message>
+        <source>Codex&apos;s saved sign-in holds only an API key, no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account. Account switchers write such a file when they switch accounts; if you did not set up an API key yourself, one of them replaced your sign-in.</source>
+        <translation type="vanished">Codex&apos;s saved sign-in holds only an API key, no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account. Account switchers write such a file when they switch accounts; if you did not set up an API key yourself, one of them replaced your sign-in.</translation>
     </message>
     <message>
         <source>Windows is not allowed to fetch the certificate the sign-in needs</source>

@@ -1579,8 +1579,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/auth_managers.py"/>
-        <source>The saved sign-in holds only an API key and no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account.</source>
-        <translation>保存済みのサインインには API キーしかなく、ChatGPT のサインインがありません。そのため Codex は ChatGPT アカウントではなく、そのキーを使います。</translation>
+        <source>The saved sign-in holds only an API key, written by another program (Codex&apos;s own API-key sign-in looks different), so Codex uses that key instead of your ChatGPT account.</source>
+        <translation>保存済みのサインインには、別のプログラムが書いた API キーしかありません（Codex 自身の API キーでのサインインは形が違います）。そのため Codex は ChatGPT アカウントではなく、そのキーを使います。</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/auth_managers.py"/>
@@ -1611,6 +1611,10 @@
         <location filename="../../wizard/checks/auth_managers.py"/>
         <source>{file} lies beside config.toml</source>
         <translation>config.toml の隣に {file} があります</translation>
+    </message>
+    <message>
+        <source>The saved sign-in holds only an API key and no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account.</source>
+        <translation type="vanished">保存済みのサインインには API キーしかなく、ChatGPT のサインインがありません。そのため Codex は ChatGPT アカウントではなく、そのキーを使います。</translation>
     </message>
 </context>
 <context>
@@ -2101,8 +2105,8 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>Codex&apos;s saved sign-in holds only an API key, no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account. Account switchers write such a file when they switch accounts; if you did not set up an API key yourself, one of them replaced your sign-in.</source>
-        <translation>Codex の保存済みサインインには API キーしかなく、ChatGPT のサインインがありません。そのため Codex は ChatGPT アカウントではなく、そのキーを使います。アカウント切り替えツールは、アカウントを切り替えるときにこのようなファイルを書きます。自分で API キーを設定していないなら、そのどれかがサインインを置き換えています。</translation>
+        <source>Codex&apos;s saved sign-in holds only an API key and no ChatGPT sign-in, and it was not written by Codex&apos;s own API-key sign-in (that one also records the sign-in method). Account switchers write such a file when they switch accounts, so Codex uses that key instead of your ChatGPT account.</source>
+        <translation>Codex の保存済みサインインには API キーしかなく、ChatGPT のサインインがありません。また、Codex 自身の API キーでのサインイン（サインインの方法も記録します）が書いたものでもありません。アカウント切り替えツールはアカウントを切り替えるときにこのようなファイルを書くため、Codex は ChatGPT アカウントではなく、そのキーを使います。</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
@@ -2583,6 +2587,10 @@
         <location filename="../../resources/causes.json"/>
         <source>Remove {remove} from your settings (the fix below does it for you), then fully quit and restart your editor and terminals.</source>
         <translation>設定から {remove} を取り除き（下の修正で自動的に行えます）、エディターとターミナルを完全に終了してから起動し直してください。</translation>
+    </message>
+    <message>
+        <source>Codex&apos;s saved sign-in holds only an API key, no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account. Account switchers write such a file when they switch accounts; if you did not set up an API key yourself, one of them replaced your sign-in.</source>
+        <translation type="vanished">Codex の保存済みサインインには API キーしかなく、ChatGPT のサインインがありません。そのため Codex は ChatGPT アカウントではなく、そのキーを使います。アカウント切り替えツールは、アカウントを切り替えるときにこのようなファイルを書きます。自分で API キーを設定していないなら、そのどれかがサインインを置き換えています。</translation>
     </message>
     <message>
         <source>SSL_CERT_FILE points Codex at {ssl_cert_file}, which replaces your computer&apos;s own list of trusted certificates, and that file does not trust {host}.</source>

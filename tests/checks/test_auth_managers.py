@@ -171,6 +171,7 @@ def test_a_provider_elsewhere_or_openai_base_url_on_loopback(home):
     ("content", "shape", "fault"),
     [
         (json.dumps({"OPENAI_API_KEY": SECRET_KEY}), "api_key_only", "auth_file_api_key_only"),
+        (json.dumps({"auth_mode": "apikey", "OPENAI_API_KEY": SECRET_KEY}), "api_key", None),
         (
             json.dumps({"auth_mode": "chatgpt", "OPENAI_API_KEY": None}),
             "no_tokens",

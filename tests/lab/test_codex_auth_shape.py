@@ -1,10 +1,10 @@
 """What the real Codex 0.169 makes of the auth.json shapes an account switcher leaves, and of a
 proxy takeover in config.toml (field §1.6), against what the auth_managers check says.
 
-`codex login status` reads only files (no network): a file with only OPENAI_API_KEY (what
-`codex login --with-api-key` and the switchers write) is "API key configured", one without
-`tokens` is "Logged in using ChatGPT" all the same, and a provider on 127.0.0.1 changes
-nothing it prints - so the check reads config.toml itself."""
+`codex login status` reads only files (no network). `codex login --with-api-key` writes
+OPENAI_API_KEY with auth_mode; a file with OPENAI_API_KEY alone (what the switchers write) is
+"API key configured" all the same, one without `tokens` is "Logged in using ChatGPT", and a
+provider on 127.0.0.1 changes nothing it prints - so the check reads config.toml itself."""
 
 from __future__ import annotations
 
@@ -52,15 +52,23 @@ def _check(home: Path):
     return run_check(check_auth_managers, make_env(home, processes=lambda: []))
 
 
-def test_an_api_key_only_file_is_what_codex_writes_and_reports_as_api_key(home):
+def test_codex_s_own_api_key_sign_in_is_told_from_a_switcher_s_file(home):
     saved = _codex(home, "login", "--with-api-key", stdin=LAB_KEY + "\n")
     assert saved.returncode == 0, saved.stderr
-    assert _status(home).startswith("API key configured")
-    outcome = _check(home)
-    assert outcome.evidence["auth_file"]["shape"] == "api_key_only"
-    assert "auth_file_api_key_only" in outcome.faults
-    assert "tokens" not in outcome.evidence["auth_file"]["keys"]
-    assert "SECRET" not in json.dumps(outcome.evidence, default=str) + str(outcome.summary)
+    status = _status(home)
+    assert status.startswith("API key configured")
+    own = _check(home)
+    assert own.evidence["auth_file"]["keys"] == ["OPENAI_API_KEY", "auth_mode"]
+    assert own.evidence["auth_file"]["shape"] == "api_key"
+    assert own.faults == ()
+    # What the switchers leave (cc-switch#3543): Codex says the same, but nobody chose it.
+    (home / ".codex" / "auth.json").write_text(json.dumps({"OPENAI_API_KEY": LAB_KEY}))
+    assert _status(home) == status
+    switched = _check(home)
+    assert switched.evidence["auth_file"]["shape"] == "api_key_only"
+    assert switched.faults == ("auth_file_api_key_only",)
+    for outcome in (own, switched):
+        assert "SECRET" not in json.dumps(outcome.evidence, default=str) + str(outcome.summary)
 
 
 def test_a_file_without_tokens_still_reads_as_signed_in_with_chatgpt(home):

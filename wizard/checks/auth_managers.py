@@ -9,8 +9,10 @@ refresh_token_reused) or hold port 1455. The signs, all gathered without a secre
   the ChatGPT sign-in (`requires_openai_auth` unset), `experimental_bearer_token` (its name
   only), a model catalog file such a tool writes beside it;
 - auth.json's shape: the names of its keys whose value is not null, nothing else. The real
-  Codex 0.169 says "API key configured" for a file with only OPENAI_API_KEY, and "Logged in
-  using ChatGPT" for one without `tokens` (tests/lab/test_codex_auth_shape.py);
+  Codex 0.169 writes `auth_mode` beside OPENAI_API_KEY when it saves an API key itself; a file
+  with only OPENAI_API_KEY (what the switchers write) it reports as "API key configured" all
+  the same, and one without `tokens` as "Logged in using ChatGPT"
+  (tests/lab/test_codex_auth_shape.py);
 - auth.json changed lately while no Codex runs (a hint only: `codex login` exits too)."""
 
 from __future__ import annotations
@@ -132,7 +134,8 @@ def auth_shape(ctx: CheckContext) -> dict[str, Any] | None:
     if "tokens" in keys:
         shape = "chatgpt"
     elif "OPENAI_API_KEY" in keys:
-        shape = "api_key_only"
+        # Codex's own API-key sign-in writes auth_mode beside the key; switchers do not.
+        shape = "api_key" if "auth_mode" in keys else "api_key_only"
     else:
         shape = "no_tokens"
     return {"keys": keys, "shape": shape, **_age(ctx, info.st_mtime)}
@@ -222,8 +225,9 @@ def check_auth_managers(ctx: CheckContext) -> Outcome:
 _SHAPE = {
     "api_key_only": tr(
         "auth_managers",
-        "The saved sign-in holds only an API key and no ChatGPT sign-in, so Codex uses that key "
-        "instead of your ChatGPT account.",
+        "The saved sign-in holds only an API key, written by another program (Codex's own "
+        "API-key sign-in looks different), so Codex uses that key instead of your ChatGPT "
+        "account.",
     ),
     "no_tokens": tr(
         "auth_managers",
