@@ -64,7 +64,7 @@ class AfterFixPanel(QWidget):
             tr("Goes back to the result, where you can save the case for your help desk.")
         )
         self.no.clicked.connect(lambda: window.sign_in_worked(False))
-        for button in (self.check_again, self.yes, self.no):
+        for button in self.buttons():
             button.setAutoDefault(False)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -89,6 +89,9 @@ class AfterFixPanel(QWidget):
         self.check_again.setEnabled(not self.window_.runner.is_running())
         for widget in (self.question, self.yes, self.no):
             widget.setVisible(after.fixed)
+
+    def buttons(self) -> list[QPushButton]:
+        return [self.check_again, self.yes, self.no]
 
     def action(self) -> QPushButton:
         """The button the keyboard goes to first."""

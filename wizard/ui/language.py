@@ -206,15 +206,15 @@ class LanguagePicker(QComboBox):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._ordered:
-            # Last in the page's tab order: the error box keeps the first focus and Tab goes
-            # on as the page designed it; the picker comes after that.
+            # Tab in reading order: the picker (top right) first, then the error box and the
+            # walkthrough toggle below it; the error box still gets the first focus.
+            from wizard.ui.accessibility import tab_chain
+
             self._ordered = True
             window = self.window()
             walkthrough = getattr(window, "walkthrough", None)
             page = window.page_by_key("welcome") if hasattr(window, "page_by_key") else None
-            before = getattr(walkthrough, "checkbox", None) or getattr(page, "paste", None)
-            if isinstance(before, QWidget):
-                QWidget.setTabOrder(before, self)
+            tab_chain([self, getattr(page, "paste", None), getattr(walkthrough, "checkbox", None)])
 
     def _picked(self, index: int) -> None:
         lang = str(self.itemData(index))

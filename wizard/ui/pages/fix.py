@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, QWizard
 
 from wizard.core.model import Diagnosis
+from wizard.ui.accessibility import tab_chain
 from wizard.ui.pages.base import Page
 from wizard.ui.pages.verdict import headline_kind
 from wizard.ui.text import ltext, sentences, tr
@@ -294,6 +295,8 @@ class FixPage(Page):
             assert isinstance(layout, QVBoxLayout)
             at = layout.indexOf(card.details) if card.details is not None else -1
             layout.insertWidget(at, self.after_fix)  # (before Details; -1: at the end)
+            # A moved widget joins the end of the Tab chain; Tab reaches it where it is drawn.
+            tab_chain([card.error_details.button, *self.after_fix.buttons()])
             if card.afterwards is not None:
                 card.afterwards.setVisible(self.session.after_fix is None)
         elif self.after_fix.parent() is not self.intro.parent():

@@ -132,7 +132,8 @@ class VerdictPage(Page):
             tr("Shows or hides the technical details of the checks.")
         )
         # Each step of the picture is a keyboard stop (Enter or Space shows its evidence);
-        # then the one action, then Details (which Qt would otherwise put before its button).
+        # then the after-fix panel or the one action, then Details (which Qt would otherwise
+        # put before its button).
         self.steps = StepButtons(self.diagram)
 
         self.checked = CheckedPanel()
@@ -144,7 +145,15 @@ class VerdictPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scrolled(content))
-        tab_chain([self.steps.last(), self.primary, self.details.button, self.details_view])
+        tab_chain(
+            [
+                self.steps.last(),
+                *self.after_fix.buttons(),
+                self.primary,
+                self.details.button,
+                self.details_view,
+            ]
+        )
 
     def detach(self) -> None:
         """Stop watching (the window is shutting down; see SigninDoctorWindow.shutdown)."""
