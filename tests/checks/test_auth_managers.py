@@ -199,9 +199,15 @@ def test_auth_json_changed_while_codex_is_closed_is_a_hint(home):
         "The saved sign-in was changed just now while no Codex program was running; if you "
         "did not just sign in, another program wrote it."
     )
-    running = run_check(check_auth_managers, make_env(home, processes=table("codex")))
-    assert running.status is Status.PASS
-    assert running.evidence["auth_file"]["changed_while_codex_closed"] is False
+    store_app = r"C:\Program Files\WindowsApps\OpenAI.Codex_26.908.4834.0_x64__2p2nqsd0c76g0"
+    for processes in (
+        table("codex"),
+        table("Codex.exe"),
+        lambda: [ProcessInfo(7, "ChatGPT.exe", store_app + r"\app\ChatGPT.exe")],
+    ):
+        running = run_check(check_auth_managers, make_env(home, processes=processes))
+        assert running.status is Status.PASS
+        assert running.evidence["auth_file"]["changed_while_codex_closed"] is False
 
 
 def test_without_a_process_table_nothing_is_said_about_processes(home):

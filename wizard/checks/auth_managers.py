@@ -30,6 +30,7 @@ from wizard.core.i18n import and_list, sentences, tr
 from wizard.core.model import Outcome, Status
 from wizard.core.profile import Profile
 from wizard.platform.atomic import read_capped
+from wizard.platform.desktop_app import is_desktop_app
 
 MAX_AUTH_BYTES = 1_000_000  # a saved sign-in is a few kB; beyond this it is not one
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "[::1]"}
@@ -147,8 +148,10 @@ def _age(ctx: CheckContext, mtime: float) -> dict[str, Any]:
 
 
 def _codex_running(profile: Profile, table: list[ProcessInfo]) -> bool:
+    """The CLI, an editor's Codex or the desktop app (also as the Store package's ChatGPT.exe),
+    any of which renews the saved sign-in itself."""
     names = {_key(n) for n in profile["auth_managers"]["codex_process_names"]}
-    return any(_key(p.name) in names for p in table)
+    return any(_key(p.name) in names or is_desktop_app(profile, p) for p in table)
 
 
 def check_auth_managers(ctx: CheckContext) -> Outcome:

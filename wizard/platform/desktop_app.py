@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wizard.core.environment import Environment
+from wizard.core.environment import Environment, ProcessInfo
 from wizard.core.profile import Profile
 from wizard.platform.atomic import read_capped
 from wizard.platform.processes import running_processes
@@ -72,14 +72,12 @@ def running_app_names(profile: Profile) -> list[str]:
     started from its Store package (OpenAI.Codex_<ver>_x64__..., which ships app\\ChatGPT.exe
     since 2026-09). Names compare case-sensitively: the CLI is `codex`/`codex.exe`, and a
     running CLI must not block this fix."""
+    return sorted({proc.name for proc in running_processes() if is_desktop_app(profile, proc)})
+
+
+def is_desktop_app(profile: Profile, proc: ProcessInfo) -> bool:
     keys = profile["desktop"]
-    return sorted(
-        {
-            proc.name
-            for proc in running_processes()
-            if proc.name in keys["process_names"] or keys["package_marker"] in (proc.exe or "")
-        }
-    )
+    return proc.name in keys["process_names"] or keys["package_marker"] in (proc.exe or "")
 
 
 def read_bytes(path: Path) -> bytes:
