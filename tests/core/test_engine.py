@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,8 @@ from tests.helpers import lab_target, make_env
 from wizard.core.engine import Budget, CheckContext, CheckSpec, run_checks
 from wizard.core.model import Outcome, Status
 from wizard.core.profile import load_profile
+
+WIZARD = Path(__file__).resolve().parents[2] / "wizard"
 
 
 def _run(specs, home, timeout_s=1.0, **kwargs):
@@ -66,6 +69,29 @@ def test_an_exception_becomes_status_error_not_a_crash(home):
     assert lines[0] == "Traceback (most recent call last):"
     assert 'raise RuntimeError("boom")' in result.evidence["traceback"]
     assert lines[-1] == "RuntimeError: boom"
+
+
+def test_a_fault_causes_json_does_not_know_is_a_broken_check(home):
+    def typo(ctx):
+        return Outcome(Status.FAIL, "found it", faults=("tls_untrusted", "tls_untrustd"))
+
+    (result,) = _run([CheckSpec("t", "Typo", typo)], home)
+    assert (result.status, result.faults) == (Status.ERROR, ())
+    assert result.summary == (
+        "The check itself failed: ValueError: faults not in causes.json: tls_untrustd"
+    )
+
+
+def test_every_fault_in_causes_json_is_proven_somewhere():
+    """No fault the table maps that no check or decoder entry can prove (its id is written
+    in the code, or in decoder.json's "proves")."""
+    from wizard.core.profile import resource_path
+    from wizard.core.rules import cause_table
+
+    written = "".join(p.read_text(encoding="utf-8") for p in WIZARD.rglob("*.py"))
+    written += resource_path("decoder.json").read_text(encoding="utf-8")
+    never = [f for f in cause_table()["faults"] if f'"{f}"' not in written]
+    assert never == []
 
 
 def test_debug_logging_follows_every_check(home, caplog):

@@ -198,8 +198,8 @@ def check_auth_managers(ctx: CheckContext) -> Outcome:
         faults.append("auth_manager_config")
         facts["markers"] = and_list([_marker_text(m) for m in markers])
         said.append(tr("auth_managers", "Codex's settings: {markers}.", markers=facts["markers"]))
-    if shape and shape["shape"] in ("api_key_only", "no_tokens"):
-        faults.append(f"auth_file_{shape['shape']}")
+    if shape and shape["shape"] in _SHAPE_FAULT:
+        faults.append(_SHAPE_FAULT[shape["shape"]])
         said.append(_SHAPE[shape["shape"]])
     if recent and shape:
         facts["age"] = shape["age"]
@@ -225,6 +225,7 @@ def check_auth_managers(ctx: CheckContext) -> Outcome:
     return Outcome(Status.WARN, sentences(*said), evidence, tuple(faults))
 
 
+_SHAPE_FAULT = {"api_key_only": "auth_file_api_key_only", "no_tokens": "auth_file_no_tokens"}
 _SHAPE = {
     "api_key_only": tr(
         "auth_managers",

@@ -210,6 +210,7 @@ def _run_one(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
     log.debug("check %s started (budget %.1f s)", spec.id, ctx.budget.remaining())
     try:
         outcome = spec.run(ctx)
+        _known_faults_only(outcome.faults)
     except Exception as exc:  # a broken check must never break the run
         log.debug("check %s broke", spec.id, exc_info=True)
         frames = traceback.format_exception(exc, limit=-TRACEBACK_FRAMES)
@@ -226,6 +227,16 @@ def _run_one(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
     result = _stamp(spec, outcome, int((time.monotonic() - started) * 1000))
     log.debug("check %s: %s in %d ms", spec.id, result.status.value, result.duration_ms)
     return result
+
+
+def _known_faults_only(faults: Sequence[str]) -> None:
+    """A check may prove only the faults resources/causes.json maps to causes: a fault id it
+    does not know would be ignored by the verdict, so the check counts as broken instead."""
+    from wizard.core.rules import cause_table
+
+    unknown = [f for f in faults if f not in cause_table()["faults"]]
+    if unknown:
+        raise ValueError(f"faults not in causes.json: {', '.join(unknown)}")
 
 
 def _stamp(spec: CheckSpec, outcome: Outcome, duration_ms: int) -> CheckResult:
