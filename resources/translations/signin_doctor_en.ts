@@ -1248,6 +1248,17 @@
         <translation>Walkthrough</translation>
     </message>
     <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <location filename="../../wizard/ui/window.py"/>
+        <source>Watch a sign-in…</source>
+        <translation>Watch a sign-in…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Watch…</source>
+        <translation>Watch…</translation>
+    </message>
+    <message>
         <location filename="../../wizard/ui/watch_dialog.py"/>
         <location filename="../../wizard/ui/window.py"/>
         <source>Watch a sign-in</source>
@@ -1332,11 +1343,6 @@
         <location filename="../../wizard/ui/widgets.py"/>
         <source>Being checked now.</source>
         <translation>Being checked now.</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/window.py"/>
-        <source>Watch a sign-in…</source>
-        <translation>Watch a sign-in…</translation>
     </message>
     <message>
         <source>Optional. Paste the error text here; its meaning is shown below the box.</source>

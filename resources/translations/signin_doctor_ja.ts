@@ -1248,6 +1248,17 @@
         <translation>案内モード</translation>
     </message>
     <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <location filename="../../wizard/ui/window.py"/>
+        <source>Watch a sign-in…</source>
+        <translation>サインインを見守る…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/ui/walkthrough.py"/>
+        <source>Watch…</source>
+        <translation>見守る…</translation>
+    </message>
+    <message>
         <location filename="../../wizard/ui/watch_dialog.py"/>
         <location filename="../../wizard/ui/window.py"/>
         <source>Watch a sign-in</source>
@@ -1332,11 +1343,6 @@
         <location filename="../../wizard/ui/widgets.py"/>
         <source>Being checked now.</source>
         <translation>今チェックしています。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/ui/window.py"/>
-        <source>Watch a sign-in…</source>
-        <translation>サインインを見守る…</translation>
     </message>
     <message>
         <source>Optional. Paste the error text here; its meaning is shown below the box.</source>

@@ -208,6 +208,7 @@ def nothing_clipped(window) -> None:
             QWizard.WizardButton.BackButton,
             QWizard.WizardButton.NextButton,
             QWizard.WizardButton.CancelButton,
+            QWizard.WizardButton.CustomButton1,
             QWizard.WizardButton.CustomButton2,
         )
     ]:

@@ -1,7 +1,8 @@
 """No command-line text on a main screen: every lab fault walked from the verdict through the
 fix (applied when it is one click, with the consent a person gives) to the last page, in
 English and Japanese, and no `--flag` is visible anywhere outside a closed Details. Each page
-is saved as a picture (artifacts/screens/walk-*) to look at, at any QT_SCALE_FACTOR."""
+(Welcome and Checking too) is saved as a picture (artifacts/screens/walk-*) to look at, at any
+QT_SCALE_FACTOR."""
 
 from __future__ import annotations
 
@@ -57,6 +58,12 @@ def shot(qtbot, window, name: str, lang: str = "", page: str = "") -> None:
     save_screen(window, f"walk-{name}-{page or window.current_key()}-{lang}")
 
 
+def checked(window, name: str, lang: str) -> None:
+    """The Checking page the moment its checks are done (it moves on by itself)."""
+    assert_no_command_line(window)
+    save_screen(window, f"walk-{name}-checking-{lang}")
+
+
 def apply_first(qtbot, window, fix, pki) -> bool:
     """Apply the best fix when it is one click (choosing IT's certificate first)."""
     card = next(iter(fix.cards.values()))
@@ -106,6 +113,9 @@ def test_every_page_of_every_lab_fault_has_no_command_line_text(
     qtbot, open_window, home, lab_home, pki, auth_server, proxy_factory, name, lang
 ):
     with fault(name, open_window, home, lab_home, pki, auth_server, proxy_factory) as window:
+        shot(qtbot, window, name, lang)
+        checking = window.page_by_key("checking")
+        checking.runFinished.connect(lambda _d: checked(window, name, lang))  # all rows done
         run_to_verdict(qtbot, window)
         verdict = window.verdict_page()
         qtbot.waitUntil(verdict.primary_settled, timeout=10_000)

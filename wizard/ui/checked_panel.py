@@ -31,7 +31,7 @@ class CheckedPanel(Card):
         self._rows.setSpacing(int(u * 0.2))
         layout = QVBoxLayout(self)
         layout.setSpacing(int(u * 0.5))
-        layout.setContentsMargins(int(u), int(u * 0.8), int(u), int(u * 0.8))
+        layout.setContentsMargins(int(u * 0.7), int(u * 0.8), int(u * 0.7), int(u * 0.8))
         layout.addWidget(self.heading)
         layout.addLayout(self._rows)
         layout.addWidget(self.worked)
@@ -42,16 +42,16 @@ class CheckedPanel(Card):
         self.heading.setText(tr("What was checked ({count} checks)").format(count=len(checks)))
         for row in self.rows:
             row.deleteLater()
-        width = StatusRow.word_width(self)
-        self.rows = []
         said = set(diagnosis.verdict.evidence)
-        for status in TO_READ:
-            for result in (r for r in checks if r.status is status and r.id not in said):
-                row = StatusRow(result.id, ltext(result.title), width, self)
-                row.done(result.status, ltext(result.summary))
-                row.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # words to read, not a control
-                self._rows.addWidget(row)
-                self.rows.append(row)
+        shown = [r for s in TO_READ for r in checks if r.status is s and r.id not in said]
+        width = StatusRow.word_width(self, tuple({r.status for r in shown})) if shown else 0
+        self.rows = []
+        for result in shown:
+            row = StatusRow(result.id, ltext(result.title), width, self)
+            row.done(result.status, ltext(result.summary))
+            row.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # words to read, not a control
+            self._rows.addWidget(row)
+            self.rows.append(row)
         self._names(self.worked, tr("Worked: {names}."), checks, Status.PASS)
         self._names(self.unchecked, tr("Not checked: {names}."), checks, Status.SKIP)
 

@@ -35,19 +35,24 @@ def _parser() -> Parser:
 
 
 def _glued(phrase: str) -> str:
-    """A phrase that Qt breaks only where its words are wider than the line: a joiner
-    between the characters, and a no-break space for a space inside (Qt breaks after a
-    space even before a joiner)."""
-    body = phrase.strip(" ")  # (spaces around it stay breaks between phrases)
-    if not body:
-        return phrase
-    lead, trail = phrase[: phrase.index(body)], phrase[phrase.index(body) + len(body) :]
-    out = body[:1]
-    for before, after in pairwise(body):
-        if _CJK.match(before) or _CJK.match(after):
+    """A phrase that Qt breaks only where it is wider than the line: a joiner between its
+    characters next to kana or kanji, and a no-break space for a space beside one ("Codex
+    が"; Qt breaks after a space even before a joiner). Spaces between Latin words stay
+    breaks ("Run Codex In Windows Subsystem" in brackets is one phrase to BudouX)."""
+    out = phrase[:1]
+    for at, (before, after) in enumerate(pairwise(phrase), 1):  # (`at`: where `after` is)
+        if after == " " and at < len(phrase) - 1 and _joins_cjk(phrase, at):
+            out += NO_BREAK_SPACE
+            continue
+        if before != " " and (_CJK.match(before) or _CJK.match(after)):
             out += WORD_JOINER
-        out += NO_BREAK_SPACE if after == " " else after
-    return lead + out + trail
+        out += after
+    return out
+
+
+def _joins_cjk(phrase: str, at: int) -> bool:
+    """The space at `at` (inside the phrase) has kana or kanji on one side."""
+    return bool(_CJK.match(phrase[at - 1]) or _CJK.match(phrase[at + 1]))
 
 
 def phrased(text: str) -> str:

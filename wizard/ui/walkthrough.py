@@ -483,7 +483,7 @@ class Walkthrough(QObject):
             if not panel.isAncestorOf(QApplication.focusWidget()):
                 self.areas[key].verticalScrollBar().setValue(0)
 
-    # -- the window's toggle: words when the button row has room, else its icon only ----
+    # -- the button row: words when it has room; else the toggle's icon only, then short words
     def fit_toggle(self) -> None:
         window = self.window
         toggle = window.button(W.CustomButton2)
@@ -492,6 +492,9 @@ class Walkthrough(QObject):
         words = tr("Walkthrough")
         if toggle.text() != words:
             window.setButtonText(W.CustomButton2, words)
+        watch = tr("Watch a sign-in…")
+        if window.buttonText(W.CustomButton1) != watch:
+            window.setButtonText(W.CustomButton1, watch)
         if not toggle.isVisible():
             return  # (Welcome: the check box instead; its icon is drawn when it shows)
         palette = window.palette()
@@ -506,8 +509,15 @@ class Walkthrough(QObject):
             blank.fill(Qt.GlobalColor.transparent)
             toggle.setIcon(QIcon(blank))
             self._icon_after_paint.arm(toggle, partial(self._draw_toggle_icon, colour, size))
+        if self._row_overflows():
+            window.setButtonText(W.CustomButton2, "")
+        if self._row_overflows():  # (200 % on a small screen, in Japanese)
+            window.setButtonText(W.CustomButton1, tr("Watch…"))
+
+    def _row_overflows(self) -> bool:
         from PySide6.QtWidgets import QStyle
 
+        window = self.window
         style = window.style()
         spacing = max(6, style.pixelMetric(QStyle.PixelMetric.PM_LayoutHorizontalSpacing))
         margins = 2 * max(9, style.pixelMetric(QStyle.PixelMetric.PM_LayoutLeftMargin))
@@ -519,8 +529,7 @@ class Walkthrough(QObject):
             and b.isVisible()
         ]
         needed = sum(b.sizeHint().width() for b in shown) + spacing * len(shown) + margins
-        if needed > window.width():
-            window.setButtonText(W.CustomButton2, "")
+        return needed > window.width()
 
     def _draw_toggle_icon(self, colour: QColor, size: int) -> None:
         toggle = self.window.button(W.CustomButton2)

@@ -196,14 +196,18 @@ class StatusRow(QWidget):
         self._describe(tr("Waiting"), tr("Not checked yet."))
 
     @staticmethod
-    def word_width(widget: QWidget) -> int:
-        """Room for the longest status word, in bold, so titles line up in one column."""
+    def word_width(widget: QWidget, statuses: tuple[Status, ...] | None = None) -> int:
+        """Room for the longest status word, in bold, so titles line up in one column (of
+        `statuses`' words only, when the rows show nothing else)."""
         from PySide6.QtGui import QFontMetrics
 
         font = QFont(widget.font())
         font.setBold(True)
         metrics = QFontMetrics(font)
-        words = [status_word(s) for s in Status] + [tr("Waiting"), tr("Checking…")]
+        if statuses is None:
+            words = [status_word(s) for s in Status] + [tr("Waiting"), tr("Checking…")]
+        else:
+            words = [status_word(s) for s in statuses]
         return max(metrics.horizontalAdvance(w) for w in words) + metrics.averageCharWidth()
 
     def running(self) -> None:
