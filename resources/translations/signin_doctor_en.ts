@@ -2154,6 +2154,36 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Codex runs inside WSL ({mode} networking) and is told to use the proxy {proxy}, on WSL&apos;s own loopback address. The proxy program runs on Windows, and WSL cannot reach it there, so Codex never gets to {host}.</source>
+        <translation>Codex runs inside WSL ({mode} networking) and is told to use the proxy {proxy}, on WSL&apos;s own loopback address. The proxy program runs on Windows, and WSL cannot reach it there, so Codex never gets to {host}.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Give WSL a proxy address it can reach (Fix shows how), or remove the proxy variable inside WSL if you do not need that proxy.</source>
+        <translation>Give WSL a proxy address it can reach (Fix shows how), or remove the proxy variable inside WSL if you do not need that proxy.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex runs inside WSL, and the Windows connection {adapter} (a VPN, usually) carries smaller packets ({adapter_mtu} bytes) than WSL sends ({eth0_mtu}). The connection to {host} opens, but the secure handshake&apos;s large packets are lost, so it stalls.</source>
+        <translation>Codex runs inside WSL, and the Windows connection {adapter} (a VPN, usually) carries smaller packets ({adapter_mtu} bytes) than WSL sends ({eth0_mtu}). The connection to {host} opens, but the secure handshake&apos;s large packets are lost, so it stalls.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Lower WSL&apos;s packet size to the VPN&apos;s (Fix shows how), or sign in while the VPN is off.</source>
+        <translation>Lower WSL&apos;s packet size to the VPN&apos;s (Fix shows how), or sign in while the VPN is off.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex runs inside WSL, and the name server WSL set in /etc/resolv.conf ({nameservers}) does not find {host}. Linux inside WSL asks that server, not Windows, so Windows may find the name while WSL does not.</source>
+        <translation>Codex runs inside WSL, and the name server WSL set in /etc/resolv.conf ({nameservers}) does not find {host}. Linux inside WSL asks that server, not Windows, so Windows may find the name while WSL does not.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Restart WSL from Windows and try again; if it keeps failing, change how WSL finds names (Fix shows how).</source>
+        <translation>Restart WSL from Windows and try again; if it keeps failing, change how WSL finds names (Fix shows how).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Nothing wrong found on this computer</source>
         <translation>Nothing wrong found on this computer</translation>
     </message>
@@ -2603,6 +2633,21 @@
         <translation>Remove {remove} from your settings (the fix below does it for you), then fully quit and restart your editor and terminals.</translation>
     </message>
     <message>
+        <location filename="../../resources/causes.json"/>
+        <source>WSL&apos;s own network stops the sign-in</source>
+        <translation>WSL&apos;s own network stops the sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex runs inside WSL ({mode} networking), and WSL&apos;s network stops the connection to {host}, although Windows itself may reach it.</source>
+        <translation>Codex runs inside WSL ({mode} networking), and WSL&apos;s network stops the connection to {host}, although Windows itself may reach it.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Follow the WSL steps (Fix): they show what to change in WSL&apos;s settings.</source>
+        <translation>Follow the WSL steps (Fix): they show what to change in WSL&apos;s settings.</translation>
+    </message>
+    <message>
         <source>Codex&apos;s saved sign-in holds only an API key, no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account. Account switchers write such a file when they switch accounts; if you did not set up an API key yourself, one of them replaced your sign-in.</source>
         <translation type="vanished">Codex&apos;s saved sign-in holds only an API key, no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account. Account switchers write such a file when they switch accounts; if you did not set up an API key yourself, one of them replaced your sign-in.</translation>
     </message>
@@ -2851,6 +2896,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Windows Subsystem for Linux</source>
         <translation>Windows Subsystem for Linux</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>WSL network</source>
+        <translation>WSL network</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -4534,6 +4584,81 @@
         <location filename="../../wizard/fixes/windows_guidance.py"/>
         <source>Sign in to Codex again.</source>
         <translation>Sign in to Codex again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Give WSL a proxy address it can reach</source>
+        <translation>Give WSL a proxy address it can reach</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>The proxy program listens on Windows&apos; own 127.0.0.1. Inside WSL that address is the Linux system itself, so WSL needs another way to reach the proxy.</source>
+        <translation>The proxy program listens on Windows&apos; own 127.0.0.1. Inside WSL that address is the Linux system itself, so WSL needs another way to reach the proxy.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>In NAT networking (WSL&apos;s default): switch WSL to mirrored networking (the first line under Details, in the [wsl2] section of the .wslconfig file in your Windows user folder) and restart WSL from Windows (second command).</source>
+        <translation>In NAT networking (WSL&apos;s default): switch WSL to mirrored networking (the first line under Details, in the [wsl2] section of the .wslconfig file in your Windows user folder) and restart WSL from Windows (second command).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Or point the proxy variable inside WSL at Windows&apos; address, which WSL shows as its gateway (third command), and allow connections from the local network in the proxy program.</source>
+        <translation>Or point the proxy variable inside WSL at Windows&apos; address, which WSL shows as its gateway (third command), and allow connections from the local network in the proxy program.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>In mirrored networking 127.0.0.1 should reach Windows, but a known WSL problem sometimes stops it: update WSL from Windows (fourth command), restart it, or use Windows&apos; address as above.</source>
+        <translation>In mirrored networking 127.0.0.1 should reach Windows, but a known WSL problem sometimes stops it: update WSL from Windows (fourth command), restart it, or use Windows&apos; address as above.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Match WSL&apos;s packet size to the VPN</source>
+        <translation>Match WSL&apos;s packet size to the VPN</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>A VPN on Windows carries smaller packets than WSL sends, so secure connections from WSL open and then stall. Lowering WSL&apos;s packet size (MTU) to the VPN&apos;s fixes that.</source>
+        <translation>A VPN on Windows carries smaller packets than WSL sends, so secure connections from WSL open and then stall. Lowering WSL&apos;s packet size (MTU) to the VPN&apos;s fixes that.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Inside WSL, run the command under Details. If the VPN&apos;s size in the check&apos;s details is smaller than 1350, use that number instead.</source>
+        <translation>Inside WSL, run the command under Details. If the VPN&apos;s size in the check&apos;s details is smaller than 1350, use that number instead.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Sign in again. The change lasts until WSL restarts; your IT department may know a lasting setting for your VPN.</source>
+        <translation>Sign in again. The change lasts until WSL restarts; your IT department may know a lasting setting for your VPN.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Or sign in while the VPN is off, if your network allows it.</source>
+        <translation>Or sign in while the VPN is off, if your network allows it.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Let WSL find names again</source>
+        <translation>Let WSL find names again</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Linux inside WSL asks the name server WSL wrote into /etc/resolv.conf, not Windows. When that server does not answer, WSL cannot find the sign-in server while Windows can.</source>
+        <translation>Linux inside WSL asks the name server WSL wrote into /etc/resolv.conf, not Windows. When that server does not answer, WSL cannot find the sign-in server while Windows can.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>In Windows, restart WSL (first command under Details) and try again.</source>
+        <translation>In Windows, restart WSL (first command under Details) and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>If it keeps failing, turn on DNS tunneling (the second line, in the [wsl2] section of the .wslconfig file in your Windows user folder), restart WSL again and retry.</source>
+        <translation>If it keeps failing, turn on DNS tunneling (the second line, in the [wsl2] section of the .wslconfig file in your Windows user folder), restart WSL again and retry.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>If your company&apos;s VPN needs its own name servers, your IT department can tell you which ones WSL should use.</source>
+        <translation>If your company&apos;s VPN needs its own name servers, your IT department can tell you which ones WSL should use.</translation>
     </message>
     <message>
         <source>Open a terminal and run the command below.</source>
@@ -6393,6 +6518,7 @@
     <name>rules</name>
     <message>
         <location filename="../../wizard/checks/os_trust.py"/>
+        <location filename="../../wizard/checks/wsl_network.py"/>
         <location filename="../../wizard/core/rules.py"/>
         <source>unknown</source>
         <translation>unknown</translation>
@@ -7089,6 +7215,39 @@
         <location filename="../../wizard/checks/wsl.py"/>
         <source>, {mode} networking</source>
         <translation>, {mode} networking</translation>
+    </message>
+</context>
+<context>
+    <name>wsl_network</name>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>Only relevant inside WSL.</source>
+        <translation>Only relevant inside WSL.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>Codex runs inside WSL ({mode} networking) and is told to use the proxy {proxy}, but nothing inside WSL listens there: a proxy program on Windows cannot be reached at WSL&apos;s own loopback address.</source>
+        <translation>Codex runs inside WSL ({mode} networking) and is told to use the proxy {proxy}, but nothing inside WSL listens there: a proxy program on Windows cannot be reached at WSL&apos;s own loopback address.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>WSL sends packets of up to {eth0_mtu} bytes, but the Windows connection {adapter} carries only {adapter_mtu}: connections open, then secure connections can stall.</source>
+        <translation>WSL sends packets of up to {eth0_mtu} bytes, but the Windows connection {adapter} carries only {adapter_mtu}: connections open, then secure connections can stall.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>none</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>The name server WSL set for Linux in /etc/resolv.conf ({nameservers}) does not find {host}.</source>
+        <translation>The name server WSL set for Linux in /etc/resolv.conf ({nameservers}) does not find {host}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>Codex runs inside WSL ({mode} networking); its proxy, packet size and name server show no known WSL problem.</source>
+        <translation>Codex runs inside WSL ({mode} networking); its proxy, packet size and name server show no known WSL problem.</translation>
     </message>
 </context>
 </TS>

@@ -2146,6 +2146,36 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Codex runs inside WSL ({mode} networking) and is told to use the proxy {proxy}, on WSL&apos;s own loopback address. The proxy program runs on Windows, and WSL cannot reach it there, so Codex never gets to {host}.</source>
+        <translation>Codex は WSL の中で動いていて（{mode} ネットワーク）、プロキシ {proxy} を使うよう設定されていますが、これは WSL 自身のループバック アドレスです。プロキシのプログラムは Windows で動いているため、WSL からはそこに届かず、Codex は {host} にたどり着けません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Give WSL a proxy address it can reach (Fix shows how), or remove the proxy variable inside WSL if you do not need that proxy.</source>
+        <translation>WSL から届くプロキシのアドレスを設定してください（修正で手順を表示します）。そのプロキシが不要なら、WSL の中のプロキシの変数を削除してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex runs inside WSL, and the Windows connection {adapter} (a VPN, usually) carries smaller packets ({adapter_mtu} bytes) than WSL sends ({eth0_mtu}). The connection to {host} opens, but the secure handshake&apos;s large packets are lost, so it stalls.</source>
+        <translation>Codex は WSL の中で動いていて、Windows の接続 {adapter}（ふつうは VPN）が運べるパケットの大きさ（{adapter_mtu} バイト）が、WSL が送る大きさ（{eth0_mtu}）より小さくなっています。{host} への接続は開きますが、安全な接続の大きなパケットが失われるため、途中で止まります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Lower WSL&apos;s packet size to the VPN&apos;s (Fix shows how), or sign in while the VPN is off.</source>
+        <translation>WSL のパケットの大きさを VPN に合わせて小さくするか（修正で手順を表示します）、VPN を切った状態でサインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex runs inside WSL, and the name server WSL set in /etc/resolv.conf ({nameservers}) does not find {host}. Linux inside WSL asks that server, not Windows, so Windows may find the name while WSL does not.</source>
+        <translation>Codex は WSL の中で動いていて、WSL が /etc/resolv.conf に設定したネーム サーバー（{nameservers}）が {host} を見つけられません。WSL の中の Linux は Windows ではなくそのサーバーに問い合わせるため、Windows では見つかっても WSL では見つからないことがあります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Restart WSL from Windows and try again; if it keeps failing, change how WSL finds names (Fix shows how).</source>
+        <translation>Windows から WSL を再起動して、もう一度試してください。それでも失敗する場合は、WSL の名前の調べ方を変えてください（修正で手順を表示します）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Nothing wrong found on this computer</source>
         <translation>このコンピューターに問題は見つかりませんでした</translation>
     </message>
@@ -2595,6 +2625,21 @@
         <translation>設定から {remove} を取り除き（下の修正で自動的に行えます）、エディターとターミナルを完全に終了してから起動し直してください。</translation>
     </message>
     <message>
+        <location filename="../../resources/causes.json"/>
+        <source>WSL&apos;s own network stops the sign-in</source>
+        <translation>WSL 自身のネットワークがサインインを止めています</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex runs inside WSL ({mode} networking), and WSL&apos;s network stops the connection to {host}, although Windows itself may reach it.</source>
+        <translation>Codex は WSL の中で動いていて（{mode} ネットワーク）、WSL のネットワークが {host} への接続を止めています。Windows 自体からは届くかもしれません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Follow the WSL steps (Fix): they show what to change in WSL&apos;s settings.</source>
+        <translation>WSL の手順（修正）に従ってください。WSL の設定で何を変えればよいかを表示します。</translation>
+    </message>
+    <message>
         <source>Codex&apos;s saved sign-in holds only an API key, no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account. Account switchers write such a file when they switch accounts; if you did not set up an API key yourself, one of them replaced your sign-in.</source>
         <translation type="vanished">Codex の保存済みサインインには API キーしかなく、ChatGPT のサインインがありません。そのため Codex は ChatGPT アカウントではなく、そのキーを使います。アカウント切り替えツールは、アカウントを切り替えるときにこのようなファイルを書きます。自分で API キーを設定していないなら、そのどれかがサインインを置き換えています。</translation>
     </message>
@@ -2831,6 +2876,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Windows Subsystem for Linux</source>
         <translation>WSL（Windows 上の Linux）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>WSL network</source>
+        <translation>WSL のネットワーク</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -4514,6 +4564,81 @@
         <location filename="../../wizard/fixes/windows_guidance.py"/>
         <source>Sign in to Codex again.</source>
         <translation>もう一度 Codex にサインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Give WSL a proxy address it can reach</source>
+        <translation>WSL から届くプロキシのアドレスを設定する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>The proxy program listens on Windows&apos; own 127.0.0.1. Inside WSL that address is the Linux system itself, so WSL needs another way to reach the proxy.</source>
+        <translation>プロキシのプログラムは Windows 自身の 127.0.0.1 で待ち受けています。WSL の中ではこのアドレスは Linux 自身を指すため、WSL がプロキシに届く別の方法が必要です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>In NAT networking (WSL&apos;s default): switch WSL to mirrored networking (the first line under Details, in the [wsl2] section of the .wslconfig file in your Windows user folder) and restart WSL from Windows (second command).</source>
+        <translation>NAT ネットワーク（WSL の既定）の場合: WSL をミラー ネットワークに切り替えて（詳細の 1 行目を、Windows のユーザー フォルダーにある .wslconfig ファイルの [wsl2] セクションに書きます）、Windows から WSL を再起動してください（2 つ目のコマンド）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Or point the proxy variable inside WSL at Windows&apos; address, which WSL shows as its gateway (third command), and allow connections from the local network in the proxy program.</source>
+        <translation>または、WSL の中のプロキシの変数を Windows のアドレスに向けてください。このアドレスは WSL のゲートウェイとして表示されます（3 つ目のコマンド）。プロキシのプログラムで、ローカル ネットワークからの接続を許可してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>In mirrored networking 127.0.0.1 should reach Windows, but a known WSL problem sometimes stops it: update WSL from Windows (fourth command), restart it, or use Windows&apos; address as above.</source>
+        <translation>ミラー ネットワークでは 127.0.0.1 で Windows に届くはずですが、WSL の既知の問題で届かないことがあります。Windows から WSL を更新する（4 つ目のコマンド）、再起動する、または上のように Windows のアドレスを使ってください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Match WSL&apos;s packet size to the VPN</source>
+        <translation>WSL のパケットの大きさを VPN に合わせる</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>A VPN on Windows carries smaller packets than WSL sends, so secure connections from WSL open and then stall. Lowering WSL&apos;s packet size (MTU) to the VPN&apos;s fixes that.</source>
+        <translation>Windows の VPN が運べるパケットは WSL が送るものより小さいため、WSL からの安全な接続は開いたあと止まってしまいます。WSL のパケットの大きさ（MTU）を VPN に合わせて小さくすると直ります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Inside WSL, run the command under Details. If the VPN&apos;s size in the check&apos;s details is smaller than 1350, use that number instead.</source>
+        <translation>WSL の中で、詳細のコマンドを実行してください。チェックの詳細にある VPN の大きさが 1350 より小さい場合は、その数字を使ってください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Sign in again. The change lasts until WSL restarts; your IT department may know a lasting setting for your VPN.</source>
+        <translation>もう一度サインインしてください。この変更は WSL を再起動するまで有効です。VPN に合った恒久的な設定は IT 部門が知っているかもしれません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Or sign in while the VPN is off, if your network allows it.</source>
+        <translation>または、ネットワークが許すなら、VPN を切った状態でサインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Let WSL find names again</source>
+        <translation>WSL が名前を見つけられるようにする</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Linux inside WSL asks the name server WSL wrote into /etc/resolv.conf, not Windows. When that server does not answer, WSL cannot find the sign-in server while Windows can.</source>
+        <translation>WSL の中の Linux は、Windows ではなく、WSL が /etc/resolv.conf に書いたネーム サーバーに問い合わせます。そのサーバーが応答しないと、Windows では見つかるサインイン サーバーが WSL では見つかりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>In Windows, restart WSL (first command under Details) and try again.</source>
+        <translation>Windows で WSL を再起動して（詳細の 1 つ目のコマンド）、もう一度試してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>If it keeps failing, turn on DNS tunneling (the second line, in the [wsl2] section of the .wslconfig file in your Windows user folder), restart WSL again and retry.</source>
+        <translation>それでも失敗する場合は、DNS トンネリングをオンにして（2 行目を、Windows のユーザー フォルダーにある .wslconfig ファイルの [wsl2] セクションに書きます）、もう一度 WSL を再起動して試してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>If your company&apos;s VPN needs its own name servers, your IT department can tell you which ones WSL should use.</source>
+        <translation>会社の VPN に専用のネーム サーバーが必要な場合は、WSL がどれを使うべきか IT 部門に確認してください。</translation>
     </message>
     <message>
         <source>Open a terminal and run the command below.</source>
@@ -6373,6 +6498,7 @@
     <name>rules</name>
     <message>
         <location filename="../../wizard/checks/os_trust.py"/>
+        <location filename="../../wizard/checks/wsl_network.py"/>
         <location filename="../../wizard/core/rules.py"/>
         <source>unknown</source>
         <translation>不明</translation>
@@ -7065,6 +7191,39 @@
         <location filename="../../wizard/checks/wsl.py"/>
         <source>, {mode} networking</source>
         <translation>、{mode} ネットワーク</translation>
+    </message>
+</context>
+<context>
+    <name>wsl_network</name>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>Only relevant inside WSL.</source>
+        <translation>WSL の中でのみ関係します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>Codex runs inside WSL ({mode} networking) and is told to use the proxy {proxy}, but nothing inside WSL listens there: a proxy program on Windows cannot be reached at WSL&apos;s own loopback address.</source>
+        <translation>Codex は WSL の中で動いていて（{mode} ネットワーク）、プロキシ {proxy} を使うよう設定されていますが、WSL の中ではそこで待ち受けているものがありません。Windows のプロキシ プログラムには、WSL 自身のループバック アドレスでは届きません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>WSL sends packets of up to {eth0_mtu} bytes, but the Windows connection {adapter} carries only {adapter_mtu}: connections open, then secure connections can stall.</source>
+        <translation>WSL は最大 {eth0_mtu} バイトのパケットを送りますが、Windows の接続 {adapter} は {adapter_mtu} バイトまでしか運べません。接続は開いても、安全な接続が途中で止まることがあります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>The name server WSL set for Linux in /etc/resolv.conf ({nameservers}) does not find {host}.</source>
+        <translation>WSL が Linux 用に /etc/resolv.conf に設定したネーム サーバー（{nameservers}）が {host} を見つけられません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>Codex runs inside WSL ({mode} networking); its proxy, packet size and name server show no known WSL problem.</source>
+        <translation>Codex は WSL の中で動いています（{mode} ネットワーク）。プロキシ、パケットの大きさ、ネーム サーバーに、WSL の既知の問題は見つかりません。</translation>
     </message>
 </context>
 </TS>

@@ -57,17 +57,21 @@ def test_status_outputs():
     }
 
 
-def test_networking_mode(tmp_path):
+def test_wslconfig_networking_keys(tmp_path):
     config = tmp_path / ".wslconfig"
-    assert wsl.read_networking_mode(config) == ("nat", "default", None)
+    assert wsl.read_wslconfig(config) == wsl.WslConfig("nat", "default")
     config.write_text("[wsl2]\r\nmemory=8GB\r\nnetworkingMode=mirrored\r\n", encoding="utf-8")
-    assert wsl.read_networking_mode(config) == ("mirrored", ".wslconfig", None)
+    assert wsl.read_wslconfig(config) == wsl.WslConfig("mirrored", ".wslconfig")
+    config.write_text(
+        "[wsl2]\nnetworkingmode=Mirrored\ndnsTunneling=true\nautoProxy=false\n", encoding="utf-8"
+    )
+    assert wsl.read_wslconfig(config) == wsl.WslConfig("mirrored", ".wslconfig", True, False)
     config.write_text("# comment\n[wsl2]\nmemory=8GB\n", encoding="utf-8")
-    assert wsl.read_networking_mode(config) == ("nat", "default", None)
+    assert wsl.read_wslconfig(config) == wsl.WslConfig("nat", "default")
     config.write_text("networkingMode=mirrored\n", encoding="utf-8")  # no section header
-    mode, source, problem = wsl.read_networking_mode(config)
-    assert (mode, source) == ("nat", "default")
-    assert problem is not None and problem.startswith("cannot be read")
+    broken = wsl.read_wslconfig(config)
+    assert (broken.networking_mode, broken.source) == ("nat", "default")
+    assert broken.problem is not None and broken.problem.startswith("cannot be read")
 
 
 def test_usage_text_of_an_old_wsl_exe_lists_nothing():

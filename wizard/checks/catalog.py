@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # never run: tells mypy and PyInstaller's import scan what `l
         store,
         tls,
         wsl,
+        wsl_network,
     )
 
 # One check module is imported at a time: checks start in parallel, and two threads importing
@@ -151,6 +152,12 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
         needs=("callback_port",),  # a sign-in still waiting there has not failed yet
     ),
     CheckSpec("wsl", tr("checks", "Windows Subsystem for Linux"), lazy("wsl", "check_wsl")),
+    CheckSpec(
+        "wsl_network",
+        tr("checks", "WSL network"),
+        lazy("wsl_network", "check_wsl_network"),
+        needs=("dns",),
+    ),
     CheckSpec(
         "pasted_error",
         tr("checks", "Your error message"),

@@ -38,16 +38,19 @@ def check_wsl(ctx: CheckContext) -> Outcome:
 
     distros = wsl.parse_list_verbose(listing.stdout)
     profile_dir = Path(env.get("USERPROFILE") or env.home)
-    mode, mode_source, mode_problem = wsl.read_networking_mode(profile_dir / ".wslconfig")
+    config = wsl.read_wslconfig(profile_dir / ".wslconfig")
+    mode = config.networking_mode
     evidence: dict[str, Any] = {
         "installed": True,
         "distros": [d.to_json() for d in distros],
         "default": next((d.name for d in distros if d.default), None),
         "networking_mode": mode,
-        "networking_mode_source": mode_source,
+        "networking_mode_source": config.source,
+        "dns_tunneling": config.dns_tunneling,
+        "auto_proxy": config.auto_proxy,
     }
-    if mode_problem:
-        evidence["wslconfig_problem"] = mode_problem
+    if config.problem:
+        evidence["wslconfig_problem"] = config.problem
     if distros and ctx.budget.remaining() > 1.0:
         evidence["status"] = _status(ctx)
         if evidence["default"] is None and evidence["status"]:

@@ -47,13 +47,16 @@ def _facts(target: Target, results: Sequence[CheckResult]) -> _Facts:
 
 
 def proven_causes(results: Sequence[CheckResult]) -> dict[str, list[tuple[str, CheckResult]]]:
-    """cause -> [(fault, check that proved it)], for every fault a check reported."""
+    """cause -> [(fault, check that proved it)], for every fault a check reported. A fault
+    with `requires` counts only beside one of those faults: a condition that explains a
+    failure only when that failure happened (WSL's MTU, say, when TLS stalls)."""
     table = cause_table()["faults"]
+    reported = {fault for result in results for fault in result.faults}
     proven: dict[str, list[tuple[str, CheckResult]]] = {}
     for result in results:
         for fault in result.faults:
             entry = table.get(fault)
-            if entry:
+            if entry and (not entry.get("requires") or reported & set(entry["requires"])):
                 proven.setdefault(entry["cause"], []).append((fault, result))
     return proven
 

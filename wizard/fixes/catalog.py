@@ -25,12 +25,12 @@ from wizard.fixes.guidance import (
 from wizard.fixes.ide_wsl_off import IdeWslOff
 from wizard.fixes.port_release import PORT_RELEASE
 from wizard.fixes.proxy_env_repair import PROXY_ENV_REPAIR
-from wizard.fixes.windows_guidance import ADMIN_ROOT_UPDATE
+from wizard.fixes.windows_guidance import ADMIN_ROOT_UPDATE, WSL_DNS, WSL_MTU, WSL_PROXY_ADDRESS
 
 
 def all_fixes() -> dict[str, Fix]:
     fixes: list[Fix] = [DEVICE_AUTH, PORT_FORWARD, CLOCK_SYNC, STATUS_PAGE, WINNAT_RESTART]
-    fixes += [STORE_FILE_MODE, ADMIN_ROOT_UPDATE]
+    fixes += [STORE_FILE_MODE, ADMIN_ROOT_UPDATE, WSL_PROXY_ADDRESS, WSL_MTU, WSL_DNS]
     fixes += [ACCOUNT_SUPPORT, WORKSPACE_ADMIN, RETRY_FRESH_SESSION, SINGLE_REFRESHER_RELOGIN]
     fixes.append(STOP_AUTH_MANAGER)
     fixes += [IdeWslOff(), DesktopWslOff()]

@@ -82,18 +82,40 @@ def parse_status(text: str) -> dict[str, Any]:
     return result
 
 
-def read_networking_mode(path: Path) -> tuple[str, str, str | None]:
-    """(mode, source, problem) from .wslconfig [wsl2] networkingMode; WSL's default is NAT."""
+@dataclass(frozen=True)
+class WslConfig:
+    """The networking keys of %USERPROFILE%\\.wslconfig [wsl2]; None: not set (WSL's default)."""
+
+    networking_mode: str = DEFAULT_NETWORKING_MODE
+    source: str = "default"  # ".wslconfig" when networkingMode is set there
+    dns_tunneling: bool | None = None
+    auto_proxy: bool | None = None
+    problem: str | None = None
+
+
+def _flag(value: str | None) -> bool | None:
+    if value is None:
+        return None
+    return value.strip().strip("\"'").lower() in ("true", "1", "yes", "on")
+
+
+def read_wslconfig(path: Path) -> WslConfig:
+    """networkingMode, dnsTunneling and autoProxy from .wslconfig [wsl2]; WSL's default mode
+    is NAT. Keys are case-insensitive, as WSL reads them."""
     if not path.is_file():
-        return DEFAULT_NETWORKING_MODE, "default", None
+        return WslConfig()
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
         parser.read_string(path.read_text(encoding="utf-8-sig", errors="replace"))
     except (configparser.Error, OSError) as exc:
-        return DEFAULT_NETWORKING_MODE, "default", f"cannot be read: {exc}"
-    for section in parser.sections():
-        if section.strip().lower() == "wsl2":
-            value = parser[section].get("networkingmode")  # keys are case-insensitive
-            if value:
-                return value.strip().strip("\"'").lower(), ".wslconfig", None
-    return DEFAULT_NETWORKING_MODE, "default", None
+        return WslConfig(problem=f"cannot be read: {exc}")
+    section = next((parser[s] for s in parser.sections() if s.strip().lower() == "wsl2"), None)
+    if section is None:
+        return WslConfig()
+    mode = (section.get("networkingmode") or "").strip().strip("\"'").lower()
+    return WslConfig(
+        networking_mode=mode or DEFAULT_NETWORKING_MODE,
+        source=".wslconfig" if mode else "default",
+        dns_tunneling=_flag(section.get("dnstunneling")),
+        auto_proxy=_flag(section.get("autoproxy")),
+    )
