@@ -3710,6 +3710,16 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
+        <source>Windows uses a proxy on its own 127.0.0.1, and WSL runs in NAT networking, where 127.0.0.1 is the Linux system itself: programs inside WSL, Codex included, cannot reach that proxy.</source>
+        <translation>Windows uses a proxy on its own 127.0.0.1, and WSL runs in NAT networking, where 127.0.0.1 is the Linux system itself: programs inside WSL, Codex included, cannot reach that proxy.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>wsl.exe&apos;s warning: autoProxy found a localhost proxy and did not pass it on, because NAT mode cannot reach Windows&apos; loopback (field-failure-modes-2026 §1.14).</source>
+        <translation>wsl.exe&apos;s warning: autoProxy found a localhost proxy and did not pass it on, because NAT mode cannot reach Windows&apos; loopback (field-failure-modes-2026 §1.14).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
         <source>The editor starts Codex inside WSL (Linux on Windows). The sign-in&apos;s return then reaches the wrong side, and the sign-in fails even though the network is fine.</source>
         <translation>The editor starts Codex inside WSL (Linux on Windows). The sign-in&apos;s return then reaches the wrong side, and the sign-in fails even though the network is fine.</translation>
     </message>
@@ -3947,6 +3957,10 @@
         <location filename="../../resources/decoder.json"/>
         <source>The last sign-in worked, but Codex could not save it on this computer.</source>
         <translation>The last sign-in worked, but Codex could not save it on this computer.</translation>
+    </message>
+    <message>
+        <source>wsl.exe&apos;s warning: autoProxy found a localhost proxy and did not pass it on, because NAT mode cannot reach Windows&apos; loopback (microsoft/WSL#12245; field-failure-modes-2026 §1.14).</source>
+        <translation type="vanished">wsl.exe&apos;s warning: autoProxy found a localhost proxy and did not pass it on, because NAT mode cannot reach Windows&apos; loopback (microsoft/WSL#12245; field-failure-modes-2026 §1.14).</translation>
     </message>
     <message>
         <source>A certificate setting points at a file that holds no certificates, so Codex stops before it even tries to sign in.</source>

@@ -3690,6 +3690,16 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
+        <source>Windows uses a proxy on its own 127.0.0.1, and WSL runs in NAT networking, where 127.0.0.1 is the Linux system itself: programs inside WSL, Codex included, cannot reach that proxy.</source>
+        <translation>Windows は自身の 127.0.0.1 にあるプロキシを使っていますが、WSL は NAT ネットワークで動いていて、そこでは 127.0.0.1 は Linux 自身を指します。そのため、Codex を含む WSL の中のプログラムは、そのプロキシに届きません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>wsl.exe&apos;s warning: autoProxy found a localhost proxy and did not pass it on, because NAT mode cannot reach Windows&apos; loopback (field-failure-modes-2026 §1.14).</source>
+        <translation>wsl.exe の警告: autoProxy が localhost のプロキシを見つけましたが、NAT モードでは Windows のループバックに届かないため、WSL に引き継ぎませんでした（field-failure-modes-2026 §1.14）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
         <source>The editor starts Codex inside WSL (Linux on Windows). The sign-in&apos;s return then reaches the wrong side, and the sign-in fails even though the network is fine.</source>
         <translation>エディターが Codex を WSL（Windows 上の Linux）の中で起動しています。そのため、サインイン後の戻りが別の側に届き、ネットワークに問題がなくてもサインインに失敗します。</translation>
     </message>

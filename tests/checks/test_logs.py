@@ -208,6 +208,8 @@ REAL_STRINGS = [
         fixture_text("trust", "curl_schannel_no_revocation_check.txt"),
         ["schannel_no_revocation_check"],
     ),
+    # §1.14: wsl.exe's own warning (tests/fixtures/wsl/SOURCES.md)
+    (fixture_text("wsl", "wsl_localhost_proxy_nat_warning.txt"), ["wsl_localhost_proxy_nat"]),
 ]
 
 

@@ -45,6 +45,8 @@ def check_wsl_network(ctx: CheckContext) -> Outcome:
         "eth0_mtu": eth0,
         "windows_adapters": [a.to_json() for a in adapters],
         "nameservers": nameservers,
+        # A Codex build that asks 127.0.0.1:53 instead of resolv.conf's server (#42528) gets
+        # an answer only if something listens there.
         "port_53_listeners": sorted({h.address for h in env.ports.listeners(53)}),
         "problems": {k: v for k, v in (("wslinfo", mode_problem), ("netsh", netsh_problem)) if v},
     }
