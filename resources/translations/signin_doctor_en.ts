@@ -4451,8 +4451,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
-        <source>Open https://auth.openai.com/codex/device in any browser, sign in and type the code the terminal shows (it expires after 15 minutes).</source>
-        <translation>Open https://auth.openai.com/codex/device in any browser, sign in and type the code the terminal shows (it expires after 15 minutes).</translation>
+        <source>Open {device_url} in any browser, sign in and type the code the terminal shows (it expires after 15 minutes).</source>
+        <translation>Open {device_url} in any browser, sign in and type the code the terminal shows (it expires after 15 minutes).</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
@@ -4491,8 +4491,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
-        <source>Open https://status.openai.com/ and look for problems with Login or Codex.</source>
-        <translation>Open https://status.openai.com/ and look for problems with Login or Codex.</translation>
+        <source>Open {status_page} and look for problems with Login or Codex.</source>
+        <translation>Open {status_page} and look for problems with Login or Codex.</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
@@ -4536,8 +4536,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
-        <source>Codex runs on another machine (SSH, a dev container or Codespaces), so your browser&apos;s return must be passed on to it: forward port 1455 from your own computer before signing in. A device code sign-in needs none of this.</source>
-        <translation>Codex runs on another machine (SSH, a dev container or Codespaces), so your browser&apos;s return must be passed on to it: forward port 1455 from your own computer before signing in. A device code sign-in needs none of this.</translation>
+        <source>Codex runs on another machine (SSH, a dev container or Codespaces), so your browser&apos;s return must be passed on to it: forward port {port} from your own computer before signing in. A device code sign-in needs none of this.</source>
+        <translation>Codex runs on another machine (SSH, a dev container or Codespaces), so your browser&apos;s return must be passed on to it: forward port {port} from your own computer before signing in. A device code sign-in needs none of this.</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
@@ -4546,8 +4546,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
-        <source>VS Code Remote, dev containers or Codespaces: open the Ports panel and forward port 1455 to localhost:1455 on your computer.</source>
-        <translation>VS Code Remote, dev containers or Codespaces: open the Ports panel and forward port 1455 to localhost:1455 on your computer.</translation>
+        <source>VS Code Remote, dev containers or Codespaces: open the Ports panel and forward port {port} to localhost:{port} on your computer.</source>
+        <translation>VS Code Remote, dev containers or Codespaces: open the Ports panel and forward port {port} to localhost:{port} on your computer.</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
@@ -4673,6 +4673,22 @@
         <location filename="../../wizard/fixes/windows_guidance.py"/>
         <source>If your company&apos;s VPN needs its own name servers, your IT department can tell you which ones WSL should use.</source>
         <translation>If your company&apos;s VPN needs its own name servers, your IT department can tell you which ones WSL should use.</translation>
+    </message>
+    <message>
+        <source>Open https://auth.openai.com/codex/device in any browser, sign in and type the code the terminal shows (it expires after 15 minutes).</source>
+        <translation type="vanished">Open https://auth.openai.com/codex/device in any browser, sign in and type the code the terminal shows (it expires after 15 minutes).</translation>
+    </message>
+    <message>
+        <source>Open https://status.openai.com/ and look for problems with Login or Codex.</source>
+        <translation type="vanished">Open https://status.openai.com/ and look for problems with Login or Codex.</translation>
+    </message>
+    <message>
+        <source>Codex runs on another machine (SSH, a dev container or Codespaces), so your browser&apos;s return must be passed on to it: forward port 1455 from your own computer before signing in. A device code sign-in needs none of this.</source>
+        <translation type="vanished">Codex runs on another machine (SSH, a dev container or Codespaces), so your browser&apos;s return must be passed on to it: forward port 1455 from your own computer before signing in. A device code sign-in needs none of this.</translation>
+    </message>
+    <message>
+        <source>VS Code Remote, dev containers or Codespaces: open the Ports panel and forward port 1455 to localhost:1455 on your computer.</source>
+        <translation type="vanished">VS Code Remote, dev containers or Codespaces: open the Ports panel and forward port 1455 to localhost:1455 on your computer.</translation>
     </message>
     <message>
         <source>Open a terminal and run the command below.</source>

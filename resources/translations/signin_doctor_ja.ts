@@ -4427,8 +4427,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
-        <source>Open https://auth.openai.com/codex/device in any browser, sign in and type the code the terminal shows (it expires after 15 minutes).</source>
-        <translation>任意のブラウザーで https://auth.openai.com/codex/device を開いてサインインし、ターミナルに表示されたコードを入力してください（コードは 15 分で期限切れになります）。</translation>
+        <source>Open {device_url} in any browser, sign in and type the code the terminal shows (it expires after 15 minutes).</source>
+        <translation>任意のブラウザーで {device_url} を開いてサインインし、ターミナルに表示されたコードを入力してください（コードは 15 分で期限切れになります）。</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
@@ -4467,8 +4467,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
-        <source>Open https://status.openai.com/ and look for problems with Login or Codex.</source>
-        <translation>https://status.openai.com/ を開き、Login や Codex に障害が出ていないか確認してください。</translation>
+        <source>Open {status_page} and look for problems with Login or Codex.</source>
+        <translation>{status_page} を開き、Login や Codex に障害が出ていないか確認してください。</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
@@ -4512,8 +4512,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
-        <source>Codex runs on another machine (SSH, a dev container or Codespaces), so your browser&apos;s return must be passed on to it: forward port 1455 from your own computer before signing in. A device code sign-in needs none of this.</source>
-        <translation>Codex が別のマシン（SSH、開発コンテナー、Codespaces）で動いているため、ブラウザーの戻りをそちらへ渡す必要があります。サインインの前に、お使いのコンピューターからポート 1455 を転送してください。デバイスコードでのサインインなら、この作業は不要です。</translation>
+        <source>Codex runs on another machine (SSH, a dev container or Codespaces), so your browser&apos;s return must be passed on to it: forward port {port} from your own computer before signing in. A device code sign-in needs none of this.</source>
+        <translation>Codex が別のマシン（SSH、開発コンテナー、Codespaces）で動いているため、ブラウザーの戻りをそちらへ渡す必要があります。サインインの前に、お使いのコンピューターからポート {port} を転送してください。デバイスコードでのサインインなら、この作業は不要です。</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
@@ -4522,8 +4522,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
-        <source>VS Code Remote, dev containers or Codespaces: open the Ports panel and forward port 1455 to localhost:1455 on your computer.</source>
-        <translation>VS Code Remote、開発コンテナー、Codespaces の場合：［ポート］パネルを開き、ポート 1455 をお使いのコンピューターの localhost:1455 へ転送します。</translation>
+        <source>VS Code Remote, dev containers or Codespaces: open the Ports panel and forward port {port} to localhost:{port} on your computer.</source>
+        <translation>VS Code Remote、開発コンテナー、Codespaces の場合：［ポート］パネルを開き、ポート {port} をお使いのコンピューターの localhost:{port} へ転送します。</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/guidance.py"/>
@@ -4649,6 +4649,22 @@
         <location filename="../../wizard/fixes/windows_guidance.py"/>
         <source>If your company&apos;s VPN needs its own name servers, your IT department can tell you which ones WSL should use.</source>
         <translation>会社の VPN に専用のネーム サーバーが必要な場合は、WSL がどれを使うべきか IT 部門に確認してください。</translation>
+    </message>
+    <message>
+        <source>Open https://auth.openai.com/codex/device in any browser, sign in and type the code the terminal shows (it expires after 15 minutes).</source>
+        <translation type="vanished">任意のブラウザーで https://auth.openai.com/codex/device を開いてサインインし、ターミナルに表示されたコードを入力してください（コードは 15 分で期限切れになります）。</translation>
+    </message>
+    <message>
+        <source>Open https://status.openai.com/ and look for problems with Login or Codex.</source>
+        <translation type="vanished">https://status.openai.com/ を開き、Login や Codex に障害が出ていないか確認してください。</translation>
+    </message>
+    <message>
+        <source>Codex runs on another machine (SSH, a dev container or Codespaces), so your browser&apos;s return must be passed on to it: forward port 1455 from your own computer before signing in. A device code sign-in needs none of this.</source>
+        <translation type="vanished">Codex が別のマシン（SSH、開発コンテナー、Codespaces）で動いているため、ブラウザーの戻りをそちらへ渡す必要があります。サインインの前に、お使いのコンピューターからポート 1455 を転送してください。デバイスコードでのサインインなら、この作業は不要です。</translation>
+    </message>
+    <message>
+        <source>VS Code Remote, dev containers or Codespaces: open the Ports panel and forward port 1455 to localhost:1455 on your computer.</source>
+        <translation type="vanished">VS Code Remote、開発コンテナー、Codespaces の場合：［ポート］パネルを開き、ポート 1455 をお使いのコンピューターの localhost:1455 へ転送します。</translation>
     </message>
     <message>
         <source>Open a terminal and run the command below.</source>

@@ -22,7 +22,7 @@ from wizard.core.environment import OsVerdict
 from wizard.core.profile import load_profile
 from wizard.fixes.apply import apply_fix, undo_last
 from wizard.fixes.base import FixContext
-from wizard.fixes.ca_bundle import CA_BUNDLE, VARIABLES, fingerprint
+from wizard.fixes.ca_bundle import CA_BUNDLE, fingerprint
 from wizard.fixes.journal import Journal
 from wizard.platform.env_store import BEGIN, END
 
@@ -31,6 +31,8 @@ SPECS = [
     for s in ALL_CHECKS
     if s.id in {"proxy", "ca_env", "dns", "tcp", "tls", "openid", "token_endpoint", "clock"}
 ]
+# The variables the fix points at the bundle (Codex's own two, and the one Python tools read).
+VARIABLES = ("CODEX_CA_CERTIFICATE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 PROFILE_BEFORE = b"# my login profile\r\nexport EDITOR=vim\r\n"
 
 

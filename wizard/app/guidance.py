@@ -49,10 +49,11 @@ def _ide_wsl_off(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
 
 def _ca_bundle(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
     issuer = facts.get("issuer") or tr("ui_guidance", "your organisation's security program")
+    name = profile.env_names("codex_ca")[0]
     if env.platform == "windows":
-        command = 'setx CODEX_CA_CERTIFICATE "C:\\path\\to\\organisation-root.pem"'
+        command = f'setx {name} "C:\\path\\to\\organisation-root.pem"'
     else:
-        command = "echo 'export CODEX_CA_CERTIFICATE=/path/to/organisation-root.pem' >> ~/.profile"
+        command = f"echo 'export {name}=/path/to/organisation-root.pem' >> ~/.profile"
     return FixPlan(
         fix_id="ca-bundle",
         title=tr("ca_bundle", "Give Codex your organisation's certificate"),
@@ -117,7 +118,7 @@ def _remove_variable_steps(env: Environment, name: str) -> tuple[tuple[str, ...]
 
 
 def _ca_env_repair(env: Environment, profile: Profile, facts: Facts) -> FixPlan:
-    name = str(facts.get("variable") or "CODEX_CA_CERTIFICATE")
+    name = str(facts.get("variable") or profile.env_names("codex_ca")[0])
     steps, commands = _remove_variable_steps(env, name)
     return FixPlan(
         fix_id="ca-env-repair",

@@ -50,7 +50,6 @@ from wizard.platform.paths import user_data_dir
 from wizard.platform.trust_store import pem_to_der
 
 BUNDLE_NAME = "ca-bundle.pem"
-VARIABLES = ("CODEX_CA_CERTIFICATE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 UNTRUSTED_FAULTS = ("tls_untrusted", "ssl_cert_file_hides_os_store")
 CAPTURE_TIMEOUT_S = 5.0
 OS_STORE, USER_FILE, NETWORK = "os", "file", "network"
@@ -151,7 +150,8 @@ class CaBundle(ChangeFix):
         def other_value(found: str) -> bool:
             return found != value
 
-        stale = [Stale(n, other_value, reason, replace_with=value) for n in VARIABLES]
+        variables = ctx.profile.env_names("ca_bundle_sets")
+        stale = [Stale(n, other_value, reason, replace_with=value) for n in variables]
         cleanup = clean_up(ctx, stale)
         files = ((bundle_edit,) if before != data else ()) + cleanup.files
         summary, steps = _explain(ctx, tls, roots, ders, bundle, cleanup.lines)
@@ -374,7 +374,8 @@ def _explain(
 ) -> tuple[str, tuple[str, ...]]:
     env, host = ctx.env, ctx.target.host
     shown = env.display_path(bundle)
-    names = and_list(list(VARIABLES))
+    variables = ctx.profile.env_names("ca_bundle_sets")
+    names = and_list(variables)
     origin = roots[0].origin
     where = {
         OS_STORE: tr(
@@ -420,7 +421,7 @@ def _explain(
     )
     turned_off = [
         tr("ca_bundle", "{name} in {places}", name=n, places=where_text(lines[n]))
-        for n in VARIABLES
+        for n in variables
         if lines.get(n)
     ]
     if turned_off:

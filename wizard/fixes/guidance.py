@@ -1,11 +1,14 @@
 """Fixes that are steps for a person (or an admin), not changes we make: shown with exact
-commands to copy."""
+commands to copy. Their texts name the profile's ports and pages as {port}, {port_count},
+{device_url} and {status_page}, filled in when the steps are planned."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from wizard.core.i18n import tr
+from wizard.core.i18n import Text, tr, tr_map
 from wizard.fixes.base import FixContext
 from wizard.fixes.plan import FixPlan
 
@@ -21,12 +24,13 @@ class GuidanceFix:
 
     def plan(self, ctx: FixContext) -> FixPlan:
         applicable = ctx.env.platform in self.platforms
+        values = profile_values(ctx)
         return FixPlan(
             fix_id=self.id,
             title=self.title,
-            summary=self.summary,
-            steps=self.steps,
-            commands=self.commands,
+            summary=_filled(self.summary, values),
+            steps=tuple(_filled(s, values) for s in self.steps),
+            commands=tuple(c.format_map(values) for c in self.commands),
             guidance_only=True,
             applicable=applicable,
             reason="" if applicable else tr("guidance", "These steps are for Windows only."),
@@ -34,6 +38,25 @@ class GuidanceFix:
 
     def run_actions(self, ctx: FixContext, plan: FixPlan) -> list[str]:
         return []
+
+
+def profile_values(ctx: FixContext) -> dict[str, Any]:
+    """The facts the texts name: this run's callback ports, the device code page on its
+    sign-in server, and the profile's status page."""
+    ports = ctx.target.callback_ports
+    return {
+        "port": ports[0],
+        "port_count": max(ports) - min(ports) + 1,
+        "device_url": ctx.target.auth_url + ctx.profile["device_path"],
+        "status_page": ctx.profile["status_page"],
+    }
+
+
+def _filled(text: str, values: Mapping[str, Any]) -> str:
+    """A text written with {placeholders}, now with their values (and still translatable)."""
+    if isinstance(text, Text):
+        return tr_map(text.context, text.template, {**text.params, **values})
+    return text.format_map(values)
 
 
 # `codex login` revokes and deletes the saved sign-in before it starts (openai/codex #46430):
@@ -63,7 +86,7 @@ DEVICE_AUTH = GuidanceFix(
         tr("guidance", "Open a terminal and run the command under Details."),
         tr(
             "guidance",
-            "Open https://auth.openai.com/codex/device in any browser, sign in and type the code "
+            "Open {device_url} in any browser, sign in and type the code "
             "the terminal shows (it expires after 15 minutes).",
         ),
     ),
@@ -95,9 +118,7 @@ STATUS_PAGE = GuidanceFix(
     tr("guidance", "Check OpenAI's status page"),
     tr("guidance", "If everything on this computer works, the problem may be on OpenAI's side."),
     (
-        tr(
-            "guidance", "Open https://status.openai.com/ and look for problems with Login or Codex."
-        ),
+        tr("guidance", "Open {status_page} and look for problems with Login or Codex."),
         tr("guidance", "If there is one, wait until it is resolved and try again."),
         tr(
             "guidance",
@@ -132,7 +153,8 @@ WINNAT_RESTART = GuidanceFix(
     (
         "net stop winnat",
         "net start winnat",
-        "netsh int ipv4 add excludedportrange protocol=tcp startport=1455 numberofports=3",
+        "netsh int ipv4 add excludedportrange protocol=tcp startport={port} "
+        "numberofports={port_count}",
     ),
     platforms=("windows",),
 )
@@ -143,7 +165,7 @@ PORT_FORWARD = GuidanceFix(
     tr(
         "guidance",
         "Codex runs on another machine (SSH, a dev container or Codespaces), so your browser's "
-        "return must be passed on to it: forward port 1455 from your own computer before "
+        "return must be passed on to it: forward port {port} from your own computer before "
         "signing in. A device code sign-in needs none of this.",
     ),
     (
@@ -155,7 +177,7 @@ PORT_FORWARD = GuidanceFix(
         tr(
             "guidance",
             "VS Code Remote, dev containers or Codespaces: open the Ports panel and forward port "
-            "1455 to localhost:1455 on your computer.",
+            "{port} to localhost:{port} on your computer.",
         ),
         tr(
             "guidance",
@@ -164,7 +186,7 @@ PORT_FORWARD = GuidanceFix(
             "sharing this login), even if the new one then fails.",
         ),
     ),
-    ("ssh -L 1455:localhost:1455 USER@HOST",),
+    ("ssh -L {port}:localhost:{port} USER@HOST",),
 )
 
 STORE_FILE_MODE = GuidanceFix(
