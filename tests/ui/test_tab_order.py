@@ -10,7 +10,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QAbstractButton, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QPushButton, QWidget
 
 from tests.helpers import lab_target, make_env
 from tests.ui.scenarios import (
@@ -122,6 +122,7 @@ def test_tab_walks_welcome_verdict_fix_and_done_in_reading_order(
     wait_done(qtbot, fix)
     assert fix.after_fix.yes in assert_tab_order(qtbot, window)
     window.back()  # the verdict again, with "Did sign-in work?" in place of the advice
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is verdict.after_fix.yes, timeout=3000)
     assert verdict.after_fix.yes in assert_tab_order(qtbot, window)
 
     click(qtbot, verdict.after_fix.yes)

@@ -21,6 +21,8 @@ from wizard.ui.text import localized, ltext, status_word, step_label, step_state
 from wizard.ui.widgets import Card, Expander, icon_label, icon_size, label, set_icon
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QShowEvent
+
     from wizard.ui.diagram import StepView
 
 
@@ -186,7 +188,11 @@ class VerdictPage(Page):
         self.refresh(plan=False)
         # The fix plans are worked out on a worker thread, once the page is on the screen.
         self._after_paint.arm(self.primary, self.window_.request_plans)
-        # The keyboard starts on the one action (Shift+Tab reaches the steps of the picture).
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The keyboard starts on the one action (Shift+Tab reaches the steps of the picture),
+        # also when Back returns here (QWizard initializes a page only on the way forward).
         QTimer.singleShot(0, self, self._focus_primary)
 
     def _focus_primary(self) -> None:
