@@ -1877,6 +1877,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/ca_env.py"/>
+        <source>{names} points at the certificate file Sign-in Doctor made for Codex: this computer&apos;s roots, the public roots and your organisation&apos;s.</source>
+        <translation>{names} points at the certificate file Sign-in Doctor made for Codex: this computer&apos;s roots, the public roots and your organisation&apos;s.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
         <source>{names} replaces your computer&apos;s certificate store for Codex.</source>
         <translation>{names} replaces your computer&apos;s certificate store for Codex.</translation>
     </message>

@@ -1869,6 +1869,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/ca_env.py"/>
+        <source>{names} points at the certificate file Sign-in Doctor made for Codex: this computer&apos;s roots, the public roots and your organisation&apos;s.</source>
+        <translation>{names} は、Sign-in Doctor が Codex 用に作った証明書ファイルを指しています。このコンピューターのルート証明書、公開のルート証明書、組織の証明書が入っています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/ca_env.py"/>
         <source>{names} replaces your computer&apos;s certificate store for Codex.</source>
         <translation>{names} が、Codex にとってのこのコンピューターの証明書ストアを置き換えています。</translation>
     </message>

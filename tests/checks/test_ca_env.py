@@ -9,6 +9,8 @@ import pytest
 from tests.helpers import FIXTURES, make_env, run_check
 from wizard.checks.ca_env import check_ca_env
 from wizard.core.model import Status
+from wizard.fixes.ca_bundle import BUNDLE_NAME
+from wizard.platform.paths import user_data_dir
 
 ROOT_PEM = (FIXTURES / "trust" / "simplemdm-root.pem").read_text()
 
@@ -281,4 +283,17 @@ def test_ssl_cert_dir_without_hashed_files_is_ignored_by_codex(home):
     assert outcome.summary == (
         "SSL_CERT_DIR points at ~/certs, but it holds no certificate files named the way OpenSSL "
         "expects (like 1a2b3c4d.0) (Codex ignores it and uses this computer's store)."
+    )
+
+
+def test_the_certificate_file_the_fix_made_replaces_nothing(home):
+    env = make_env(home)
+    bundle = user_data_dir(env) / BUNDLE_NAME
+    bundle.parent.mkdir(parents=True)
+    bundle.write_text(ROOT_PEM)
+    outcome = run_check(check_ca_env, make_env(home, {"SSL_CERT_FILE": str(bundle)}))
+    assert (outcome.status, outcome.faults) == (Status.PASS, ())
+    assert outcome.summary == (
+        "SSL_CERT_FILE points at the certificate file Sign-in Doctor made for Codex: this "
+        "computer's roots, the public roots and your organisation's."
     )

@@ -19,6 +19,7 @@ from wizard.core.model import Outcome, Status
 
 if TYPE_CHECKING:
     from wizard.checks.trust import CaSetting
+    from wizard.core.environment import Environment
 
 WARN_ONLY = frozenset({"REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"})  # Codex does not read them
 DIR_VARIABLES = frozenset({"SSL_CERT_DIR"})
@@ -92,6 +93,18 @@ def check_ca_env(ctx: CheckContext) -> Outcome:
         return Outcome(Status.WARN, summary, evidence)
     if replacing:
         names = and_list([where(s) for s in replacing])
+        if all(_made_by_the_fix(env, s) for s in replacing):
+            # (the ca-bundle fix: this computer's roots are in it, so nothing is lost)
+            return Outcome(
+                Status.PASS,
+                tr(
+                    "ca_env",
+                    "{names} points at the certificate file Sign-in Doctor made for Codex: "
+                    "this computer's roots, the public roots and your organisation's.",
+                    names=names,
+                ),
+                evidence,
+            )
         summary = (
             tr(
                 "ca_env",
@@ -118,6 +131,13 @@ def check_ca_env(ctx: CheckContext) -> Outcome:
         tr("ca_env", "No certificate settings; Codex uses this computer's certificate store."),
         evidence,
     )
+
+
+def _made_by_the_fix(env: Environment, setting: CaSetting) -> bool:
+    from wizard.fixes.ca_bundle import BUNDLE_NAME
+    from wizard.platform.paths import user_data_dir
+
+    return setting.path(env) == user_data_dir(env) / BUNDLE_NAME
 
 
 def _unset() -> dict[str, Any]:
