@@ -1431,6 +1431,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/addresses.py"/>
+        <source>The one address of {host} answers.</source>
+        <translation>The one address of {host} answers.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
         <source>All {count} addresses of {host} answer.</source>
         <translation>All {count} addresses of {host} answer.</translation>
     </message>

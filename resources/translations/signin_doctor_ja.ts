@@ -1423,6 +1423,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/addresses.py"/>
+        <source>The one address of {host} answers.</source>
+        <translation>{host} のアドレス（1 個）は応答します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/addresses.py"/>
         <source>All {count} addresses of {host} answer.</source>
         <translation>{host} の {count} 個のアドレスはすべて応答します。</translation>
     </message>

@@ -102,13 +102,14 @@ def check_addresses(ctx: CheckContext) -> Outcome:
     dead = [p for p in probes if not p.answered]
     alive = [p for p in probes if p.answered]
     if not dead:
-        return Outcome(
-            Status.PASS,
-            tr(
+        summary = (
+            tr("addresses", "The one address of {host} answers.", host=host)
+            if len(probes) == 1
+            else tr(
                 "addresses", "All {count} addresses of {host} answer.", count=len(probes), host=host
-            ),
-            evidence,
+            )
         )
+        return Outcome(Status.PASS, summary, evidence)
     if not alive:  # nothing answers: the connection checks name that
         return Outcome(
             Status.FAIL,
