@@ -422,3 +422,19 @@ def test_a_variable_that_replaces_the_saved_sign_in_is_named_with_its_place(home
     )
     assert verdict["fixes"] == ["auth-env-repair"]
     assert "never-shown" not in run.stdout
+
+
+def test_codex_set_to_api_keys_only_is_managed_policy_naming_the_method(home, lab_diagnose):
+    config = home / ".codex" / "config.toml"
+    config.parent.mkdir()
+    config.write_text('forced_login_method = "api"\n')
+    verdict = assert_verdict(lab_diagnose(), "managed_policy", "authorize")
+    assert verdict["evidence"] == ["login_policy"]
+    assert verdict["summary"] == (
+        "Your own Codex settings (~/.codex/config.toml) allow only API key sign-in, so signing "
+        "in with ChatGPT stops with “ChatGPT login is disabled. Use API key login instead.”"
+    )
+    assert verdict["next_action"].startswith(
+        "Take the line forced_login_method out of ~/.codex/config.toml"
+    )
+    assert verdict["fixes"] == []

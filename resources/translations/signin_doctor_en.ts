@@ -2194,6 +2194,36 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>{where} allows only {methods} sign-in on this computer, so signing in with ChatGPT stops with “ChatGPT login is disabled. Use API key login instead.”</source>
+        <translation>{where} allows only {methods} sign-in on this computer, so signing in with ChatGPT stops with “ChatGPT login is disabled. Use API key login instead.”</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Your own Codex settings ({where}) allow only {methods} sign-in, so signing in with ChatGPT stops with “ChatGPT login is disabled. Use API key login instead.”</source>
+        <translation>Your own Codex settings ({where}) allow only {methods} sign-in, so signing in with ChatGPT stops with “ChatGPT login is disabled. Use API key login instead.”</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Take the line forced_login_method out of {where} (or set it to &quot;chatgpt&quot;), then sign in again; or sign in with an API key as the setting asks.</source>
+        <translation>Take the line forced_login_method out of {where} (or set it to &quot;chatgpt&quot;), then sign in again; or sign in with an API key as the setting asks.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in settings in {where} contradict each other and leave no way to sign in, so Codex stops with “authentication requirements do not permit any usable login method”.</source>
+        <translation>The sign-in settings in {where} contradict each other and leave no way to sign in, so Codex stops with “authentication requirements do not permit any usable login method”.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in settings in {where} cannot be read ({detail}), and Codex does not start at all while they are broken.</source>
+        <translation>The sign-in settings in {where} cannot be read ({detail}), and Codex does not start at all while they are broken.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask whoever manages {where} (your IT administrator, or you if you wrote it) to correct it.</source>
+        <translation>Ask whoever manages {where} (your IT administrator, or you if you wrote it) to correct it.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Nothing wrong found on this computer</source>
         <translation>Nothing wrong found on this computer</translation>
     </message>
@@ -2911,6 +2941,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>WSL network</source>
         <translation>WSL network</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Sign-in rules on this computer</source>
+        <translation>Sign-in rules on this computer</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -4356,6 +4391,26 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Ask your IT administrator</source>
+        <translation>Ask your IT administrator</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Settings your organisation put on this computer decide how you may sign in to Codex. Sign-in Doctor does not change them.</source>
+        <translation>Settings your organisation put on this computer decide how you may sign in to Codex. Sign-in Doctor does not change them.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Sign in the way the settings allow: the methods and workspaces are named above.</source>
+        <translation>Sign in the way the settings allow: the methods and workspaces are named above.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Or ask your IT administrator to allow signing in with ChatGPT; tell them the file or profile named above.</source>
+        <translation>Or ask your IT administrator to allow signing in with ChatGPT; tell them the file or profile named above.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
         <source>Start a fresh sign-in</source>
         <translation>Start a fresh sign-in</translation>
     </message>
@@ -4892,6 +4947,69 @@
     </message>
 </context>
 <context>
+    <name>login_policy</name>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>ChatGPT</source>
+        <translation>ChatGPT</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>API key</source>
+        <translation>API key</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>the macOS configuration profile ({domain})</source>
+        <translation>the macOS configuration profile ({domain})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>not base64-encoded TOML text</source>
+        <translation>not base64-encoded TOML text</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>unknown sign-in method {value}</source>
+        <translation>unknown sign-in method {value}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>The settings in {where} leave no sign-in method Codex can use, so Codex stops with “authentication requirements do not permit any usable login method”.</source>
+        <translation>The settings in {where} leave no sign-in method Codex can use, so Codex stops with “authentication requirements do not permit any usable login method”.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>{where} allows only {methods} sign-in, so signing in with ChatGPT stops with “ChatGPT login is disabled. Use API key login instead.”</source>
+        <translation>{where} allows only {methods} sign-in, so signing in with ChatGPT stops with “ChatGPT login is disabled. Use API key login instead.”</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>No setting on this computer restricts how you sign in.</source>
+        <translation>No setting on this computer restricts how you sign in.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>The settings on this computer allow signing in with ChatGPT.</source>
+        <translation>The settings on this computer allow signing in with ChatGPT.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>{where} cannot be read ({detail}), and Codex does not start while it is broken.</source>
+        <translation>{where} cannot be read ({detail}), and Codex does not start while it is broken.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>Signing in with ChatGPT is limited to the workspace(s) {ids} ({where}); with another workspace the sign-in page says “Login is restricted to workspace id(s) …”.</source>
+        <translation>Signing in with ChatGPT is limited to the workspace(s) {ids} ({where}); with another workspace the sign-in page says “Login is restricted to workspace id(s) …”.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>Your organisation&apos;s settings from OpenAI were last saved here {age} ({file}); they can restrict sign-in too and are not shown here.</source>
+        <translation>Your organisation&apos;s settings from OpenAI were last saved here {age} ({file}); they can restrict sign-in too and are not shown here.</translation>
+    </message>
+</context>
+<context>
     <name>logs</name>
     <message>
         <location filename="../../wizard/checks/logs.py"/>
@@ -4942,6 +5060,14 @@
         <location filename="../../wizard/checks/logs.py"/>
         <source>The Codex logs show no sign-in error.</source>
         <translation>The Codex logs show no sign-in error.</translation>
+    </message>
+</context>
+<context>
+    <name>managed_prefs</name>
+    <message>
+        <location filename="../../wizard/platform/managed_prefs.py"/>
+        <source>{file} could not be read ({error}).</source>
+        <translation>{file} could not be read ({error}).</translation>
     </message>
 </context>
 <context>

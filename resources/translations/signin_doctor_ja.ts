@@ -2186,6 +2186,36 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>{where} allows only {methods} sign-in on this computer, so signing in with ChatGPT stops with “ChatGPT login is disabled. Use API key login instead.”</source>
+        <translation>このコンピューターでは {where} により {methods} でのサインインしか許可されていないため、ChatGPT でのサインインは「ChatGPT login is disabled. Use API key login instead.」で止まります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Your own Codex settings ({where}) allow only {methods} sign-in, so signing in with ChatGPT stops with “ChatGPT login is disabled. Use API key login instead.”</source>
+        <translation>ご自分の Codex の設定（{where}）で {methods} でのサインインしか許可されていないため、ChatGPT でのサインインは「ChatGPT login is disabled. Use API key login instead.」で止まります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Take the line forced_login_method out of {where} (or set it to &quot;chatgpt&quot;), then sign in again; or sign in with an API key as the setting asks.</source>
+        <translation>{where} から forced_login_method の行を削除する（または &quot;chatgpt&quot; にする）と、もう一度サインインできます。または、設定のとおり API キーでサインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in settings in {where} contradict each other and leave no way to sign in, so Codex stops with “authentication requirements do not permit any usable login method”.</source>
+        <translation>{where} のサインイン設定どうしが矛盾していて、サインインできる方法が残っていません。そのため Codex は「authentication requirements do not permit any usable login method」で止まります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The sign-in settings in {where} cannot be read ({detail}), and Codex does not start at all while they are broken.</source>
+        <translation>{where} のサインイン設定を読み取れません（{detail}）。壊れている間、Codex はまったく起動しません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask whoever manages {where} (your IT administrator, or you if you wrote it) to correct it.</source>
+        <translation>{where} を管理している人（IT 管理者、またはご自分で書いた場合はご自身）に直してもらってください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Nothing wrong found on this computer</source>
         <translation>このコンピューターに問題は見つかりませんでした</translation>
     </message>
@@ -2891,6 +2921,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>WSL network</source>
         <translation>WSL のネットワーク</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Sign-in rules on this computer</source>
+        <translation>このコンピューターのサインインのルール</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -4332,6 +4367,26 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Ask your IT administrator</source>
+        <translation>IT 管理者に依頼する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Settings your organisation put on this computer decide how you may sign in to Codex. Sign-in Doctor does not change them.</source>
+        <translation>Codex へのサインイン方法は、組織がこのコンピューターに入れた設定で決まっています。Sign-in Doctor はこの設定を変更しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Sign in the way the settings allow: the methods and workspaces are named above.</source>
+        <translation>設定で許可されている方法でサインインしてください。方法とワークスペースは上に書かれています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
+        <source>Or ask your IT administrator to allow signing in with ChatGPT; tell them the file or profile named above.</source>
+        <translation>または、ChatGPT でのサインインを許可するよう IT 管理者に依頼してください。その際、上に書かれたファイルまたはプロファイルを伝えてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/account_guidance.py"/>
         <source>Start a fresh sign-in</source>
         <translation>サインインを新しくやり直す</translation>
     </message>
@@ -4868,6 +4923,69 @@
     </message>
 </context>
 <context>
+    <name>login_policy</name>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>ChatGPT</source>
+        <translation>ChatGPT</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>API key</source>
+        <translation>API キー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>the macOS configuration profile ({domain})</source>
+        <translation>macOS の構成プロファイル（{domain}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>not base64-encoded TOML text</source>
+        <translation>base64 でエンコードされた TOML テキストではありません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>unknown sign-in method {value}</source>
+        <translation>不明なサインイン方法 {value}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>The settings in {where} leave no sign-in method Codex can use, so Codex stops with “authentication requirements do not permit any usable login method”.</source>
+        <translation>{where} の設定では Codex が使えるサインイン方法が残らないため、Codex は「authentication requirements do not permit any usable login method」で止まります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>{where} allows only {methods} sign-in, so signing in with ChatGPT stops with “ChatGPT login is disabled. Use API key login instead.”</source>
+        <translation>{where} では {methods} でのサインインしか許可されていないため、ChatGPT でのサインインは「ChatGPT login is disabled. Use API key login instead.」で止まります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>No setting on this computer restricts how you sign in.</source>
+        <translation>このコンピューターには、サインイン方法を制限する設定はありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>The settings on this computer allow signing in with ChatGPT.</source>
+        <translation>このコンピューターの設定では、ChatGPT でのサインインが許可されています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>{where} cannot be read ({detail}), and Codex does not start while it is broken.</source>
+        <translation>{where} を読み取れません（{detail}）。壊れている間、Codex は起動しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>Signing in with ChatGPT is limited to the workspace(s) {ids} ({where}); with another workspace the sign-in page says “Login is restricted to workspace id(s) …”.</source>
+        <translation>ChatGPT でのサインインはワークスペース {ids} に限られています（{where}）。ほかのワークスペースでは、サインインページに「Login is restricted to workspace id(s) …」と表示されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/login_policy.py"/>
+        <source>Your organisation&apos;s settings from OpenAI were last saved here {age} ({file}); they can restrict sign-in too and are not shown here.</source>
+        <translation>OpenAI から届いた組織の設定が、最後にこのコンピューターに保存されたのは {age} です（{file}）。この設定もサインインを制限することがありますが、ここには表示しません。</translation>
+    </message>
+</context>
+<context>
     <name>logs</name>
     <message>
         <location filename="../../wizard/checks/logs.py"/>
@@ -4918,6 +5036,14 @@
         <location filename="../../wizard/checks/logs.py"/>
         <source>The Codex logs show no sign-in error.</source>
         <translation>Codex のログにサインインのエラーはありません。</translation>
+    </message>
+</context>
+<context>
+    <name>managed_prefs</name>
+    <message>
+        <location filename="../../wizard/platform/managed_prefs.py"/>
+        <source>{file} could not be read ({error}).</source>
+        <translation>{file} を読み取れませんでした（{error}）。</translation>
     </message>
 </context>
 <context>

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # never run: tells mypy and PyInstaller's import scan what `l
         codex_probe,
         endpoints,
         ide,
+        login_policy,
         logs,
         network,
         os_trust,
@@ -157,6 +158,11 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
         tr("checks", "WSL network"),
         lazy("wsl_network", "check_wsl_network"),
         needs=("dns",),
+    ),
+    CheckSpec(
+        "login_policy",
+        tr("checks", "Sign-in rules on this computer"),
+        lazy("login_policy", "check_login_policy"),
     ),
     CheckSpec(
         "pasted_error",

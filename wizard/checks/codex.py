@@ -229,6 +229,11 @@ def read_codex_config(path: Path) -> tuple[dict[str, Any] | None, str | None]:
         return None, tr(
             "codex", "cannot be read: {error}", error=str(getattr(exc, "strerror", None) or exc)
         )
+    return parse_codex_toml(text)
+
+
+def parse_codex_toml(text: str) -> tuple[dict[str, Any] | None, str | None]:
+    """TOML text -> (data, None) or (None, "line N: message")."""
     try:
         return tomllib.loads(text), None
     except tomllib.TOMLDecodeError as exc:

@@ -23,7 +23,7 @@ STATES = ("ok", "ready", "warn", "fail", "untested")
 
 # Which checks speak for which step (clicking a step shows these; their warnings mark it).
 STEP_CHECKS: dict[FlowStep, tuple[str, ...]] = {
-    FlowStep.AUTHORIZE: ("status_page", "pasted_error", "codex_logs"),
+    FlowStep.AUTHORIZE: ("status_page", "login_policy", "pasted_error", "codex_logs"),
     FlowStep.CALLBACK: ("ide_settings", "wsl", "codex_logs"),
     FlowStep.LISTENER: ("callback_port", "ide_settings", "wsl"),
     FlowStep.TOKEN_EXCHANGE: (
@@ -47,7 +47,7 @@ STEP_CHECKS: dict[FlowStep, tuple[str, ...]] = {
 # The checks whose warning means the step itself may not work (the others only inform:
 # an editor setting or the last log line is shown with the step, but does not mark it).
 _OWN_CHECKS: dict[FlowStep, tuple[str, ...]] = {
-    FlowStep.AUTHORIZE: (),
+    FlowStep.AUTHORIZE: ("login_policy",),
     FlowStep.CALLBACK: (),
     FlowStep.LISTENER: ("callback_port",),
     FlowStep.TOKEN_EXCHANGE: STEP_CHECKS[FlowStep.TOKEN_EXCHANGE],

@@ -49,6 +49,27 @@ WORKSPACE_ADMIN = GuidanceFix(
     ),
 )
 
+POLICY_ADMIN = GuidanceFix(
+    "policy-admin",
+    tr("guidance", "Ask your IT administrator"),
+    tr(
+        "guidance",
+        "Settings your organisation put on this computer decide how you may sign in to Codex. "
+        "Sign-in Doctor does not change them.",
+    ),
+    (
+        tr(
+            "guidance",
+            "Sign in the way the settings allow: the methods and workspaces are named above.",
+        ),
+        tr(
+            "guidance",
+            "Or ask your IT administrator to allow signing in with ChatGPT; tell them the file "
+            "or profile named above.",
+        ),
+    ),
+)
+
 RETRY_FRESH_SESSION = GuidanceFix(
     "retry-fresh-session",
     tr("guidance", "Start a fresh sign-in"),

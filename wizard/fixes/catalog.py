@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wizard.fixes.account_guidance import (
     ACCOUNT_SUPPORT,
+    POLICY_ADMIN,
     RETRY_FRESH_SESSION,
     SINGLE_REFRESHER_RELOGIN,
     STOP_AUTH_MANAGER,
@@ -31,7 +32,8 @@ from wizard.fixes.windows_guidance import ADMIN_ROOT_UPDATE, WSL_DNS, WSL_MTU, W
 def all_fixes() -> dict[str, Fix]:
     fixes: list[Fix] = [DEVICE_AUTH, PORT_FORWARD, CLOCK_SYNC, STATUS_PAGE, WINNAT_RESTART]
     fixes += [STORE_FILE_MODE, ADMIN_ROOT_UPDATE, WSL_PROXY_ADDRESS, WSL_MTU, WSL_DNS]
-    fixes += [ACCOUNT_SUPPORT, WORKSPACE_ADMIN, RETRY_FRESH_SESSION, SINGLE_REFRESHER_RELOGIN]
+    fixes += [ACCOUNT_SUPPORT, WORKSPACE_ADMIN, POLICY_ADMIN]
+    fixes += [RETRY_FRESH_SESSION, SINGLE_REFRESHER_RELOGIN]
     fixes.append(STOP_AUTH_MANAGER)
     fixes += [IdeWslOff(), DesktopWslOff()]
     fixes += [CA_BUNDLE, CA_ENV_REPAIR, PROXY_ENV_REPAIR, AUTH_ENV_REPAIR, PORT_RELEASE]
