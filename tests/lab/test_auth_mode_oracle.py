@@ -6,6 +6,7 @@ sign-in, the wizard names auth_mode_override; where it does not, the wizard name
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,8 @@ def _both(home: Path, dotenv: str = "", **variables: str):
     if dotenv:
         (home / ".codex" / ".env").write_text(dotenv)
     code, output = _codex(home, ["login", "status"], **variables)
-    outcome = run_check(check_auth_mode, make_env(home, variables))
+    env = replace(make_env(home, variables), system_root=home / "no-system-settings")
+    outcome = run_check(check_auth_mode, env)
     assert VALUE not in repr(outcome)
     return code, output, outcome
 
@@ -132,3 +134,12 @@ def test_codex_ignores_an_access_token_in_its_env_file(signed_in):
     assert code == 0 and "API key configured" in output, output
     assert outcome.faults == ()
     assert outcome.evidence["variables"] == []
+
+
+def test_codex_ignores_an_access_token_where_only_api_keys_are_allowed(signed_in):
+    (signed_in / ".codex" / "config.toml").write_text('forced_login_method = "api"\n')
+    code, output, outcome = _both(signed_in, CODEX_ACCESS_TOKEN=VALUE)
+    assert code == 0 and "API key configured" in output, output
+    assert outcome.faults == () and outcome.status is Status.PASS
+    assert outcome.evidence["ignored"] == ["CODEX_ACCESS_TOKEN"]
+    assert outcome.evidence["remove"] == []

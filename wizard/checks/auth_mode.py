@@ -7,12 +7,15 @@ the profile's `auth_mode` list, measured with the real Codex 0.169 `codex login 
 of a workload identity (OPENAI_FEDERATION_RULE_ID, OPENAI_IDENTITY_TOKEN_FILE) makes Codex ask
 for the other half, both make it sign in as that identity; OPENAI_BASE_URL leaves the sign-in
 alone but sends the signed-in requests elsewhere (openai/codex#12764: 401). API-key variables
-change nothing there. Only names and where they are set are reported, never a value."""
+change nothing there, and so does CODEX_ACCESS_TOKEN where the sign-in settings allow only API
+keys (wizard.checks.login_policy). Only names and where they are set are reported, never a
+value."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from wizard.checks.login_policy import login_methods
 from wizard.checks.route import CodexVariables
 from wizard.core.engine import CheckContext
 from wizard.core.i18n import and_list, sentences, tr
@@ -55,6 +58,11 @@ def check_auth_mode(ctx: CheckContext) -> Outcome:
     said: list[Any] = []
     workload = by_effect.get("workload", [])
     replaces = by_effect.get("replaces", [])
+    if replaces and "chatgpt" not in login_methods(ctx.env, ctx.profile):
+        # Where only API keys are allowed, Codex 0.169 ignores an access token (measured).
+        evidence["ignored"] = [i["name"] for i in replaces]
+        by_effect.setdefault("inert", []).extend(replaces)
+        replaces = []
     if len(workload) == 1:
         faults.append(WORKLOAD_PARTIAL)
         other = next(

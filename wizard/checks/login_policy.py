@@ -117,13 +117,7 @@ def check_login_policy(ctx: CheckContext) -> Outcome:
             bad = Layer(found[1].where, None, detail)
             return Outcome(Status.FAIL, _unreadable(bad), evidence, (UNREADABLE,))
     workspaces = _workspaces(requirements, settings)
-    methods = list(spec["methods"]) if allowed is None else list(allowed[0])
-    where = [found[1].where for found in (allowed, method) if found]
-    if method is not None:
-        methods = [m for m in methods if m in method[0]]
-    if workspaces is not None and not workspaces[0]:
-        methods = [m for m in methods if m != "chatgpt"]  # no workspace left to sign in to
-        where.append(workspaces[1])
+    methods, where = _methods(spec, allowed, method, workspaces)
     evidence["allowed_methods"] = methods
     evidence["workspaces"] = workspaces[0] if workspaces else None
     if not methods:
@@ -155,6 +149,33 @@ def check_login_policy(ctx: CheckContext) -> Outcome:
     else:
         first = tr("login_policy", "The settings on this computer allow signing in with ChatGPT.")
     return Outcome(Status.PASS, sentences(first, *said), evidence)
+
+
+def login_methods(env: Environment, profile: Any) -> list[str]:
+    """The sign-in methods Codex allows here ("chatgpt", "api"), as check_login_policy finds
+    them (a setting it cannot read counts as none)."""
+    requirements, settings, _notes = policy_layers(env, profile)
+    allowed = _first(requirements, "allowed_login_methods")
+    method = _first(settings, "forced_login_method")
+    workspaces = _workspaces(requirements, settings)
+    return _methods(profile["login_policy"], allowed, method, workspaces)[0]
+
+
+def _methods(
+    spec: dict[str, Any],
+    allowed: tuple[list[str], Layer] | None,
+    method: tuple[list[str], Layer] | None,
+    workspaces: tuple[list[str], str] | None,
+) -> tuple[list[str], list[str]]:
+    """(the methods left, the places that leave them), Codex's resolution."""
+    methods = [m for m in spec["methods"] if allowed is None or m in allowed[0]]
+    where = [found[1].where for found in (allowed, method) if found]
+    if method is not None:
+        methods = [m for m in methods if m in method[0]]
+    if workspaces is not None and not workspaces[0]:
+        methods = [m for m in methods if m != "chatgpt"]  # no workspace left to sign in to
+        where.append(workspaces[1])
+    return methods, where
 
 
 def _unreadable(layer: Layer) -> str:
