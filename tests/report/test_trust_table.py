@@ -49,6 +49,15 @@ def test_rows_put_codex_last_and_say_yes_or_no():
     assert trust_rows({}) == []
 
 
+def test_the_os_row_shows_the_os_error_code():
+    # Windows' answer as truststore passes it on (tests/checks/test_tls_os_verifier.py)
+    windows = "A certificate chain processed, but terminated in a root certificate which is not "
+    windows += "trusted by the trust provider."
+    row = {"id": "os", "label": "This computer's certificate store", "trusted": False,
+           "error": windows, "os_code": "0x800B0109"}  # fmt: skip
+    assert trust_rows({"trust": [row]})[0]["why"] == f"{windows} (0x800B0109)"
+
+
 def test_the_case_file_shows_the_table():
     page = render_html(document())
     assert "<caption>Who trusts the connection to the sign-in server</caption>" in page

@@ -36,7 +36,14 @@ def trust_rows(evidence: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "trusted": trusted,
                 "icon": icon,
                 "word": word,
-                "why": "" if trusted else row.get("error") or "",
+                "why": "" if trusted else _why(row),
             }
         )
     return out
+
+
+def _why(row: Mapping[str, Any]) -> str:
+    """The reason, word for word; the OS's error code after it (what a help desk searches)."""
+    error = row.get("error") or ""
+    code = row.get("os_code")
+    return f"{error} ({code})" if error and code else error
