@@ -2224,6 +2224,41 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Codex reaches the sign-in server, but it does not trust the certificate {host} presents, issued by {issuer}: something on your network re-signs the connection to {host}. Right after you sign in, Codex asks {host} which workspace to use, so the sign-in seems to finish and then fails (&quot;workspace routing discovery failed&quot;, a blank app, or a request to sign in again).</source>
+        <translation>Codex reaches the sign-in server, but it does not trust the certificate {host} presents, issued by {issuer}: something on your network re-signs the connection to {host}. Right after you sign in, Codex asks {host} which workspace to use, so the sign-in seems to finish and then fails (&quot;workspace routing discovery failed&quot;, a blank app, or a request to sign in again).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask IT to exclude {host} from inspection, as well as auth.openai.com, or to give you the certificate it uses. Then press Check again.</source>
+        <translation>Ask IT to exclude {host} from inspection, as well as auth.openai.com, or to give you the certificate it uses. Then press Check again.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex goes to {host} through the proxy {proxy} ({proxy_source}), but that proxy cannot be used: {detail}. The sign-in server is reached another way, so the sign-in seems to finish; then Codex asks {host} which workspace to use, and that fails (&quot;workspace routing discovery failed&quot;, a blank app, or a request to sign in again).</source>
+        <translation>Codex goes to {host} through the proxy {proxy} ({proxy_source}), but that proxy cannot be used: {detail}. The sign-in server is reached another way, so the sign-in seems to finish; then Codex asks {host} which workspace to use, and that fails (&quot;workspace routing discovery failed&quot;, a blank app, or a request to sign in again).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>{host}, which Codex asks right after the sign-in which workspace to use, has {address_count} addresses, and not all of them answer. No answer from: {dead_addresses}. Answering: {live_addresses}. When Codex tries the dead address first it waits many seconds, and the workspace lookup can run out of time (&quot;workspace routing discovery timed out&quot;) although the sign-in itself worked.</source>
+        <translation>{host}, which Codex asks right after the sign-in which workspace to use, has {address_count} addresses, and not all of them answer. No answer from: {dead_addresses}. Answering: {live_addresses}. When Codex tries the dead address first it waits many seconds, and the workspace lookup can run out of time (&quot;workspace routing discovery timed out&quot;) although the sign-in itself worked.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Your sign-in went through, but then Codex ran out of time asking chatgpt.com which workspace to use (&quot;workspace routing discovery timed out&quot;). That happens when chatgpt.com answers slowly from here, for example when one of its addresses does not answer (openai/codex#41044).</source>
+        <translation>Your sign-in went through, but then Codex ran out of time asking chatgpt.com which workspace to use (&quot;workspace routing discovery timed out&quot;). That happens when chatgpt.com answers slowly from here, for example when one of its addresses does not answer (openai/codex#41044).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Your sign-in went through, but OpenAI&apos;s server answered the Codex app &quot;Workspace routing is unavailable&quot; (HTTP 432) when it asked which workspace to use. This was seen after Codex app updates (openai/codex#46786, #46812); it is on OpenAI&apos;s side or in that app version, not on this computer.</source>
+        <translation>Your sign-in went through, but OpenAI&apos;s server answered the Codex app &quot;Workspace routing is unavailable&quot; (HTTP 432) when it asked which workspace to use. This was seen after Codex app updates (openai/codex#46786, #46812); it is on OpenAI&apos;s side or in that app version, not on this computer.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The ChatGPT or Codex app could not load what it needs before sign-in (&quot;Unable to load sign-in requirements&quot;). It gets that from chatgpt.com; when chatgpt.com answers from here, the problem is on OpenAI&apos;s side or in that app version (openai/codex#46613).</source>
+        <translation>The ChatGPT or Codex app could not load what it needs before sign-in (&quot;Unable to load sign-in requirements&quot;). It gets that from chatgpt.com; when chatgpt.com answers from here, the problem is on OpenAI&apos;s side or in that app version (openai/codex#46613).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Nothing wrong found on this computer</source>
         <translation>Nothing wrong found on this computer</translation>
     </message>
@@ -2629,8 +2664,8 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>One address of the sign-in server does not answer</source>
-        <translation>One address of the sign-in server does not answer</translation>
+        <source>One address of {host} does not answer</source>
+        <translation>One address of {host} does not answer</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
@@ -2686,6 +2721,40 @@
         <location filename="../../resources/causes.json"/>
         <source>Follow the WSL steps (Fix): they show what to change in WSL&apos;s settings.</source>
         <translation>Follow the WSL steps (Fix): they show what to change in WSL&apos;s settings.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex cannot reach {host}, which it needs right after sign-in</source>
+        <translation>Codex cannot reach {host}, which it needs right after sign-in</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex reaches the sign-in server, but not {host}: {detail}. Right after you sign in, Codex asks {host} which workspace to use (the Codex app&apos;s sign-in and success pages are there too), so the sign-in seems to finish and then fails: &quot;workspace routing discovery failed&quot; or &quot;timed out&quot;, a blank app, or a request to sign in again.</source>
+        <translation>Codex reaches the sign-in server, but not {host}: {detail}. Right after you sign in, Codex asks {host} which workspace to use (the Codex app&apos;s sign-in and success pages are there too), so the sign-in seems to finish and then fails: &quot;workspace routing discovery failed&quot; or &quot;timed out&quot;, a blank app, or a request to sign in again.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask IT to allow {host} on port 443 as well as auth.openai.com, or try another network. Then press Check again.</source>
+        <translation>Ask IT to allow {host} on port 443 as well as auth.openai.com, or try another network. Then press Check again.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Signed in, but Codex cannot load your workspace</source>
+        <translation>Signed in, but Codex cannot load your workspace</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Your sign-in went through, but then Codex could not find out which ChatGPT workspace to use (&quot;workspace routing discovery&quot; on chatgpt.com). This is known from some Codex versions and from OpenAI&apos;s side (openai/codex#46382, #47034, #47374); the sign-in itself is not the problem.</source>
+        <translation>Your sign-in went through, but then Codex could not find out which ChatGPT workspace to use (&quot;workspace routing discovery&quot; on chatgpt.com). This is known from some Codex versions and from OpenAI&apos;s side (openai/codex#46382, #47034, #47374); the sign-in itself is not the problem.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Update Codex, or, if this began with an update, go back to the version before it. If you belong to several workspaces, choose the one you use with Codex. Signing in again with the Codex CLI (codex login) can help, because the app, the editor and the terminal share one sign-in; but it first signs you out, and if it does not finish you stay signed out.</source>
+        <translation>Update Codex, or, if this began with an update, go back to the version before it. If you belong to several workspaces, choose the one you use with Codex. Signing in again with the Codex CLI (codex login) can help, because the app, the editor and the terminal share one sign-in; but it first signs you out, and if it does not finish you stay signed out.</translation>
+    </message>
+    <message>
+        <source>One address of the sign-in server does not answer</source>
+        <translation type="vanished">One address of the sign-in server does not answer</translation>
     </message>
     <message>
         <source>Codex&apos;s saved sign-in holds only an API key, no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account. Account switchers write such a file when they switch accounts; if you did not set up an API key yourself, one of them replaced your sign-in.</source>
@@ -2836,6 +2905,29 @@
     </message>
 </context>
 <context>
+    <name>chatgpt</name>
+    <message>
+        <location filename="../../wizard/checks/chatgpt_host.py"/>
+        <source>Only checked for OpenAI&apos;s own sign-in server.</source>
+        <translation>Only checked for OpenAI&apos;s own sign-in server.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chatgpt_host.py"/>
+        <source>{host} does not answer Codex&apos;s request: {detail}.</source>
+        <translation>{host} does not answer Codex&apos;s request: {detail}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chatgpt_host.py"/>
+        <source>{host} answers Codex (HTTP {status}).</source>
+        <translation>{host} answers Codex (HTTP {status}).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chatgpt_host.py"/>
+        <source>{host} is found, every address answers, the connection is trusted and it answers Codex.</source>
+        <translation>{host} is found, every address answers, the connection is trusted and it answers Codex.</translation>
+    </message>
+</context>
+<context>
     <name>checks</name>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -2886,6 +2978,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Computer clock</source>
         <translation>Computer clock</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>chatgpt.com (needed right after sign-in)</source>
+        <translation>chatgpt.com (needed right after sign-in)</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -3872,6 +3969,46 @@
         <location filename="../../resources/decoder.json"/>
         <source>The single-use refresh token was used twice: 400 refresh_token_reused (openai/codex #6498, #9634, #24365, #36525; PR #24830).</source>
         <translation>The single-use refresh token was used twice: 400 refresh_token_reused (openai/codex #6498, #9634, #24365, #36525; PR #24830).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in went through, but then Codex could not find out which ChatGPT workspace to use, so it shows an error, a blank screen or the sign-in again.</source>
+        <translation>The sign-in went through, but then Codex could not find out which ChatGPT workspace to use, so it shows an error, a blank screen or the sign-in again.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>account/read: workspace routing discovery against chatgpt.com/backend-api/wham/accounts/check failed (strings of Codex 0.169.0; openai/codex #46382, #47034, #47374).</source>
+        <translation>account/read: workspace routing discovery against chatgpt.com/backend-api/wham/accounts/check failed (strings of Codex 0.169.0; openai/codex #46382, #47034, #47374).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in went through, but then Codex ran out of time asking chatgpt.com which workspace to use. chatgpt.com answers too slowly from here, for example because one of its addresses does not answer.</source>
+        <translation>The sign-in went through, but then Codex ran out of time asking chatgpt.com which workspace to use. chatgpt.com answers too slowly from here, for example because one of its addresses does not answer.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>account/read: workspace routing discovery timed out (a string of Codex 0.169.0; openai/codex #41044: one silent chatgpt.com address, about 10 s to fall back).</source>
+        <translation>account/read: workspace routing discovery timed out (a string of Codex 0.169.0; openai/codex #41044: one silent chatgpt.com address, about 10 s to fall back).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in went through, but OpenAI&apos;s server answered the Codex app that it cannot tell which workspace to use right now (HTTP 432). This is on OpenAI&apos;s side or in that app version.</source>
+        <translation>The sign-in went through, but OpenAI&apos;s server answered the Codex app that it cannot tell which workspace to use right now (HTTP 432). This is on OpenAI&apos;s side or in that app version.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Desktop log: sa_server_request_failed errorMessage=&quot;Workspace routing is unavailable&quot; status=432 on /wham/profiles/me, /accounts/verified_access, /settings/user (openai/codex #46786, #46812).</source>
+        <translation>Desktop log: sa_server_request_failed errorMessage=&quot;Workspace routing is unavailable&quot; status=432 on /wham/profiles/me, /accounts/verified_access, /settings/user (openai/codex #46786, #46812).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The app could not load what it needs from chatgpt.com before it can sign you in.</source>
+        <translation>The app could not load what it needs from chatgpt.com before it can sign you in.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>ChatGPT Desktop shows it with only a Retry button (openai/codex #46613).</source>
+        <translation>ChatGPT Desktop shows it with only a Retry button (openai/codex #46613).</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>

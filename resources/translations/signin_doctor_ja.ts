@@ -2216,6 +2216,41 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Codex reaches the sign-in server, but it does not trust the certificate {host} presents, issued by {issuer}: something on your network re-signs the connection to {host}. Right after you sign in, Codex asks {host} which workspace to use, so the sign-in seems to finish and then fails (&quot;workspace routing discovery failed&quot;, a blank app, or a request to sign in again).</source>
+        <translation>Codex はサインインサーバーには届きますが、{host} が示す証明書（発行元: {issuer}）を信頼していません。ネットワーク上の何かが {host} への接続を署名し直しています。Codex はサインインの直後に、どのワークスペースを使うかを {host} に問い合わせるため、サインインは終わったように見えても、そのあと失敗します（「workspace routing discovery failed」、何も表示されないアプリ、またはもう一度サインインを求める画面）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask IT to exclude {host} from inspection, as well as auth.openai.com, or to give you the certificate it uses. Then press Check again.</source>
+        <translation>auth.openai.com と同じように {host} も検査の対象から外すか、検査に使っている証明書を渡してもらうよう IT 担当者に依頼してください。そのあと「もう一度チェック」を押してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex goes to {host} through the proxy {proxy} ({proxy_source}), but that proxy cannot be used: {detail}. The sign-in server is reached another way, so the sign-in seems to finish; then Codex asks {host} which workspace to use, and that fails (&quot;workspace routing discovery failed&quot;, a blank app, or a request to sign in again).</source>
+        <translation>Codex は {host} にプロキシ {proxy}（{proxy_source}）を通して接続しますが、そのプロキシは使えません: {detail}。サインインサーバーには別の経路で届くため、サインインは終わったように見えます。そのあと Codex がどのワークスペースを使うかを {host} に問い合わせると失敗します（「workspace routing discovery failed」、何も表示されないアプリ、またはもう一度サインインを求める画面）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>{host}, which Codex asks right after the sign-in which workspace to use, has {address_count} addresses, and not all of them answer. No answer from: {dead_addresses}. Answering: {live_addresses}. When Codex tries the dead address first it waits many seconds, and the workspace lookup can run out of time (&quot;workspace routing discovery timed out&quot;) although the sign-in itself worked.</source>
+        <translation>Codex がサインインの直後にどのワークスペースを使うかを問い合わせる {host} には {address_count} 個のアドレスがありますが、すべてが応答するわけではありません。応答なし: {dead_addresses}。応答あり: {live_addresses}。Codex が応答しないアドレスを先に試すと何秒も待つため、サインイン自体は成功していても、ワークスペースの確認が時間切れになることがあります（「workspace routing discovery timed out」）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Your sign-in went through, but then Codex ran out of time asking chatgpt.com which workspace to use (&quot;workspace routing discovery timed out&quot;). That happens when chatgpt.com answers slowly from here, for example when one of its addresses does not answer (openai/codex#41044).</source>
+        <translation>サインインはできましたが、そのあと Codex がどのワークスペースを使うかを chatgpt.com に問い合わせている間に時間切れになりました（「workspace routing discovery timed out」）。これは、ここから chatgpt.com への応答が遅いとき、たとえばアドレスの一つが応答しないときに起こります（openai/codex#41044）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Your sign-in went through, but OpenAI&apos;s server answered the Codex app &quot;Workspace routing is unavailable&quot; (HTTP 432) when it asked which workspace to use. This was seen after Codex app updates (openai/codex#46786, #46812); it is on OpenAI&apos;s side or in that app version, not on this computer.</source>
+        <translation>サインインはできましたが、Codex アプリがどのワークスペースを使うかを問い合わせたところ、OpenAI のサーバーが「Workspace routing is unavailable」（HTTP 432）と答えました。これは Codex アプリの更新後に報告されています（openai/codex#46786、#46812）。原因は OpenAI 側かそのアプリのバージョンにあり、このコンピューターではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The ChatGPT or Codex app could not load what it needs before sign-in (&quot;Unable to load sign-in requirements&quot;). It gets that from chatgpt.com; when chatgpt.com answers from here, the problem is on OpenAI&apos;s side or in that app version (openai/codex#46613).</source>
+        <translation>ChatGPT アプリまたは Codex アプリが、サインインの前に必要な情報を読み込めませんでした（「Unable to load sign-in requirements」）。この情報は chatgpt.com から取得します。ここから chatgpt.com が応答している場合、原因は OpenAI 側かそのアプリのバージョンにあります（openai/codex#46613）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Nothing wrong found on this computer</source>
         <translation>このコンピューターに問題は見つかりませんでした</translation>
     </message>
@@ -2621,8 +2656,8 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>One address of the sign-in server does not answer</source>
-        <translation>サインインサーバーのアドレスの一つが応答しません</translation>
+        <source>One address of {host} does not answer</source>
+        <translation>{host} のアドレスの一つが応答しません</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
@@ -2678,6 +2713,40 @@
         <location filename="../../resources/causes.json"/>
         <source>Follow the WSL steps (Fix): they show what to change in WSL&apos;s settings.</source>
         <translation>WSL の手順（修正）に従ってください。WSL の設定で何を変えればよいかを表示します。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex cannot reach {host}, which it needs right after sign-in</source>
+        <translation>Codex が、サインインの直後に必要な {host} に接続できません</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex reaches the sign-in server, but not {host}: {detail}. Right after you sign in, Codex asks {host} which workspace to use (the Codex app&apos;s sign-in and success pages are there too), so the sign-in seems to finish and then fails: &quot;workspace routing discovery failed&quot; or &quot;timed out&quot;, a blank app, or a request to sign in again.</source>
+        <translation>Codex はサインインサーバーには届きますが、{host} には届きません: {detail}。Codex はサインインの直後に、どのワークスペースを使うかを {host} に問い合わせます（Codex アプリのサインインページと完了ページもここにあります）。そのため、サインインは終わったように見えても、そのあと失敗します（「workspace routing discovery failed」または「timed out」、何も表示されないアプリ、またはもう一度サインインを求める画面）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Ask IT to allow {host} on port 443 as well as auth.openai.com, or try another network. Then press Check again.</source>
+        <translation>auth.openai.com と同じように {host} のポート 443 への接続も許可するよう IT 担当者に依頼するか、別のネットワークで試してください。そのあと「もう一度チェック」を押してください。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Signed in, but Codex cannot load your workspace</source>
+        <translation>サインインはできましたが、Codex がワークスペースを読み込めません</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Your sign-in went through, but then Codex could not find out which ChatGPT workspace to use (&quot;workspace routing discovery&quot; on chatgpt.com). This is known from some Codex versions and from OpenAI&apos;s side (openai/codex#46382, #47034, #47374); the sign-in itself is not the problem.</source>
+        <translation>サインインはできましたが、そのあと Codex がどの ChatGPT ワークスペースを使うかを確認できませんでした（chatgpt.com での「workspace routing discovery」）。これは一部の Codex のバージョンや OpenAI 側の問題として知られています（openai/codex#46382、#47034、#47374）。サインインそのものの問題ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Update Codex, or, if this began with an update, go back to the version before it. If you belong to several workspaces, choose the one you use with Codex. Signing in again with the Codex CLI (codex login) can help, because the app, the editor and the terminal share one sign-in; but it first signs you out, and if it does not finish you stay signed out.</source>
+        <translation>Codex を更新してください。更新のあとに始まった場合は、その前のバージョンに戻してください。複数のワークスペースに入っている場合は、Codex で使うワークスペースを選んでください。Codex CLI でサインインし直す（codex login）と直ることがあります。アプリ、エディター、ターミナルは 1 つのサインインを共有しているためです。ただし、サインインし直すとまずサインアウトされ、完了しないとサインアウトされたままになります。</translation>
+    </message>
+    <message>
+        <source>One address of the sign-in server does not answer</source>
+        <translation type="vanished">サインインサーバーのアドレスの一つが応答しません</translation>
     </message>
     <message>
         <source>Codex&apos;s saved sign-in holds only an API key, no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account. Account switchers write such a file when they switch accounts; if you did not set up an API key yourself, one of them replaced your sign-in.</source>
@@ -2816,6 +2885,29 @@
     </message>
 </context>
 <context>
+    <name>chatgpt</name>
+    <message>
+        <location filename="../../wizard/checks/chatgpt_host.py"/>
+        <source>Only checked for OpenAI&apos;s own sign-in server.</source>
+        <translation>OpenAI 自身のサインインサーバーのときだけ確認します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chatgpt_host.py"/>
+        <source>{host} does not answer Codex&apos;s request: {detail}.</source>
+        <translation>{host} は Codex のリクエストに応答しません: {detail}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chatgpt_host.py"/>
+        <source>{host} answers Codex (HTTP {status}).</source>
+        <translation>{host} は Codex に応答しています（HTTP {status}）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/chatgpt_host.py"/>
+        <source>{host} is found, every address answers, the connection is trusted and it answers Codex.</source>
+        <translation>{host} は見つかり、すべてのアドレスが応答し、接続は信頼されていて、Codex に応答しています。</translation>
+    </message>
+</context>
+<context>
     <name>checks</name>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -2866,6 +2958,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Computer clock</source>
         <translation>コンピューターの時計</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>chatgpt.com (needed right after sign-in)</source>
+        <translation>chatgpt.com（サインインの直後に必要）</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -3852,6 +3949,46 @@
         <location filename="../../resources/decoder.json"/>
         <source>The single-use refresh token was used twice: 400 refresh_token_reused (openai/codex #6498, #9634, #24365, #36525; PR #24830).</source>
         <translation>1 回限りのリフレッシュトークンが 2 回使われました: 400 refresh_token_reused（openai/codex #6498, #9634, #24365, #36525; PR #24830）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in went through, but then Codex could not find out which ChatGPT workspace to use, so it shows an error, a blank screen or the sign-in again.</source>
+        <translation>サインインはできましたが、そのあと Codex がどの ChatGPT ワークスペースを使うかを確認できなかったため、エラー、何も表示されない画面、またはもう一度サインインを求める画面になります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>account/read: workspace routing discovery against chatgpt.com/backend-api/wham/accounts/check failed (strings of Codex 0.169.0; openai/codex #46382, #47034, #47374).</source>
+        <translation>account/read: chatgpt.com/backend-api/wham/accounts/check に対するワークスペースのルーティング確認（workspace routing discovery）が失敗しました（Codex 0.169.0 の文字列。openai/codex #46382、#47034、#47374）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in went through, but then Codex ran out of time asking chatgpt.com which workspace to use. chatgpt.com answers too slowly from here, for example because one of its addresses does not answer.</source>
+        <translation>サインインはできましたが、そのあと Codex がどのワークスペースを使うかを chatgpt.com に問い合わせている間に時間切れになりました。ここから chatgpt.com への応答が遅すぎます。たとえば、そのアドレスの一つが応答していません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>account/read: workspace routing discovery timed out (a string of Codex 0.169.0; openai/codex #41044: one silent chatgpt.com address, about 10 s to fall back).</source>
+        <translation>account/read: ワークスペースのルーティング確認が時間切れになりました（Codex 0.169.0 の文字列。openai/codex #41044: chatgpt.com のアドレスの一つが応答せず、切り替えに約 10 秒）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The sign-in went through, but OpenAI&apos;s server answered the Codex app that it cannot tell which workspace to use right now (HTTP 432). This is on OpenAI&apos;s side or in that app version.</source>
+        <translation>サインインはできましたが、OpenAI のサーバーが Codex アプリに、今はどのワークスペースを使うかを答えられないと返しました（HTTP 432）。原因は OpenAI 側かそのアプリのバージョンにあります。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Desktop log: sa_server_request_failed errorMessage=&quot;Workspace routing is unavailable&quot; status=432 on /wham/profiles/me, /accounts/verified_access, /settings/user (openai/codex #46786, #46812).</source>
+        <translation>デスクトップアプリのログ: /wham/profiles/me、/accounts/verified_access、/settings/user への sa_server_request_failed errorMessage=&quot;Workspace routing is unavailable&quot; status=432（openai/codex #46786、#46812）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The app could not load what it needs from chatgpt.com before it can sign you in.</source>
+        <translation>アプリが、サインインに必要な情報を chatgpt.com から読み込めませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>ChatGPT Desktop shows it with only a Retry button (openai/codex #46613).</source>
+        <translation>ChatGPT デスクトップアプリが「再試行」ボタンだけを表示します（openai/codex #46613）。</translation>
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>

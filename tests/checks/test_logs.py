@@ -210,6 +210,22 @@ REAL_STRINGS = [
     ),
     # §1.14: wsl.exe's own warning (tests/fixtures/wsl/SOURCES.md)
     (fixture_text("wsl", "wsl_localhost_proxy_nat_warning.txt"), ["wsl_localhost_proxy_nat"]),
+    # field-failure-modes-2026 §1.3 (tests/fixtures/routing/SOURCES.md)
+    (fixture_text("routing", "account-read-routing-failed.txt"), ["workspace_routing_failed"]),
+    (fixture_text("routing", "tui-duplicate-workspace.txt"), ["workspace_routing_failed"]),
+    (
+        fixture_text("routing", "selected-workspace-missing-codex-0169.txt"),
+        ["workspace_routing_failed"],
+    ),
+    (fixture_text("routing", "routing-timed-out-codex-0169.txt"), ["workspace_routing_timed_out"]),
+    (
+        fixture_text("routing", "desktop-routing-unavailable-432.txt"),
+        ["workspace_routing_unavailable"],
+    ),
+    (
+        fixture_text("routing", "desktop-signin-requirements.txt"),
+        ["signin_requirements_unavailable"],
+    ),
 ]
 
 

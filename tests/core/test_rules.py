@@ -211,3 +211,61 @@ def test_a_running_account_switcher_explains_a_reused_refresh_token():
     assert str(verdict.summary).startswith("CC Switch (pid 4242) is running.")
     # It rewrites the saved sign-in; the return port is still fine.
     assert FlowStep.LISTENER in verdict.passed_steps
+
+
+CHATGPT_BLACKHOLE = result(
+    "chatgpt",
+    Status.WARN,
+    ["chatgpt_address_blackhole"],
+    {
+        "host": "chatgpt.com",
+        "address_count": 2,
+        "dead_addresses": "104.18.32.47 (timed out after 3.0 s)",
+        "live_addresses": "172.64.155.209",
+    },
+)
+
+
+def test_a_dead_chatgpt_address_marks_the_step_after_the_sign_in():
+    verdict = decide(lab_target(), [*HEALTHY, CHATGPT_BLACKHOLE])
+    assert verdict.cause == "address_blackhole"
+    assert verdict.flow_step is FlowStep.STORE
+    assert "chatgpt.com" in verdict.title and "104.18.32.47" in verdict.summary
+    assert verdict.steps[FlowStep.TOKEN_EXCHANGE] == "ok"
+
+
+def test_your_own_codex_getting_through_does_not_overrule_chatgpt_com():
+    # The witness tests the token exchange with the sign-in server, never chatgpt.com.
+    witness = result("codex_probe", Status.PASS)
+    dead_auth_address = result(
+        "addresses", Status.WARN, ["address_blackhole"], {"host": "auth.openai.com"}
+    )
+    verdict = decide(lab_target(), [*HEALTHY, dead_auth_address, witness, CHATGPT_BLACKHOLE])
+    assert verdict.cause == "address_blackhole" and verdict.flow_step is FlowStep.STORE
+    assert "chatgpt.com" in verdict.summary and "auth.openai.com" not in verdict.summary
+    assert verdict.evidence == ("chatgpt",)
+
+
+def test_chatgpt_com_unreachable_comes_before_what_the_app_logged():
+    unreachable = result(
+        "chatgpt",
+        Status.FAIL,
+        ["chatgpt_tcp_failed"],
+        {"host": "chatgpt.com", "port": 443, "detail": "the connection was refused"},
+    )
+    pasted = result("pasted_error", Status.FAIL, ["workspace_routing_timed_out"])
+    verdict = decide(lab_target(), [*HEALTHY, unreachable, pasted])
+    assert verdict.cause == "chatgpt_unreachable" and verdict.flow_step is FlowStep.STORE
+    assert verdict.also == ("post_login_routing_failed",)
+    assert "chatgpt.com: the connection was refused." in verdict.summary
+    alone = decide(lab_target(), [*HEALTHY, pasted])
+    assert alone.cause == "post_login_routing_failed"
+    assert "timed out" in alone.summary and "codex login" in alone.next_action
+    assert "signs you out" in alone.next_action
+
+
+def test_chatgpt_com_blocked_like_the_sign_in_server_is_one_problem():
+    untrusted = result("tls", Status.FAIL, ["tls_untrusted"], {"issuer": "Corp Inspection CA"})
+    also = result("chatgpt", Status.FAIL, ["chatgpt_tls_untrusted"], {"host": "chatgpt.com"})
+    verdict = decide(lab_target(), [*replace(HEALTHY, untrusted), also])
+    assert (verdict.cause, verdict.also) == ("tls_interception", ())

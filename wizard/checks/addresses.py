@@ -118,6 +118,7 @@ def check_addresses(ctx: CheckContext) -> Outcome:
         )
     dead_list = join([f"{p.address} ({p.detail})" for p in dead])
     evidence["facts"] = {
+        "host": host,
         "dead_addresses": dead_list,
         "live_addresses": join([p.address for p in alive]),
         "address_count": len(probes),

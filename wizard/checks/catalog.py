@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # never run: tells mypy and PyInstaller's import scan what `l
         auth_managers,
         auth_mode,
         ca_env,
+        chatgpt_host,
         clock,
         codex,
         codex_probe,
@@ -117,6 +118,12 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
     ),
     CheckSpec(
         "clock", tr("checks", "Computer clock"), lazy("clock", "check_clock"), needs=("openid",)
+    ),
+    CheckSpec(
+        "chatgpt",
+        tr("checks", "chatgpt.com (needed right after sign-in)"),
+        lazy("chatgpt_host", "check_chatgpt"),
+        needs=("ca_env",),
     ),
     CheckSpec(
         "callback_port", tr("checks", "Sign-in return port"), lazy("port", "check_callback_port")

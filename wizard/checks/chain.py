@@ -57,7 +57,7 @@ def presented_chain(ctx: CheckContext) -> PresentedChain:
         except CaptureFailed as failed:
             return failed
 
-    result = ctx.shared.get("tls:chain", capture)
+    result = ctx.shared.get(f"tls:chain:{ctx.target.host}", capture)
     if isinstance(result, CaptureFailed):
         raise result
     return result  # type: ignore[no-any-return]

@@ -123,14 +123,15 @@ def _with_scheme(url: str) -> str:
 
 
 def effective_route(ctx: CheckContext) -> Route:
-    """The route for this run, resolved once and shared by every check."""
+    """The route to this context's host, resolved once per run and shared by every check
+    (the second host, chatgpt.com, may be exempt from a proxy the sign-in server is not)."""
 
     def resolve() -> Route:
         return resolve_route(
             ctx.env, ctx.profile, ctx.target, timeout=ctx.budget.timeout(SYSTEM_READ_BUDGET_S)
         )
 
-    route: Route = ctx.shared.get("route", resolve)
+    route: Route = ctx.shared.get(f"route:{ctx.target.host}", resolve)
     return route
 
 

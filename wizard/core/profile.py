@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -67,6 +67,20 @@ class Profile:
             port=parts.port or (443 if parts.scheme == "https" else 80),
             callback_ports=ports,
             is_default_host=url == default.rstrip("/"),
+        )
+
+    def chatgpt_target(self, target: Target) -> Target | None:
+        """The second host sign-in needs (chatgpt.com), for OpenAI's own sign-in server only:
+        a lab or staging server named with --auth-url has no chatgpt.com of its own."""
+        if not target.is_default_host:
+            return None
+        url = str(self.data["chatgpt"]["base_url"]).rstrip("/")
+        parts = urlsplit(url)
+        return replace(
+            target,
+            auth_url=url,
+            host=parts.hostname or "",
+            port=parts.port or (443 if parts.scheme == "https" else 80),
         )
 
 

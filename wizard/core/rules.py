@@ -19,6 +19,9 @@ from wizard.core.steps import step_states
 
 # The user's own Codex: where it and the emulation disagree, it wins.
 WITNESS_CHECK = "codex_probe"
+# Checks that are not always asked (your own Codex; chatgpt.com, for OpenAI's own server
+# only): their skip is no observation.
+ASKED_SOMETIMES = (WITNESS_CHECK, "chatgpt")
 
 
 @cache
@@ -49,14 +52,20 @@ def _facts(target: Target, results: Sequence[CheckResult]) -> _Facts:
 def proven_causes(results: Sequence[CheckResult]) -> dict[str, list[tuple[str, CheckResult]]]:
     """cause -> [(fault, check that proved it)], for every fault a check reported. A fault
     with `requires` counts only beside one of those faults: a condition that explains a
-    failure only when that failure happened (WSL's MTU, say, when TLS stalls)."""
+    failure only when that failure happened (WSL's MTU, say, when TLS stalls). A fault
+    `same_as` another one that is proven too is that problem again (the connection to
+    chatgpt.com intercepted like the one to the sign-in server), not one more."""
     table = cause_table()["faults"]
     reported = {fault for result in results for fault in result.faults}
     proven: dict[str, list[tuple[str, CheckResult]]] = {}
     for result in results:
         for fault in result.faults:
             entry = table.get(fault)
-            if entry and (not entry.get("requires") or reported & set(entry["requires"])):
+            if (
+                entry
+                and (not entry.get("requires") or reported & set(entry["requires"]))
+                and entry.get("same_as") not in reported
+            ):
                 proven.setdefault(entry["cause"], []).append((fault, result))
     return proven
 
@@ -69,15 +78,20 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
     overruled: tuple[str, ...] = ()
     witness = by_id.get(WITNESS_CHECK)
     if witness is not None and witness.status is Status.PASS:
-        # The user's own Codex got through: whatever the emulation saw does not stop it.
-        overruled, token_causes = tuple(token_causes), []
-        proven = {c: v for c, v in proven.items() if c not in overruled}
+        # The user's own Codex got through: whatever the emulation saw does not stop it -
+        # except what the witness does not test (chatgpt.com, asked only after the sign-in).
+        blind = set(table["witness_blind_checks"])
+        unseen = {c: [(f, r) for f, r in proven[c] if r.id in blind] for c in token_causes}
+        overruled = tuple(c for c in token_causes if not unseen[c])
+        token_causes = [c for c in token_causes if unseen[c]]
+        proven = {c: unseen.get(c, v) for c, v in proven.items() if c not in overruled}
     elif any(c not in table["witness_only"] for c in token_causes):
         # The real client failing is the same problem the emulation explains, not another.
         token_causes = [c for c in token_causes if c not in table["witness_only"]]
     listener_causes = [c for c in table["listener_precedence"] if c in proven]
     account_causes = [c for c in table["account_precedence"] if c in proven]
-    ordered = token_causes + listener_causes + account_causes
+    post_login_causes = [c for c in table["post_login_precedence"] if c in proven]
+    ordered = token_causes + listener_causes + post_login_causes + account_causes
     # Named only where nothing else is and this computer is healthy ("likely account-side").
     last_resort = [c for c in table["last_resort"] if c in proven]
     listener_fault = any(c in proven for c in table["listener_precedence"])
@@ -92,15 +106,19 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
         summary_template = (
             table["faults"][fault].get("summary") or table["causes"][cause]["summary"]
         )
-        verdict = _verdict(cause, facts, summary_template, proving, also, states)
+        step = table["faults"][fault].get("step", table["causes"][cause]["step"])
+        verdict = _verdict(cause, step, facts, summary_template, proving, also, states)
         return _overrule(_fault_advice(verdict, table["faults"][fault], facts), overruled)
 
     if ordered:
         return named(ordered[0], tuple(ordered[1:]))
 
-    relevant = [by_id[c] for c in table["relevant_checks"] if c in by_id]
-    if witness is not None and witness.status is Status.SKIP:
-        relevant.remove(witness)  # not asked is no observation
+    relevant = [
+        r
+        for c in table["relevant_checks"]
+        if (r := by_id.get(c)) is not None
+        and not (c in ASKED_SOMETIMES and r.status is Status.SKIP)
+    ]
     bad = [r for r in relevant if r.status in (Status.FAIL, Status.ERROR)]
     if overruled:
         bad = [r for r in bad if not set(r.faults) & _faults_of(overruled)]
@@ -119,7 +137,7 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
             template = table["faults"][fault].get("summary") or table["causes"][cause]["summary"]
         facts = _facts(target, seen)
         facts["listener"] = _listener(by_id.get("callback_port"))
-        none = _verdict(cause, facts, template, seen, (), states)
+        none = _verdict(cause, table["causes"][cause]["step"], facts, template, seen, (), states)
         return _overrule(none, overruled)
 
     observed = bad or [r for r in relevant if r.status is not Status.PASS]
@@ -132,7 +150,8 @@ def decide(target: Target, results: Sequence[CheckResult]) -> Verdict:
         if observed
         else tr("rules", "no check ran.")
     )
-    return _verdict("unknown", facts, table["causes"]["unknown"]["summary"], observed, (), states)
+    unknown = table["causes"]["unknown"]
+    return _verdict("unknown", unknown["step"], facts, unknown["summary"], observed, (), states)
 
 
 def _listener(port: CheckResult | None) -> str:
@@ -173,6 +192,7 @@ def _fault_advice(verdict: Verdict, fault: Mapping[str, Any], facts: Mapping[str
 
 def _verdict(
     cause: str,
+    step_id: str | None,  # the cause's step, or the one its fault names (chatgpt.com's)
     facts: Mapping[str, Any],
     summary_template: str,
     proving: Sequence[CheckResult],
@@ -180,7 +200,7 @@ def _verdict(
     states: Callable[[FlowStep | None], dict[FlowStep, str]],
 ) -> Verdict:
     entry = cause_table()["causes"][cause]
-    step = FlowStep(entry["step"]) if entry["step"] else None
+    step = FlowStep(step_id) if step_id else None
     steps = states(step)
     return Verdict(
         cause=cause,

@@ -42,6 +42,7 @@ STEP_CHECKS: dict[FlowStep, tuple[str, ...]] = {
         "auth_mode",
         "credential_store",
         "auth_managers",
+        "chatgpt",
     ),
 }
 # The checks whose warning means the step itself may not work (the others only inform:
@@ -51,7 +52,7 @@ _OWN_CHECKS: dict[FlowStep, tuple[str, ...]] = {
     FlowStep.CALLBACK: (),
     FlowStep.LISTENER: ("callback_port",),
     FlowStep.TOKEN_EXCHANGE: STEP_CHECKS[FlowStep.TOKEN_EXCHANGE],
-    FlowStep.STORE: ("codex_auth", "auth_mode", "credential_store"),
+    FlowStep.STORE: ("codex_auth", "auth_mode", "credential_store", "chatgpt"),
 }
 WITNESS = "codex_probe"  # the user's own Codex: a test return through steps 2 to 4
 
