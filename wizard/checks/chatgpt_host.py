@@ -6,8 +6,8 @@ page is hosted there and the desktop app wraps the sign-in page in it. When only
 is blocked, the sign-in seems to finish and then fails. This runs the sign-in server's own
 checks - name lookup, every address on its own budget, connection, trust - against
 chatgpt.com (the same functions, with chatgpt.com as the context's target and Codex's route
-to it), then the read-only GET `codex doctor` makes. Their faults get a `chatgpt_` prefix, so
-the verdict (resources/causes.json) names chatgpt.com and the step after the sign-in."""
+to it), then the read-only GET `codex doctor` makes. Their faults become chatgpt.com's own
+(FAULTS), so the verdict (resources/causes.json) names it and the step after the sign-in."""
 
 from __future__ import annotations
 
@@ -24,7 +24,18 @@ from wizard.core.engine import CheckContext
 from wizard.core.i18n import tr
 from wizard.core.model import CheckResult, Outcome, Status
 
-FAULT_PREFIX = "chatgpt_"
+# What the sign-in server's checks prove, said of chatgpt.com (resources/causes.json); the
+# rest (no network at all, a proxy that wants a password ...) those checks report themselves.
+FAULTS = {
+    "dns_failure": "chatgpt_dns_failure",
+    "tcp_failed": "chatgpt_tcp_failed",
+    "tls_no_answer": "chatgpt_tls_no_answer",
+    "http_no_answer": "chatgpt_http_no_answer",
+    "tls_untrusted": "chatgpt_tls_untrusted",
+    "tls_weak_ca": "chatgpt_tls_weak_ca",
+    "proxy_unreachable": "chatgpt_proxy_unreachable",
+    "address_blackhole": "chatgpt_address_blackhole",
+}
 OK = (Status.PASS, Status.WARN)
 
 
@@ -99,8 +110,8 @@ def _result(check_id: str, outcome: Outcome) -> CheckResult:
 
 def _combined(host: str, steps: Mapping[str, Outcome], failed: str | None) -> Outcome:
     """One outcome for chatgpt.com: the step that failed (or a warning, or all well), every
-    step's finding in the evidence, and every fault prefixed."""
-    faults = tuple(FAULT_PREFIX + f for o in steps.values() for f in o.faults)
+    step's finding in the evidence, and its faults said of chatgpt.com."""
+    faults = tuple(FAULTS[f] for o in steps.values() for f in o.faults if f in FAULTS)
     evidence: dict[str, Any] = {
         "host": host,
         "steps": {
