@@ -2,10 +2,12 @@
 it (Welcome's "Start checking"), while a 5 ms QTimer on the GUI thread measures the longest
 stall of the event loop, until the verdict page has settled.
 
-    python -m bench.window_run --auth-url URL [--timeout S] [--profile OUT.txt]
+    python -m bench.window_run --auth-url URL [--timeout S] [--profile OUT.txt] [--child]
 
-Prints {"rss_first_paint_kb", "rss_after_kb", "diagnosis_s", "max_gap_ms", "gaps", "cause"};
---profile writes a pyinstrument profile of the GUI thread during the diagnosis."""
+Prints {"rss_first_paint_kb", "rss_after_kb", "diagnosis_s", "first_event_s", "verdict_s",
+"max_gap_ms", "gaps", "cause", "heavy_modules"}; --profile writes a pyinstrument profile of the
+GUI thread during the diagnosis; --child reads the diagnosis's events from a child process
+(the prototype in bench/child_runner.py) instead of running the checks in the window's."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import sys
 from typing import Any
 
 PROBE_MS = 5
+HEAVY = ("httpx", "cryptography", "OpenSSL", "psutil", "ssl")
 SETTLE_MS = 300  # the verdict page lays out and paints after it is shown
 
 
@@ -28,6 +31,7 @@ def main() -> int:
     parser.add_argument("--auth-url", required=True)
     parser.add_argument("--timeout", type=float, default=6.0)
     parser.add_argument("--profile", metavar="OUT.txt")
+    parser.add_argument("--child", action="store_true")
     args = parser.parse_args()
 
     from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
@@ -36,6 +40,11 @@ def main() -> int:
     from wizard.platform.system import system_environment
     from wizard.ui.app import application, make_window
 
+    if args.child:
+        import wizard.ui.window
+        from bench.child_runner import ChildRunner
+
+        wizard.ui.window.DiagnosisRunner = ChildRunner  # type: ignore[assignment,misc]
     app = application()
     profile = load_profile()
     window = make_window(
@@ -46,6 +55,9 @@ def main() -> int:
     gaps: list[tuple[float, float, str]] = []  # (gap ms, at ms since start, page)
     last = [0.0]
     profiler: Any = None
+
+    def at(key: str) -> None:
+        result.setdefault(key, clock.nsecsElapsed() / 1e9)
 
     def tick() -> None:
         now = clock.nsecsElapsed() / 1e6
@@ -71,6 +83,7 @@ def main() -> int:
             max_gap_ms=worst[0][0] if worst else None,
             gaps=[{"gap_ms": g, "at_ms": at, "page": page} for g, at, page in worst],
             cause=diagnosis.verdict.cause if diagnosis is not None else None,
+            heavy_modules=sorted(m for m in HEAVY if m in sys.modules),
         )
         window.close()
         app.quit()
@@ -99,6 +112,8 @@ def main() -> int:
         clock.start()
         probe.start()
         window.currentIdChanged.connect(page_changed)
+        window.runner.checkStarted.connect(lambda *_: at("first_event_s"))
+        window.runner.finished.connect(lambda *_: at("verdict_s"))
         window.next()  # Welcome's "Start checking"
 
     class FirstPaint(QObject):
