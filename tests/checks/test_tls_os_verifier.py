@@ -101,6 +101,29 @@ def test_a_root_windows_would_fetch_is_trusted_though_its_list_lacks_it(home, au
     assert _os_row(outcome)["error"] is None
 
 
+def test_without_a_ca_file_codex_trusts_what_the_os_trusts(home, auth_server):
+    """No CA variable: Codex verifies with the OS's own library (native-tls), so a root Windows
+    would fetch is trusted by Codex too, though the listed store (empty here) lacks it
+    (field notes, headline finding 2)."""
+    os = RecordedOsVerifier("windows", OsVerdict(True))
+    outcome = _tls(_env(home, os), auth_server.url)
+    assert (outcome.status, outcome.faults) == (Status.PASS, ())
+    assert _trust(outcome) == {"codex": True, "os": True, "certifi": False}
+    codex_row = next(r for r in outcome.evidence["trust"] if r["id"] == "codex")
+    assert codex_row["origin"] == _os_row(outcome)["origin"] == os.describe()
+
+
+def test_without_a_ca_file_the_os_refusal_is_codex_refusal(home, pki, auth_server):
+    """The listed store holds the root, but Windows refuses the chain (a revoked leaf): Codex,
+    verifying with Windows, refuses it too."""
+    os = RecordedOsVerifier("windows", WINDOWS_REVOKED)
+    outcome = _tls(_env(home, os, os_roots_file=pki.ca_pem), auth_server.url)
+    assert outcome.status is Status.FAIL
+    assert _trust(outcome)["codex"] is False
+    codex_row = next(r for r in outcome.evidence["trust"] if r["id"] == "codex")
+    assert (codex_row["error"], codex_row["os_code"]) == (WINDOWS_REVOKED.error, "0x80092010")
+
+
 def test_asked_along_the_proxy_route(home, pki, auth_server, proxy_factory):
     proxy = proxy_factory("intercept")
     os = RecordedOsVerifier("darwin", MACOS_NOT_TRUSTED)

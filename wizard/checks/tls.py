@@ -34,7 +34,13 @@ def check_tls(ctx: CheckContext) -> Outcome:
     from wizard.checks.chain import CaptureFailed, presented_chain
     from wizard.checks.os_verdict import ask_os
     from wizard.checks.revocation import revocation_sources
-    from wizard.checks.trust import Verification, ca_settings, trust_sets, verify_chain
+    from wizard.checks.trust import (
+        Verification,
+        ca_settings,
+        codex_ca_file,
+        trust_sets,
+        verify_chain,
+    )
 
     host = ctx.target.host
     tcp = ctx.dep("tcp")
@@ -60,8 +66,13 @@ def check_tls(ctx: CheckContext) -> Outcome:
     sets = trust_sets(ctx)
     checks = {s.id: verify_chain(s.roots, chain, host, now) for s in sets}
     asked = ask_os(ctx)
+    # Without a CA file Codex verifies with the OS's own library too (native-tls: SChannel,
+    # Security.framework); a CA file switches it to rustls over the listed roots.
+    ca_file = codex_ca_file(ca_settings(ctx.env, ctx.profile), ctx.profile)
+    decided_by_os = {"os"} if ca_file is not None else {"os", "codex"}
     if asked is not None and asked.verdict is not None:  # the OS decides, not its list
-        checks["os"] = Verification(asked.verdict.trusted, asked.verdict.error, ())
+        for set_id in decided_by_os:
+            checks[set_id] = Verification(asked.verdict.trusted, asked.verdict.error, ())
     top = chain[-1]
     issuer = readable_name(top.issuer)
     vendor = find_vendor(chain, ctx.profile["inspection_vendors"])
@@ -75,7 +86,10 @@ def check_tls(ctx: CheckContext) -> Outcome:
         "leaf_revocation": revocation_sources(chain[0]),
         "issuer": issuer,
         "vendor": vendor,
-        "trust": [_row(s, checks[s.id], ctx.env.display_path(s.origin), asked) for s in sets],
+        "trust": [
+            _row(s, checks[s.id], ctx.env.display_path(s.origin), asked, s.id in decided_by_os)
+            for s in sets
+        ],
         "matrix": join(
             [
                 tr("tls", "{label}: trusted", label=s.label)
@@ -293,7 +307,11 @@ def _weak_reason(lint: list[dict[str, str]], codex: Verification) -> str | None:
 
 
 def _row(
-    trust: TrustSet, result: Verification, origin: str, asked: OsAnswer | None
+    trust: TrustSet,
+    result: Verification,
+    origin: str,
+    asked: OsAnswer | None,
+    by_os: bool,
 ) -> dict[str, Any]:
     row = {
         "id": trust.id,
@@ -303,7 +321,7 @@ def _row(
         "trusted": result.trusted,
         "error": _plain_error(result.error),
     }
-    if trust.id == "os" and asked is not None:
+    if by_os and asked is not None:
         if asked.verdict is None:
             row["origin"] = tr(
                 "tls",
