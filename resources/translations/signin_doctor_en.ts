@@ -1628,8 +1628,12 @@
     </message>
     <message>
         <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>{tool} keeps {file} in the Codex folder</source>
+        <translation>{tool} keeps {file} in the Codex folder</translation>
+    </message>
+    <message>
         <source>{file} lies beside config.toml</source>
-        <translation>{file} lies beside config.toml</translation>
+        <translation type="vanished">{file} lies beside config.toml</translation>
     </message>
     <message>
         <source>The saved sign-in holds only an API key and no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account.</source>

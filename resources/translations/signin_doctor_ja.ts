@@ -1620,8 +1620,12 @@
     </message>
     <message>
         <location filename="../../wizard/checks/auth_managers.py"/>
+        <source>{tool} keeps {file} in the Codex folder</source>
+        <translation>{tool} が Codex のフォルダーに {file} を置いています</translation>
+    </message>
+    <message>
         <source>{file} lies beside config.toml</source>
-        <translation>config.toml の隣に {file} があります</translation>
+        <translation type="vanished">config.toml の隣に {file} があります</translation>
     </message>
     <message>
         <source>The saved sign-in holds only an API key and no ChatGPT sign-in, so Codex uses that key instead of your ChatGPT account.</source>

@@ -105,10 +105,23 @@ def test_codex_itself_is_not_a_tool(home, named_process):
 
 
 def test_windows_program_names_are_recognised(home):
-    env = make_env(home, platform="windows", processes=table("CC Switch.exe", "CLIProxyAPI.exe"))
+    names = ("CC Switch.exe", "CLIProxyAPI.exe", "codex-auth-auto.exe", "Codex.exe")
+    env = make_env(home, platform="windows", processes=table(*names))
     outcome = run_check(check_auth_managers, env)
-    assert [t["tool"] for t in outcome.evidence["tools"]] == ["CC Switch", "CLIProxyAPI"]
-    assert outcome.evidence["facts"]["tools"] == "CC Switch (pid 1000) and CLIProxyAPI (pid 1001)"
+    tools = [t["tool"] for t in outcome.evidence["tools"]]
+    assert tools == ["CC Switch", "CLIProxyAPI", "codex-auth"]  # Codex.exe is the app itself
+    assert outcome.evidence["facts"]["tools"] == (
+        "CC Switch (pid 1000), CLIProxyAPI (pid 1001) and codex-auth (pid 1002)"
+    )
+
+
+def test_codex_auth_s_account_registry_in_the_codex_folder(home):
+    LabHome(home).file(".codex/accounts/registry.json", '{"schema_version": 3, "accounts": []}')
+    outcome = run_check(check_auth_managers, make_env(home, processes=only()))
+    assert outcome.faults == ("auth_manager_config",)
+    assert outcome.summary == (
+        "Codex's settings: codex-auth keeps accounts/registry.json in the Codex folder."
+    )
 
 
 def test_a_tool_holding_the_callback_port_is_said_so(home):
@@ -137,7 +150,7 @@ def test_cc_switch_proxy_takeover_in_config_toml(home):
         "loopback_provider",
         "no_openai_auth",
         "bearer_token",
-        "catalog_file",
+        "tool_file",
     ]
     assert outcome.evidence["config"] == {
         "provider": "ccs",
@@ -148,7 +161,7 @@ def test_cc_switch_proxy_takeover_in_config_toml(home):
         "Codex's settings: its requests go to a program on this computer (127.0.0.1:15721), "
         'the provider "ccs" does not use your ChatGPT sign-in (requires_openai_auth is not '
         "set), a fixed access key is set (experimental_bearer_token) and "
-        "cc-switch-model-catalog.json lies beside config.toml."
+        "CC Switch keeps cc-switch-model-catalog.json in the Codex folder."
     )
     no_secret_in(outcome)
 

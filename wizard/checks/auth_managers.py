@@ -7,7 +7,8 @@ refresh_token_reused) or hold port 1455. The signs, all gathered without a secre
 - the programs running now, by process name (the profile's `auth_managers`);
 - config.toml: the active provider's address on this computer, a provider that does not use
   the ChatGPT sign-in (`requires_openai_auth` unset), `experimental_bearer_token` (its name
-  only), a model catalog file such a tool writes beside it;
+  only), a file such a tool keeps in the Codex folder (a model catalog, codex-auth's account
+  registry);
 - auth.json's shape: the names of its keys whose value is not null, nothing else. The real
   Codex 0.169 writes `auth_mode` beside OPENAI_API_KEY when it saves an API key itself; a file
   with only OPENAI_API_KEY (what the switchers write) it reports as "API key configured" all
@@ -109,9 +110,9 @@ def config_markers(ctx: CheckContext) -> tuple[list[dict[str, str]], dict[str, A
     tables = [config, *(p for p in providers.values() if isinstance(p, dict))]
     if any("experimental_bearer_token" in t for t in tables):
         markers.append({"marker": "bearer_token", "detail": "experimental_bearer_token"})
-    for catalog in ctx.profile["auth_managers"]["catalog_files"]:
-        if (home / catalog["file"]).is_file():
-            markers.append({"marker": "catalog_file", "detail": catalog["file"]})
+    for kept in ctx.profile["auth_managers"]["tool_files"]:
+        if (home / kept["file"]).is_file():
+            markers.append({"marker": "tool_file", "detail": kept["file"], "tool": kept["tool"]})
     return markers, evidence
 
 
@@ -263,6 +264,11 @@ def _marker_text(marker: dict[str, str]) -> Any:
         "bearer_token": tr(
             "auth_managers", "a fixed access key is set (experimental_bearer_token)"
         ),
-        "catalog_file": tr("auth_managers", "{file} lies beside config.toml", file=detail),
+        "tool_file": tr(
+            "auth_managers",
+            "{tool} keeps {file} in the Codex folder",
+            tool=marker.get("tool", ""),
+            file=detail,
+        ),
     }
     return texts[marker["marker"]]
