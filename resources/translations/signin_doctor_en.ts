@@ -2263,6 +2263,11 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Your editor runs Codex inside WSL, and your own Codex there got no answer from {host}, although this computer reaches it. The Windows connection {adapter} (a VPN, usually) carries smaller packets ({adapter_mtu} bytes) than WSL sends ({eth0_mtu}), so WSL&apos;s secure connections open and then stall.</source>
+        <translation>Your editor runs Codex inside WSL, and your own Codex there got no answer from {host}, although this computer reaches it. The Windows connection {adapter} (a VPN, usually) carries smaller packets ({adapter_mtu} bytes) than WSL sends ({eth0_mtu}), so WSL&apos;s secure connections open and then stall.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Nothing wrong found on this computer</source>
         <translation>Nothing wrong found on this computer</translation>
     </message>
@@ -7538,11 +7543,6 @@
     </message>
     <message>
         <location filename="../../wizard/checks/wsl_network.py"/>
-        <source>WSL sends packets of up to {eth0_mtu} bytes, but the Windows connection {adapter} carries only {adapter_mtu}: connections open, then secure connections can stall.</source>
-        <translation>WSL sends packets of up to {eth0_mtu} bytes, but the Windows connection {adapter} carries only {adapter_mtu}: connections open, then secure connections can stall.</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/wsl_network.py"/>
         <source>none</source>
         <translation>none</translation>
     </message>
@@ -7555,6 +7555,26 @@
         <location filename="../../wizard/checks/wsl_network.py"/>
         <source>Codex runs inside WSL ({mode} networking); its proxy, packet size and name server show no known WSL problem.</source>
         <translation>Codex runs inside WSL ({mode} networking); its proxy, packet size and name server show no known WSL problem.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>Not relevant: Codex does not run inside WSL here.</source>
+        <translation>Not relevant: Codex does not run inside WSL here.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>Could not compare WSL&apos;s packet size with this computer&apos;s.</source>
+        <translation>Could not compare WSL&apos;s packet size with this computer&apos;s.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>WSL&apos;s packet size matches this computer&apos;s connections.</source>
+        <translation>WSL&apos;s packet size matches this computer&apos;s connections.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>WSL sends packets of up to {eth0_mtu} bytes, but the Windows connection {adapter} carries only {adapter_mtu}: connections open, then secure connections can stall.</source>
+        <translation>WSL sends packets of up to {eth0_mtu} bytes, but the Windows connection {adapter} carries only {adapter_mtu}: connections open, then secure connections can stall.</translation>
     </message>
 </context>
 </TS>

@@ -2255,6 +2255,11 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
+        <source>Your editor runs Codex inside WSL, and your own Codex there got no answer from {host}, although this computer reaches it. The Windows connection {adapter} (a VPN, usually) carries smaller packets ({adapter_mtu} bytes) than WSL sends ({eth0_mtu}), so WSL&apos;s secure connections open and then stall.</source>
+        <translation>エディターは Codex を WSL の中で動かしていて、そこにあるあなたの Codex は {host} から応答を得られませんでした。このコンピューターからは届いています。Windows の接続 {adapter}（ふつうは VPN）が運べるパケット（{adapter_mtu} バイト）が WSL の送るもの（{eth0_mtu}）より小さいため、WSL の安全な接続は開いたあと止まってしまいます。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
         <source>Nothing wrong found on this computer</source>
         <translation>このコンピューターに問題は見つかりませんでした</translation>
     </message>
@@ -7510,11 +7515,6 @@
     </message>
     <message>
         <location filename="../../wizard/checks/wsl_network.py"/>
-        <source>WSL sends packets of up to {eth0_mtu} bytes, but the Windows connection {adapter} carries only {adapter_mtu}: connections open, then secure connections can stall.</source>
-        <translation>WSL は最大 {eth0_mtu} バイトのパケットを送りますが、Windows の接続 {adapter} は {adapter_mtu} バイトまでしか運べません。接続は開いても、安全な接続が途中で止まることがあります。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/checks/wsl_network.py"/>
         <source>none</source>
         <translation>なし</translation>
     </message>
@@ -7527,6 +7527,26 @@
         <location filename="../../wizard/checks/wsl_network.py"/>
         <source>Codex runs inside WSL ({mode} networking); its proxy, packet size and name server show no known WSL problem.</source>
         <translation>Codex は WSL の中で動いています（{mode} ネットワーク）。プロキシ、パケットの大きさ、ネーム サーバーに、WSL の既知の問題は見つかりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>Not relevant: Codex does not run inside WSL here.</source>
+        <translation>関係ありません: このコンピューターでは Codex は WSL の中で動いていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>Could not compare WSL&apos;s packet size with this computer&apos;s.</source>
+        <translation>WSL のパケットの大きさを、このコンピューターのものと比べられませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>WSL&apos;s packet size matches this computer&apos;s connections.</source>
+        <translation>WSL のパケットの大きさは、このコンピューターの接続と合っています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/wsl_network.py"/>
+        <source>WSL sends packets of up to {eth0_mtu} bytes, but the Windows connection {adapter} carries only {adapter_mtu}: connections open, then secure connections can stall.</source>
+        <translation>WSL は最大 {eth0_mtu} バイトのパケットを送りますが、Windows の接続 {adapter} は {adapter_mtu} バイトまでしか運べません。接続は開いても、安全な接続が途中で止まることがあります。</translation>
     </message>
 </context>
 </TS>

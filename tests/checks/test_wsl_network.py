@@ -9,13 +9,15 @@ import socket
 from dataclasses import replace
 
 from tests.helpers import FakeRunner, fixture_text, lab_target, make_env, run_check
+from tests.lab.home import LabHome
 from wizard.checks.network import check_dns, check_tcp
 from wizard.checks.proxy import check_proxy
 from wizard.checks.tls import check_tls
+from wizard.checks.wsl import check_wsl
 from wizard.checks.wsl_network import check_wsl_network
 from wizard.core.model import CheckResult, Outcome, Status
 from wizard.core.rules import decide
-from wizard.platform.wsl_net import NETSH_SUBINTERFACES, WSLINFO_MODE
+from wizard.platform.wsl_net import NETSH_SUBINTERFACES, WSLINFO_MODE, eth0_mtu_argv
 
 
 def result(check_id: str, outcome: Outcome) -> CheckResult:
@@ -171,3 +173,55 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# -- From Windows, where an editor runs Codex inside WSL ------------------------------------
+
+WSL_LIST = ["wsl.exe", "-l", "-v"]
+CURSOR_IN_WSL = '{"chatgpt.runCodexInWindowsSubsystemForLinux": true}'
+
+
+def windows_with_codex_in_wsl(home, netsh: str):
+    runner = FakeRunner()
+    runner.add(WSL_LIST, fixture_text("wsl", "list_verbose_default_ubuntu.txt"))
+    runner.add(eth0_mtu_argv("Ubuntu"), "1500\n")  # the kernel's file: one number
+    runner.add(NETSH_SUBINTERFACES, fixture_text("wsl", netsh))
+    LabHome(home).settings("Cursor", CURSOR_IN_WSL, windows=True)
+    env = make_env(home, platform="windows", runner=runner)
+    wsl = result("wsl", run_check(check_wsl, env))
+    assert wsl.evidence["editors_running_codex_in_wsl"] == "Cursor"
+    return env, wsl, runner
+
+
+def test_from_windows_the_vpn_mtu_explains_codex_in_wsl_getting_no_answer(home):
+    env, wsl, runner = windows_with_codex_in_wsl(home, "netsh_subinterfaces_pulse_secure_vpn.txt")
+    deps = {"dns": _passed("dns"), "wsl": wsl}
+    outcome = run_check(check_wsl_network, env, deps=deps)
+    assert outcome.status is Status.WARN
+    assert outcome.faults == ("wsl_mtu_mismatch_probe",)
+    assert tuple(eth0_mtu_argv("Ubuntu")) in runner.calls
+    # The user's own Codex, asked inside WSL, got no answer (its check's fault).
+    probe = CheckResult("codex_probe", "p", Status.FAIL, "s", {}, ("codex_probe_transport",), 1)
+    token = _passed("token_endpoint")  # this computer itself reaches the server
+    verdict = decide(lab_target(), [token, probe, result("wsl_network", outcome)])
+    assert verdict.cause == "wsl_network"
+    assert verdict.fixes == ("wsl-mtu",)
+    assert "(1200 bytes) than WSL sends (1500)" in str(verdict.summary)
+    # Without that failure the mismatch is only the check's warning.
+    assert decide(lab_target(), [token, result("wsl_network", outcome)]).cause == "none"
+
+
+def test_from_windows_without_a_vpn_the_sizes_match(home):
+    env, wsl, _runner = windows_with_codex_in_wsl(home, "netsh_subinterfaces_wifi_no_vpn.txt")
+    outcome = run_check(check_wsl_network, env, deps={"dns": _passed("dns"), "wsl": wsl})
+    assert outcome.status is Status.PASS
+    assert outcome.summary == "WSL's packet size matches this computer's connections."
+
+
+def test_from_windows_without_codex_in_wsl_asks_nothing(home):
+    runner = FakeRunner()
+    env = make_env(home, platform="windows", runner=runner)
+    wsl = CheckResult("wsl", "w", Status.PASS, "s", {"installed": False}, (), 1)
+    outcome = run_check(check_wsl_network, env, deps={"dns": _passed("dns"), "wsl": wsl})
+    assert outcome.status is Status.SKIP
+    assert runner.calls == []

@@ -164,7 +164,7 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
         "wsl_network",
         tr("checks", "WSL network"),
         lazy("wsl_network", "check_wsl_network"),
-        needs=("dns",),
+        needs=("dns", "wsl"),
     ),
     CheckSpec(
         "login_policy",

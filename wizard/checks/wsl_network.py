@@ -9,7 +9,9 @@ it breaks the sign-in while Windows itself is fine:
   asked 127.0.0.1:53 instead).
 This check runs once the name lookup is done, beside the connection checks; the proxy and MTU
 faults count only with the failure they explain (`requires` in resources/causes.json), since a
-dead proxy or a stalled handshake can use up the whole budget. Elsewhere it costs nothing."""
+dead proxy or a stalled handshake can use up the whole budget. On Windows, where an editor runs
+Codex inside WSL, it compares WSL's eth0 with the VPN here, and that counts when the user's own
+Codex inside WSL got no answer. Elsewhere it costs nothing."""
 
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ COMMAND_CAP_S = 3.0
 
 def check_wsl_network(ctx: CheckContext) -> Outcome:
     env = ctx.env
+    if env.platform == "windows":
+        return _from_windows(ctx)
     if not wsl_net.inside_wsl(env):
         return Outcome(Status.SKIP, tr("wsl_network", "Only relevant inside WSL."))
 
@@ -38,7 +42,6 @@ def check_wsl_network(ctx: CheckContext) -> Outcome:
     eth0 = wsl_net.read_eth0_mtu(env)
     table, netsh_problem = wsl_net.run_text(env, wsl_net.NETSH_SUBINTERFACES, timeout)
     adapters = wsl_net.parse_subinterfaces(table or "")
-    narrowest = wsl_net.smallest_uplink(adapters)
     nameservers = wsl_net.read_nameservers(env)
     evidence: dict[str, Any] = {
         "networking_mode": mode,
@@ -68,20 +71,11 @@ def check_wsl_network(ctx: CheckContext) -> Outcome:
                 proxy=proxy,
             )
         )
-    if eth0 and narrowest and narrowest.mtu < eth0:
-        facts |= {"eth0_mtu": eth0, "adapter": narrowest.name, "adapter_mtu": narrowest.mtu}
+    narrower = wsl_net.narrower_uplink(eth0, adapters)
+    if eth0 and narrower:
+        facts |= _mtu_facts(eth0, narrower)
         faults.append("wsl_mtu_mismatch")
-        summaries.append(
-            tr(
-                "wsl_network",
-                "WSL sends packets of up to {eth0_mtu} bytes, but the Windows connection "
-                "{adapter} carries only {adapter_mtu}: connections open, then secure "
-                "connections can stall.",
-                eth0_mtu=eth0,
-                adapter=narrowest.name,
-                adapter_mtu=narrowest.mtu,
-            )
-        )
+        summaries.append(_mtu_sentence(eth0, narrower))
     dns = ctx.dep("dns")
     if dns is not None and "dns_failure" in dns.faults:
         shown = join(nameservers, ", ") if nameservers else tr("wsl_network", "none")
@@ -132,3 +126,65 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def _from_windows(ctx: CheckContext) -> Outcome:
+    """Codex runs inside WSL for an editor (the wsl check proved it) while this program runs on
+    Windows: WSL's eth0 MTU is read through wsl.exe, the adapters here. The mismatch counts when
+    the user's own Codex, asked inside WSL, got no answer (`requires` codex_probe_transport)."""
+    env = ctx.env
+    wsl_check = ctx.dep("wsl")
+    found = wsl_check.evidence if wsl_check is not None else {}
+    if not found.get("editors_running_codex_in_wsl"):
+        return Outcome(
+            Status.SKIP, tr("wsl_network", "Not relevant: Codex does not run inside WSL here.")
+        )
+
+    def timeout() -> float:
+        return ctx.budget.timeout(COMMAND_CAP_S)
+
+    mtu_text, mtu_problem = wsl_net.run_text(
+        env, wsl_net.eth0_mtu_argv(found.get("default")), timeout
+    )
+    eth0 = wsl_net.parse_mtu(mtu_text or "")
+    table, netsh_problem = wsl_net.run_text(env, wsl_net.NETSH_SUBINTERFACES, timeout)
+    adapters = wsl_net.parse_subinterfaces(table or "")
+    evidence: dict[str, Any] = {
+        "networking_mode": found.get("networking_mode"),
+        "eth0_mtu": eth0,
+        "windows_adapters": [a.to_json() for a in adapters],
+        "problems": {k: v for k, v in (("wsl", mtu_problem), ("netsh", netsh_problem)) if v},
+    }
+    if eth0 is None or not adapters:
+        return Outcome(
+            Status.SKIP,
+            tr("wsl_network", "Could not compare WSL's packet size with this computer's."),
+            evidence,
+        )
+    narrower = wsl_net.narrower_uplink(eth0, adapters)
+    if narrower is None:
+        return Outcome(
+            Status.PASS,
+            tr("wsl_network", "WSL's packet size matches this computer's connections."),
+            evidence,
+        )
+    evidence["facts"] = {"host": ctx.target.host} | _mtu_facts(eth0, narrower)
+    return Outcome(
+        Status.WARN, _mtu_sentence(eth0, narrower), evidence, ("wsl_mtu_mismatch_probe",)
+    )
+
+
+def _mtu_facts(eth0: int, narrower: wsl_net.Subinterface) -> dict[str, Any]:
+    return {"eth0_mtu": eth0, "adapter": narrower.name, "adapter_mtu": narrower.mtu}
+
+
+def _mtu_sentence(eth0: int, narrower: wsl_net.Subinterface) -> Any:
+    return tr(
+        "wsl_network",
+        "WSL sends packets of up to {eth0_mtu} bytes, but the Windows connection "
+        "{adapter} carries only {adapter_mtu}: connections open, then secure "
+        "connections can stall.",
+        eth0_mtu=eth0,
+        adapter=narrower.name,
+        adapter_mtu=narrower.mtu,
+    )

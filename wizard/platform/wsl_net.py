@@ -8,11 +8,12 @@ recorded real outputs (tests/fixtures/wsl/)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from wizard.core.environment import CommandNotFound, Environment
+from wizard.platform.wsl import run_args
 
 WSLINFO_MODE = ("wslinfo", "--networking-mode")
 NETSH_SUBINTERFACES = ("netsh.exe", "interface", "ipv4", "show", "subinterfaces")
@@ -85,10 +86,30 @@ def smallest_uplink(adapters: list[Subinterface]) -> Subinterface | None:
     return min(uplinks, key=lambda a: a.mtu) if uplinks else None
 
 
+def narrower_uplink(eth0_mtu: int | None, adapters: list[Subinterface]) -> Subinterface | None:
+    """The Windows way out that carries smaller packets than WSL's eth0 sends, if any."""
+    narrowest = smallest_uplink(adapters)
+    if eth0_mtu and narrowest and narrowest.mtu < eth0_mtu:
+        return narrowest
+    return None
+
+
+def eth0_mtu_argv(distro: str | None) -> list[str]:
+    """From Windows: eth0's MTU inside the distribution that runs Codex."""
+    return run_args(distro, ["cat", "/" + ETH0_MTU.as_posix()])
+
+
+def parse_mtu(text: str) -> int | None:
+    try:
+        return int(text.replace("\x00", "").strip())
+    except ValueError:
+        return None
+
+
 def read_eth0_mtu(env: Environment) -> int | None:
     try:
-        return int((env.system_root / ETH0_MTU).read_text(encoding="ascii").strip())
-    except (OSError, ValueError):
+        return parse_mtu((env.system_root / ETH0_MTU).read_text(encoding="ascii"))
+    except OSError:
         return None
 
 
@@ -111,7 +132,7 @@ def read_nameservers(env: Environment) -> list[str] | None:
 
 
 def run_text(
-    env: Environment, argv: tuple[str, ...], timeout: Callable[[], float]
+    env: Environment, argv: Sequence[str], timeout: Callable[[], float]
 ) -> tuple[str | None, str | None]:
     """(stdout, None), or (None, why not): a missing program, a timeout or an error exit."""
     try:
