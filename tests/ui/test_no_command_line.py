@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from tests.checks.test_wsl_network import wsl_env
 from tests.e2e import free_port
 from tests.helpers import make_env
 from tests.lab.port_holder import hold_port
@@ -26,7 +27,9 @@ Opened = Callable[[], object]
 
 
 @contextlib.contextmanager
-def fault(name: str, open_window, home, lab_home, pki, auth_server, proxy_factory) -> Iterator:
+def fault(
+    name: str, open_window, home, lab_home, pki, auth_server, proxy_factory, silent_server
+) -> Iterator:
     """The window over one lab fault (its port holders live for the `with` block)."""
     trusted = {"CODEX_CA_CERTIFICATE": str(pki.ca_pem)}
     port = free_port()
@@ -46,6 +49,9 @@ def fault(name: str, open_window, home, lab_home, pki, auth_server, proxy_factor
         _settings, env = cursor_in_wsl(home, lab_home, pki)
         with hold_port(port, name="wslrelay"):
             yield open_window(env, lab_target(auth_server.url, port))
+    elif name == "wsl-mtu":  # inside WSL behind a narrower VPN: TCP connects, TLS stalls
+        env, _runner = wsl_env(home, home.parent)
+        yield open_window(env, lab_target(silent_server.url, port))
     else:
         yield open_window(make_env(home, trusted), lab_target(auth_server.url, port))
 
@@ -95,6 +101,7 @@ LAST_PAGE = {
     "busy": "done",
     "wslrelay": "share",
     "reload": "share",
+    "wsl-mtu": "share",
 }
 
 
@@ -107,16 +114,19 @@ def lang(request) -> Iterator[str]:
 
 @pytest.mark.parametrize("lang", ["en", "ja"], indirect=True)
 @pytest.mark.parametrize(
-    "name", ["healthy", "stale-proxy", "intercept", "busy", "wslrelay", "reload"]
+    "name", ["healthy", "stale-proxy", "intercept", "busy", "wslrelay", "reload", "wsl-mtu"]
 )
 def test_every_page_of_every_lab_fault_has_no_command_line_text(
-    qtbot, open_window, home, lab_home, pki, auth_server, proxy_factory, name, lang
+    qtbot, open_window, home, lab_home, pki, auth_server, proxy_factory, silent_server, name, lang
 ):
-    with fault(name, open_window, home, lab_home, pki, auth_server, proxy_factory) as window:
+    world = (home, lab_home, pki, auth_server, proxy_factory, silent_server)
+    with fault(name, open_window, *world) as window:
         shot(qtbot, window, name, lang)
         checking = window.page_by_key("checking")
         checking.runFinished.connect(lambda _d: checked(window, name, lang))  # all rows done
         run_to_verdict(qtbot, window)
+        if name == "wsl-mtu":
+            assert window.session.diagnosis.verdict.cause == "wsl_network"
         verdict = window.verdict_page()
         qtbot.waitUntil(verdict.primary_settled, timeout=10_000)
         shot(qtbot, window, name, lang)
