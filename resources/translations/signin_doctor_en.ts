@@ -2693,8 +2693,8 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>{setting} turns off Windows&apos; automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</source>
-        <translation>{setting} turns off Windows&apos; automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</translation>
+        <source>A Windows policy turns off automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</source>
+        <translation>A Windows policy turns off automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
@@ -2760,6 +2760,10 @@
         <location filename="../../resources/causes.json"/>
         <source>Update Codex, or, if this began with an update, go back to the version before it. If you belong to several workspaces, choose the one you use with Codex. Signing in again with the Codex CLI (codex login) can help, because the app, the editor and the terminal share one sign-in; but it first signs you out, and if it does not finish you stay signed out.</source>
         <translation>Update Codex, or, if this began with an update, go back to the version before it. If you belong to several workspaces, choose the one you use with Codex. Signing in again with the Codex CLI (codex login) can help, because the app, the editor and the terminal share one sign-in; but it first signs you out, and if it does not finish you stay signed out.</translation>
+    </message>
+    <message>
+        <source>{setting} turns off Windows&apos; automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</source>
+        <translation type="vanished">{setting} turns off Windows&apos; automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</translation>
     </message>
     <message>
         <source>One address of the sign-in server does not answer</source>
@@ -5364,8 +5368,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/os_trust.py"/>
-        <source>Windows is set not to download missing root certificates ({setting}), and the root that vouches for {host} ({root}) is not on this computer.</source>
-        <translation>Windows is set not to download missing root certificates ({setting}), and the root that vouches for {host} ({root}) is not on this computer.</translation>
+        <source>A Windows policy stops Windows from downloading missing root certificates, and the root that vouches for {host} ({root}) is not on this computer.</source>
+        <translation>A Windows policy stops Windows from downloading missing root certificates, and the root that vouches for {host} ({root}) is not on this computer.</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/os_trust.py"/>
@@ -5374,8 +5378,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/os_trust.py"/>
-        <source>Windows is set not to download missing root certificates ({setting}). The sign-in server is not affected, but other addresses Codex uses may be.</source>
-        <translation>Windows is set not to download missing root certificates ({setting}). The sign-in server is not affected, but other addresses Codex uses may be.</translation>
+        <source>A Windows policy stops Windows from downloading missing root certificates. The sign-in server is not affected, but other addresses Codex uses may be.</source>
+        <translation>A Windows policy stops Windows from downloading missing root certificates. The sign-in server is not affected, but other addresses Codex uses may be.</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/os_trust.py"/>
@@ -5386,6 +5390,14 @@
         <location filename="../../wizard/checks/os_trust.py"/>
         <source>Windows downloads missing root certificates by itself.</source>
         <translation>Windows downloads missing root certificates by itself.</translation>
+    </message>
+    <message>
+        <source>Windows is set not to download missing root certificates ({setting}), and the root that vouches for {host} ({root}) is not on this computer.</source>
+        <translation type="vanished">Windows is set not to download missing root certificates ({setting}), and the root that vouches for {host} ({root}) is not on this computer.</translation>
+    </message>
+    <message>
+        <source>Windows is set not to download missing root certificates ({setting}). The sign-in server is not affected, but other addresses Codex uses may be.</source>
+        <translation type="vanished">Windows is set not to download missing root certificates ({setting}). The sign-in server is not affected, but other addresses Codex uses may be.</translation>
     </message>
 </context>
 <context>

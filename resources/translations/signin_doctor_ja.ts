@@ -2685,8 +2685,8 @@
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
-        <source>{setting} turns off Windows&apos; automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</source>
-        <translation>{setting} によって Windows のルート証明書の自動更新がオフになっていて、{host} を保証するルート証明書（{root}）がダウンロードされていません。Codex は Windows 自身の証明書チェックを使うため、ブラウザーでは開けても、安全な接続を拒否します。</translation>
+        <source>A Windows policy turns off automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</source>
+        <translation>Windows のポリシーによってルート証明書の自動更新がオフになっていて、{host} を保証するルート証明書（{root}）がダウンロードされていません。Codex は Windows 自身の証明書チェックを使うため、ブラウザーでは開けても、安全な接続を拒否します。</translation>
     </message>
     <message>
         <location filename="../../resources/causes.json"/>
@@ -2752,6 +2752,10 @@
         <location filename="../../resources/causes.json"/>
         <source>Update Codex, or, if this began with an update, go back to the version before it. If you belong to several workspaces, choose the one you use with Codex. Signing in again with the Codex CLI (codex login) can help, because the app, the editor and the terminal share one sign-in; but it first signs you out, and if it does not finish you stay signed out.</source>
         <translation>Codex を更新してください。更新のあとに始まった場合は、その前のバージョンに戻してください。複数のワークスペースに入っている場合は、Codex で使うワークスペースを選んでください。Codex CLI でサインインし直す（codex login）と直ることがあります。アプリ、エディター、ターミナルは 1 つのサインインを共有しているためです。ただし、サインインし直すとまずサインアウトされ、完了しないとサインアウトされたままになります。</translation>
+    </message>
+    <message>
+        <source>{setting} turns off Windows&apos; automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</source>
+        <translation type="vanished">{setting} によって Windows のルート証明書の自動更新がオフになっていて、{host} を保証するルート証明書（{root}）がダウンロードされていません。Codex は Windows 自身の証明書チェックを使うため、ブラウザーでは開けても、安全な接続を拒否します。</translation>
     </message>
     <message>
         <source>One address of the sign-in server does not answer</source>
@@ -5340,8 +5344,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/os_trust.py"/>
-        <source>Windows is set not to download missing root certificates ({setting}), and the root that vouches for {host} ({root}) is not on this computer.</source>
-        <translation>Windows は足りないルート証明書をダウンロードしない設定になっていて（{setting}）、{host} を保証するルート証明書（{root}）がこのコンピューターにありません。</translation>
+        <source>A Windows policy stops Windows from downloading missing root certificates, and the root that vouches for {host} ({root}) is not on this computer.</source>
+        <translation>Windows のポリシーによって足りないルート証明書がダウンロードされない設定になっていて、{host} を保証するルート証明書（{root}）がこのコンピューターにありません。</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/os_trust.py"/>
@@ -5350,8 +5354,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/os_trust.py"/>
-        <source>Windows is set not to download missing root certificates ({setting}). The sign-in server is not affected, but other addresses Codex uses may be.</source>
-        <translation>Windows は足りないルート証明書をダウンロードしない設定になっています（{setting}）。サインイン サーバーには影響ありませんが、Codex が使うほかのアドレスでは影響するかもしれません。</translation>
+        <source>A Windows policy stops Windows from downloading missing root certificates. The sign-in server is not affected, but other addresses Codex uses may be.</source>
+        <translation>Windows のポリシーによって足りないルート証明書がダウンロードされない設定になっています。サインイン サーバーには影響ありませんが、Codex が使うほかのアドレスでは影響するかもしれません。</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/os_trust.py"/>
@@ -5362,6 +5366,14 @@
         <location filename="../../wizard/checks/os_trust.py"/>
         <source>Windows downloads missing root certificates by itself.</source>
         <translation>Windows は足りないルート証明書を自動でダウンロードします。</translation>
+    </message>
+    <message>
+        <source>Windows is set not to download missing root certificates ({setting}), and the root that vouches for {host} ({root}) is not on this computer.</source>
+        <translation type="vanished">Windows は足りないルート証明書をダウンロードしない設定になっていて（{setting}）、{host} を保証するルート証明書（{root}）がこのコンピューターにありません。</translation>
+    </message>
+    <message>
+        <source>Windows is set not to download missing root certificates ({setting}). The sign-in server is not affected, but other addresses Codex uses may be.</source>
+        <translation type="vanished">Windows は足りないルート証明書をダウンロードしない設定になっています（{setting}）。サインイン サーバーには影響ありませんが、Codex が使うほかのアドレスでは影響するかもしれません。</translation>
     </message>
 </context>
 <context>

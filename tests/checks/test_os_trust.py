@@ -65,12 +65,12 @@ def test_updates_off_and_a_public_root_missing_proves_the_policy(home):
     outcome = run_check(check_os_trust_policy, env, deps={"tls": tls})
     assert outcome.status is Status.FAIL
     assert outcome.faults == ("root_auto_update_off",)
-    setting = POLICY_KEY + "\\DisableRootAutoUpdate = 1"
     assert outcome.summary == (
-        f"Windows is set not to download missing root certificates ({setting}), and the root "
-        "that vouches for auth.openai.com (USERTrust RSA Certification Authority) is not on "
-        "this computer."
+        "A Windows policy stops Windows from downloading missing root certificates, and the "
+        "root that vouches for auth.openai.com (USERTrust RSA Certification Authority) is not "
+        "on this computer."
     )
+    assert outcome.evidence["root_auto_update"]["disabled_by"] == POLICY_KEY
     result = CheckResult(
         "os_trust_policy",
         "Windows",
@@ -95,7 +95,8 @@ def test_updates_off_does_not_explain_an_inspection_root(home):
     outcome = run_check(check_os_trust_policy, windows(home, registry(True)), deps={"tls": tls})
     assert outcome.status is Status.WARN
     assert outcome.faults == ()
-    assert outcome.summary.startswith("Windows is set not to download missing root certificates")
+    assert outcome.summary.startswith("A Windows policy stops Windows from downloading")
+    assert outcome.evidence["root_auto_update"]["disabled_by"] == POLICY_KEY
 
 
 def test_updates_allowed_passes(home):

@@ -14,7 +14,7 @@ from wizard.checks.revocation import can_be_checked
 from wizard.core.engine import CheckContext
 from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
-from wizard.platform.root_updates import VALUE, read_root_update_policy
+from wizard.platform.root_updates import read_root_update_policy
 
 REG_CAP_S = 4.0
 
@@ -33,16 +33,14 @@ def check_os_trust_policy(ctx: CheckContext) -> Outcome:
         evidence["leaf_revocation"] = leaf
 
     if policy.disabled_by and trusted.get("os") is False and trusted.get("certifi"):
-        setting = f"{policy.disabled_by}\\{VALUE} = 1"
         root = measured.get("issuer") or tr("rules", "unknown")
-        evidence["facts"] = {"host": host, "root": root, "setting": setting}
+        evidence["facts"] = {"host": host, "root": root}
         return Outcome(
             Status.FAIL,
             tr(
                 "os_trust",
-                "Windows is set not to download missing root certificates ({setting}), and the "
-                "root that vouches for {host} ({root}) is not on this computer.",
-                setting=setting,
+                "A Windows policy stops Windows from downloading missing root certificates, and "
+                "the root that vouches for {host} ({root}) is not on this computer.",
                 host=host,
                 root=root,
             ),
@@ -66,9 +64,8 @@ def check_os_trust_policy(ctx: CheckContext) -> Outcome:
             Status.WARN,
             tr(
                 "os_trust",
-                "Windows is set not to download missing root certificates ({setting}). The "
+                "A Windows policy stops Windows from downloading missing root certificates. The "
                 "sign-in server is not affected, but other addresses Codex uses may be.",
-                setting=f"{policy.disabled_by}\\{VALUE} = 1",
             ),
             evidence,
         )
