@@ -100,6 +100,16 @@ class RecordedOsVerifier:
         return NAMES[self.platform]
 
 
+def own_processes() -> list[ProcessInfo]:
+    """The real process table, narrowed to the programs this test run started (its children
+    and theirs): a program named like an account switcher or the Codex app elsewhere on the
+    machine (the developer's own, another run's) is not part of a test's world."""
+    import psutil
+
+    mine = {p.pid for p in psutil.Process().children(recursive=True)}
+    return [p for p in running_processes() if p.pid in mine]
+
+
 def make_env(
     home: Path,
     variables: Mapping[str, str] | None = None,
@@ -110,10 +120,11 @@ def make_env(
     os_roots_file: Path | None = None,
     clock: Callable[[], datetime] | None = None,
     launcher: ProcessLauncher | None = None,
-    processes: Callable[[], list[ProcessInfo]] | None = running_processes,
+    processes: Callable[[], list[ProcessInfo]] | None = own_processes,
     os_verifier: OsVerifier | None = None,
 ) -> Environment:
-    """An Environment over `home`. Real runner, psutil and the system bundle by default;
+    """An Environment over `home`. Real runner, psutil (the programs this run started) and the
+    system bundle by default;
     `os_roots_file` stands in for the OS certificate store (e.g. "Windows trusts the corp root"),
     `os_verifier` for the OS's own certificate check (Windows, macOS)."""
     base = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
