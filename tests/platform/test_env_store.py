@@ -9,7 +9,6 @@ from wizard.platform.env_store import (
     LinuxEnvStore,
     MacEnvStore,
     WindowsEnvStore,
-    parse_reg_value,
     with_block,
 )
 
@@ -82,11 +81,15 @@ def test_macos_uses_launchctl_and_zprofile(home):
     assert store.current("CODEX_CA_CERTIFICATE") == "/Users/u/b.pem"
 
 
-def test_parse_reg_value_picks_the_named_value():
+def test_a_user_variable_is_read_from_the_recorded_reg_query(home):
     out = fixture_text("env", "reg_query_hkcu_environment.txt")
-    assert parse_reg_value(out, "onedrive") == "C:\\Users\\user\\OneDrive"
-    assert parse_reg_value(out, "TEMP") == "%USERPROFILE%\\AppData\\Local\\Temp"
-    assert parse_reg_value(out, "SSL_CERT_FILE") is None
+    runner = FakeRunner()
+    for name in ("OneDrive", "TEMP", "SSL_CERT_FILE"):
+        runner.add(["reg", "query", r"HKCU\Environment", "/v", name], out)
+    store = WindowsEnvStore(make_env(home, platform="windows", runner=runner))
+    assert store.current("OneDrive") == "C:\\Users\\user\\OneDrive"
+    assert store.current("TEMP") == "%USERPROFILE%\\AppData\\Local\\Temp"
+    assert store.current("SSL_CERT_FILE") is None
 
 
 def test_a_symlinked_profile_is_edited_at_its_target_and_stays_a_link(home):

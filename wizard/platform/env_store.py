@@ -14,6 +14,7 @@ from typing import Protocol
 from wizard.core.environment import CommandNotFound, Environment
 from wizard.core.i18n import tr
 from wizard.fixes.plan import FileEdit
+from wizard.platform.registry import parse_reg_values
 
 BEGIN = "# >>> signin-doctor: variables for Codex sign-in >>>"
 END = "# <<< signin-doctor <<<"
@@ -207,7 +208,8 @@ class WindowsEnvStore:
             )
         except (CommandNotFound, TimeoutError):
             return None
-        return parse_reg_value(out.stdout, name) if out.returncode == 0 else None
+        found = parse_reg_values(out.stdout).get(name.lower()) if out.returncode == 0 else None
+        return found[1] if found else None
 
     def file_edits(self, changes: Changes) -> list[FileEdit]:
         return []
@@ -236,15 +238,6 @@ def _edit(env: Environment, path: Path, before: bytes | None, after: bytes | Non
         target = path.resolve()
         return FileEdit(target, f"{shown} -> {env.display_path(target)}", before, after)
     return FileEdit(path, shown, before, after)
-
-
-def parse_reg_value(output: str, name: str) -> str | None:
-    """The data of `name` in `reg query` output ("    NAME    REG_SZ    value")."""
-    for line in output.splitlines():
-        parts = re.split(r"\s{2,}|\t", line.strip(), maxsplit=2)
-        if len(parts) == 3 and parts[0].lower() == name.lower() and parts[1].startswith("REG_"):
-            return parts[2]
-    return None
 
 
 def _run_checked(env: Environment, argv: list[str]) -> None:
