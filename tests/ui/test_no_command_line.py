@@ -22,6 +22,7 @@ from tests.ui.test_fix_page import cursor_in_wsl
 from tests.ui.test_fix_to_done import FLAG, assert_no_command_line, click, wait_done
 from tests.ui.test_window_flows import lab_target, run_to_verdict
 from wizard.ui import language
+from wizard.ui.line_breaking import WORD_JOINER
 
 Opened = Callable[[], object]
 
@@ -85,6 +86,8 @@ def apply_first(qtbot, window, fix, pki) -> bool:
         box = fix.consent_box
         qtbot.waitUntil(box.isVisible, timeout=5000)
         assert not FLAG.search(box.text() + box.informativeText())
+        if language.current_language() == "ja":  # its Japanese words are held together too
+            assert WORD_JOINER in box.informativeText()
         save_screen(box, f"walk-consent-{language.current_language()}")
         [end] = [b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole]
         end.click()

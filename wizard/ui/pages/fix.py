@@ -378,17 +378,21 @@ class FixPage(Page):
         """Ending a program needs the person's yes, by name (the CLI's --confirm-process)."""
         from PySide6.QtWidgets import QMessageBox
 
+        from wizard.ui.line_breaking import phrased
+
         name = card.planned.consent
         box = QMessageBox(self)
         box.setObjectName("consent")
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(tr("End {name}?").format(name=name))
         box.setText(tr("End {name}?").format(name=name))
-        box.setInformativeText(
-            tr(
-                "Sign-in Doctor ends {name} so that Codex can use the port. Anything unsaved in "
-                "{name} is lost."
-            ).format(name=name)
+        box.setInformativeText(  # (a box's own label: its Japanese words held together too)
+            phrased(
+                tr(
+                    "Sign-in Doctor ends {name} so that Codex can use the port. Anything unsaved "
+                    "in {name} is lost."
+                ).format(name=name)
+            )
         )
         end = box.addButton(tr("End {name}").format(name=name), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
