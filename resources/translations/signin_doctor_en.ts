@@ -2762,6 +2762,21 @@
         <translation>Update Codex, or, if this began with an update, go back to the version before it. If you belong to several workspaces, choose the one you use with Codex. Signing in again with the Codex CLI (codex login) can help, because the app, the editor and the terminal share one sign-in; but it first signs you out, and if it does not finish you stay signed out.</translation>
     </message>
     <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex takes another way to the sign-in server than your browser</source>
+        <translation>Codex takes another way to the sign-in server than your browser</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>This computer&apos;s proxy settings, which your browser follows, go {browser_way}, but Codex goes {codex_way}, and that way fails: {detail} {tested} {option}</source>
+        <translation>This computer&apos;s proxy settings, which your browser follows, go {browser_way}, but Codex goes {codex_way}, and that way fails: {detail} {tested} {option}</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Let Codex follow this computer&apos;s proxy settings (the fix below sets respect_system_proxy in Codex&apos;s config.toml), then quit Codex completely, start it again and sign in.</source>
+        <translation>Let Codex follow this computer&apos;s proxy settings (the fix below sets respect_system_proxy in Codex&apos;s config.toml), then quit Codex completely, start it again and sign in.</translation>
+    </message>
+    <message>
         <source>{setting} turns off Windows&apos; automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</source>
         <translation type="vanished">{setting} turns off Windows&apos; automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</translation>
     </message>
@@ -2986,6 +3001,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Finishing sign-in (token exchange)</source>
         <translation>Finishing sign-in (token exchange)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Your browser&apos;s way to the sign-in server</source>
+        <translation>Your browser&apos;s way to the sign-in server</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -6676,6 +6696,54 @@
     </message>
 </context>
 <context>
+    <name>respect_system_proxy</name>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>Let Codex use this computer&apos;s proxy settings</source>
+        <translation>Let Codex use this computer&apos;s proxy settings</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>Turns on respect_system_proxy in Codex&apos;s config.toml, so Codex follows the system&apos;s proxy settings (a proxy script included) the way the browser does.</source>
+        <translation>Turns on respect_system_proxy in Codex&apos;s config.toml, so Codex follows the system&apos;s proxy settings (a proxy script included) the way the browser does.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>On Linux Codex has no system proxy settings to follow (it reads only the proxy variables), so this would change nothing.</source>
+        <translation>On Linux Codex has no system proxy settings to follow (it reads only the proxy variables), so this would change nothing.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>it is too large</source>
+        <translation>it is too large</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>Codex&apos;s settings file {file} was not changed: {problem}.</source>
+        <translation>Codex&apos;s settings file {file} was not changed: {problem}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>Codex already follows the system&apos;s proxy settings.</source>
+        <translation>Codex already follows the system&apos;s proxy settings.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>Sets {key} = true under [{table}] in {file}, so Codex asks this computer&apos;s proxy settings first (a proxy script included), the way your browser does. Everything else in the file stays as it is; Undo puts the original back.</source>
+        <translation>Sets {key} = true under [{table}] in {file}, so Codex asks this computer&apos;s proxy settings first (a proxy script included), the way your browser does. Everything else in the file stays as it is; Undo puts the original back.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>Apply lets Codex use this computer&apos;s proxy settings, like your browser (a copy of Codex&apos;s settings is kept for Undo).</source>
+        <translation>Apply lets Codex use this computer&apos;s proxy settings, like your browser (a copy of Codex&apos;s settings is kept for Undo).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>Quit Codex completely (the app, the editor or the terminal you sign in from) and start it again, then sign in.</source>
+        <translation>Quit Codex completely (the app, the editor or the terminal you sign in from) and start it again, then sign in.</translation>
+    </message>
+</context>
+<context>
     <name>route</name>
     <message>
         <location filename="../../wizard/checks/route.py"/>
@@ -6711,6 +6779,21 @@
         <location filename="../../wizard/checks/route.py"/>
         <source>Used by the editor itself; Codex launched by the extension does not necessarily use it (openai/codex#11998).</source>
         <translation>Used by the editor itself; Codex launched by the extension does not necessarily use it (openai/codex#11998).</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>directly</source>
+        <translation>directly</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>through the proxy script {url} ({source})</source>
+        <translation>through the proxy script {url} ({source})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>through the proxy {proxy} ({source})</source>
+        <translation>through the proxy {proxy} ({source})</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/route.py"/>
@@ -6836,6 +6919,54 @@
         <location filename="../../wizard/checks/route.py"/>
         <source>Its http.noProxy: {entries}.</source>
         <translation>Its http.noProxy: {entries}.</translation>
+    </message>
+</context>
+<context>
+    <name>routes</name>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>Not needed: Codex&apos;s own way to the sign-in server works.</source>
+        <translation>Not needed: Codex&apos;s own way to the sign-in server works.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>No other way to the sign-in server is set up on this computer.</source>
+        <translation>No other way to the sign-in server is set up on this computer.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>Codex&apos;s own way fails, but the sign-in server answers {way}.</source>
+        <translation>Codex&apos;s own way fails, but the sign-in server answers {way}.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>No other way reaches the sign-in server either.</source>
+        <translation>No other way reaches the sign-in server either.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>Sign-in Doctor cannot run a proxy script, so that way was not tried: if your browser opens OpenAI&apos;s sign-in page, it works.</source>
+        <translation>Sign-in Doctor cannot run a proxy script, so that way was not tried: if your browser opens OpenAI&apos;s sign-in page, it works.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>That way, the sign-in server answers.</source>
+        <translation>That way, the sign-in server answers.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>respect_system_proxy is on, but Codex does not reach the sign-in server the system&apos;s way.</source>
+        <translation>respect_system_proxy is on, but Codex does not reach the sign-in server the system&apos;s way.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>Codex follows the system&apos;s way only with respect_system_proxy = true under [features] in its config.toml (off by default, also in Codex 0.169.0). Codex 0.169.0 also retries a sign-in request that could not connect once through the system&apos;s settings (system_proxy_fallback, on by default); the option makes every request go that way.</source>
+        <translation>Codex follows the system&apos;s way only with respect_system_proxy = true under [features] in its config.toml (off by default, also in Codex 0.169.0). Codex 0.169.0 also retries a sign-in request that could not connect once through the system&apos;s settings (system_proxy_fallback, on by default); the option makes every request go that way.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>This computer&apos;s proxy settings go {browser}, but Codex goes {codex}, and that fails.</source>
+        <translation>This computer&apos;s proxy settings go {browser}, but Codex goes {codex}, and that fails.</translation>
     </message>
 </context>
 <context>
@@ -7101,6 +7232,29 @@
     <message>
         <source>The certificate of {host} is not valid at this computer&apos;s date ({date} UTC); check the clock.</source>
         <translation type="vanished">The certificate of {host} is not valid at this computer&apos;s date ({date} UTC); check the clock.</translation>
+    </message>
+</context>
+<context>
+    <name>toml_edit</name>
+    <message>
+        <location filename="../../wizard/fixes/toml_edit.py"/>
+        <source>it sets {table} in a form this fix does not edit; add {line} under [{table}] yourself</source>
+        <translation>it sets {table} in a form this fix does not edit; add {line} under [{table}] yourself</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/toml_edit.py"/>
+        <source>the change could not be made without touching other settings</source>
+        <translation>the change could not be made without touching other settings</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/toml_edit.py"/>
+        <source>it is not UTF-8 text</source>
+        <translation>it is not UTF-8 text</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/toml_edit.py"/>
+        <source>it cannot be read as TOML ({error})</source>
+        <translation>it cannot be read as TOML ({error})</translation>
     </message>
 </context>
 <context>

@@ -2754,6 +2754,21 @@
         <translation>Codex を更新してください。更新のあとに始まった場合は、その前のバージョンに戻してください。複数のワークスペースに入っている場合は、Codex で使うワークスペースを選んでください。Codex CLI でサインインし直す（codex login）と直ることがあります。アプリ、エディター、ターミナルは 1 つのサインインを共有しているためです。ただし、サインインし直すとまずサインアウトされ、完了しないとサインアウトされたままになります。</translation>
     </message>
     <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Codex takes another way to the sign-in server than your browser</source>
+        <translation>Codex がブラウザーとは別の経路でサインインサーバーに接続しています</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>This computer&apos;s proxy settings, which your browser follows, go {browser_way}, but Codex goes {codex_way}, and that way fails: {detail} {tested} {option}</source>
+        <translation>このコンピューターのプロキシ設定（ブラウザーはこれに従います）では{browser_way}接続しますが、Codex は{codex_way}接続し、その経路では失敗します: {detail} {tested} {option}</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Let Codex follow this computer&apos;s proxy settings (the fix below sets respect_system_proxy in Codex&apos;s config.toml), then quit Codex completely, start it again and sign in.</source>
+        <translation>Codex がこのコンピューターのプロキシ設定に従うようにしてください（下の修正で Codex の config.toml に respect_system_proxy を設定します）。そのあと Codex を完全に終了してから起動し直し、サインインしてください。</translation>
+    </message>
+    <message>
         <source>{setting} turns off Windows&apos; automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</source>
         <translation type="vanished">{setting} によって Windows のルート証明書の自動更新がオフになっていて、{host} を保証するルート証明書（{root}）がダウンロードされていません。Codex は Windows 自身の証明書チェックを使うため、ブラウザーでは開けても、安全な接続を拒否します。</translation>
     </message>
@@ -2966,6 +2981,11 @@
         <location filename="../../wizard/checks/catalog.py"/>
         <source>Finishing sign-in (token exchange)</source>
         <translation>サインインの完了（トークン交換）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/catalog.py"/>
+        <source>Your browser&apos;s way to the sign-in server</source>
+        <translation>ブラウザーの経路でのサインインサーバーへの接続</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/catalog.py"/>
@@ -6652,6 +6672,54 @@
     </message>
 </context>
 <context>
+    <name>respect_system_proxy</name>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>Let Codex use this computer&apos;s proxy settings</source>
+        <translation>Codex がこのコンピューターのプロキシ設定を使うようにする</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>Turns on respect_system_proxy in Codex&apos;s config.toml, so Codex follows the system&apos;s proxy settings (a proxy script included) the way the browser does.</source>
+        <translation>Codex の config.toml で respect_system_proxy をオンにし、Codex がブラウザーと同じようにシステムのプロキシ設定（プロキシスクリプトを含む）に従うようにします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>On Linux Codex has no system proxy settings to follow (it reads only the proxy variables), so this would change nothing.</source>
+        <translation>Linux では Codex が従うシステムのプロキシ設定がない（プロキシの環境変数だけを読む）ため、これを変えても何も変わりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>it is too large</source>
+        <translation>大きすぎます</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>Codex&apos;s settings file {file} was not changed: {problem}.</source>
+        <translation>Codex の設定ファイル {file} は変更されませんでした: {problem}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>Codex already follows the system&apos;s proxy settings.</source>
+        <translation>Codex はすでにシステムのプロキシ設定に従っています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>Sets {key} = true under [{table}] in {file}, so Codex asks this computer&apos;s proxy settings first (a proxy script included), the way your browser does. Everything else in the file stays as it is; Undo puts the original back.</source>
+        <translation>{file} の [{table}] に {key} = true を設定し、Codex がブラウザーと同じように、まずこのコンピューターのプロキシ設定（プロキシスクリプトを含む）を使うようにします。ファイルのほかの部分はそのままです。「元に戻す」で元のファイルに戻せます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>Apply lets Codex use this computer&apos;s proxy settings, like your browser (a copy of Codex&apos;s settings is kept for Undo).</source>
+        <translation>「適用」を押すと、Codex がブラウザーと同じようにこのコンピューターのプロキシ設定を使うようになります（元に戻せるよう Codex の設定のコピーを残します）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>Quit Codex completely (the app, the editor or the terminal you sign in from) and start it again, then sign in.</source>
+        <translation>Codex（サインインに使うアプリ、エディター、またはターミナル）を完全に終了してから起動し直し、サインインしてください。</translation>
+    </message>
+</context>
+<context>
     <name>route</name>
     <message>
         <location filename="../../wizard/checks/route.py"/>
@@ -6687,6 +6755,21 @@
         <location filename="../../wizard/checks/route.py"/>
         <source>Used by the editor itself; Codex launched by the extension does not necessarily use it (openai/codex#11998).</source>
         <translation>エディター自身が使う設定です。拡張機能から起動された Codex が使うとは限りません（openai/codex#11998）。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>directly</source>
+        <translation>直接</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>through the proxy script {url} ({source})</source>
+        <translation>プロキシスクリプト {url}（{source}）経由で</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
+        <source>through the proxy {proxy} ({source})</source>
+        <translation>プロキシ {proxy}（{source}）経由で</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/route.py"/>
@@ -6812,6 +6895,54 @@
         <location filename="../../wizard/checks/route.py"/>
         <source>Its http.noProxy: {entries}.</source>
         <translation>http.noProxy の値: {entries}。</translation>
+    </message>
+</context>
+<context>
+    <name>routes</name>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>Not needed: Codex&apos;s own way to the sign-in server works.</source>
+        <translation>確認は不要です: Codex 自身の経路でサインインサーバーに接続できています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>No other way to the sign-in server is set up on this computer.</source>
+        <translation>このコンピューターには、サインインサーバーへのほかの経路が設定されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>Codex&apos;s own way fails, but the sign-in server answers {way}.</source>
+        <translation>Codex 自身の経路では失敗しますが、{way}接続するとサインインサーバーは応答します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>No other way reaches the sign-in server either.</source>
+        <translation>ほかの経路でもサインインサーバーに届きません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>Sign-in Doctor cannot run a proxy script, so that way was not tried: if your browser opens OpenAI&apos;s sign-in page, it works.</source>
+        <translation>Sign-in Doctor はプロキシスクリプトを実行できないため、その経路は試していません。ブラウザーで OpenAI のサインインページが開くなら、その経路は使えます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>That way, the sign-in server answers.</source>
+        <translation>その経路では、サインインサーバーが応答します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>respect_system_proxy is on, but Codex does not reach the sign-in server the system&apos;s way.</source>
+        <translation>respect_system_proxy はオンですが、Codex はシステムの経路でサインインサーバーに届いていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>Codex follows the system&apos;s way only with respect_system_proxy = true under [features] in its config.toml (off by default, also in Codex 0.169.0). Codex 0.169.0 also retries a sign-in request that could not connect once through the system&apos;s settings (system_proxy_fallback, on by default); the option makes every request go that way.</source>
+        <translation>Codex がシステムの経路に従うのは、config.toml の [features] に respect_system_proxy = true があるときだけです（既定ではオフで、Codex 0.169.0 でも同じです）。Codex 0.169.0 は、接続できなかったサインインのリクエストを一度だけシステムの設定で再試行します（system_proxy_fallback、既定でオン）。このオプションを使うと、すべてのリクエストがその経路を通ります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>This computer&apos;s proxy settings go {browser}, but Codex goes {codex}, and that fails.</source>
+        <translation>このコンピューターのプロキシ設定では{browser}接続しますが、Codex は{codex}接続し、それが失敗します。</translation>
     </message>
 </context>
 <context>
@@ -7073,6 +7204,29 @@
     <message>
         <source>The certificate of {host} is not valid at this computer&apos;s date ({date} UTC); check the clock.</source>
         <translation type="vanished">{host} の証明書は、このコンピューターの日付（{date} UTC）では有効ではありません。時計を確認してください。</translation>
+    </message>
+</context>
+<context>
+    <name>toml_edit</name>
+    <message>
+        <location filename="../../wizard/fixes/toml_edit.py"/>
+        <source>it sets {table} in a form this fix does not edit; add {line} under [{table}] yourself</source>
+        <translation>{table} がこの修正では編集しない形で書かれています。[{table}] の下に {line} を自分で追加してください</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/toml_edit.py"/>
+        <source>the change could not be made without touching other settings</source>
+        <translation>ほかの設定に触れずに変更することができませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/toml_edit.py"/>
+        <source>it is not UTF-8 text</source>
+        <translation>UTF-8 のテキストではありません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/toml_edit.py"/>
+        <source>it cannot be read as TOML ({error})</source>
+        <translation>TOML として読めません（{error}）</translation>
     </message>
 </context>
 <context>

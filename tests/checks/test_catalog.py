@@ -28,7 +28,7 @@ def test_importing_the_catalog_imports_no_check_and_no_heavy_stack():
 
 def test_every_check_resolves_to_its_function_on_first_use():
     ids = [s.id for s in ALL_CHECKS]
-    assert len(ids) == len(set(ids)) == 26
+    assert len(ids) == len(set(ids)) == 27
     for spec in ALL_CHECKS:
         assert isinstance(spec.title, Text) and spec.title.context == "checks"
         assert isinstance(spec.run, LazyCheck), spec.id

@@ -57,6 +57,7 @@ def proxy_factory(pki: LabPKI) -> Iterator[ProxyFactory]:
         credentials: tuple[str, str] | None = None,
         upstream_ca: trustme.CA | Path | str | None = None,
         upstream_map: dict[str, tuple[str, int]] | None = None,
+        port: int = 0,
     ) -> LabProxy:
         proxy = LabProxy(
             mode,
@@ -64,6 +65,7 @@ def proxy_factory(pki: LabPKI) -> Iterator[ProxyFactory]:
             upstream_ca=upstream_ca,
             credentials=credentials,
             upstream_map=upstream_map,
+            port=port,
         )
         started.append(proxy)
         return proxy.start()

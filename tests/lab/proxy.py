@@ -68,10 +68,12 @@ class LabProxy:
         upstream_ca: trustme.CA | Path | str | None = None,
         credentials: tuple[str, str] | None = None,
         upstream_map: dict[str, tuple[str, int]] | None = None,
+        port: int = 0,
     ) -> None:
         """``upstream_map`` ({"host:port": (ip, port)}) redirects CONNECT targets, e.g. a
         pretend "auth.openai.com:443" to the lab auth server; everything else must be loopback
-        (the lab never dials out to the internet)."""
+        (the lab never dials out to the internet). ``port``: the one a recorded setting names
+        (127.0.0.1:7890 in a real Clash for Windows capture), else any free one."""
         if mode not in MODES:
             raise ValueError(f"unknown proxy mode {mode!r}; expected one of {MODES}")
         if mode == "intercept" and pki is None:
@@ -91,7 +93,7 @@ class LabProxy:
         self._socks: set[socket.socket] = set()
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
-        self._listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self._listener = socket.create_server(("127.0.0.1", port), backlog=64)
         self._listener.settimeout(0.05)
         self.port: int = self._listener.getsockname()[1]
         self._accept_thread: threading.Thread | None = None

@@ -21,6 +21,8 @@ from wizard.core.profile import load_profile
 
 PROXY, DIRECT, FAILS = "through the proxy", "direct", "fails"
 DOTENV = ".env"
+CONFIG = "config.toml"
+RESPECT = "[features]\nrespect_system_proxy = true"
 H = "http://{http}"  # the lab's HTTP proxy; {socks} is the lab's SOCKS5 proxy (host:port)
 
 # (condition, variables, what the real Codex 0.169 does); every row was first seen on the
@@ -136,6 +138,10 @@ ROUTES = [
         DIRECT,
     ),
     ("socks:// in .env is ignored", {DOTENV: "ALL_PROXY=socks://{socks}"}, DIRECT),
+    # $CODEX_HOME/config.toml (CONFIG: its text): on Linux the system has no proxy settings
+    # for Codex to ask, so respect_system_proxy leaves the variables' route as it is
+    ("respect_system_proxy, no variable", {CONFIG: RESPECT}, DIRECT),
+    ("respect_system_proxy with HTTPS_PROXY=http://", {CONFIG: RESPECT, "HTTPS_PROXY": H}, PROXY),
 ]
 
 
@@ -183,9 +189,10 @@ def test_codex_and_the_wizard_take_the_same_route(
         k: v.format(http=http_proxy.address, socks=socks_proxy.address)
         for k, v in variables.items()
     }
-    if DOTENV in filled:
-        (home / ".codex").mkdir()
-        (home / ".codex" / DOTENV).write_text(filled.pop(DOTENV) + "\n")
+    for name in (DOTENV, CONFIG):
+        if name in filled:
+            (home / ".codex").mkdir(exist_ok=True)
+            (home / ".codex" / name).write_text(filled.pop(name) + "\n")
     env = codex_env(home, CODEX_CA_CERTIFICATE=str(pki.ca_pem), **filled)
     run = codex_ports.login(env, launcher=openai_direct.launcher)
     codex = _codex_route(run, http_proxy, socks_proxy, openai_server, openai_direct.server)

@@ -117,6 +117,12 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
         needs=("tls",),
     ),
     CheckSpec(
+        "routes",
+        tr("checks", "Your browser's way to the sign-in server"),
+        lazy("other_routes", "check_other_routes"),
+        needs=("dns", "tcp", "tls", "token_endpoint"),
+    ),
+    CheckSpec(
         "clock", tr("checks", "Computer clock"), lazy("clock", "check_clock"), needs=("openid",)
     ),
     CheckSpec(

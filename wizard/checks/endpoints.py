@@ -71,9 +71,12 @@ def check_openid(ctx: CheckContext) -> Outcome:
 
 
 def check_token_endpoint(ctx: CheckContext) -> Outcome:
-    skipped = _needs_tls(ctx)
-    if skipped:
-        return skipped
+    return _needs_tls(ctx) or probe_token_endpoint(ctx)
+
+
+def probe_token_endpoint(ctx: CheckContext) -> Outcome:
+    """The harmless test POST along the context's route, judged (the routes check sends it
+    along the other ways Codex may take)."""
     url = ctx.target.auth_url + ctx.profile["token_path"]
     form = probe_exchange_form(ctx)
     result = http.probe(ctx, "POST", url, data=form)

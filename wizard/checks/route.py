@@ -40,6 +40,7 @@ MACOS_SOURCE = tr("route", "macOS network settings")
 MACOS_PAC_SOURCE = tr("route", "macOS network settings (automatic proxy configuration)")
 RESPECT_SYSTEM_PROXY = "respect_system_proxy"
 RESPECT_SYSTEM_PROXY_TYPO = "respect_system_proxies"  # seen in openai/codex#39237; ignored
+SYSTEM_PROXY_FALLBACK = "system_proxy_fallback"  # stable and on in 0.169.0 (`features list`)
 WINDOWS_UNVERIFIED = tr(
     "route",
     "Codex's HTTP client reads this Windows setting when no proxy variable is set "
@@ -74,6 +75,35 @@ class ProxySetting:
 
 
 @dataclass(frozen=True)
+class Way:
+    """One way to the sign-in server: through a proxy (as Codex would use it) or direct."""
+
+    source: str | None  # where it is configured; None: direct
+    proxy: str | None = None  # credentials included: display with `describe`
+    pac: bool = False  # a proxy script (its URL in `proxy`): which proxy it picks is unknown
+
+    def describe(self) -> str:
+        if self.source is None:
+            return tr("route", "directly")
+        if self.pac:
+            return tr(
+                "route",
+                "through the proxy script {url} ({source})",
+                url=redact_url(self.proxy or ""),
+                source=self.source,
+            )
+        return tr(
+            "route",
+            "through the proxy {proxy} ({source})",
+            proxy=redact_url(self.proxy or ""),
+            source=self.source,
+        )
+
+
+DIRECT = Way(None)
+
+
+@dataclass(frozen=True)
 class Route:
     proxy: str | None  # the proxy URL Codex would use (credentials included; never print)
     proxy_source: str | None
@@ -81,10 +111,18 @@ class Route:
     settings: tuple[ProxySetting, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = ()  # settings that could not be read, and why
     no_proxy: tuple[str, str] | None = None  # (where, value) of the NO_PROXY Codex sees
+    respect_system_proxy: bool = False  # [features] in config.toml: the system comes first
+    system_proxy_fallback: bool = True  # [features]: retry through the system after a failure
+    ways: tuple[Way, ...] = ()  # every way Codex may take with its settings or the option
+    os_way: Way | None = None  # the way the system's settings (and a browser) take; None: unknown
 
     @property
     def direct(self) -> bool:
         return self.proxy is None
+
+    @property
+    def way(self) -> Way:
+        return Way(self.proxy_source, self.proxy) if self.proxy else DIRECT
 
     @property
     def proxy_display(self) -> str | None:
@@ -141,7 +179,8 @@ def resolve_route(
     variables = CodexVariables(env, profile)
     lookup = variables.get
     notes: list[str] = []
-    respect_system = _respect_system_proxy(env, profile, notes)
+    features = _features(env, profile, notes)
+    respect_system = features.get(RESPECT_SYSTEM_PROXY) is True
 
     # 1. Variables, read as Codex's HTTP client (hyper-util) reads them for an https URL: of
     #    HTTPS_PROXY / https_proxy the first that is set counts, even when empty; when it does
@@ -213,9 +252,42 @@ def resolve_route(
         settings.append(ProxySetting(item.source, item.value, used, note, item.active))
     settings.extend(_editor_settings(env, profile, notes))
 
+    ways = [Way(c[0], c[1]) for c in env_first + static if not _exempt(c, no_proxy_var, target)]
+    options = {
+        "settings": tuple(settings),
+        "notes": tuple(notes),
+        "no_proxy": no_proxy_var,
+        "respect_system_proxy": respect_system,
+        "system_proxy_fallback": features.get(SYSTEM_PROXY_FALLBACK) is not False,
+        "ways": tuple(dict.fromkeys([*ways, DIRECT])),
+        "os_way": _os_way(env, system, target),
+    }
     if chosen is None or bypass:
-        return Route(None, None, bypass, tuple(settings), tuple(notes), no_proxy_var)
-    return Route(chosen[1], chosen[0], None, tuple(settings), tuple(notes), no_proxy_var)
+        return Route(None, None, bypass, **options)
+    return Route(chosen[1], chosen[0], None, **options)
+
+
+def _exempt(
+    candidate: tuple[str, str, str | None], no_proxy_var: tuple[str, str] | None, target: Target
+) -> bool:
+    """Whether the sign-in server goes direct instead of through this candidate proxy."""
+    no_proxy = no_proxy_var[1] if no_proxy_var is not None else candidate[2]
+    return bool(no_proxy) and no_proxy_match(no_proxy or "", target.host) is not None
+
+
+def _os_way(env: Environment, system: list[_SystemItem], target: Target) -> Way | None:
+    """The way the system's own settings take to the sign-in server, as a browser follows
+    them: a proxy script first, then the static proxy unless its bypass list exempts the host.
+    None where the system has no proxy settings of its own for this tool to read (Linux)."""
+    if env.platform not in ("windows", "darwin"):
+        return None
+    script = next((i for i in system if i.pac and i.active), None)
+    if script is not None:
+        return Way(script.source, script.value, pac=True)
+    static = next((i for i in system if i.static and i.active), None)
+    if static is None or (static.no_proxy and no_proxy_match(static.no_proxy, target.host)):
+        return DIRECT
+    return Way(static.source, static.url)
 
 
 class CodexVariables:
@@ -451,14 +523,15 @@ def _macos_items(settings: system_proxy.MacProxy) -> list[_SystemItem]:
     return items
 
 
-def _respect_system_proxy(env: Environment, profile: Profile, notes: list[str]) -> bool:
-    """`[features] respect_system_proxy` in $CODEX_HOME/config.toml (default off)."""
+def _features(env: Environment, profile: Profile, notes: list[str]) -> dict[str, Any]:
+    """`[features]` of $CODEX_HOME/config.toml, read as the real Codex 0.169.0 reads it
+    (tests/lab/test_codex_features.py): only that table counts, a misspelt key is noted."""
     path = env.codex_home() / profile["codex_files"]["config"]
     try:
         with path.open("rb") as handle:
             config: dict[str, Any] = tomllib.load(handle)
     except FileNotFoundError:
-        return False
+        return {}
     except (OSError, tomllib.TOMLDecodeError) as exc:
         notes.append(
             tr(
@@ -468,10 +541,10 @@ def _respect_system_proxy(env: Environment, profile: Profile, notes: list[str]) 
                 error=str(exc),
             )
         )
-        return False
+        return {}
     features = config.get("features")
     if not isinstance(features, dict):
-        return False
+        return {}
     if RESPECT_SYSTEM_PROXY_TYPO in features and RESPECT_SYSTEM_PROXY not in features:
         notes.append(
             tr(
@@ -481,7 +554,7 @@ def _respect_system_proxy(env: Environment, profile: Profile, notes: list[str]) 
                 path=env.display_path(path),
             )
         )
-    return features.get(RESPECT_SYSTEM_PROXY) is True
+    return features
 
 
 def _editor_settings(env: Environment, profile: Profile, notes: list[str]) -> list[ProxySetting]:

@@ -56,12 +56,19 @@ class Budget:
 class Shared:
     """Per-run memo for facts several checks need (the effective proxy route, say)."""
 
-    def __init__(self) -> None:
+    def __init__(self, parent: Shared | None = None, values: Mapping[str, Any] | None = None):
         self._lock = threading.Lock()
-        self._values: dict[str, Any] = {}
+        self._values: dict[str, Any] = dict(values or {})
         self._locks: dict[str, threading.Lock] = {}
+        self._parent = parent
+
+    def overlay(self, **values: Any) -> Shared:
+        """These facts in place of the run's (another route, say); the rest still shared."""
+        return Shared(self, values)
 
     def get(self, key: str, factory: Callable[[], Any]) -> Any:
+        if self._parent is not None:
+            return self._values[key] if key in self._values else self._parent.get(key, factory)
         with self._lock:
             if key in self._values:
                 return self._values[key]

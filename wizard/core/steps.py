@@ -34,6 +34,7 @@ STEP_CHECKS: dict[FlowStep, tuple[str, ...]] = {
         "tls",
         "openid",
         "token_endpoint",
+        "routes",
         "clock",
     ),
     FlowStep.STORE: (

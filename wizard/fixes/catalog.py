@@ -26,6 +26,7 @@ from wizard.fixes.guidance import (
 from wizard.fixes.ide_wsl_off import IdeWslOff
 from wizard.fixes.port_release import PORT_RELEASE
 from wizard.fixes.proxy_env_repair import PROXY_ENV_REPAIR
+from wizard.fixes.respect_system_proxy import RESPECT_SYSTEM_PROXY_ON
 from wizard.fixes.windows_guidance import ADMIN_ROOT_UPDATE, WSL_DNS, WSL_MTU, WSL_PROXY_ADDRESS
 
 
@@ -37,4 +38,5 @@ def all_fixes() -> dict[str, Fix]:
     fixes.append(STOP_AUTH_MANAGER)
     fixes += [IdeWslOff(), DesktopWslOff()]
     fixes += [CA_BUNDLE, CA_ENV_REPAIR, PROXY_ENV_REPAIR, AUTH_ENV_REPAIR, PORT_RELEASE]
+    fixes.append(RESPECT_SYSTEM_PROXY_ON)
     return {f.id: f for f in fixes}
