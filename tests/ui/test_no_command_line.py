@@ -87,7 +87,7 @@ def apply_first(qtbot, window, fix, pki) -> bool:
         qtbot.waitUntil(box.isVisible, timeout=5000)
         assert not FLAG.search(box.text() + box.informativeText())
         if language.current_language() == "ja":  # its Japanese words are held together too
-            assert WORD_JOINER in box.informativeText()
+            assert WORD_JOINER in box.text() and WORD_JOINER in box.informativeText()
         save_screen(box, f"walk-consent-{language.current_language()}")
         [end] = [b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole]
         end.click()

@@ -385,8 +385,9 @@ class FixPage(Page):
         box.setObjectName("consent")
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(tr("End {name}?").format(name=name))
-        box.setText(tr("End {name}?").format(name=name))
-        box.setInformativeText(  # (a box's own label: its Japanese words held together too)
+        # (the box's own labels: their Japanese words held together too)
+        box.setText(phrased(tr("End {name}?").format(name=name)))
+        box.setInformativeText(
             phrased(
                 tr(
                     "Sign-in Doctor ends {name} so that Codex can use the port. Anything unsaved "
