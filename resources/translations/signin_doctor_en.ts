@@ -1644,6 +1644,11 @@
     <name>auth_mode</name>
     <message>
         <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>saved for programs you start ({places})</source>
+        <translation>saved for programs you start ({places})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
         <source>this session</source>
         <translation>this session</translation>
     </message>
@@ -1669,8 +1674,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/auth_mode.py"/>
-        <source>{variable} is set: signing in still works, but Codex sends its requests there, and with a ChatGPT sign-in a base URL such as the API&apos;s answers 401 Unauthorized (openai/codex#12764)</source>
-        <translation>{variable} is set: signing in still works, but Codex sends its requests there, and with a ChatGPT sign-in a base URL such as the API&apos;s answers 401 Unauthorized (openai/codex#12764)</translation>
+        <source>{variable} is set: signing in still works, but Codex sends its requests there, and with a ChatGPT sign-in a base URL such as the API&apos;s answers 401 Unauthorized (openai/codex#12764); take it out unless a program of yours needs it</source>
+        <translation>{variable} is set: signing in still works, but Codex sends its requests there, and with a ChatGPT sign-in a base URL such as the API&apos;s answers 401 Unauthorized (openai/codex#12764); take it out unless a program of yours needs it</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/auth_mode.py"/>
@@ -1686,6 +1691,10 @@
         <location filename="../../wizard/checks/auth_mode.py"/>
         <source>{finding}.</source>
         <translation>{finding}.</translation>
+    </message>
+    <message>
+        <source>{variable} is set: signing in still works, but Codex sends its requests there, and with a ChatGPT sign-in a base URL such as the API&apos;s answers 401 Unauthorized (openai/codex#12764)</source>
+        <translation type="vanished">{variable} is set: signing in still works, but Codex sends its requests there, and with a ChatGPT sign-in a base URL such as the API&apos;s answers 401 Unauthorized (openai/codex#12764)</translation>
     </message>
 </context>
 <context>

@@ -1636,6 +1636,11 @@
     <name>auth_mode</name>
     <message>
         <location filename="../../wizard/checks/auth_mode.py"/>
+        <source>saved for programs you start ({places})</source>
+        <translation>これから起動するプログラム用に保存済み（{places}）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/auth_mode.py"/>
         <source>this session</source>
         <translation>このセッション</translation>
     </message>
@@ -1661,8 +1666,8 @@
     </message>
     <message>
         <location filename="../../wizard/checks/auth_mode.py"/>
-        <source>{variable} is set: signing in still works, but Codex sends its requests there, and with a ChatGPT sign-in a base URL such as the API&apos;s answers 401 Unauthorized (openai/codex#12764)</source>
-        <translation>{variable} が設定されています。サインイン自体はできますが、Codex は要求をその宛先に送ります。ChatGPT でサインインしている場合、API のようなベース URL からは 401 Unauthorized が返ります（openai/codex#12764）</translation>
+        <source>{variable} is set: signing in still works, but Codex sends its requests there, and with a ChatGPT sign-in a base URL such as the API&apos;s answers 401 Unauthorized (openai/codex#12764); take it out unless a program of yours needs it</source>
+        <translation>{variable} が設定されています。サインイン自体はできますが、Codex は要求をその宛先に送ります。ChatGPT でサインインしている場合、API のようなベース URL からは 401 Unauthorized が返ります（openai/codex#12764）。必要とするプログラムがなければ取り除いてください</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/auth_mode.py"/>
@@ -1678,6 +1683,10 @@
         <location filename="../../wizard/checks/auth_mode.py"/>
         <source>{finding}.</source>
         <translation>{finding}。</translation>
+    </message>
+    <message>
+        <source>{variable} is set: signing in still works, but Codex sends its requests there, and with a ChatGPT sign-in a base URL such as the API&apos;s answers 401 Unauthorized (openai/codex#12764)</source>
+        <translation type="vanished">{variable} が設定されています。サインイン自体はできますが、Codex は要求をその宛先に送ります。ChatGPT でサインインしている場合、API のようなベース URL からは 401 Unauthorized が返ります（openai/codex#12764）</translation>
     </message>
 </context>
 <context>

@@ -1,7 +1,8 @@
 """Variables that make Codex use another sign-in than the one the browser saves (field §1.7).
 
 Codex reads them from its own environment and from `$CODEX_HOME/.env` (CODEX_ keys are ignored
-there), like the proxy variables (wizard.checks.route.CodexVariables). What each one does is
+there), like the proxy variables (wizard.checks.route.CodexVariables); the user's saved
+variables are what the next editor or terminal starts with. What each one does is
 the profile's `auth_mode` list, measured with the real Codex 0.169 `codex login status`
 (tests/lab/test_auth_mode_oracle.py): CODEX_ACCESS_TOKEN replaces the saved sign-in; one half
 of a workload identity (OPENAI_FEDERATION_RULE_ID, OPENAI_IDENTITY_TOKEN_FILE) makes Codex ask
@@ -18,8 +19,9 @@ from typing import Any
 from wizard.checks.login_policy import login_methods
 from wizard.checks.route import CodexVariables
 from wizard.core.engine import CheckContext
-from wizard.core.i18n import and_list, sentences, tr
+from wizard.core.i18n import and_list, or_list, sentences, tr
 from wizard.core.model import Outcome, Status
+from wizard.platform.env_store import env_store_for
 
 ACCESS_TOKEN = "access_token_env"
 WORKLOAD_PARTIAL = "workload_identity_partial"
@@ -27,18 +29,26 @@ WORKLOAD = "workload_identity_env"
 
 
 def auth_mode_variables(ctx: CheckContext) -> list[dict[str, str]]:
-    """[{"name", "where", "effect"}] of every auth-mode variable Codex would see set."""
+    """[{"name", "where", "effect"}] of every auth-mode variable Codex would see set: in this
+    session, in `$CODEX_HOME/.env`, or saved for the programs started next (the user's
+    variables: HKCU\\Environment, launchctl, Sign-in Doctor's own environment.d file), where an
+    editor started later gets it even when this session does not have it."""
     variables = CodexVariables(ctx.env, ctx.profile)
+    store = env_store_for(ctx.env)
+    places = or_list(store.places())
+    saved = tr("auth_mode", "saved for programs you start ({places})", places=places)
     found: list[dict[str, str]] = []
     for spec in ctx.profile["auth_mode"]["vars"]:
-        seen = variables.get(spec["name"])
-        if seen is None or not (seen[1] or spec.get("empty_counts")):
+        name = spec["name"]
+        seen = variables.get(name)
+        if seen is not None and (seen[1] or spec.get("empty_counts")):
+            here = seen[0] == name
+            where = tr("auth_mode", "this session") if here else seen[0].rsplit(": ", 1)[0]
+        elif seen is None and store.current(name):
+            where = saved
+        else:
             continue
-        source = seen[0]
-        where = (
-            source.rsplit(": ", 1)[0] if source != spec["name"] else tr("auth_mode", "this session")
-        )
-        found.append({"name": spec["name"], "where": where, "effect": spec["effect"]})
+        found.append({"name": name, "where": where, "effect": spec["effect"]})
     return found
 
 
@@ -107,11 +117,13 @@ def check_auth_mode(ctx: CheckContext) -> Outcome:
                 "auth_mode",
                 "{variable} is set: signing in still works, but Codex sends its requests "
                 "there, and with a ChatGPT sign-in a base URL such as the API's answers "
-                "401 Unauthorized (openai/codex#12764)",
+                "401 Unauthorized (openai/codex#12764); take it out unless a program of yours "
+                "needs it",
                 variable=_named(base_url),
             )
         )
-    removable = [i["name"] for i in workload + replaces + base_url]
+    # OPENAI_BASE_URL is also set on purpose (a local gateway): only named, never removed.
+    removable = [i["name"] for i in workload + replaces]
     evidence["remove"] = removable
     if faults:
         # The verdict tells the first fault (a workload identity comes first in Codex too).
