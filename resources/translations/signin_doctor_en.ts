@@ -6743,6 +6743,11 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>Your computer uses a proxy script, which Sign-in Doctor cannot run, so only signing in again shows that Codex gets through.</source>
+        <translation>Your computer uses a proxy script, which Sign-in Doctor cannot run, so only signing in again shows that Codex gets through.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
         <source>Apply lets Codex use this computer&apos;s proxy settings, like your browser (a copy of Codex&apos;s settings is kept for Undo).</source>
         <translation>Apply lets Codex use this computer&apos;s proxy settings, like your browser (a copy of Codex&apos;s settings is kept for Undo).</translation>
     </message>
@@ -6936,6 +6941,11 @@
         <location filename="../../wizard/checks/other_routes.py"/>
         <source>Not needed: Codex&apos;s own way to the sign-in server works.</source>
         <translation>Not needed: Codex&apos;s own way to the sign-in server works.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>Codex follows the proxy script too (respect_system_proxy = true), and Sign-in Doctor cannot run it, so Codex&apos;s way could not be tried here.</source>
+        <translation>Codex follows the proxy script too (respect_system_proxy = true), and Sign-in Doctor cannot run it, so Codex&apos;s way could not be tried here.</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/other_routes.py"/>

@@ -6719,6 +6719,11 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/respect_system_proxy.py"/>
+        <source>Your computer uses a proxy script, which Sign-in Doctor cannot run, so only signing in again shows that Codex gets through.</source>
+        <translation>このコンピューターはプロキシスクリプトを使っていますが、Sign-in Doctor はそれを実行できません。そのため、Codex が接続できるかどうかは、もう一度サインインしてみないとわかりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/respect_system_proxy.py"/>
         <source>Apply lets Codex use this computer&apos;s proxy settings, like your browser (a copy of Codex&apos;s settings is kept for Undo).</source>
         <translation>「適用」を押すと、Codex がブラウザーと同じようにこのコンピューターのプロキシ設定を使うようになります（元に戻せるよう Codex の設定のコピーを残します）。</translation>
     </message>
@@ -6912,6 +6917,11 @@
         <location filename="../../wizard/checks/other_routes.py"/>
         <source>Not needed: Codex&apos;s own way to the sign-in server works.</source>
         <translation>確認は不要です: Codex 自身の経路でサインインサーバーに接続できています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/other_routes.py"/>
+        <source>Codex follows the proxy script too (respect_system_proxy = true), and Sign-in Doctor cannot run it, so Codex&apos;s way could not be tried here.</source>
+        <translation>Codex もプロキシスクリプトに従います（respect_system_proxy = true）。Sign-in Doctor はスクリプトを実行できないため、Codex の経路はここでは試せませんでした。</translation>
     </message>
     <message>
         <location filename="../../wizard/checks/other_routes.py"/>

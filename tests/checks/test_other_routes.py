@@ -99,3 +99,13 @@ def test_on_linux_there_is_no_system_way_to_compare(home, pki, proxy_factory):
     diagnosis, checks = run(home, pki, "linux", {}, HTTPS_PROXY=blocking.url)
     assert checks["routes"].faults == ()  # only the direct way was tried, and it fails too
     assert diagnosis.verdict.cause == "blocked_by_proxy"
+
+
+def test_with_the_option_on_codex_follows_the_script_which_cannot_be_run_here(home, pki):
+    codex = home / ".codex"
+    codex.mkdir()
+    (codex / "config.toml").write_text("[features]\nrespect_system_proxy = true\n")
+    diagnosis, checks = run(home, pki, "windows", {sp.REG_QUERY: "reg_internet_settings_pac.txt"})
+    assert checks["routes"].status.value == "skip" and checks["routes"].faults == ()
+    assert "cannot run it" in checks["routes"].summary
+    assert diagnosis.verdict.cause == "dns_failure"

@@ -115,3 +115,17 @@ def test_registered_and_offered_for_the_route_mismatch():
 
     assert isinstance(all_fixes()["respect-system-proxy-on"], RespectSystemProxyOn)
     assert cause_table()["causes"]["proxy_route_mismatch"]["fixes"][0] == "respect-system-proxy-on"
+
+
+def test_with_a_proxy_script_only_signing_in_can_prove_it(home):
+    from tests.helpers import FakeRunner, fixture_text
+    from wizard.platform import system_proxy as sp
+
+    runner = FakeRunner()
+    runner.add(sp.REG_QUERY, fixture_text("proxy", "reg_internet_settings_pac.txt"))
+    ctx = FixContext(
+        make_env(home, platform="windows", runner=runner), load_profile(), lab_target()
+    )
+    plan = RespectSystemProxyOn().plan(ctx)
+    assert plan.applicable and plan.rechecks == ("proxy",)
+    assert "proxy script, which Sign-in Doctor cannot run" in plan.summary

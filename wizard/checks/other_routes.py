@@ -36,6 +36,17 @@ def check_other_routes(ctx: CheckContext) -> Outcome:
         )
     route = effective_route(ctx)
     codex_way = route.way
+    script = route.os_way if route.os_way is not None and route.os_way.pac else None
+    if script is not None and route.respect_system_proxy:
+        return Outcome(
+            Status.SKIP,
+            tr(
+                "routes",
+                "Codex follows the proxy script too (respect_system_proxy = true), and Sign-in "
+                "Doctor cannot run it, so Codex's way could not be tried here.",
+            ),
+            {"os_way": script.describe()},
+        )
     others = [w for w in route.ways if w != codex_way]
     if route.os_way is not None and not route.os_way.pac and route.os_way not in others:
         others = [w for w in [route.os_way, *others] if w != codex_way]

@@ -10,8 +10,8 @@ Codex has no system settings to follow, so the fix does not apply there."""
 
 from __future__ import annotations
 
-from wizard.checks.route import RESPECT_SYSTEM_PROXY
-from wizard.core.i18n import tr
+from wizard.checks.route import RESPECT_SYSTEM_PROXY, resolve_route
+from wizard.core.i18n import sentences, tr
 from wizard.fixes.base import ChangeFix, FixContext
 from wizard.fixes.plan import FileEdit, FixPlan
 from wizard.fixes.toml_edit import TomlEditError, set_table_bool
@@ -63,18 +63,31 @@ class RespectSystemProxyOn(ChangeFix):
             return self.not_applicable(
                 tr("respect_system_proxy", "Codex already follows the system's proxy settings.")
             )
+        summary = tr(
+            "respect_system_proxy",
+            "Sets {key} = true under [{table}] in {file}, so Codex asks this computer's "
+            "proxy settings first (a proxy script included), the way your browser does. "
+            "Everything else in the file stays as it is; Undo puts the original back.",
+            key=RESPECT_SYSTEM_PROXY,
+            table=FEATURES,
+            file=shown,
+        )
+        # A proxy script cannot be run here: then only signing in shows that Codex gets through.
+        os_way = resolve_route(env, ctx.profile, ctx.target).os_way
+        script = os_way is not None and os_way.pac
+        if script:
+            summary = sentences(
+                summary,
+                tr(
+                    "respect_system_proxy",
+                    "Your computer uses a proxy script, which Sign-in Doctor cannot run, so "
+                    "only signing in again shows that Codex gets through.",
+                ),
+            )
         return FixPlan(
             self.id,
             self.title,
-            tr(
-                "respect_system_proxy",
-                "Sets {key} = true under [{table}] in {file}, so Codex asks this computer's "
-                "proxy settings first (a proxy script included), the way your browser does. "
-                "Everything else in the file stays as it is; Undo puts the original back.",
-                key=RESPECT_SYSTEM_PROXY,
-                table=FEATURES,
-                file=shown,
-            ),
+            summary,
             headline=tr(
                 "respect_system_proxy",
                 "Apply lets Codex use this computer's proxy settings, like your browser (a copy "
@@ -88,7 +101,7 @@ class RespectSystemProxyOn(ChangeFix):
                     "from) and start it again, then sign in.",
                 ),
             ),
-            rechecks=("proxy", "routes", "token_endpoint"),
+            rechecks=("proxy",) if script else ("proxy", "routes", "token_endpoint"),
         )
 
 
