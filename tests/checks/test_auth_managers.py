@@ -229,3 +229,26 @@ def test_without_a_process_table_nothing_is_said_about_processes(home):
     assert outcome.status is Status.PASS
     assert outcome.evidence["processes_listed"] is False
     assert outcome.evidence["codex_running"] is None
+
+
+@pytest.mark.parametrize(
+    ("base_url", "address"),
+    [
+        ("http://127.0.0.1:15721/v1", "127.0.0.1:15721"),
+        ("http://127.0.0.2:8317", "127.0.0.2:8317"),
+        ("http://localhost:8317/v1", "localhost:8317"),
+        ("http://[::1]:8317/v1", "[::1]:8317"),
+        ("http://0.0.0.0:8317/v1", "0.0.0.0:8317"),
+        ("https://api.example.com/v1", None),
+        ("http://192.168.1.20:8317/v1", None),
+        ("http://[::1", None),
+    ],
+)
+def test_which_provider_addresses_are_this_computer(home, base_url, address):
+    LabHome(home).config_toml(
+        f'model_provider = "p"\n[model_providers.p]\nbase_url = "{base_url}"\n'
+        "requires_openai_auth = true\n"
+    )
+    outcome = run_check(check_auth_managers, make_env(home, processes=only()))
+    assert outcome.evidence["config"]["provider_address"] == address
+    assert outcome.faults == (("auth_manager_config",) if address else ())

@@ -18,6 +18,7 @@ refresh_token_reused) or hold port 1455. The signs, all gathered without a secre
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from pathlib import PurePath, PureWindowsPath
@@ -34,7 +35,6 @@ from wizard.platform.atomic import read_capped
 from wizard.platform.desktop_app import is_desktop_app
 
 MAX_AUTH_BYTES = 1_000_000  # a saved sign-in is a few kB; beyond this it is not one
-_LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "[::1]"}
 
 
 def _key(name: str) -> str:
@@ -70,8 +70,9 @@ def _running_tools(ctx: CheckContext, table: list[ProcessInfo]) -> list[dict[str
     return found
 
 
-def _address(url: object) -> tuple[str, str] | None:
-    """(host, "host:port") of a URL on this computer, else None. Only these leave the file."""
+def _address(url: object) -> str | None:
+    """ "host:port" of a URL on this computer (localhost, 127.0.0.0/8, ::1, or the wildcard a
+    proxy tool may be given), else None. Only this part of the URL leaves the file."""
     if not isinstance(url, str):
         return None
     try:
@@ -79,10 +80,15 @@ def _address(url: object) -> tuple[str, str] | None:
         host, port = parts.hostname or "", parts.port
     except ValueError:
         return None
-    if host not in _LOOPBACK:
-        return None
+    if host != "localhost":
+        try:
+            ip = ipaddress.ip_address(host)
+        except ValueError:
+            return None
+        if not (ip.is_loopback or ip.is_unspecified):
+            return None
     shown = f"[{host}]" if ":" in host else host
-    return host, f"{shown}:{port}" if port else shown
+    return f"{shown}:{port}" if port else shown
 
 
 def config_markers(ctx: CheckContext) -> tuple[list[dict[str, str]], dict[str, Any]]:
@@ -98,15 +104,15 @@ def config_markers(ctx: CheckContext) -> tuple[list[dict[str, str]], dict[str, A
     evidence: dict[str, Any] = {"provider": active if isinstance(provider, dict) else None}
     if isinstance(provider, dict):
         local = _address(provider.get("base_url"))
-        evidence["provider_address"] = local[1] if local else None
+        evidence["provider_address"] = local
         evidence["requires_openai_auth"] = provider.get("requires_openai_auth")
         if local:
-            markers.append({"marker": "loopback_provider", "detail": local[1]})
+            markers.append({"marker": "loopback_provider", "detail": local})
             if provider.get("requires_openai_auth") is not True:
                 markers.append({"marker": "no_openai_auth", "detail": str(active)})
     openai_local = _address(config.get("openai_base_url"))
     if openai_local:
-        markers.append({"marker": "loopback_openai_base_url", "detail": openai_local[1]})
+        markers.append({"marker": "loopback_openai_base_url", "detail": openai_local})
     tables = [config, *(p for p in providers.values() if isinstance(p, dict))]
     if any("experimental_bearer_token" in t for t in tables):
         markers.append({"marker": "bearer_token", "detail": "experimental_bearer_token"})
