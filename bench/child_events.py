@@ -1,4 +1,4 @@
-"""What running the diagnosis in a child process (`diagnose --events`) would cost the window,
+"""What running the diagnosis in a child process (`diagnose --events`) costs the window,
 beside running it in the window's own process (issue #12, "one execution model").
 
     python -m bench.child_events [--runs 1]    # prints one JSON object: medians, then each run
@@ -14,9 +14,10 @@ Against the lab's AuthServer (its own process, 0.3 s per request as for the wind
   private TMPDIR; the fixed start cost of each child (`--version`);
   beside the same diagnosis in-process (a fresh interpreter that has imported `wizard.cli`, as
   the window has; clock from the call, cold imports of the checks included);
-- the window (bench/window_run.py) with the diagnosis in-process and with its events read from
-  a child (`--child`, the prototype in bench/child_runner.py): first event, verdict, peak RSS
-  at first paint and after, the heavy modules loaded in the window's process, longest stall;
+- the window (bench/window_run.py) with the diagnosis in-process (`--in-process`) and with its
+  checks in a child (as `python -m wizard` opens it, wizard.ui.child_runner): first event,
+  verdict, peak RSS at first paint and after, the heavy modules loaded in the window's
+  process, longest stall;
   what importing the fix catalog (the Result page plans fixes with it) adds to a process that
   has the window's modules; the hello-world's RSS at first paint, the budget's baseline.
 """
@@ -210,8 +211,8 @@ def measure(runs: int) -> dict[str, Any]:
                     window.wait(timeout=20)
             window_argv = [PY, "-m", "bench.window_run", "--auth-url", server.url, "--timeout", "6"]
             wenv = clean_env(new_home(), {**server.env(), **disp.env})
-            add("window, in-process", run_json(window_argv, wenv))
-            add("window, events from a child", run_json([*window_argv, "--child"], wenv))
+            add("window, in-process", run_json([*window_argv, "--in-process"], wenv))
+            add("window, checks in a child", run_json(window_argv, wenv))
             hello = startup.PYTHON_SUBJECTS["hello-world (python)"]
             add("hello-world, first paint", startup.probe_once(hello, disp.env, None))
     packaged = str(exe.relative_to(ROOT)) if exe else None

@@ -2,12 +2,13 @@
 it (Welcome's "Start checking"), while a 5 ms QTimer on the GUI thread measures the longest
 stall of the event loop, until the verdict page has settled.
 
-    python -m bench.window_run --auth-url URL [--timeout S] [--profile OUT.txt] [--child]
+    python -m bench.window_run --auth-url URL [--timeout S] [--profile OUT.txt] [--in-process]
 
 Prints {"rss_first_paint_kb", "rss_after_kb", "diagnosis_s", "first_event_s", "verdict_s",
 "max_gap_ms", "gaps", "cause", "heavy_modules"}; --profile writes a pyinstrument profile of the
-GUI thread during the diagnosis; --child reads the diagnosis's events from a child process
-(the prototype in bench/child_runner.py) instead of running the checks in the window's."""
+GUI thread during the diagnosis. The window is the one `python -m wizard` opens (its checks in
+a child process, wizard.ui.child_runner); --in-process runs them in the window's own process,
+as a window over an injected world (the tests') does."""
 
 from __future__ import annotations
 
@@ -31,24 +32,24 @@ def main() -> int:
     parser.add_argument("--auth-url", required=True)
     parser.add_argument("--timeout", type=float, default=6.0)
     parser.add_argument("--profile", metavar="OUT.txt")
-    parser.add_argument("--child", action="store_true")
+    parser.add_argument("--in-process", action="store_true")
     args = parser.parse_args()
 
     from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
 
     from wizard.core.profile import load_profile
     from wizard.platform.system import system_environment
-    from wizard.ui.app import application, make_window
+    from wizard.ui.app import ThisComputerWindow, application, make_window
+    from wizard.ui.window import SigninDoctorWindow
 
-    if args.child:
-        import wizard.ui.window
-        from bench.child_runner import ChildRunner
-
-        wizard.ui.window.DiagnosisRunner = ChildRunner  # type: ignore[assignment,misc]
     app = application()
     profile = load_profile()
     window = make_window(
-        system_environment(), profile, profile.target(args.auth_url), timeout_s=args.timeout
+        system_environment(),
+        profile,
+        profile.target(args.auth_url),
+        timeout_s=args.timeout,
+        window_type=SigninDoctorWindow if args.in_process else ThisComputerWindow,
     )
     result: dict[str, Any] = {}
     clock = QElapsedTimer()

@@ -108,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print JSON lines as the checks run: started, finished, then the diagnosis",
     )
+    # The window's own child (wizard.ui.child_runner): the same lines, lossless and unredacted
+    # (wizard.core.wire), to a pipe only; the pasted error comes on stdin (never in argv, which
+    # every user of the computer can read).
+    output.add_argument("--wire", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--error", metavar="TEXT", help="the error message you saw, to decode")
     _add_lang_option(p)
 
@@ -179,7 +183,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def dispatch(args: argparse.Namespace) -> int:
     from wizard.core.logging_setup import configure
 
-    if args.command is not None:
+    if getattr(args, "wire", False):
+        if not _is_pipe(sys.stdout):  # never a terminal or a file: these lines are not redacted
+            print("python -m wizard: error: --wire writes to a pipe only", file=sys.stderr)
+            return EXIT_USAGE
+        args.error = (sys.stdin.read() if sys.stdin is not None else "") or None
+    elif args.command is not None:
         _ensure_stdout(args)
     configure(args.debug)
     if args.command is None:
@@ -204,7 +213,8 @@ def dispatch(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"python -m wizard: error: --auth-url {exc}", file=sys.stderr)
         return EXIT_USAGE
-    events = args.command == "diagnose" and args.events
+    wire = args.command == "diagnose" and args.wire
+    events = args.command == "diagnose" and (args.events or wire)
     quiet = args.command == "diagnose" and (args.json or events)
     lang = args.lang or language_from_env()
     translate = translator(lang)
@@ -214,13 +224,17 @@ def dispatch(args: argparse.Namespace) -> int:
         args.timeout,
         None if quiet else sys.stderr,
         translate,
-        _EventLines(sys.stdout, args.lang) if events else None,
+        _EventLines(sys.stdout, args.lang, wire) if events else None,
         args.error or "",
     )
     decoded = _decode(args.error)
     if args.command == "report":
         return _report(diagnosis, args.out, decoded, lang)
-    if events:
+    if wire:
+        from wizard.core.wire import diagnosis_to_wire
+
+        _write_line(sys.stdout, {"event": "diagnosis", "diagnosis": diagnosis_to_wire(diagnosis)})
+    elif events:
         _write_line(sys.stdout, {"event": "diagnosis", **_document(diagnosis, decoded, args.lang)})
     elif args.json:
         # Machine output stays English unless a language is asked for explicitly.
@@ -264,29 +278,49 @@ def _run_diagnosis(
 class _EventLines:
     """`diagnose --events`: one redacted JSON line per check event, flushed at once, so a
     script (or a parent process) sees each check start and end as it happens. The engine
-    reports from worker threads; the lock keeps lines whole."""
+    reports from worker threads; the lock keeps lines whole. `wire`: for the window's own
+    child, nothing rendered or redacted (wizard.core.wire)."""
 
-    def __init__(self, out: TextIO, lang: str | None) -> None:
+    def __init__(self, out: TextIO, lang: str | None, wire: bool = False) -> None:
         import threading
 
         self._out = out
         self._translate = translator(lang)
+        self._wire = wire
         self._lock = threading.Lock()
 
     def write(self, event: EngineEvent) -> None:
-        from wizard.report.redact import redact_document
-
         line: dict[str, Any] = {"event": event.kind, "check": event.check_id}
-        line["title"] = localize(event.title, self._translate)
-        if event.result is not None:
-            line["result"] = localize(event.result.to_json(), self._translate)
+        if self._wire:
+            from wizard.core.wire import encode, result_to_wire
+
+            line["title"] = encode(event.title)
+            if event.result is not None:
+                line["result"] = result_to_wire(event.result)
+        else:
+            from wizard.report.redact import redact_document
+
+            line["title"] = localize(event.title, self._translate)
+            if event.result is not None:
+                line["result"] = localize(event.result.to_json(), self._translate)
+            line = redact_document(line)
         with self._lock:
-            _write_line(self._out, redact_document(line))
+            _write_line(self._out, line)
 
 
 def _write_line(out: TextIO, document: dict[str, Any]) -> None:
     out.write(json.dumps(document, ensure_ascii=False) + "\n")
     out.flush()
+
+
+def _is_pipe(out: TextIO | None) -> bool:
+    import stat
+
+    try:
+        mode = os.fstat(out.fileno()).st_mode if out is not None else 0
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
 
 
 def _ensure_stdout(args: argparse.Namespace) -> None:

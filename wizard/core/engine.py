@@ -173,14 +173,11 @@ def run_checks(
                 if spec.id not in done and spec.id not in running and ready:
                     start_check(spec)
         if not running:
-            reason = (
-                tr("engine", "Cancelled.")
-                if cancel.is_set()
-                else tr("engine", "Not run: the diagnosis ran out of time.")
-            )
+            late = Outcome(Status.SKIP, tr("engine", "Not run: the diagnosis ran out of time."))
             for spec in specs:
                 if spec.id not in done:
-                    finish(spec.id, _stamp(spec, Outcome(Status.SKIP, reason), 0))
+                    stopped = cancel.is_set()
+                    finish(spec.id, cancelled(spec, 0) if stopped else _stamp(spec, late, 0))
             break
         wait_until = min(d for _s, d in running.values()) + GRACE_S
         try:
@@ -194,8 +191,9 @@ def run_checks(
         now = time.monotonic()
         for check_id, (started, deadline) in list(running.items()):
             if cancel.is_set():
-                outcome = Outcome(Status.SKIP, tr("engine", "Cancelled."))
-            elif now > deadline + GRACE_S:
+                finish(check_id, cancelled(by_id[check_id], int((now - started) * 1000)))
+                continue
+            if now > deadline + GRACE_S:
                 outcome = Outcome(
                     Status.ERROR,
                     tr(
@@ -244,6 +242,12 @@ def _known_faults_only(faults: Sequence[str]) -> None:
     unknown = [f for f in faults if f not in cause_table()["faults"]]
     if unknown:
         raise ValueError(f"faults not in causes.json: {', '.join(unknown)}")
+
+
+def cancelled(spec: CheckSpec, duration_ms: int) -> CheckResult:
+    """What a check stopped by Cancel reports (also the window's, when it kills the child
+    process its checks run in: wizard.ui.child_runner)."""
+    return _stamp(spec, Outcome(Status.SKIP, tr("engine", "Cancelled.")), duration_ms)
 
 
 def _stamp(spec: CheckSpec, outcome: Outcome, duration_ms: int) -> CheckResult:

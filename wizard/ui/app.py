@@ -17,6 +17,7 @@ from wizard.core.i18n import tr
 from wizard.core.model import Target
 from wizard.core.profile import Profile, load_profile
 from wizard.ui import theme
+from wizard.ui.child_runner import ChildDiagnosisRunner
 from wizard.ui.window import SigninDoctorWindow
 
 APP_NAME = "Sign-in Doctor"
@@ -50,18 +51,27 @@ def application() -> QApplication:
     return app
 
 
+class ThisComputerWindow(SigninDoctorWindow):
+    """The window diagnosing this computer as it is: the checks run in a child process of the
+    same program (wizard.ui.child_runner), which sees this computer's environment itself."""
+
+    runner_type = ChildDiagnosisRunner
+
+
 def make_window(
     env: Environment,
     profile: Profile,
     target: Target,
     specs: Sequence[CheckSpec] | None = None,
     timeout_s: float = 6.0,
+    window_type: type[SigninDoctorWindow] = SigninDoctorWindow,
 ) -> SigninDoctorWindow:
     """The window over an injected world (tests pass their own Environment and lab target);
-    `specs=None` means the real check catalog."""
+    `specs=None` means the real check catalog. `window_type=ThisComputerWindow` for the real
+    computer: its checks run in a child process, which cannot take an injected world."""
     # In the window the certificate file is chosen with a button on the Fix page.
     hint = tr("fixing", "and choose it with the button below.")
-    return SigninDoctorWindow(Session(env, profile, target, specs, timeout_s, file_hint=hint))
+    return window_type(Session(env, profile, target, specs, timeout_s, file_hint=hint))
 
 
 def run_unattended(window: SigninDoctorWindow, out: Path, on_done: object) -> None:
@@ -110,7 +120,9 @@ def run_app(
         return 2
     from wizard.platform.system import system_environment
 
-    window = make_window(system_environment(), profile, target, timeout_s=timeout_s)
+    window = make_window(
+        system_environment(), profile, target, timeout_s=timeout_s, window_type=ThisComputerWindow
+    )
     code = 0
     if screenshot:
 

@@ -23,7 +23,7 @@ from wizard.ui.pages.fix import FixPage
 from wizard.ui.pages.share import SharePage
 from wizard.ui.pages.verdict import VerdictPage
 from wizard.ui.pages.welcome import WelcomePage
-from wizard.ui.runner import DiagnosisRunner
+from wizard.ui.runner import DiagnosisRunner, RunnerBase
 from wizard.ui.screen_fit import fit_to_screen
 from wizard.ui.text import tr
 from wizard.ui.threads import Task
@@ -62,11 +62,14 @@ W = QWizard.WizardButton
 
 class SigninDoctorWindow(QWizard):
     plansReady = Signal()  # session.planned now belongs to session.diagnosis
+    # The checks in this process: the session's injected world (tests) stays usable.
+    # ThisComputerWindow (wizard.ui.app) runs them in a child process instead.
+    runner_type: type[RunnerBase] = DiagnosisRunner
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.runner = DiagnosisRunner(self)
+        self.runner = self.runner_type(self)
         self._planner = Task(self)
         self._planner.finished.connect(self._on_plans)
         self._planner.failed.connect(self._on_plans_failed)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget, QWizard
 
 if TYPE_CHECKING:
     from wizard.app.session import Session
-    from wizard.ui.runner import DiagnosisRunner
+    from wizard.ui.runner import RunnerBase
     from wizard.ui.window import SigninDoctorWindow
 
 
@@ -77,7 +77,7 @@ class Page(QWizardPage):
         return self.window_.session
 
     @property
-    def runner(self) -> DiagnosisRunner:
+    def runner(self) -> RunnerBase:
         return self.window_.runner
 
     def scrolled(self, content: QWidget) -> QScrollArea:

@@ -1,0 +1,78 @@
+"""The window on this computer (ThisComputerWindow, as `python -m wizard` opens it) runs its
+checks in a real child process of the same program, against the lab: the same pages, the
+same verdict, and Stop kills the child instead of leaving checks running in the background."""
+
+from __future__ import annotations
+
+import psutil
+from PySide6.QtCore import Qt
+
+from tests.helpers import make_env
+from tests.ui.test_window_flows import VERDICT_TIMEOUT_MS, lab_target, start
+from wizard.core.i18n import Text
+from wizard.core.model import Status
+from wizard.core.profile import load_profile
+from wizard.ui.app import ThisComputerWindow, application, make_window
+from wizard.ui.child_runner import ChildDiagnosisRunner
+
+
+def _open(qtbot, env, target, timeout_s: float = 4.0):
+    application()
+    window = make_window(env, load_profile(), target, None, timeout_s, ThisComputerWindow)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _children() -> list[psutil.Process]:
+    return [p for p in psutil.Process().children() if "--wire" in p.cmdline()]
+
+
+def test_a_healthy_run_in_the_child_ends_on_the_clean_verdict(qtbot, home, pki, auth_server):
+    env = make_env(home, {"CODEX_CA_CERTIFICATE": str(pki.ca_pem)})
+    window = _open(qtbot, env, lab_target(auth_server.url))
+    assert isinstance(window.runner, ChildDiagnosisRunner)
+    # What the user pasted reaches the child (on its stdin).
+    window.page_by_key("welcome").paste.setPlainText("some words Sign-in Doctor never saw")
+    start(qtbot, window)
+    qtbot.waitUntil(lambda: window.current_key() == "verdict", timeout=VERDICT_TIMEOUT_MS)
+    diagnosis = window.session.diagnosis
+    assert diagnosis.verdict.cause == "none"
+    assert window.verdict_page().headline.text() == "Nothing wrong found on this computer"
+    assert isinstance(diagnosis.checks[0].summary, Text)  # still translatable in the window
+    checking = window.page_by_key("checking")
+    assert checking.progress.value() == checking.progress.maximum() == len(diagnosis.checks)
+    assert any(r[1] == "/oauth/token" for r in auth_server.requests)
+    pasted = diagnosis.result("pasted_error")
+    assert pasted.summary.template.startswith("Sign-in Doctor does not know the pasted message")
+    assert window.shutdown(10.0)
+
+
+def test_stop_kills_the_child(qtbot, home, silent_server):
+    window = _open(qtbot, make_env(home), lab_target(silent_server.url), timeout_s=5.0)
+    start(qtbot, window)
+    checking = window.page_by_key("checking")
+    qtbot.waitUntil(lambda: checking.rows["tls"].word.text() == "Checking…", timeout=10_000)
+    (child,) = _children()
+    with qtbot.waitSignal(window.runner.cancelled, timeout=5_000):
+        qtbot.mouseClick(checking.stop_button, Qt.MouseButton.LeftButton)
+    assert not window.runner.is_running()
+    assert not child.is_running()
+    assert checking.rows["tls"].status is Status.SKIP
+    assert checking.rows["tls"].summary.text() == "Stopped before it finished."
+    assert checking.progress.text().startswith("Stopped after ")
+    assert checking.again_button.isVisible() and not checking.stop_button.isVisible()
+    assert window.shutdown(10.0)
+
+
+def test_a_child_that_breaks_is_reported_as_not_finished(qtbot, home, silent_server):
+    # A time budget the command line refuses: the child ends at once with a usage error.
+    window = _open(qtbot, make_env(home), lab_target(silent_server.url), timeout_s=0.0)
+    with qtbot.waitSignal(window.runner.failed, timeout=10_000) as failed:
+        start(qtbot, window)
+    assert "exit 2" in str(failed.args[0])
+    checking = window.page_by_key("checking")
+    assert checking.state.text().startswith("Sign-in Doctor could not finish checking.")
+    assert checking.again_button.isVisible()
+    assert window.shutdown(10.0)
