@@ -10,6 +10,7 @@ The child must not outlive the window: a one-file build deletes that folder on e
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import time
@@ -25,6 +26,7 @@ from wizard.core.engine import CheckSpec, cancelled
 from wizard.core.model import Diagnosis
 from wizard.ui.runner import RunnerBase
 
+log = logging.getLogger(__name__)
 STDERR_KEPT = 4000  # characters of the child's stderr kept for Details when it breaks
 
 
@@ -99,7 +101,11 @@ class ChildDiagnosisRunner(RunnerBase):
         self._buffer += bytes(self._process.readAllStandardOutput().data())
         *lines, self._buffer = self._buffer.split(b"\n")
         for raw in lines:
-            line: dict[str, Any] = json.loads(raw)
+            try:
+                line: dict[str, Any] = json.loads(raw)
+            except ValueError:  # something else wrote to its stdout: not ours to show
+                log.debug("not an event line from the checks' process: %r", raw[:200])
+                continue
             if self._stopped:
                 continue
             if line["event"] == "started":
