@@ -5803,8 +5803,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
-        <source>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is to run Codex on Windows, not inside WSL (fix ide-wsl-off).</source>
-        <translation>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is to run Codex on Windows, not inside WSL (fix ide-wsl-off).</translation>
+        <source>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is to run Codex on Windows, not inside WSL: turn off the editor&apos;s &apos;Run Codex in WSL&apos; setting instead.</source>
+        <translation>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is to run Codex on Windows, not inside WSL: turn off the editor&apos;s &apos;Run Codex in WSL&apos; setting instead.</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
@@ -5900,6 +5900,10 @@
         <location filename="../../wizard/fixes/port_release.py"/>
         <source>Not allowed to end {name} (pid {pid}).</source>
         <translation>Not allowed to end {name} (pid {pid}).</translation>
+    </message>
+    <message>
+        <source>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is to run Codex on Windows, not inside WSL (fix ide-wsl-off).</source>
+        <translation type="vanished">{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is to run Codex on Windows, not inside WSL (fix ide-wsl-off).</translation>
     </message>
     <message>
         <source>unknown</source>

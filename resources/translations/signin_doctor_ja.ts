@@ -5779,8 +5779,8 @@
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
-        <source>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is to run Codex on Windows, not inside WSL (fix ide-wsl-off).</source>
-        <translation>{name} は WSL の中継プログラムです。終了すると、WSL が再起動するまで WSL（Windows 上の Linux）から転送されているすべてのポートが止まり、エディターがまた起動します。本当の直し方は、Codex を WSL の中ではなく Windows 上で動かすことです（修正 ide-wsl-off）。</translation>
+        <source>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is to run Codex on Windows, not inside WSL: turn off the editor&apos;s &apos;Run Codex in WSL&apos; setting instead.</source>
+        <translation>{name} は WSL の中継プログラムです。終了すると、WSL が再起動するまで WSL（Windows 上の Linux）から転送されているすべてのポートが止まり、エディターがまた起動します。本当の直し方は、Codex を WSL の中ではなく Windows 上で動かすことです。代わりに、エディターの「Run Codex in WSL」の設定をオフにしてください。</translation>
     </message>
     <message>
         <location filename="../../wizard/fixes/port_release.py"/>
@@ -5876,6 +5876,10 @@
         <location filename="../../wizard/fixes/port_release.py"/>
         <source>Not allowed to end {name} (pid {pid}).</source>
         <translation>{name}（pid {pid}）を終了する権限がありません。</translation>
+    </message>
+    <message>
+        <source>{name} is the WSL relay: ending it stops every port forwarded from WSL (Linux on Windows) until WSL restarts, and the editor starts it again. The real fix is to run Codex on Windows, not inside WSL (fix ide-wsl-off).</source>
+        <translation type="vanished">{name} は WSL の中継プログラムです。終了すると、WSL が再起動するまで WSL（Windows 上の Linux）から転送されているすべてのポートが止まり、エディターがまた起動します。本当の直し方は、Codex を WSL の中ではなく Windows 上で動かすことです（修正 ide-wsl-off）。</translation>
     </message>
     <message>
         <source>unknown</source>

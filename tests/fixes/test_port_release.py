@@ -181,7 +181,7 @@ def test_windows_wslrelay_says_what_ending_it_does(home):
     assert not plan.applicable
     assert "--confirm-process wslrelay.exe" in plan.reason
     assert "ending it stops every port forwarded from WSL" in plan.reason
-    assert "(fix ide-wsl-off)" in plan.reason
+    assert "turn off the editor's 'Run Codex in WSL' setting instead" in plan.reason
 
     confirmed = PORT_RELEASE.plan(
         windows_context(home, {1455: [relay], 1457: [relay]}, confirm="wslrelay")

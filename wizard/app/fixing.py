@@ -79,6 +79,8 @@ def plan_fixes(session: Session, fix_ids: tuple[str, ...]) -> list[PlannedFix]:
     for fix_id in fix_ids:
         fix = catalog.get(fix_id)
         plan, consent = _plan(session, fix) if fix is not None else (None, "")
+        if plan is not None and plan.other_platform:
+            continue  # Windows steps on Linux, say: nothing this person can do here
         if plan is not None and (plan.applicable or fix_id not in FALLBACKS):
             automatic = not plan.guidance_only and plan.applicable and plan.changes_anything
         elif plan is not None:

@@ -34,6 +34,7 @@ class GuidanceFix:
             guidance_only=True,
             applicable=applicable,
             reason="" if applicable else tr("guidance", "These steps are for Windows only."),
+            other_platform=not applicable,
         )
 
     def run_actions(self, ctx: FixContext, plan: FixPlan) -> list[str]:

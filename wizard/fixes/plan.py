@@ -84,6 +84,7 @@ class FixPlan:
     rechecks: tuple[str, ...] = ()  # check ids that prove the fix worked
     applicable: bool = True
     reason: str = ""  # why it is not applicable
+    other_platform: bool = False  # steps for another operating system: the window leaves them out
     guidance_only: bool = False
     data: dict[str, Any] = field(default_factory=dict)  # for the fix's own apply step
     # The plan in one or two sentences for the window's main card, without paths, ids,

@@ -281,7 +281,8 @@ def _relay_note(holder: Holder) -> list[str]:
             "port_release",
             "{name} is the WSL relay: ending it stops every port forwarded from WSL "
             "(Linux on Windows) until WSL restarts, and the editor starts it again. The real "
-            "fix is to run Codex on Windows, not inside WSL (fix ide-wsl-off).",
+            "fix is to run Codex on Windows, not inside WSL: turn off the editor's 'Run Codex "
+            "in WSL' setting instead.",
             name=holder.name,
         )
     ]
