@@ -8,10 +8,8 @@ from __future__ import annotations
 import json
 import subprocess
 
-import pytest
-
 from tests.helpers import FakeRunner, fixture_text, lab_target, make_env
-from tests.lab.codex_cli import codex_env, lab_codex_binary
+from tests.lab.codex_cli import run_codex
 from wizard.checks.catalog import ALL_CHECKS
 from wizard.core.profile import load_profile
 from wizard.fixes.apply import apply_fix, undo_last
@@ -77,20 +75,8 @@ def test_an_access_token_and_half_a_workload_identity_are_turned_off_everywhere(
 
 
 def test_the_real_codex_uses_the_saved_sign_in_again_after_the_fix(home):
-    binary = lab_codex_binary()
-    if binary is None:
-        pytest.skip("the real Codex CLI is not cached here")
-
     def codex(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(binary), *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=codex_env(home),
-            timeout=30,
-            check=False,
-        )
+        return run_codex(home, *args, stdin=stdin)
 
     (home / ".codex").mkdir()
     assert codex("login", "--with-api-key", stdin="sk-lab-not-a-key\n").returncode == 0

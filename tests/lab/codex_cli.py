@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import fcntl
 import os
+import subprocess
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from wizard.checks.codex_probe import (
     LOGIN_ARGS,
@@ -78,6 +81,25 @@ def codex_env(home: Path, **extra: str) -> dict[str, str]:
         "CODEX_HOME": str(home / ".codex"),
         **extra,
     }
+
+
+def run_codex(
+    home: Path, *args: str, stdin: str = "", **variables: str
+) -> subprocess.CompletedProcess[str]:
+    """One real `codex` command (e.g. `login status`) in `home`'s lab environment plus
+    `variables`; the test is skipped where the pinned Codex is not cached."""
+    binary = lab_codex_binary()
+    if binary is None:
+        pytest.skip("the real Codex CLI is not cached here")
+    return subprocess.run(
+        [str(binary), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=codex_env(home, **variables),
+        timeout=30,
+        check=False,
+    )
 
 
 @dataclass(frozen=True)

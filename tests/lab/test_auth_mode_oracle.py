@@ -5,14 +5,13 @@ sign-in, the wizard names auth_mode_override; where it does not, the wizard name
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import make_env, run_check
-from tests.lab.codex_cli import codex_env, lab_codex_binary
+from tests.lab.codex_cli import run_codex
 from wizard.checks.auth_mode import check_auth_mode
 from wizard.core.model import Status
 from wizard.core.rules import cause_table
@@ -22,18 +21,7 @@ VALUE = "lab-value-never-shown"
 
 
 def _codex(home: Path, args: list[str], stdin: str = "", **variables: str) -> tuple[int, str]:
-    binary = lab_codex_binary()
-    if binary is None:
-        pytest.skip("the real Codex CLI is not cached here")
-    done = subprocess.run(
-        [str(binary), *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=codex_env(home, **variables),
-        timeout=30,
-        check=False,
-    )
+    done = run_codex(home, *args, stdin=stdin, **variables)
     return done.returncode, done.stdout + done.stderr
 
 

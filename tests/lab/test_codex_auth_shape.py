@@ -17,10 +17,8 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-import pytest
-
 from tests.helpers import make_env, run_check
-from tests.lab.codex_cli import codex_env, lab_codex_binary
+from tests.lab.codex_cli import codex_env, run_codex
 from wizard.checks.auth_managers import check_auth_managers
 
 LAB_KEY = "sk-lab-SECRETnot-a-key-0123456789"
@@ -31,19 +29,8 @@ TAKEOVER = (
 
 
 def _codex(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    binary = lab_codex_binary()
-    if binary is None:
-        pytest.skip("the real Codex CLI is not cached here")
     (home / ".codex").mkdir(exist_ok=True)
-    return subprocess.run(
-        [str(binary), *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=codex_env(home),
-        timeout=30,
-        check=False,
-    )
+    return run_codex(home, *args, stdin=stdin)
 
 
 def _status(home: Path) -> str:

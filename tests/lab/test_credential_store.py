@@ -14,7 +14,7 @@ import pytest
 
 from tests.helpers import make_env, run_check
 from tests.lab import secret_service
-from tests.lab.codex_cli import codex_env, lab_codex_binary
+from tests.lab.codex_cli import codex_env, lab_codex_binary, run_codex
 from wizard.checks.store import check_credential_store
 
 pytestmark = pytest.mark.skipif(
@@ -35,18 +35,8 @@ def _check(home: Path, bus: str):
 
 
 def _codex_saves(home: Path, bus: str) -> subprocess.CompletedProcess[str]:
-    binary = lab_codex_binary()
-    if binary is None:
-        pytest.skip("the real Codex CLI is not cached here")
-    env = codex_env(home, DBUS_SESSION_BUS_ADDRESS=bus)
-    return subprocess.run(
-        [str(binary), "login", "--with-api-key"],
-        input=LAB_KEY + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=30,
-        check=False,
+    return run_codex(
+        home, "login", "--with-api-key", stdin=LAB_KEY + "\n", DBUS_SESSION_BUS_ADDRESS=bus
     )
 
 
