@@ -6795,6 +6795,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/route.py"/>
+        <source>Codex does not read this setting&apos;s exceptions (its bypass list) unless respect_system_proxy is on; a browser does.</source>
+        <translation>Codex does not read this setting&apos;s exceptions (its bypass list) unless respect_system_proxy is on; a browser does.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
         <source>Used by the editor itself; Codex launched by the extension does not necessarily use it (openai/codex#11998).</source>
         <translation>Used by the editor itself; Codex launched by the extension does not necessarily use it (openai/codex#11998).</translation>
     </message>

@@ -6771,6 +6771,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/route.py"/>
+        <source>Codex does not read this setting&apos;s exceptions (its bypass list) unless respect_system_proxy is on; a browser does.</source>
+        <translation>Codex は respect_system_proxy がオンでない限り、この設定の例外（プロキシを使わないアドレスの一覧）を読みません。ブラウザーは読みます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/route.py"/>
         <source>Used by the editor itself; Codex launched by the extension does not necessarily use it (openai/codex#11998).</source>
         <translation>エディター自身が使う設定です。拡張機能から起動された Codex が使うとは限りません（openai/codex#11998）。</translation>
     </message>

@@ -11,6 +11,7 @@ import pytest
 
 from tests.helpers import FakeRunner, fixture_text, lab_target, make_env
 from wizard.checks.route import (
+    DIRECT,
     MACOS_PAC_SOURCE,
     MACOS_SOURCE,
     WINDOWS_PAC_SOURCE,
@@ -249,11 +250,23 @@ def test_windows_variable_comes_before_internet_options(home):
     assert setting.note.endswith("Not used: HTTPS_PROXY comes first.")
 
 
-def test_windows_proxy_override_exempts_matching_hosts(home):
+def test_windows_proxy_override_is_not_codex_bypass_list(home):
+    """Codex's own client takes the static Windows proxy without its exceptions (field notes
+    2.3, cc-switch#4478); a browser, and respect_system_proxy's system resolver, honour them."""
     env = make_env(
         home, platform="windows", runner=windows_runner("reg_internet_settings_clash.txt")
     )
-    route = route_for(env, target=lab_target("https://signin.build.lan"))
+    target = lab_target("https://signin.build.lan")
+    route = route_for(env, target=target)
+    assert (route.proxy, route.bypassed_by) == ("http://127.0.0.1:7890", None)
+    assert route.os_way == DIRECT  # "lan" in ProxyOverride: the browser goes direct
+    assert by_source(route)[WINDOWS_SOURCE].note.endswith(
+        "Codex does not read this setting's exceptions (its bypass list) unless "
+        "respect_system_proxy is on; a browser does."
+    )
+    (home / ".codex").mkdir()
+    (home / ".codex" / "config.toml").write_text("[features]\nrespect_system_proxy = true\n")
+    route = route_for(env, target=target)
     assert route.direct and route.bypassed_by == "lan"
     assert "Windows Internet Options exceptions" in by_source(route)[WINDOWS_SOURCE].note
 

@@ -46,6 +46,11 @@ WINDOWS_UNVERIFIED = tr(
     "Codex's HTTP client reads this Windows setting when no proxy variable is set "
     "(not confirmed by OpenAI for Windows).",
 )
+EXCEPTIONS_IGNORED = tr(
+    "route",
+    "Codex does not read this setting's exceptions (its bypass list) unless "
+    "respect_system_proxy is on; a browser does.",
+)
 IDE_NOTE = tr(
     "route",
     "Used by the editor itself; Codex launched by the extension does not necessarily use it "
@@ -220,7 +225,12 @@ def resolve_route(
     # 3. Which one Codex takes, and whether the auth host bypasses it.
     # (source, url, the system's own bypass list); respect_system_proxy puts the system first
     env_first: list[tuple[str, str, str | None]] = [(s, v, None) for s, v in env_candidates]
-    static = [(c.source, c.url, c.no_proxy) for c in system if c.static]
+    # Codex's own client takes the static Windows proxy without its exceptions (ProxyOverride,
+    # field notes 2.3: cc-switch#4478); the system resolver of respect_system_proxy reads them.
+    honours_exceptions = respect_system or env.platform != "windows"
+    static = [
+        (c.source, c.url, c.no_proxy if honours_exceptions else None) for c in system if c.static
+    ]
     candidates = static + env_first if respect_system else env_first + static
     chosen = candidates[0] if candidates else None
     bypass: str | None = None  # the matching entry
@@ -244,6 +254,8 @@ def resolve_route(
     for item in system:
         used = item.static and chosen is not None and chosen[0] == item.source and bypass is None
         note = item.note
+        if item.static and item.no_proxy and not honours_exceptions:
+            note = _join(note, EXCEPTIONS_IGNORED)
         if item.static and not used:
             note = _join(note, _not_chosen_note(chosen, exempt))
         if item.pac:
