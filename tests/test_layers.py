@@ -1,5 +1,6 @@
 """The layers of DESIGN.md, read from the code's imports: Qt only in the window (`wizard.ui`),
-the application layer (`wizard.app`) under both front ends and never over them."""
+the application layer (`wizard.app`) under both front ends and never over them, and the checks
+known only to the app (their catalog) and to themselves."""
 
 from __future__ import annotations
 
@@ -47,6 +48,13 @@ def test_nothing_below_the_front_ends_imports_them(package):
 @pytest.mark.parametrize("package", ["core", "checks", "fixes", "platform", "report"])
 def test_the_application_layer_sits_above_the_rest(package):
     assert offenders(package, ("wizard.app",)) == []
+
+
+@pytest.mark.parametrize("package", ["net", "fixes", "platform", "report", "core"])
+def test_only_the_app_and_the_checks_catalog_know_the_checks(package):
+    """The fixes take what a diagnosis found (or the checks the app hands them); the network
+    code they share with the checks is wizard.net."""
+    assert offenders(package, ("wizard.checks",)) == []
 
 
 def test_the_layers_test_sees_imports_inside_functions():

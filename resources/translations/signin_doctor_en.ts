@@ -2833,47 +2833,47 @@
 <context>
     <name>cert_lint</name>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>an unnamed certificate authority</source>
         <translation>an unnamed certificate authority</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>&apos;{who}&apos; is signed with {hash}, which Codex and other strict programs reject.</source>
         <translation>&apos;{who}&apos; is signed with {hash}, which Codex and other strict programs reject.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>&apos;{who}&apos; has a {bits}-bit RSA key; Codex and other strict programs need at least {minimum} bits.</source>
         <translation>&apos;{who}&apos; has a {bits}-bit RSA key; Codex and other strict programs need at least {minimum} bits.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>&apos;{who}&apos; has no Authority Key Identifier, which Python 3.13 and other strict programs require.</source>
         <translation>&apos;{who}&apos; has no Authority Key Identifier, which Python 3.13 and other strict programs require.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>&apos;{who}&apos; is a certificate authority without a Subject Key Identifier, which Python 3.13 and other strict programs require.</source>
         <translation>&apos;{who}&apos; is a certificate authority without a Subject Key Identifier, which Python 3.13 and other strict programs require.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>&apos;{who}&apos; does not say it is a certificate authority (no basicConstraints), so strict programs do not accept what it signs.</source>
         <translation>&apos;{who}&apos; does not say it is a certificate authority (no basicConstraints), so strict programs do not accept what it signs.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>&apos;{who}&apos; does not mark its basicConstraints as critical, which Python 3.13 and other strict programs require of a certificate authority.</source>
         <translation>&apos;{who}&apos; does not mark its basicConstraints as critical, which Python 3.13 and other strict programs require of a certificate authority.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>&apos;{who}&apos; is not valid until {start} (this computer&apos;s date is {today}).</source>
         <translation>&apos;{who}&apos; is not valid until {start} (this computer&apos;s date is {today}).</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>&apos;{who}&apos; expired on {end}.</source>
         <translation>&apos;{who}&apos; expired on {end}.</translation>
     </message>
@@ -2881,62 +2881,62 @@
 <context>
     <name>chain</name>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>cannot connect to {host}:{port} ({error})</source>
         <translation>cannot connect to {host}:{port} ({error})</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>a &apos;{scheme}&apos; proxy cannot be tested this way</source>
         <translation>a &apos;{scheme}&apos; proxy cannot be tested this way</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the proxy {proxy} does not accept connections ({error})</source>
         <translation>the proxy {proxy} does not accept connections ({error})</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the proxy connection failed ({error})</source>
         <translation>the proxy connection failed ({error})</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the proxy {proxy} did not answer in time</source>
         <translation>the proxy {proxy} did not answer in time</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the proxy closed the connection</source>
         <translation>the proxy closed the connection</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the proxy sent an endless answer</source>
         <translation>the proxy sent an endless answer</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the proxy {proxy} answered &apos;{answer}&apos; to the tunnel request</source>
         <translation>the proxy {proxy} answered &apos;{answer}&apos; to the tunnel request</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>cancelled</source>
         <translation>cancelled</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the secure handshake got no answer within {seconds:.1f} seconds</source>
         <translation>the secure handshake got no answer within {seconds:.1f} seconds</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the connection was cut during the secure handshake</source>
         <translation>the connection was cut during the secure handshake</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the secure handshake failed ({reason})</source>
         <translation>the secure handshake failed ({reason})</translation>
     </message>
@@ -4950,47 +4950,47 @@
 <context>
     <name>http</name>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>the proxy address cannot be used (a &apos;{scheme}&apos; proxy)</source>
         <translation>the proxy address cannot be used (a &apos;{scheme}&apos; proxy)</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>no answer within the time limit</source>
         <translation>no answer within the time limit</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>the proxy asks for a user name and password (HTTP 407)</source>
         <translation>the proxy asks for a user name and password (HTTP 407)</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>the proxy refused the connection ({error})</source>
         <translation>the proxy refused the connection ({error})</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>the proxy failed ({error})</source>
         <translation>the proxy failed ({error})</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>the certificate is not trusted ({reason})</source>
         <translation>the certificate is not trusted ({reason})</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>the connection failed ({error})</source>
         <translation>the connection failed ({error})</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>the connection was closed without an answer</source>
         <translation>the connection was closed without an answer</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>the connection broke ({error})</source>
         <translation>the connection broke ({error})</translation>
     </message>
@@ -6764,182 +6764,182 @@
 <context>
     <name>route</name>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Windows Internet Options</source>
         <translation>Windows Internet Options</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Windows Internet Options (automatic configuration script)</source>
         <translation>Windows Internet Options (automatic configuration script)</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Windows WinHTTP proxy (netsh)</source>
         <translation>Windows WinHTTP proxy (netsh)</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>macOS network settings</source>
         <translation>macOS network settings</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>macOS network settings (automatic proxy configuration)</source>
         <translation>macOS network settings (automatic proxy configuration)</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Codex&apos;s HTTP client reads this Windows setting when no proxy variable is set (not confirmed by OpenAI for Windows).</source>
         <translation>Codex&apos;s HTTP client reads this Windows setting when no proxy variable is set (not confirmed by OpenAI for Windows).</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Codex does not read this setting&apos;s exceptions (its bypass list) unless respect_system_proxy is on; a browser does.</source>
         <translation>Codex does not read this setting&apos;s exceptions (its bypass list) unless respect_system_proxy is on; a browser does.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Used by the editor itself; Codex launched by the extension does not necessarily use it (openai/codex#11998).</source>
         <translation>Used by the editor itself; Codex launched by the extension does not necessarily use it (openai/codex#11998).</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>directly</source>
         <translation>directly</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>through the proxy script {url} ({source})</source>
         <translation>through the proxy script {url} ({source})</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>through the proxy {proxy} ({source})</source>
         <translation>through the proxy {proxy} ({source})</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>{source} exceptions</source>
         <translation>{source} exceptions</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>{entry} in {where}</source>
         <translation>{entry} in {where}</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Only used for http:// addresses; the sign-in server is https://.</source>
         <translation>Only used for http:// addresses; the sign-in server is https://.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Not used: {dotenv} sets it too, and Codex loads that file over this computer&apos;s own variables.</source>
         <translation>Not used: {dotenv} sets it too, and Codex loads that file over this computer&apos;s own variables.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Ignored by Codex: it does not read &apos;{scheme}://&apos; proxy addresses, so it acts as if this were not set.</source>
         <translation>Ignored by Codex: it does not read &apos;{scheme}://&apos; proxy addresses, so it acts as if this were not set.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Not used: {first} is also set (empty), and Codex reads only that one.</source>
         <translation>Not used: {first} is also set (empty), and Codex reads only that one.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Not used: {first} is also set, and Codex reads only that one.</source>
         <translation>Not used: {first} is also set, and Codex reads only that one.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Not used for the sign-in server: it is exempt ({exempt}).</source>
         <translation>Not used for the sign-in server: it is exempt ({exempt}).</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Not used: {first} comes first.</source>
         <translation>Not used: {first} comes first.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Codex asks this script which proxy to use (respect_system_proxy = true). Sign-in Doctor cannot run the script, so the route tested may differ.</source>
         <translation>Codex asks this script which proxy to use (respect_system_proxy = true). Sign-in Doctor cannot run the script, so the route tested may differ.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Not used by Codex: a proxy script is only followed with [features] respect_system_proxy = true in config.toml.</source>
         <translation>Not used by Codex: a proxy script is only followed with [features] respect_system_proxy = true in config.toml.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>The machine-wide WinHTTP proxy is used by Windows services, not by Codex.</source>
         <translation>The machine-wide WinHTTP proxy is used by Windows services, not by Codex.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Bypass list: {bypass}.</source>
         <translation>Bypass list: {bypass}.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>The per-protocol form is read for its https entry.</source>
         <translation>The per-protocol form is read for its https entry.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Names no proxy for https:// addresses, so Codex does not use it.</source>
         <translation>Names no proxy for https:// addresses, so Codex does not use it.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Switched off (&quot;Use a proxy server&quot; is unticked).</source>
         <translation>Switched off (&quot;Use a proxy server&quot; is unticked).</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>macOS network settings (secure web proxy)</source>
         <translation>macOS network settings (secure web proxy)</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Codex&apos;s HTTP client reads the macOS proxy when no proxy variable is set.</source>
         <translation>Codex&apos;s HTTP client reads the macOS proxy when no proxy variable is set.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>The web proxy (HTTP) is only used for http:// addresses; the sign-in server is https://.</source>
         <translation>The web proxy (HTTP) is only used for http:// addresses; the sign-in server is https://.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>macOS network settings (web proxy)</source>
         <translation>macOS network settings (web proxy)</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Codex does not use a SOCKS proxy from the system settings.</source>
         <translation>Codex does not use a SOCKS proxy from the system settings.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>macOS network settings (SOCKS proxy)</source>
         <translation>macOS network settings (SOCKS proxy)</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>{path} could not be read ({error}); proxy options in it were ignored.</source>
         <translation>{path} could not be read ({error}); proxy options in it were ignored.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>{path} sets respect_system_proxies (plural), which Codex ignores; the option is respect_system_proxy.</source>
         <translation>{path} sets respect_system_proxies (plural), which Codex ignores; the option is respect_system_proxy.</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Its http.noProxy: {entries}.</source>
         <translation>Its http.noProxy: {entries}.</translation>
     </message>
@@ -7288,77 +7288,77 @@
 <context>
     <name>trust</name>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>it cannot be read</source>
         <translation>it cannot be read</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>it holds no PEM certificate</source>
         <translation>it holds no PEM certificate</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>the file does not exist</source>
         <translation>the file does not exist</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>it is a folder, not a file</source>
         <translation>it is a folder, not a file</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>the folder does not exist</source>
         <translation>the folder does not exist</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>it is a file, not a folder</source>
         <translation>it is a file, not a folder</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>This computer&apos;s certificate store</source>
         <translation>This computer&apos;s certificate store</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>Public roots (certifi, used by Python tools)</source>
         <translation>Public roots (certifi, used by Python tools)</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>{name} in {dotenv} ({path})</source>
         <translation>{name} in {dotenv} ({path})</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>{files} instead of the OS store</source>
         <translation>{files} instead of the OS store</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>the OS store ({origin})</source>
         <translation>the OS store ({origin})</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>plus {file}</source>
         <translation>plus {file}</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>What Codex trusts with your settings</source>
         <translation>What Codex trusts with your settings</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>the server presented no certificate</source>
         <translation>the server presented no certificate</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>no certificates to trust</source>
         <translation>no certificates to trust</translation>
     </message>

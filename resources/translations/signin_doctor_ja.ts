@@ -2813,47 +2813,47 @@
 <context>
     <name>cert_lint</name>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>an unnamed certificate authority</source>
         <translation>名前のない認証局</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>&apos;{who}&apos; is signed with {hash}, which Codex and other strict programs reject.</source>
         <translation>「{who}」は {hash} で署名されています。Codex などの厳しいプログラムはこれを拒否します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>&apos;{who}&apos; has a {bits}-bit RSA key; Codex and other strict programs need at least {minimum} bits.</source>
         <translation>「{who}」の RSA 鍵は {bits} ビットです。Codex などの厳しいプログラムには {minimum} ビット以上が必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>&apos;{who}&apos; has no Authority Key Identifier, which Python 3.13 and other strict programs require.</source>
         <translation>「{who}」には Authority Key Identifier がありません。Python 3.13 などの厳しいプログラムはこれを必要とします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>&apos;{who}&apos; is a certificate authority without a Subject Key Identifier, which Python 3.13 and other strict programs require.</source>
         <translation>「{who}」は Subject Key Identifier のない認証局です。Python 3.13 などの厳しいプログラムはこれを必要とします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>&apos;{who}&apos; does not say it is a certificate authority (no basicConstraints), so strict programs do not accept what it signs.</source>
         <translation>「{who}」は認証局であることを示していません（basicConstraints がありません）。そのため、厳しいプログラムはこの証明書が署名したものを受け入れません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>&apos;{who}&apos; does not mark its basicConstraints as critical, which Python 3.13 and other strict programs require of a certificate authority.</source>
         <translation>「{who}」は basicConstraints を critical にしていません。Python 3.13 などの厳しいプログラムは、認証局にこれを求めます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>&apos;{who}&apos; is not valid until {start} (this computer&apos;s date is {today}).</source>
         <translation>「{who}」は {start} まで有効ではありません（このコンピューターの日付は {today}）。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/cert_lint.py"/>
+        <location filename="../../wizard/net/cert_lint.py"/>
         <source>&apos;{who}&apos; expired on {end}.</source>
         <translation>「{who}」は {end} に期限切れになりました。</translation>
     </message>
@@ -2861,62 +2861,62 @@
 <context>
     <name>chain</name>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>cannot connect to {host}:{port} ({error})</source>
         <translation>{host}:{port} に接続できません（{error}）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>a &apos;{scheme}&apos; proxy cannot be tested this way</source>
         <translation>「{scheme}」形式のプロキシはこの方法では確認できません</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the proxy {proxy} does not accept connections ({error})</source>
         <translation>プロキシ {proxy} が接続を受け付けません（{error}）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the proxy connection failed ({error})</source>
         <translation>プロキシへの接続に失敗しました（{error}）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the proxy {proxy} did not answer in time</source>
         <translation>プロキシ {proxy} から時間内に応答がありませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the proxy closed the connection</source>
         <translation>プロキシが接続を閉じました</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the proxy sent an endless answer</source>
         <translation>プロキシの応答が終わりませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the proxy {proxy} answered &apos;{answer}&apos; to the tunnel request</source>
         <translation>プロキシ {proxy} がトンネルの要求に「{answer}」と応答しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>cancelled</source>
         <translation>キャンセルしました</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the secure handshake got no answer within {seconds:.1f} seconds</source>
         <translation>安全な接続の確立（ハンドシェイク）に {seconds:.1f} 秒以内に応答がありませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the connection was cut during the secure handshake</source>
         <translation>安全な接続の確立（ハンドシェイク）中に接続が切れました</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/chain.py"/>
+        <location filename="../../wizard/net/chain.py"/>
         <source>the secure handshake failed ({reason})</source>
         <translation>安全な接続の確立（ハンドシェイク）に失敗しました（{reason}）</translation>
     </message>
@@ -4926,47 +4926,47 @@
 <context>
     <name>http</name>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>the proxy address cannot be used (a &apos;{scheme}&apos; proxy)</source>
         <translation>このプロキシのアドレスは使えません（「{scheme}」形式のプロキシ）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>no answer within the time limit</source>
         <translation>制限時間内に応答がありませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>the proxy asks for a user name and password (HTTP 407)</source>
         <translation>プロキシがユーザー名とパスワードを求めています（HTTP 407）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>the proxy refused the connection ({error})</source>
         <translation>プロキシが接続を拒否しました（{error}）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>the proxy failed ({error})</source>
         <translation>プロキシでエラーが起きました（{error}）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>the certificate is not trusted ({reason})</source>
         <translation>証明書が信頼されていません（{reason}）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>the connection failed ({error})</source>
         <translation>接続に失敗しました（{error}）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>the connection was closed without an answer</source>
         <translation>応答がないまま接続が閉じられました</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/http.py"/>
+        <location filename="../../wizard/net/http.py"/>
         <source>the connection broke ({error})</source>
         <translation>接続が切れました（{error}）</translation>
     </message>
@@ -6740,182 +6740,182 @@
 <context>
     <name>route</name>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Windows Internet Options</source>
         <translation>Windows のインターネット オプション</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Windows Internet Options (automatic configuration script)</source>
         <translation>Windows のインターネット オプション（自動構成スクリプト）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Windows WinHTTP proxy (netsh)</source>
         <translation>Windows の WinHTTP プロキシ（netsh）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>macOS network settings</source>
         <translation>macOS のネットワーク設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>macOS network settings (automatic proxy configuration)</source>
         <translation>macOS のネットワーク設定（プロキシの自動構成）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Codex&apos;s HTTP client reads this Windows setting when no proxy variable is set (not confirmed by OpenAI for Windows).</source>
         <translation>プロキシの環境変数が設定されていない場合、Codex の HTTP クライアントはこの Windows の設定を読み込みます（Windows については OpenAI による確認はされていません）。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Codex does not read this setting&apos;s exceptions (its bypass list) unless respect_system_proxy is on; a browser does.</source>
         <translation>Codex は respect_system_proxy がオンでない限り、この設定の例外（プロキシを使わないアドレスの一覧）を読みません。ブラウザーは読みます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Used by the editor itself; Codex launched by the extension does not necessarily use it (openai/codex#11998).</source>
         <translation>エディター自身が使う設定です。拡張機能から起動された Codex が使うとは限りません（openai/codex#11998）。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>directly</source>
         <translation>直接</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>through the proxy script {url} ({source})</source>
         <translation>プロキシスクリプト {url}（{source}）経由で</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>through the proxy {proxy} ({source})</source>
         <translation>プロキシ {proxy}（{source}）経由で</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>{source} exceptions</source>
         <translation>{source} の例外</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>{entry} in {where}</source>
         <translation>{where} の {entry}</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Only used for http:// addresses; the sign-in server is https://.</source>
         <translation>http:// のアドレスにだけ使われます。サインインサーバーは https:// です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Not used: {dotenv} sets it too, and Codex loads that file over this computer&apos;s own variables.</source>
         <translation>使われません: {dotenv} でも設定されており、Codex はこのコンピューター自体の環境変数よりもそのファイルの設定を優先して読み込みます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Ignored by Codex: it does not read &apos;{scheme}://&apos; proxy addresses, so it acts as if this were not set.</source>
         <translation>Codex はこの設定を無視します。「{scheme}://」形式のプロキシアドレスは読み取らないため、設定されていないものとして動作します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Not used: {first} is also set (empty), and Codex reads only that one.</source>
         <translation>使われません: {first} も（空の値で）設定されており、Codex はそちらだけを読み取ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Not used: {first} is also set, and Codex reads only that one.</source>
         <translation>使われません: {first} も設定されており、Codex はそちらだけを読み取ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Not used for the sign-in server: it is exempt ({exempt}).</source>
         <translation>サインインサーバーには使われません: 対象外になっています（{exempt}）。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Not used: {first} comes first.</source>
         <translation>使われません: {first} が優先されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Codex asks this script which proxy to use (respect_system_proxy = true). Sign-in Doctor cannot run the script, so the route tested may differ.</source>
         <translation>Codex はどのプロキシを使うかをこのスクリプトに問い合わせます（respect_system_proxy = true）。Sign-in Doctor はスクリプトを実行できないため、確認した経路と実際の経路が異なる場合があります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Not used by Codex: a proxy script is only followed with [features] respect_system_proxy = true in config.toml.</source>
         <translation>Codex は使いません: プロキシスクリプトは config.toml で [features] respect_system_proxy = true のときだけ使われます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>The machine-wide WinHTTP proxy is used by Windows services, not by Codex.</source>
         <translation>コンピューター全体の WinHTTP プロキシは Windows のサービスが使うもので、Codex は使いません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Bypass list: {bypass}.</source>
         <translation>除外リスト: {bypass}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>The per-protocol form is read for its https entry.</source>
         <translation>プロトコルごとの形式なので、https の項目を読み取ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Names no proxy for https:// addresses, so Codex does not use it.</source>
         <translation>https:// のアドレス用のプロキシが指定されていないため、Codex は使いません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Switched off (&quot;Use a proxy server&quot; is unticked).</source>
         <translation>オフになっています（「プロキシ サーバーを使う」のチェックが外れています）。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>macOS network settings (secure web proxy)</source>
         <translation>macOS のネットワーク設定（保護された Web プロキシ）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Codex&apos;s HTTP client reads the macOS proxy when no proxy variable is set.</source>
         <translation>プロキシの環境変数が設定されていない場合、Codex の HTTP クライアントは macOS のプロキシ設定を読み込みます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>The web proxy (HTTP) is only used for http:// addresses; the sign-in server is https://.</source>
         <translation>Web プロキシ（HTTP）は http:// のアドレスにだけ使われます。サインインサーバーは https:// です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>macOS network settings (web proxy)</source>
         <translation>macOS のネットワーク設定（Web プロキシ）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Codex does not use a SOCKS proxy from the system settings.</source>
         <translation>Codex はシステム設定の SOCKS プロキシを使いません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>macOS network settings (SOCKS proxy)</source>
         <translation>macOS のネットワーク設定（SOCKS プロキシ）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>{path} could not be read ({error}); proxy options in it were ignored.</source>
         <translation>{path} を読み込めませんでした（{error}）。その中のプロキシ設定は無視しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>{path} sets respect_system_proxies (plural), which Codex ignores; the option is respect_system_proxy.</source>
         <translation>{path} では respect_system_proxies（複数形）が設定されていますが、Codex はこれを無視します。正しい名前は respect_system_proxy です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/route.py"/>
+        <location filename="../../wizard/net/route.py"/>
         <source>Its http.noProxy: {entries}.</source>
         <translation>http.noProxy の値: {entries}。</translation>
     </message>
@@ -7260,77 +7260,77 @@
 <context>
     <name>trust</name>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>it cannot be read</source>
         <translation>読み込めません</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>it holds no PEM certificate</source>
         <translation>PEM 形式の証明書が入っていません</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>the file does not exist</source>
         <translation>ファイルが存在しません</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>it is a folder, not a file</source>
         <translation>ファイルではなくフォルダーです</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>the folder does not exist</source>
         <translation>フォルダーが存在しません</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>it is a file, not a folder</source>
         <translation>フォルダーではなくファイルです</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>This computer&apos;s certificate store</source>
         <translation>このコンピューターの証明書ストア</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>Public roots (certifi, used by Python tools)</source>
         <translation>公開のルート証明書（certifi、Python のツールが使用）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>{name} in {dotenv} ({path})</source>
         <translation>{dotenv} の {name}（{path}）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>{files} instead of the OS store</source>
         <translation>OS の証明書ストアの代わりに {files}</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>the OS store ({origin})</source>
         <translation>OS の証明書ストア（{origin}）</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>plus {file}</source>
         <translation>＋ {file}</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>What Codex trusts with your settings</source>
         <translation>今の設定で Codex が信頼するもの</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>the server presented no certificate</source>
         <translation>サーバーが証明書を提示しませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/checks/trust.py"/>
+        <location filename="../../wizard/net/trust.py"/>
         <source>no certificates to trust</source>
         <translation>信頼する証明書がありません</translation>
     </message>

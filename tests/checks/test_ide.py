@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.helpers import FakeRunner, make_env, run_check
-from wizard.checks.ide import check_ide_settings, join_names
+from wizard.checks.ide import check_ide_settings
 from wizard.core.model import Status
 
 WSL_ON = """{
@@ -138,11 +138,3 @@ def test_broken_file_does_not_hide_wsl_on_elsewhere(home):
     assert outcome.status is Status.FAIL
     assert outcome.faults == ("ide_wsl_on",)
     assert len(outcome.evidence["unreadable"]) == 1
-
-
-def test_join_names():
-    assert join_names([]) == ""
-    assert join_names(["Cursor"]) == "Cursor"
-    assert join_names(["Cursor", "Cursor"]) == "Cursor"
-    assert join_names(["VS Code", "Cursor"]) == "VS Code and Cursor"
-    assert join_names(["VS Code", "Cursor", "Windsurf"]) == "VS Code, Cursor and Windsurf"

@@ -16,8 +16,8 @@ import pytest
 
 from tests.helpers import FakeRunner, fixture_text, lab_target, make_env, run_check
 from wizard.checks.proxy import LOOPBACK_NOTE, check_proxy
-from wizard.checks.route import MACOS_SOURCE, WINDOWS_SOURCE
 from wizard.core.model import Status
+from wizard.net.route import MACOS_SOURCE, WINDOWS_SOURCE
 from wizard.platform import system_proxy as sp
 
 CREDS = ("jane", "s3cret-pw")

@@ -35,7 +35,9 @@ def test_an_access_token_and_half_a_workload_identity_are_turned_off_everywhere(
     original_dotenv = f"OPENAI_FEDERATION_RULE_ID={RULE}\nFOO=1\n"
     dotenv.write_text(original_dotenv)
     env = make_env(home, {"CODEX_ACCESS_TOKEN": VALUE})
-    ctx = FixContext(env, load_profile(), lab_target())  # no diagnosis: the check runs
+    ctx = FixContext(
+        env, load_profile(), lab_target(), checks=ALL_CHECKS
+    )  # no diagnosis: the check runs
 
     plan = AUTH_ENV_REPAIR.plan(ctx)
     assert plan.applicable, plan.reason
@@ -82,7 +84,7 @@ def test_the_real_codex_uses_the_saved_sign_in_again_after_the_fix(home):
     assert codex("login", "--with-api-key", stdin="sk-lab-not-a-key\n").returncode == 0
     (home / ".codex" / ".env").write_text(f"OPENAI_FEDERATION_RULE_ID={RULE}\n")
     assert codex("login", "status").returncode == 1
-    ctx = FixContext(make_env(home), load_profile(), lab_target())
+    ctx = FixContext(make_env(home), load_profile(), lab_target(), checks=ALL_CHECKS)
     plan = AUTH_ENV_REPAIR.plan(ctx)
     assert apply_fix(AUTH_ENV_REPAIR, ctx, plan, Journal(home / "journal"), SPECS).applied
     status = codex("login", "status")
@@ -101,7 +103,7 @@ def test_a_windows_user_variable_is_unset_and_its_old_value_never_shown(home):
     for script in (unset, restore):
         runner.add(["powershell", "-NoProfile", "-NonInteractive", "-Command", script], "")
     env = make_env(home, {"CODEX_ACCESS_TOKEN": VALUE}, platform="windows", runner=runner)
-    ctx = FixContext(env, load_profile(), lab_target())
+    ctx = FixContext(env, load_profile(), lab_target(), checks=ALL_CHECKS)
     plan = AUTH_ENV_REPAIR.plan(ctx)
     assert plan.applicable, plan.reason
     assert [(e.name, e.before, e.after) for e in plan.env] == [("CODEX_ACCESS_TOKEN", VALUE, None)]
@@ -115,12 +117,19 @@ def test_a_windows_user_variable_is_unset_and_its_old_value_never_shown(home):
 
 
 def test_nothing_to_remove_and_a_variable_set_only_here(home):
-    ctx = FixContext(make_env(home, {"OPENAI_API_KEY": VALUE}), load_profile(), lab_target())
+    ctx = FixContext(
+        make_env(home, {"OPENAI_API_KEY": VALUE}), load_profile(), lab_target(), checks=ALL_CHECKS
+    )
     plan = AUTH_ENV_REPAIR.plan(ctx)
     assert not plan.applicable
     assert plan.reason.startswith("No variable makes Codex use another sign-in")
 
-    ctx = FixContext(make_env(home, {"CODEX_ACCESS_TOKEN": VALUE}), load_profile(), lab_target())
+    ctx = FixContext(
+        make_env(home, {"CODEX_ACCESS_TOKEN": VALUE}),
+        load_profile(),
+        lab_target(),
+        checks=ALL_CHECKS,
+    )
     plan = AUTH_ENV_REPAIR.plan(ctx)
     assert not plan.applicable
     assert plan.reason.startswith(

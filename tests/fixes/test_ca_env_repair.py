@@ -218,7 +218,9 @@ def test_windows_unsets_the_user_variable_through_powershell(home):
     dotenv.parent.mkdir()
     dotenv.write_bytes(b"SSL_CERT_FILE=C:\\old\\corp.pem\r\n")
     env = make_env(home, {"SSL_CERT_FILE": "C:\\old\\corp.pem"}, platform="windows", runner=runner)
-    ctx = FixContext(env, load_profile(), lab_target())  # no diagnosis: ca_env runs locally
+    ctx = FixContext(
+        env, load_profile(), lab_target(), checks=ALL_CHECKS
+    )  # no diagnosis: ca_env runs locally
     plan = CA_ENV_REPAIR.plan(ctx)
     assert plan.applicable, plan.reason
     assert [(e.name, e.after) for e in plan.env] == [("SSL_CERT_FILE", None)]
@@ -236,7 +238,7 @@ def test_macos_unsets_with_launchctl_and_edits_zprofile(home):
     env = make_env(
         home, {"CODEX_CA_CERTIFICATE": "/Users/u/gone.pem"}, platform="darwin", runner=runner
     )
-    ctx = FixContext(env, load_profile(), lab_target())
+    ctx = FixContext(env, load_profile(), lab_target(), checks=ALL_CHECKS)
     plan = CA_ENV_REPAIR.plan(ctx)
     assert [e.path.name for e in plan.files] == [".zprofile"]
     assert apply_fix(CA_ENV_REPAIR, ctx, plan, Journal(home / "journal")).applied

@@ -185,7 +185,9 @@ def test_windows_unsets_the_user_variable_and_edits_codex_dotenv(home):
     env = make_env(
         home, {"https_proxy": f"http://127.0.0.1:{dead}"}, platform="windows", runner=runner
     )
-    ctx = FixContext(env, load_profile(), lab_target())  # no diagnosis: the proxy check runs
+    ctx = FixContext(
+        env, load_profile(), lab_target(), checks=ALL_CHECKS
+    )  # no diagnosis: the proxy check runs
     plan = PROXY_ENV_REPAIR.plan(ctx)
     assert plan.applicable, plan.reason
     assert [(e.name, e.after) for e in plan.env] == [("HTTPS_PROXY", None)]

@@ -11,9 +11,9 @@ import subprocess
 import pytest
 
 from tests.helpers import lab_target, make_env
-from wizard.checks.route import resolve_route
 from wizard.core.profile import load_profile
 from wizard.fixes.toml_edit import set_table_bool
+from wizard.net.route import resolve_route
 
 CONFIGS = [
     "",

@@ -16,8 +16,8 @@ from tests.helpers import lab_target, make_env
 from tests.lab.codex_cli import codex_env
 from tests.lab.hosts import hosts_argv
 from tests.lab.test_codex_oracle import REFUSED, TRANSPORT
-from wizard.checks.route import HTTP_SCHEMES, resolve_route
 from wizard.core.profile import load_profile
+from wizard.net.route import HTTP_SCHEMES, resolve_route
 
 PROXY, DIRECT, FAILS = "through the proxy", "direct", "fails"
 DOTENV = ".env"

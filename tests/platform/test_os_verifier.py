@@ -12,11 +12,11 @@ import time
 import pytest
 
 from tests.helpers import make_env
-from wizard.checks.chain import open_route
-from wizard.checks.route import resolve_route
 from wizard.core.engine import Budget
 from wizard.core.environment import OsVerdict
 from wizard.core.profile import load_profile
+from wizard.net.chain import open_route
+from wizard.net.route import resolve_route
 from wizard.platform.os_verifier import TruststoreVerifier, os_verifier_for
 from wizard.platform.system import system_environment
 

@@ -55,6 +55,7 @@ def fix_context(session: Session, consent: str | None = None) -> FixContext:
         session.extra_ca,
         confirm_process=consent,
         file_hint=session.file_hint or FILE_HINT_CLI,
+        checks=session.specs,
     )
 
 

@@ -1,7 +1,7 @@
 """Variables that make Codex use another sign-in than the one the browser saves (field §1.7).
 
 Codex reads them from its own environment and from `$CODEX_HOME/.env` (CODEX_ keys are ignored
-there), like the proxy variables (wizard.checks.route.CodexVariables); the user's saved
+there), like the proxy variables (wizard.net.route.CodexVariables); the user's saved
 variables are what the next editor or terminal starts with. What each one does is
 the profile's `auth_mode` list, measured with the real Codex 0.169 `codex login status`
 (tests/lab/test_auth_mode_oracle.py): CODEX_ACCESS_TOKEN replaces the saved sign-in; one half
@@ -17,10 +17,10 @@ from __future__ import annotations
 from typing import Any
 
 from wizard.checks.login_policy import login_methods
-from wizard.checks.route import CodexVariables
 from wizard.core.engine import CheckContext
 from wizard.core.i18n import and_list, or_list, sentences, tr
 from wizard.core.model import Outcome, Status
+from wizard.net.route import CodexVariables
 from wizard.platform.env_store import env_store_for
 
 ACCESS_TOKEN = "access_token_env"

@@ -16,17 +16,15 @@ from typing import TYPE_CHECKING, Any
 from wizard.core.engine import CheckContext
 from wizard.core.i18n import and_list, join, tr
 from wizard.core.model import Outcome, Status
+from wizard.net.ca_variables import DIR_VARIABLES, WARN_ONLY
 
 if TYPE_CHECKING:
-    from wizard.checks.trust import CaSetting
     from wizard.core.environment import Environment
-
-WARN_ONLY = frozenset({"REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"})  # Codex does not read them
-DIR_VARIABLES = frozenset({"SSL_CERT_DIR"})
+    from wizard.net.trust import CaSetting
 
 
 def check_ca_env(ctx: CheckContext) -> Outcome:
-    from wizard.checks.trust import ca_settings, codex_ca_file  # crypto loads when checks run
+    from wizard.net.trust import ca_settings, codex_ca_file  # crypto loads when checks run
 
     env, profile = ctx.env, ctx.profile
     settings = ca_settings(env, profile)
@@ -154,7 +152,7 @@ def _unset() -> dict[str, Any]:
 
 
 def _inspect(setting: CaSetting, path: Path, shown: str, ca_file_in_use: bool) -> dict[str, Any]:
-    from wizard.checks.trust import (
+    from wizard.net.trust import (
         CANNOT_BE_READ,
         PemError,
         read_cert_dir,

@@ -16,13 +16,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
-from wizard.checks import http
 from wizard.checks.addresses import check_addresses
 from wizard.checks.network import check_dns, check_tcp
 from wizard.checks.tls import check_tls
 from wizard.core.engine import CheckContext
 from wizard.core.i18n import tr
 from wizard.core.model import CheckResult, Outcome, Status
+from wizard.net import http
 
 # What the sign-in server's checks prove, said of chatgpt.com (resources/causes.json); the
 # rest (no network at all, a proxy that wants a password ...) those checks report themselves.

@@ -11,11 +11,11 @@ import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
-from wizard.checks import http
-from wizard.checks.route import effective_route
 from wizard.core.engine import CheckContext
 from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
+from wizard.net import http
+from wizard.net.route import effective_route
 from wizard.report.redact import redact_secrets
 
 REGION_CODE = "unsupported_country_region_territory"

@@ -25,12 +25,6 @@ def editor_settings(ctx: CheckContext) -> list[EditorSettings]:
     return found
 
 
-def join_names(names: list[str]) -> str:
-    """ "Cursor" / "VS Code and Cursor" / "VS Code, Cursor and Windsurf"."""
-    result: str = and_list(names)
-    return result
-
-
 def wsl_editors(files: list[EditorSettings], wsl_key: str) -> list[EditorSettings]:
     return [f for f in files if f.values is not None and f.values.get(wsl_key) is True]
 
@@ -85,7 +79,7 @@ def check_ide_settings(ctx: CheckContext) -> Outcome:
     }
 
     if wsl_on and env.platform == "windows":
-        editors = join_names([f.editor_name for f in wsl_on])
+        editors = and_list([f.editor_name for f in wsl_on])
         evidence["facts"] = {"editors": editors}
         summary = (
             tr(
@@ -111,7 +105,7 @@ def check_ide_settings(ctx: CheckContext) -> Outcome:
             "ide",
             "{setting} is on in {editors}, but the extension only uses it on Windows.",
             setting=keys["wsl"],
-            editors=join_names([f.editor_name for f in wsl_on]),
+            editors=and_list([f.editor_name for f in wsl_on]),
         )
     if broken:
         first = broken[0]
@@ -130,7 +124,7 @@ def check_ide_settings(ctx: CheckContext) -> Outcome:
             rest=rest,
         )
         return Outcome(Status.WARN, summary, evidence)
-    editors = join_names([f.editor_name for f in files])
+    editors = and_list([f.editor_name for f in files])
     return Outcome(
         Status.PASS,
         tr("ide", "{editors} settings do not get in the way of sign-in.", editors=editors),

@@ -14,10 +14,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from wizard.checks.route import Route, effective_route
 from wizard.core.engine import CheckContext
 from wizard.core.i18n import join, tr
 from wizard.core.model import Outcome, Status
+from wizard.net.route import Route, effective_route
 
 CONNECT_CAP_S = 5.0  # one TCP handshake; past this the path is treated as blocked
 LOCAL_LOOKUP_CAP_S = 2.0  # the informational local lookup behind a proxy

@@ -16,11 +16,11 @@ import threading
 import time
 from dataclasses import dataclass
 
-from wizard.checks.chain import CaptureFailed, open_route
-from wizard.checks.route import effective_route
 from wizard.core.engine import CheckContext
 from wizard.core.environment import OsVerdict, OsVerifier
 from wizard.core.i18n import tr
+from wizard.net.chain import CaptureFailed, open_route
+from wizard.net.route import effective_route
 
 MARGIN_S = 0.3  # of the budget, left for the rest of the tls check
 POLL_S = 0.1  # how often the wait looks at the cancel flag

@@ -19,10 +19,10 @@ from dataclasses import replace
 from typing import Any
 
 from wizard.checks.endpoints import probe_token_endpoint
-from wizard.checks.route import Route, Way, effective_route
 from wizard.core.engine import CheckContext
 from wizard.core.i18n import sentences, tr
 from wizard.core.model import Outcome, Status
+from wizard.net.route import Route, Way, effective_route
 
 MISMATCH = "proxy_route_mismatch"
 MISMATCH_SCRIPT = "proxy_route_mismatch_script"

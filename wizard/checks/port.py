@@ -20,7 +20,6 @@ import socket
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from pathlib import PurePath, PureWindowsPath
 
 from wizard.checks.auth_managers import auth_manager_of
 from wizard.core.engine import CheckContext
@@ -29,7 +28,7 @@ from wizard.core.i18n import and_list, join, sentences, tr, word_list
 from wizard.core.model import Outcome, Status
 from wizard.core.profile import Profile
 from wizard.platform.port_reservations import ExcludedRange, Reservations, read_reservations
-from wizard.platform.ports import BindProbe, probe_bind
+from wizard.platform.ports import BindProbe, is_wsl_relay, probe_bind
 from wizard.platform.system import current_platform
 
 # Addresses whose listener keeps Codex from binding 127.0.0.1 (IPv4 loopback or wildcard, or
@@ -597,16 +596,6 @@ def _unique(holders: list[PortHolder]) -> list[PortHolder]:
     for h in holders:
         seen.setdefault(h.pid if h.pid is not None else id(h), h)
     return list(seen.values())
-
-
-def is_wsl_relay(profile: Profile, holder: PortHolder) -> bool:
-    """The holder is the WSL relay (by process name or program file, any case)."""
-    names = {str(n).lower() for n in profile.data.get("wsl_relay_names", [])}
-    candidates = [holder.name or ""]
-    if holder.exe:
-        candidates.append(PureWindowsPath(holder.exe).name)
-        candidates.append(PurePath(holder.exe).name)
-    return any(c.lower() in names for c in candidates if c)
 
 
 def _bind_error_text(finding: PortFinding) -> str:

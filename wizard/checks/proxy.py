@@ -18,7 +18,10 @@ from wizard.checks.network import (
     interleave,
     summarize_failures,
 )
-from wizard.checks.route import (
+from wizard.core.engine import CheckContext
+from wizard.core.i18n import tr
+from wizard.core.model import Outcome, Status
+from wizard.net.route import (
     HTTP_SCHEMES,
     MACOS_PAC_SOURCE,
     WINDOWS_PAC_SOURCE,
@@ -26,10 +29,7 @@ from wizard.checks.route import (
     effective_route,
     no_proxy_covers_loopback,
 )
-from wizard.checks.tunnel import connect_request, read_head
-from wizard.core.engine import CheckContext
-from wizard.core.i18n import tr
-from wizard.core.model import Outcome, Status
+from wizard.net.tunnel import connect_request, read_head
 from wizard.report.redact import redact_url
 
 CONNECT_CAP_S = 5.0
@@ -303,7 +303,7 @@ def _probe(ctx: CheckContext, route: Route, result: ProbeResult) -> None:
 def _wrap_tls(
     ctx: CheckContext, sock: socket.socket, host: str, result: ProbeResult
 ) -> socket.socket:
-    from wizard.checks.trust import codex_ssl_context
+    from wizard.net.trust import codex_ssl_context
 
     try:
         context = codex_ssl_context(ctx)

@@ -10,10 +10,10 @@ import ssl
 from typing import Any
 from urllib.parse import urlsplit
 
-from wizard.checks import http
 from wizard.core.engine import CheckContext
 from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
+from wizard.net import http
 
 INDICATORS = ("none", "minor", "major", "critical")
 
@@ -60,7 +60,7 @@ def check_status_page(ctx: CheckContext) -> Outcome:
 
 def public_ssl_context(ctx: CheckContext) -> ssl.SSLContext:
     """A verifying context with the OS roots plus certifi's public roots."""
-    from wizard.checks.trust import certifi_roots, os_roots
+    from wizard.net.trust import certifi_roots, os_roots
 
     def build() -> ssl.SSLContext:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies chain and host name

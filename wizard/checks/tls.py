@@ -14,27 +14,27 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from wizard.checks.route import effective_route
 from wizard.core.engine import CheckContext
 from wizard.core.i18n import Moment, join, sentences, tr
 from wizard.core.model import Outcome, Status
+from wizard.net.route import effective_route
 
 if TYPE_CHECKING:
     from cryptography import x509
 
-    from wizard.checks.chain import CaptureFailed
     from wizard.checks.os_verdict import OsAnswer
-    from wizard.checks.trust import TrustSet, Verification
+    from wizard.net.chain import CaptureFailed
+    from wizard.net.trust import TrustSet, Verification
 
 PROXY_KINDS = {"proxy_unreachable", "proxy_no_answer", "proxy_refused", "proxy_unsupported"}
 
 
 def check_tls(ctx: CheckContext) -> Outcome:
-    from wizard.checks.cert_lint import lint_chain, readable_name
-    from wizard.checks.chain import CaptureFailed, presented_chain
     from wizard.checks.os_verdict import ask_os
     from wizard.checks.revocation import revocation_sources
-    from wizard.checks.trust import (
+    from wizard.net.cert_lint import lint_chain, readable_name
+    from wizard.net.chain import CaptureFailed, presented_chain
+    from wizard.net.trust import (
         Verification,
         ca_settings,
         codex_ca_file,
@@ -244,7 +244,7 @@ def find_vendor(chain: Sequence[x509.Certificate], vendors: Sequence[str]) -> st
     """The inspection product named in the issuers' O / CN / OU, top of the chain first."""
     from cryptography.x509.oid import NameOID
 
-    from wizard.checks.cert_lint import name_parts
+    from wizard.net.cert_lint import name_parts
 
     oids = (NameOID.ORGANIZATION_NAME, NameOID.COMMON_NAME, NameOID.ORGANIZATIONAL_UNIT_NAME)
     for cert in reversed(chain):
@@ -261,8 +261,8 @@ def _anchor(
 ) -> x509.Certificate | None:
     """The root the chain ends at: from a successful verification, else the presented
     self-signed top, else a root in any set whose subject is the top's issuer."""
-    from wizard.checks.cert_lint import is_self_signed
-    from wizard.checks.trust import load_certificates
+    from wizard.net.cert_lint import is_self_signed
+    from wizard.net.trust import load_certificates
 
     for result in checks.values():
         if result.trusted and result.path:
@@ -285,7 +285,7 @@ def _only_the_date_is_wrong(
 ) -> bool:
     """True when the chain would be trusted by Codex at a moment inside every certificate's
     validity, i.e. the only thing wrong is this computer's date (the clock check owns that)."""
-    from wizard.checks.trust import verify_chain
+    from wizard.net.trust import verify_chain
 
     start = max(c.not_valid_before_utc for c in chain)
     end = min(c.not_valid_after_utc for c in chain)
@@ -345,7 +345,7 @@ def _plain_error(error: str | None) -> str | None:
 def _describe(cert: x509.Certificate) -> dict[str, Any]:
     from cryptography.hazmat.primitives.serialization import Encoding
 
-    from wizard.checks.cert_lint import is_self_signed
+    from wizard.net.cert_lint import is_self_signed
 
     return {
         "subject": cert.subject.rfc4514_string(),

@@ -21,11 +21,12 @@ from pathlib import Path, PureWindowsPath
 from typing import Any, TextIO
 
 from wizard.checks.auth_managers import auth_manager_of
-from wizard.checks.port import HIDDEN_OWNER, holder_text, is_wsl_relay
+from wizard.checks.port import HIDDEN_OWNER, holder_text
 from wizard.core.environment import Environment, PortHolder
 from wizard.core.i18n import Text, and_list, join, or_list, sentences, tr, tr_map
 from wizard.core.model import Target
 from wizard.core.profile import Profile
+from wizard.platform.ports import is_wsl_relay
 
 INTERVAL_S = 0.1
 MAX_LOG_LINES = 500

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from wizard.checks.ide import editor_settings, join_names, wsl_editors
+from wizard.checks.ide import editor_settings, wsl_editors
 from wizard.core.engine import CheckContext
 from wizard.core.environment import CommandNotFound
-from wizard.core.i18n import join, tr
+from wizard.core.i18n import and_list, join, tr
 from wizard.core.model import Outcome, Status
 from wizard.platform import desktop_app, wsl
 
@@ -58,7 +58,7 @@ def check_wsl(ctx: CheckContext) -> Outcome:
 
     key = ctx.profile["ide"]["wsl_setting"]
     inside = wsl_editors(editor_settings(ctx), key)
-    editors = join_names([f.editor_name for f in inside])
+    editors = and_list([f.editor_name for f in inside])
     evidence["editors_running_codex_in_wsl"] = editors or None
     desktop = desktop_app.read_state(env, ctx.profile)
     evidence["desktop_app"] = desktop.to_json() | {"file": env.display_path(desktop.path)}

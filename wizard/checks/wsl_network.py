@@ -18,10 +18,10 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from wizard.checks.route import effective_route
 from wizard.core.engine import CheckContext
 from wizard.core.i18n import join, sentences, tr
 from wizard.core.model import Outcome, Status
+from wizard.net.route import effective_route
 from wizard.platform import wsl_net
 
 COMMAND_CAP_S = 3.0

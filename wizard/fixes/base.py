@@ -3,10 +3,12 @@ variables, and the checks that prove it worked."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from wizard.core.engine import CheckSpec
 from wizard.core.environment import Environment
 from wizard.core.i18n import tr
 from wizard.core.model import Diagnosis, Target
@@ -29,6 +31,8 @@ class FixContext:
     # How this front end lets a person give a certificate file, ending a sentence ("... ask IT
     # for the file {how}"): the CLI's option by default, a button in the window.
     file_hint: str = field(default_factory=lambda: FILE_HINT_CLI)
+    # The checks a fix may run for itself when there is no diagnosis (the app's catalog).
+    checks: Sequence[CheckSpec] = ()
 
     def __post_init__(self) -> None:
         if self.store is None:

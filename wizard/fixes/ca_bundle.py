@@ -29,10 +29,6 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from wizard.checks.cert_lint import is_self_signed, readable_name
-from wizard.checks.chain import CaptureFailed, capture_chain
-from wizard.checks.route import resolve_route
-from wizard.checks.trust import ca_settings, certifi_roots, read_pem_certificates, verify_chain
 from wizard.core.engine import Budget
 from wizard.core.i18n import and_list, join, sentences, tr
 from wizard.core.model import CheckResult, Status
@@ -46,6 +42,10 @@ from wizard.fixes.env_places import (
     where_text,
 )
 from wizard.fixes.plan import FileEdit, FixPlan
+from wizard.net.cert_lint import is_self_signed, readable_name
+from wizard.net.chain import CaptureFailed, capture_chain
+from wizard.net.route import resolve_route
+from wizard.net.trust import ca_settings, certifi_roots, read_pem_certificates, verify_chain
 from wizard.platform.paths import user_data_dir
 from wizard.platform.trust_store import pem_to_der
 

@@ -13,8 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from wizard.checks.ca_env import DIR_VARIABLES, WARN_ONLY
-from wizard.checks.trust import PemError, ca_settings, read_cert_dir, read_pem_certificates
 from wizard.core.i18n import tr
 from wizard.fixes.base import ChangeFix, FixContext
 from wizard.fixes.env_places import (
@@ -27,6 +25,8 @@ from wizard.fixes.env_places import (
     where_text,
 )
 from wizard.fixes.plan import FixPlan
+from wizard.net.ca_variables import DIR_VARIABLES, WARN_ONLY
+from wizard.net.trust import PemError, ca_settings, read_cert_dir, read_pem_certificates
 
 HIDES_OS_STORE = "ssl_cert_file_hides_os_store"
 

@@ -295,14 +295,12 @@ def expand(env: Environment, value: str) -> str:
 
 def check_result(ctx: FixContext, check_id: str, run_if_missing: bool = True) -> CheckResult | None:
     """The result of `check_id` in the diagnosis the fix answers; without a diagnosis, the
-    check is run on its own (only for checks that need no other check)."""
+    check is run on its own from the context's checks (only one that needs no other)."""
     if ctx.diagnosis is not None:
         return ctx.diagnosis.result(check_id)
     if not run_if_missing:
         return None
-    from wizard.checks.catalog import ALL_CHECKS
-
-    specs = [s for s in ALL_CHECKS if s.id == check_id and not s.needs]
+    specs = [s for s in ctx.checks if s.id == check_id and not s.needs]
     if not specs:
         return None
     return diagnose(specs, ctx.env, ctx.profile, ctx.target, 4.0).result(check_id)

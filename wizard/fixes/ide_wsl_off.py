@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wizard.checks.ide import join_names
-from wizard.core.i18n import sentences, tr
+from wizard.core.i18n import and_list, sentences, tr
 from wizard.fixes.base import FixContext
 from wizard.fixes.jsonc_edit import SettingsParseError, set_top_level_bool
 from wizard.fixes.plan import FileEdit, FixPlan
@@ -59,7 +58,7 @@ class IdeWslOff:
         fixed_editors: list[str] = []
         problems: list[str] = []
         for target in targets.values():
-            owner = join_names(target.editors)
+            owner = and_list(target.editors)
             try:
                 before = _read(target.path)
                 after = set_top_level_bool(before, key, False)
@@ -103,7 +102,7 @@ class IdeWslOff:
                 "the Codex extension runs on Windows itself and the browser's return after "
                 "signing in reaches it.",
                 key=key,
-                editors=join_names(editors),
+                editors=and_list(editors),
             )
         ]
         if env.platform != "windows":
@@ -123,7 +122,7 @@ class IdeWslOff:
                 "ide_wsl_off",
                 "Apply turns off 'Run Codex In Windows Subsystem For Linux' in {editors}, so "
                 "Codex runs on Windows, where the browser sends you back after signing in.",
-                editors=join_names(editors),
+                editors=and_list(editors),
             ),
             files=tuple(edits),
             # An unreadable file is also something to do afterwards, so the applied message

@@ -13,13 +13,12 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
-from wizard.checks.port import is_wsl_relay
 from wizard.core.environment import PortHolder
 from wizard.core.i18n import and_list, sentences, tr
 from wizard.fixes.base import FixContext
 from wizard.fixes.env_places import check_result
 from wizard.fixes.plan import FixPlan
-from wizard.platform.ports import probe_bind
+from wizard.platform.ports import is_wsl_relay, probe_bind
 from wizard.platform.system import current_platform
 
 CANCEL_TIMEOUT_S = 2.0  # Codex's own connect/read/write timeouts for /cancel

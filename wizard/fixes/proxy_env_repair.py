@@ -9,13 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from wizard.checks.route import (
-    CodexVariables,
-    Route,
-    no_proxy_covers_loopback,
-    no_proxy_match,
-    resolve_route,
-)
 from wizard.core.i18n import tr
 from wizard.fixes.base import ChangeFix, FixContext
 from wizard.fixes.env_places import (
@@ -32,6 +25,13 @@ from wizard.fixes.env_places import (
     unplaced_note,
 )
 from wizard.fixes.plan import FixPlan
+from wizard.net.route import (
+    CodexVariables,
+    Route,
+    no_proxy_covers_loopback,
+    no_proxy_match,
+    resolve_route,
+)
 from wizard.report.redact import redact_url
 
 LOOPBACK = ("localhost", "127.0.0.1", "::1")

@@ -10,11 +10,11 @@ Codex has no system settings to follow, so the fix does not apply there."""
 
 from __future__ import annotations
 
-from wizard.checks.route import RESPECT_SYSTEM_PROXY, resolve_route
 from wizard.core.i18n import sentences, tr
 from wizard.fixes.base import ChangeFix, FixContext
 from wizard.fixes.plan import FileEdit, FixPlan
 from wizard.fixes.toml_edit import TomlEditError, set_table_bool
+from wizard.net.route import RESPECT_SYSTEM_PROXY, resolve_route
 from wizard.platform.atomic import read_capped
 
 FEATURES = "features"

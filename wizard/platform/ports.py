@@ -10,9 +10,11 @@ import errno
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath, PureWindowsPath
 from typing import Any, NamedTuple
 
 from wizard.core.environment import PortHolder
+from wizard.core.profile import Profile
 
 # psutil is imported where it is used: the window builds this inspector at start-up, and
 # psutil (a C extension) is needed only once a check or the watcher looks at the ports.
@@ -270,3 +272,13 @@ def _errno_name(code: int | None) -> str | None:
         return None
     windows = {10048: "WSAEADDRINUSE", 10013: "WSAEACCES", 10049: "WSAEADDRNOTAVAIL"}
     return errno.errorcode.get(code) or windows.get(code)
+
+
+def is_wsl_relay(profile: Profile, holder: PortHolder) -> bool:
+    """The holder is the WSL relay (by process name or program file, any case)."""
+    names = {str(n).lower() for n in profile.data.get("wsl_relay_names", [])}
+    candidates = [holder.name or ""]
+    if holder.exe:
+        candidates.append(PureWindowsPath(holder.exe).name)
+        candidates.append(PurePath(holder.exe).name)
+    return any(c.lower() in names for c in candidates if c)

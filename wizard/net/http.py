@@ -16,9 +16,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
-from wizard.checks.route import effective_route
 from wizard.core.engine import CheckContext
 from wizard.core.i18n import tr
+from wizard.net.route import effective_route
 from wizard.report.redact import redact_secrets
 
 if TYPE_CHECKING:  # httpx and the trust module load lazily: the window starts without them
@@ -81,7 +81,7 @@ def probe_client(ctx: CheckContext, verify: ssl.SSLContext | None = None) -> htt
     """An httpx client that goes where Codex goes: its proxy, its roots, nothing inherited."""
     import httpx
 
-    from wizard.checks.trust import codex_ssl_context
+    from wizard.net.trust import codex_ssl_context
 
     route = effective_route(ctx)
     proxy = route.proxy

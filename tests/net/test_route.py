@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.helpers import FakeRunner, fixture_text, lab_target, make_env
-from wizard.checks.route import (
+from wizard.core.environment import CommandOutput
+from wizard.core.profile import load_profile
+from wizard.net.route import (
     DIRECT,
     MACOS_PAC_SOURCE,
     MACOS_SOURCE,
@@ -22,8 +24,6 @@ from wizard.checks.route import (
     read_dotenv,
     resolve_route,
 )
-from wizard.core.environment import CommandOutput
-from wizard.core.profile import load_profile
 from wizard.platform import system_proxy as sp
 
 PROFILE = load_profile()

@@ -12,7 +12,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from tests.helpers import FIXTURES
 from tests.lab.pki import LabPKI, build_root
-from wizard.checks.cert_lint import is_self_signed, lint_certificate, lint_chain, readable_name
+from wizard.net.cert_lint import is_self_signed, lint_certificate, lint_chain, readable_name
 
 NOW = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)
 

@@ -4,7 +4,7 @@ intercepting proxy - presents, along the route Codex would take.
 The capture handshake accepts any certificate (VERIFY_NONE, lowest security level) only so
 that it can SEE the chain, including weak ones it must name: it sends no application data at
 all (handshake, then close_notify) and every verdict comes from verifying the captured chain
-afterwards (`wizard.checks.trust.verify_chain`). No request that carries data is ever sent
+afterwards (`wizard.net.trust.verify_chain`). No request that carries data is ever sent
 unverified."""
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from cryptography import x509
 from OpenSSL import SSL
 
-from wizard.checks.route import Route, effective_route
-from wizard.checks.tunnel import ProxyHead, connect_request, read_head
 from wizard.core.engine import Budget, CheckContext
 from wizard.core.i18n import tr
+from wizard.net.route import Route, effective_route
+from wizard.net.tunnel import ProxyHead, connect_request, read_head
 
 MAX_PROXY_HEAD = 64 * 1024
 POLL_S = 0.2  # how often a waiting handshake looks at the cancel flag

@@ -35,11 +35,11 @@ from cryptography.x509.verification import (
     VerificationError,
 )
 
-from wizard.checks.route import read_dotenv
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment
 from wizard.core.i18n import and_list, join, tr
 from wizard.core.profile import Profile
+from wizard.net.route import read_dotenv
 from wizard.platform.trust_store import pem_to_der
 
 ENVIRONMENT = "environment"

@@ -9,7 +9,7 @@ import socket
 import pytest
 
 from wizard import __version__
-from wizard.checks.tunnel import connect_request, read_head
+from wizard.net.tunnel import connect_request, read_head
 
 
 def test_connect_request_with_percent_encoded_credentials():

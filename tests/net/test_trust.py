@@ -1,4 +1,4 @@
-"""The trust sets: what Codex trusts (the rules of wizard/checks/trust.py, each measured on the
+"""The trust sets: what Codex trusts (the rules of wizard/net/trust.py, each measured on the
 real Codex 0.169 in tests/lab/test_codex_ca_oracle.py), and the strict chain verification."""
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from tests.helpers import FIXTURES, lab_target, make_env
 from tests.lab.pki import build_root, issue_server_cert, to_trustme
-from wizard.checks.trust import (
+from wizard.core.engine import Budget, CheckContext, Shared
+from wizard.core.profile import load_profile
+from wizard.net.trust import (
     PemError,
     ca_settings,
     certifi_roots,
@@ -25,8 +27,6 @@ from wizard.checks.trust import (
     trust_sets,
     verify_chain,
 )
-from wizard.core.engine import Budget, CheckContext, Shared
-from wizard.core.profile import load_profile
 
 MDM = FIXTURES / "trust" / "simplemdm-root.pem"
 MAC_ROOTS = FIXTURES / "trust" / "macos-system-roots.pem"
