@@ -264,8 +264,7 @@ def test_windows_proxy_override_is_not_codex_bypass_list(home):
         "Codex does not read this setting's exceptions (its bypass list) unless "
         "respect_system_proxy is on; a browser does."
     )
-    (home / ".codex").mkdir()
-    (home / ".codex" / "config.toml").write_text("[features]\nrespect_system_proxy = true\n")
+    write_codex_file(home, "config.toml", "[features]\nrespect_system_proxy = true\n")
     route = route_for(env, target=target)
     assert route.direct and route.bypassed_by == "lan"
     assert "Windows Internet Options exceptions" in by_source(route)[WINDOWS_SOURCE].note
