@@ -5690,6 +5690,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/port.py"/>
+        <source>Windows itself (http.sys)</source>
+        <translation>Windows itself (http.sys)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
         <source>Windows itself (http.sys, pid 4)</source>
         <translation>Windows itself (http.sys, pid 4)</translation>
     </message>

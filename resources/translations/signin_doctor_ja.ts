@@ -5666,6 +5666,11 @@
     </message>
     <message>
         <location filename="../../wizard/checks/port.py"/>
+        <source>Windows itself (http.sys)</source>
+        <translation>Windows 自身（http.sys）</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/checks/port.py"/>
         <source>Windows itself (http.sys, pid 4)</source>
         <translation>Windows 自身（http.sys、pid 4）</translation>
     </message>

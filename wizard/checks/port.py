@@ -296,23 +296,25 @@ def _verdict(
         faults.append("port_held_by_wslrelay")
         relay_finding, relay_holder = relay[0]
         facts["port"] = str(relay_finding.port)
-        facts["process"] = holder_text(relay_holder)
+        facts["process"] = holder_text(relay_holder, pid=False)
 
     usable = [f for f in findings if f.usable]
+    holders = ""  # the check's own words: with each program's pid, for the help desk
     # Codex falls back only when the first port is merely in use; any other error is final.
     first_final = first.state in ("reserved", "forbidden", "refused")
     unusable = [f for f in findings if not f.usable]
     if not usable or first_final:
         considered = [first] if first_final and usable else unusable
         facts["ports"] = _and([str(f.port) for f in considered])
-        facts["holders"] = _holders_sentence(considered)
+        facts["holders"] = _holders_sentence(considered, pid=False)  # the verdict's words
+        holders = _holders_sentence(considered)
         states = {f.state for f in considered}
         if states == {"reserved"} or ("reserved" in states and "held" not in states):
             faults.append("callback_ports_reserved")
         elif "held" in states:
             faults.append("callback_ports_busy")
 
-    status, summary = _summary(profile, findings, relay, usable, first_final, facts)
+    status, summary = _summary(profile, findings, relay, usable, first_final, facts, holders)
     split = _ipv6_only_listeners(findings)
     if split:
         facts["ipv6_holders"] = _ipv6_sentence(split)
@@ -347,6 +349,7 @@ def _summary(
     usable: list[PortFinding],
     first_final: bool,
     facts: dict[str, str],
+    holders: str,
 ) -> tuple[Status, str]:
     first = findings[0]
     if relay:
@@ -379,7 +382,6 @@ def _summary(
                     ports=ports,
                 )
             )
-        holders = facts["holders"]
         if states == {"held"}:
             return Status.FAIL, (
                 tr(
@@ -531,7 +533,7 @@ def _still_waiting(port: int) -> str:
     )
 
 
-def _holders_sentence(findings: list[PortFinding]) -> str:
+def _holders_sentence(findings: list[PortFinding], pid: bool = True) -> str:
     parts = []
     for i, f in enumerate(findings):
         if f.state == "held":
@@ -540,10 +542,12 @@ def _holders_sentence(findings: list[PortFinding]) -> str:
                     "port",
                     "port {port} is used by {holders}",
                     port=f.port,
-                    holders=_port_holders(f),
+                    holders=_port_holders(f, pid),
                 )
                 if i == 0
-                else tr("port", "port {port} by {holders}", port=f.port, holders=_port_holders(f))
+                else tr(
+                    "port", "port {port} by {holders}", port=f.port, holders=_port_holders(f, pid)
+                )
             )
         elif f.state == "reserved":
             parts.append(tr("port", "port {port} is reserved by Windows", port=f.port))
@@ -573,20 +577,26 @@ def _holders_sentence(findings: list[PortFinding]) -> str:
 HIDDEN_OWNER = tr("port", "a program whose owner needs admin rights to see")
 
 
-def _port_holders(finding: PortFinding) -> str:
+def _port_holders(finding: PortFinding, pid: bool = True) -> str:
     holders = _unique(finding.blocking or finding.holders)
     if not holders:
         return HIDDEN_OWNER
-    return _and([holder_text(h) for h in holders])
+    return _and([holder_text(h, pid) for h in holders])
 
 
-def holder_text(holder: PortHolder) -> str:
-    """ "wslrelay.exe (pid 12528)"; an owner hidden from this account is said as such."""
+def holder_text(holder: PortHolder, pid: bool = True) -> str:
+    """ "wslrelay.exe (pid 12528)"; `pid=False` for the verdict a person reads ("wslrelay.exe":
+    the pid stays in the check's own line for the help desk). An owner hidden from this
+    account is said as such; a program without a name keeps its pid (nothing else names it)."""
     if holder.pid is None:
         return HIDDEN_OWNER
     if holder.pid == 4 and (holder.name or "").lower() == "system":
+        if not pid:
+            return tr("port", "Windows itself (http.sys)")
         return tr("port", "Windows itself (http.sys, pid 4)")
     if holder.name:
+        if not pid:
+            return holder.name
         return tr("port", "{name} (pid {pid})", name=holder.name, pid=holder.pid)
     return tr("port", "process {pid}", pid=holder.pid)
 
