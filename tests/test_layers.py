@@ -57,6 +57,12 @@ def test_only_the_app_and_the_checks_catalog_know_the_checks(package):
     assert offenders(package, ("wizard.checks",)) == []
 
 
+def test_the_platform_layer_knows_no_fixes():
+    """An OS specific (a place for per-user variables) describes the file it would write; the
+    fixes plan with it, never the other way round."""
+    assert offenders("platform", ("wizard.fixes", "wizard.app")) == []
+
+
 def test_the_layers_test_sees_imports_inside_functions():
     # wizard.app.fixing imports the fix catalog only when a plan is made.
     assert "wizard.fixes.catalog" in imported_modules("app")["app/fixing.py"]

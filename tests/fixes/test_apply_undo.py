@@ -14,8 +14,9 @@ from wizard.core.profile import load_profile
 from wizard.fixes.apply import PlanOutdated, apply_fix, undo_last
 from wizard.fixes.base import FixContext
 from wizard.fixes.journal import Journal
-from wizard.fixes.plan import EnvEdit, FileEdit, FixPlan
+from wizard.fixes.plan import EnvEdit, FixPlan
 from wizard.platform.atomic import WriteRefused, atomic_write
+from wizard.platform.file_edit import FileEdit
 
 ORIGINAL = b'{\r\n  // keep me\r\n  "a": true,\r\n}\r\n'
 

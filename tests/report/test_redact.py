@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wizard.fixes.plan import EnvEdit, FileEdit
+from wizard.fixes.plan import EnvEdit
+from wizard.platform.file_edit import FileEdit
 from wizard.report.redact import (
     EMAIL,
     REDACTED,

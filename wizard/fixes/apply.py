@@ -14,8 +14,9 @@ from wizard.core.i18n import Text, join, sentences, tr
 from wizard.core.model import CheckResult, Diagnosis, Status
 from wizard.fixes.base import Fix, FixContext
 from wizard.fixes.journal import Journal, JournalEntry
-from wizard.fixes.plan import FileEdit, FixPlan, FixResult
+from wizard.fixes.plan import FixPlan, FixResult
 from wizard.platform.atomic import atomic_remove, atomic_write
+from wizard.platform.file_edit import FileEdit
 from wizard.report.redact import REDACTED
 
 RECHECK_TIMEOUT_S = 6.0

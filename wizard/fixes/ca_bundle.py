@@ -41,11 +41,12 @@ from wizard.fixes.env_places import (
     expand,
     where_text,
 )
-from wizard.fixes.plan import FileEdit, FixPlan
+from wizard.fixes.plan import FixPlan
 from wizard.net.cert_lint import is_self_signed, readable_name
 from wizard.net.chain import CaptureFailed, capture_chain
 from wizard.net.route import resolve_route
 from wizard.net.trust import ca_settings, certifi_roots, read_pem_certificates, verify_chain
+from wizard.platform.file_edit import FileEdit
 from wizard.platform.paths import user_data_dir
 from wizard.platform.trust_store import pem_to_der
 

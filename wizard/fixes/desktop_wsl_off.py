@@ -13,8 +13,9 @@ from wizard.core.i18n import sentences, tr
 from wizard.fixes.base import ChangeFix, FixContext
 from wizard.fixes.ide_wsl_off import plain_problem
 from wizard.fixes.jsonc_edit import SettingsParseError, set_top_level_bool, set_top_level_string
-from wizard.fixes.plan import FileEdit, FixPlan
+from wizard.fixes.plan import FixPlan
 from wizard.platform import desktop_app
+from wizard.platform.file_edit import FileEdit
 
 NOT_ON = tr("desktop_wsl_off", "The Codex app is not set to run inside WSL.")
 NO_APP = tr("desktop_wsl_off", "The Codex app's settings file was not found on this computer.")

@@ -27,8 +27,9 @@ from wizard.core.i18n import sentences as i18n_sentences
 from wizard.core.model import CheckResult
 from wizard.core.profile import Profile
 from wizard.fixes.base import FixContext
-from wizard.fixes.plan import EnvEdit, FileEdit
+from wizard.fixes.plan import EnvEdit
 from wizard.platform.env_store import BEGIN, END, ENV_D_NAME
+from wizard.platform.file_edit import FileEdit
 
 SHELL_FILES = (".profile", ".bash_profile", ".bashrc", ".zprofile", ".zshrc")
 MARK = "# signin-doctor:"

@@ -14,9 +14,10 @@ from pathlib import Path
 from wizard.core.i18n import and_list, sentences, tr
 from wizard.fixes.base import FixContext
 from wizard.fixes.jsonc_edit import SettingsParseError, set_top_level_bool
-from wizard.fixes.plan import FileEdit, FixPlan
+from wizard.fixes.plan import FixPlan
 from wizard.platform.atomic import read_capped
 from wizard.platform.editors import MAX_SETTINGS_BYTES, read_editor_settings
+from wizard.platform.file_edit import FileEdit
 
 NONE_ON = tr("ide_wsl_off", "None of your editors runs Codex inside WSL.")
 # When the diagnosis proved Codex runs in WSL (the relay holds the port, or a log says so),

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from wizard.core.i18n import sentences, tr
 from wizard.fixes.base import ChangeFix, FixContext
-from wizard.fixes.plan import FileEdit, FixPlan
+from wizard.fixes.plan import FixPlan
 from wizard.fixes.toml_edit import TomlEditError, set_table_bool
 from wizard.net.route import RESPECT_SYSTEM_PROXY, resolve_route
 from wizard.platform.atomic import read_capped
+from wizard.platform.file_edit import FileEdit
 
 FEATURES = "features"
 MAX_CONFIG_BYTES = 1_000_000

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from wizard.core.environment import CommandNotFound, Environment
 from wizard.core.i18n import tr
-from wizard.fixes.plan import FileEdit
+from wizard.platform.file_edit import FileEdit
 from wizard.platform.registry import parse_reg_values
 
 BEGIN = "# >>> signin-doctor: variables for Codex sign-in >>>"
