@@ -38,6 +38,14 @@ def fixture_text(*parts: str) -> str:
     return FIXTURES.joinpath(*parts).read_text(encoding="utf-8")
 
 
+def reg_query_user_variable(name: str, value: str) -> str:
+    """`reg query HKCU\\Environment /v NAME` answering `value`: the recorded real output's
+    shape (env/reg_query_hkcu_environment_path.txt) with NAME in place of Path."""
+    return fixture_text("env", "reg_query_hkcu_environment_path.txt").replace(
+        "Path    REG_EXPAND_SZ    C:\\app\\bin", f"{name}    REG_SZ    {value}"
+    )
+
+
 @dataclass
 class FakeRunner:
     """Answers commands from recorded outputs, keyed by the program's argv; records calls.

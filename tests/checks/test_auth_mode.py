@@ -5,7 +5,7 @@ and never its value; OPENAI_BASE_URL is named, not offered for removal."""
 
 from __future__ import annotations
 
-from tests.helpers import FakeRunner, fixture_text, make_env, run_check
+from tests.helpers import FakeRunner, make_env, reg_query_user_variable, run_check
 from wizard.checks.auth_mode import check_auth_mode
 from wizard.core.model import Status
 
@@ -14,10 +14,7 @@ VALUE = "eyJlab-access-token-never-shown"
 
 def test_a_windows_user_variable_is_named_with_its_place(home):
     runner = FakeRunner()
-    recorded = fixture_text("env", "reg_query_hkcu_environment_path.txt")  # the real shape
-    answer = recorded.replace(
-        "Path    REG_EXPAND_SZ    C:\\app\\bin", f"CODEX_ACCESS_TOKEN    REG_SZ    {VALUE}"
-    )
+    answer = reg_query_user_variable("CODEX_ACCESS_TOKEN", VALUE)
     runner.add(["reg", "query", r"HKCU\Environment", "/v", "CODEX_ACCESS_TOKEN"], answer)
     outcome = run_check(check_auth_mode, make_env(home, platform="windows", runner=runner))
     assert outcome.faults == ("access_token_env",)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from tests.helpers import FakeRunner, fixture_text, lab_target, make_env
+from tests.helpers import FakeRunner, lab_target, make_env, reg_query_user_variable
 from tests.lab.codex_cli import run_codex
 from wizard.checks.catalog import ALL_CHECKS
 from wizard.core.profile import load_profile
@@ -93,10 +93,7 @@ def test_the_real_codex_uses_the_saved_sign_in_again_after_the_fix(home):
 
 def test_a_windows_user_variable_is_unset_and_its_old_value_never_shown(home):
     runner = FakeRunner()
-    recorded = fixture_text("env", "reg_query_hkcu_environment_path.txt")  # the real shape
-    answer = recorded.replace(
-        "Path    REG_EXPAND_SZ    C:\\app\\bin", f"CODEX_ACCESS_TOKEN    REG_SZ    {VALUE}"
-    )
+    answer = reg_query_user_variable("CODEX_ACCESS_TOKEN", VALUE)
     runner.add(["reg", "query", r"HKCU\Environment", "/v", "CODEX_ACCESS_TOKEN"], answer)
     unset = "[Environment]::SetEnvironmentVariable('CODEX_ACCESS_TOKEN', $null, 'User')"
     restore = f"[Environment]::SetEnvironmentVariable('CODEX_ACCESS_TOKEN', '{VALUE}', 'User')"
