@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.helpers import FakeRunner, fixture_text, lab_target, make_env
+from tests.helpers import FakeRunner, fixture_text, lab_target, make_env, run_check
+from wizard.core.engine import Shared
 from wizard.core.environment import CommandOutput
 from wizard.core.profile import load_profile
 from wizard.net.route import (
@@ -19,6 +20,7 @@ from wizard.net.route import (
     WINDOWS_PAC_SOURCE,
     WINDOWS_SOURCE,
     WINHTTP_SOURCE,
+    effective_route,
     no_proxy_covers_loopback,
     no_proxy_match,
     read_dotenv,
@@ -466,3 +468,15 @@ def test_proxy_address_and_credentials(home):
     assert route.proxy_address == ("::1", 3128)
     assert route.proxy_credentials == ("jane", "p%40ss")
     assert route.proxy_display == "http://jane:<redacted>@[::1]:3128"
+
+
+def test_the_system_proxy_settings_are_read_once_for_both_hosts(home):
+    """The sign-in server and chatgpt.com each get their route, from one reading of the
+    Windows proxy settings (reg query and netsh ran once each)."""
+    runner = windows_runner("reg_internet_settings_clash.txt", "netsh_winhttp_named_proxy.txt")
+    env = make_env(home, platform="windows", runner=runner)
+    shared = Shared()
+    auth = run_check(effective_route, env, lab_target(), shared=shared)
+    chatgpt = run_check(effective_route, env, lab_target("https://chatgpt.com"), shared=shared)
+    assert auth.proxy == chatgpt.proxy == "http://127.0.0.1:7890"
+    assert sorted(runner.calls) == sorted([tuple(sp.REG_QUERY), tuple(sp.NETSH_WINHTTP)])

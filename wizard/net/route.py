@@ -170,17 +170,33 @@ def effective_route(ctx: CheckContext) -> Route:
     (the second host, chatgpt.com, may be exempt from a proxy the sign-in server is not)."""
 
     def resolve() -> Route:
-        return resolve_route(
-            ctx.env, ctx.profile, ctx.target, timeout=ctx.budget.timeout(SYSTEM_READ_BUDGET_S)
-        )
+        timeout = ctx.budget.timeout(SYSTEM_READ_BUDGET_S)
+        # The OS proxy settings are the same for every host: read once per run.
+        system = ctx.shared.get("route:system", lambda: read_system(ctx.env, timeout))
+        return resolve_route(ctx.env, ctx.profile, ctx.target, timeout, system)
 
     route: Route = ctx.shared.get(f"route:{ctx.target.host}", resolve)
     return route
 
 
+SystemSettings = tuple[list["_SystemItem"], list[str]]  # the OS proxy settings, their notes
+
+
+def read_system(env: Environment, timeout: float = SYSTEM_READ_BUDGET_S) -> SystemSettings:
+    """The OS proxy settings (Windows, macOS) and what reading them noted, within `timeout`."""
+    notes: list[str] = []
+    return _read_system(env, timeout, notes), notes
+
+
 def resolve_route(
-    env: Environment, profile: Profile, target: Target, timeout: float = SYSTEM_READ_BUDGET_S
+    env: Environment,
+    profile: Profile,
+    target: Target,
+    timeout: float = SYSTEM_READ_BUDGET_S,
+    system_settings: SystemSettings | None = None,
 ) -> Route:
+    """The route Codex takes to `target`; `system_settings`: the OS proxy settings if they
+    were read already (`read_system`)."""
     variables = CodexVariables(env, profile)
     lookup = variables.get
     notes: list[str] = []
@@ -220,7 +236,8 @@ def resolve_route(
     )
 
     # 2. The operating system's own proxy settings.
-    system = _read_system(env, timeout, notes)
+    system, system_notes = system_settings or read_system(env, timeout)
+    notes.extend(system_notes)
 
     # 3. Which one Codex takes, and whether the auth host bypasses it.
     # (source, url, the system's own bypass list); respect_system_proxy puts the system first
