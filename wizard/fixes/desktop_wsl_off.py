@@ -52,7 +52,7 @@ class DesktopWslOff(ChangeFix):
             )
         if after == before:
             return self.not_applicable(NOT_ON)
-        running = desktop_app.running_app_names(ctx.profile)
+        running = desktop_app.running_app_names(env, ctx.profile)
         if running:
             return self.not_applicable(
                 tr(

@@ -16,7 +16,6 @@ from typing import Any
 from wizard.core.environment import Environment, ProcessInfo
 from wizard.core.profile import Profile
 from wizard.platform.atomic import read_capped
-from wizard.platform.processes import running_processes
 
 MAX_STATE_BYTES = 20_000_000  # the state file holds workspace lists; beyond this it is not it
 
@@ -67,12 +66,14 @@ def read_state(env: Environment, profile: Profile) -> DesktopState:
     )
 
 
-def running_app_names(profile: Profile) -> list[str]:
-    """The running processes that are the Codex desktop app: named Codex.exe (or Codex), or
+def running_app_names(env: Environment, profile: Profile) -> list[str]:
+    """The programs of `env` that are the Codex desktop app: named Codex.exe (or Codex), or
     started from its Store package (OpenAI.Codex_<ver>_x64__..., which ships app\\ChatGPT.exe
     since 2026-09). Names compare case-sensitively: the CLI is `codex`/`codex.exe`, and a
-    running CLI must not block this fix."""
-    return sorted({proc.name for proc in running_processes() if is_desktop_app(profile, proc)})
+    running CLI must not block this fix. An environment that cannot list its programs has
+    none to name."""
+    table = env.processes() if env.processes is not None else []
+    return sorted({proc.name for proc in table if is_desktop_app(profile, proc)})
 
 
 def is_desktop_app(profile: Profile, proc: ProcessInfo) -> bool:
