@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -24,6 +25,8 @@ CONNECTED = (
     "&& ip addr add 192.0.2.2/24 dev v0 && ip link set v0 up && ip link set v1 up "
     "&& ip route add default dev v0"
 )
+# A process table of its own (own_process_table); the program's end ends all it started.
+PID_NAMESPACE = ("unshare", "--pid", "--fork", "--kill-child", "--mount-proc")
 
 
 @dataclass
@@ -57,10 +60,15 @@ def run_wizard(
     env: dict[str, str],
     timeout: float = 60,
     wrap: Callable[[list[str]], list[str]] = list,
+    sees_this_run: bool = False,
 ) -> Run:
-    """`wrap` changes how it is started, e.g. tests/lab/hosts.py's private /etc/hosts."""
+    """`wrap` changes how it is started, e.g. tests/lab/hosts.py's private /etc/hosts. The
+    program sees only the programs it starts itself (own_process_table), unless it is to see
+    one this test started (`sees_this_run`: a port holder, a named program), as in-process
+    tests see only this run's (tests/helpers.py own_processes)."""
+    argv = [sys.executable, "-m", "wizard", *args]
     done = subprocess.run(
-        wrap([sys.executable, "-m", "wizard", *args]),
+        wrap(argv if sees_this_run else own_process_table(argv)),
         capture_output=True,
         text=True,
         env=env,
@@ -69,6 +77,23 @@ def run_wizard(
         stdin=subprocess.DEVNULL,
     )
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+@functools.cache
+def _can_have_own_process_table() -> bool:
+    try:
+        done = subprocess.run([*PID_NAMESPACE, "true"], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+def own_process_table(argv: list[str]) -> list[str]:
+    """`argv` in a PID namespace of its own (and its own /proc), where it lists only the
+    programs it starts: an account switcher or a Codex app that another test run on this
+    machine has running at that moment is not part of this test's world. Where that cannot be
+    set up (no unshare, no root or user namespaces) the program sees the machine's table."""
+    return [*PID_NAMESPACE, *argv] if _can_have_own_process_table() else argv
 
 
 def in_namespace(setup: str) -> Callable[[list[str]], list[str]]:

@@ -20,7 +20,7 @@ def callback_port():
     return free_port()
 
 
-def diagnose(home, url, port, timeout="3", error=None, wrap=list, **env_vars):
+def diagnose(home, url, port, timeout="3", error=None, wrap=list, sees_this_run=False, **env_vars):
     args = [
         "diagnose",
         "--json",
@@ -33,7 +33,7 @@ def diagnose(home, url, port, timeout="3", error=None, wrap=list, **env_vars):
     ]
     if error is not None:
         args += ["--error", error]
-    return run_wizard(args, clean_env(home, **env_vars), wrap=wrap)
+    return run_wizard(args, clean_env(home, **env_vars), wrap=wrap, sees_this_run=sees_this_run)
 
 
 def verdict_of(run):
@@ -56,9 +56,11 @@ def assert_verdict(run, cause, flow_step="token_exchange", returncode=1):
 def lab_diagnose(home, pki, auth_server, callback_port):
     """diagnose against the lab's auth server, Codex trusting the lab CA, plus `env_vars`."""
 
-    def run(error=None, **env_vars):
+    def run(error=None, sees_this_run=False, **env_vars):
         env = {"CODEX_CA_CERTIFICATE": str(pki.ca_pem), **env_vars}
-        return diagnose(home, auth_server.url, callback_port, error=error, **env)
+        return diagnose(
+            home, auth_server.url, callback_port, error=error, sees_this_run=sees_this_run, **env
+        )
 
     return run
 
@@ -186,7 +188,7 @@ def test_server_error(auth_server, lab_diagnose):
 
 def test_wsl_relay_holding_the_callback_port(callback_port, lab_diagnose):
     with hold_port(callback_port, name="wslrelay") as holder:
-        run = lab_diagnose()
+        run = lab_diagnose(sees_this_run=True)
     verdict = assert_verdict(run, "wsl_relay", "listener")
     assert "held by wslrelay, the WSL relay" in verdict["summary"]
     assert "pid" not in verdict["summary"]  # a person reads the program's name, not its pid
@@ -223,7 +225,7 @@ def test_credential_store_unavailable_keyring_only_without_a_bus(home, lab_diagn
 def test_callback_ports_busy(callback_port, lab_diagnose):
     fallback = 1457
     with hold_port(callback_port, name="othertool"), hold_port(fallback, name="othertool"):
-        run = lab_diagnose()
+        run = lab_diagnose(sees_this_run=True)
     verdict = assert_verdict(run, "callback_port_busy", "listener")
     assert "othertool" in verdict["summary"]
 
@@ -307,7 +309,7 @@ def test_an_account_switcher_taking_over_is_named_and_none_of_its_secrets_shown(
         f'experimental_bearer_token = "{SWITCHER_BEARER}"\n'
     )
     proc = named_process("cc-switch")
-    run = lab_diagnose()
+    run = lab_diagnose(sees_this_run=True)
     verdict = assert_verdict(run, "third_party_auth_manager", "store")
     assert verdict["evidence"] == ["auth_managers"]
     assert verdict["fixes"] == ["stop-auth-manager"]
@@ -318,7 +320,9 @@ def test_an_account_switcher_taking_over_is_named_and_none_of_its_secrets_shown(
     case = tmp_path / "case"
     args = ["--auth-url", auth_server.url, "--callback-port", str(callback_port), "--timeout", "3"]
     report = run_wizard(
-        ["report", "--out", str(case), *args], clean_env(home, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
+        ["report", "--out", str(case), *args],
+        clean_env(home, CODEX_CA_CERTIFICATE=str(pki.ca_pem)),
+        sees_this_run=True,
     )
     assert "Another program manages Codex's sign-in" in report.stdout, report.stderr
     files = [case / name for name in ("report.json", "report.html", "report.md")]

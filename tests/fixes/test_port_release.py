@@ -114,12 +114,12 @@ def test_cli_option_confirm_process_reaches_the_fix(home, pki, auth_server):
         args = ["fix", "port-release", "--yes", "--json", "--auth-url", auth_server.url]
         args += ["--callback-port", str(port), "--timeout", "3"]
         env = clean_env(home, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
-        refused = run_wizard(args, env)
+        refused = run_wizard(args, env, sees_this_run=True)
         assert refused.returncode == 1, refused.stderr
         assert refused.json["applied"] is False
         assert "--confirm-process holdr" in refused.json["message"]
 
-        done = run_wizard([*args, "--confirm-process", "holdr"], env)
+        done = run_wizard([*args, "--confirm-process", "holdr"], env, sees_this_run=True)
         assert done.returncode == 0, done.stdout + done.stderr
         assert done.json["applied"] is True
         assert holder.process.wait(timeout=5) is not None

@@ -107,7 +107,8 @@ def test_a_diagnosis_beside_a_waiting_codex_tells_the_truth_and_leaves_no_trace(
     with codex_ports.waiting(env) as login:
         wizard_env = clean_env(home, HTTPS_PROXY=proxy.url, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
         wizard_env["PATH"] = codex_ports.folder + ":" + wizard_env["PATH"]
-        run = run_wizard(["diagnose", "--json", "--timeout", "20"], wizard_env, timeout=120)
+        args = ["diagnose", "--json", "--timeout", "20"]
+        run = run_wizard(args, wizard_env, timeout=120, sees_this_run=True)
         still_waiting = login.waiting()
         wizard_posts = _token_posts(openai_server)
         login.finish(PROBE_CODE)
