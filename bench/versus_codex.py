@@ -2,6 +2,12 @@
 installs) over the lab's faults, both as a user runs them, with the same environment.
 
     python -m bench.versus_codex [--runs 3]      # prints one JSON line
+    python -m bench.versus_codex --against DIR [--conditions healthy,intercept]
+
+`--against DIR` also times another checkout's `diagnose` (its `wizard` on PYTHONPATH) in the
+same runs, interleaved with this one's (which goes first alternates), for a before/after that
+sees the same load. Each `diagnose` is timed by wall clock and by its CPU time (user + sys,
+its children included: the Codex its probe starts), which varies less with the load.
 
 `codex doctor` is timed twice: as npm installs it for a user (`codex`, the package's Node
 launcher, which starts the native binary) - the reference of the budget - and the native
@@ -19,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -108,6 +115,11 @@ def _condition(name: str, pki: Any, server_port: int, work: Path) -> Iterator[di
         yield {"HTTPS_PROXY": proxy_url, "HTTP_PROXY": proxy_url, "CODEX_CA_CERTIFICATE": ca}
 
 
+def _src() -> str:
+    """Where the measured `wizard` comes from: this checkout, or bench.run --src's."""
+    return os.environ.get("PYTHONPATH") or str(ROOT)
+
+
 def _home() -> dict[str, str]:
     home = Path(tempfile.mkdtemp(prefix="bench-vs-codex-", dir="/var/tmp"))
     (home / ".codex").mkdir()
@@ -118,19 +130,57 @@ def _home() -> dict[str, str]:
         "XDG_DATA_HOME": str(home / ".local" / "share"),
         "LANG": "C.UTF-8",
         "BROWSER": "true",
-        "PYTHONPATH": os.environ.get("PYTHONPATH") or str(ROOT),  # bench.run --src
+        "PYTHONPATH": _src(),
     }
 
 
-def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall time, CPU time (user + sys, with the children it waited for) and stdout."""
+    cpu = _children_cpu()
     start = time.monotonic()
     done = subprocess.run(
         argv, capture_output=True, text=True, env=env, cwd=env["HOME"], timeout=300, check=False
     )
-    return time.monotonic() - start, done.returncode, done.stdout
+    return time.monotonic() - start, _children_cpu() - cpu, done.stdout
 
 
-def _measure(npm_codex: Path, codex: Path, runs: int) -> dict[str, Any]:
+class _Diagnose:
+    """The runs of one checkout's `diagnose --json` in one lab fault."""
+
+    def __init__(self, src: str) -> None:
+        self.src = src
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+        self.causes: set[str] = set()
+        self.probe: set[str] = set()
+
+    def run(self, env: dict[str, str]) -> None:
+        wall, cpu, out = _timed(
+            [PY, "-m", "wizard", "diagnose", "--json"], {**env, "PYTHONPATH": self.src}
+        )
+        self.wall.append(wall)
+        self.cpu.append(cpu)
+        document = json.loads(out) if out else {"verdict": {}, "checks": []}
+        self.causes.add(document["verdict"].get("cause", "?"))
+        self.probe |= {c["status"] for c in document["checks"] if c["id"] == "codex_probe"}
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "diagnose_s": median(self.wall),
+            "diagnose_cpu_s": median(self.cpu),
+            "causes": sorted(self.causes),
+            "codex_probe": sorted(self.probe),
+        }
+
+
+def _measure(
+    npm_codex: Path, codex: Path, runs: int, conditions: list[str], against: str | None
+) -> dict[str, Any]:
     from tests.lab.auth_server import AuthServer
     from tests.lab.codex_cli import ports_lock
     from tests.lab.pki import LabPKI
@@ -139,36 +189,50 @@ def _measure(npm_codex: Path, codex: Path, runs: int) -> dict[str, Any]:
     pki = LabPKI(work / "pki")
     rows: dict[str, Any] = {}
     with ports_lock(), _loopback_dns(), AuthServer(pki, hostnames=HOSTS) as server:
-        for name in CONDITIONS:
+        for name in conditions:
             with _condition(name, pki, server.port, work) as variables:
-                doctor, native, wizard, causes, probe = [], [], [], set(), set()
-                for _ in range(runs):
+                doctor, native, doctor_cpu = [], [], []
+                ours = _Diagnose(_src())
+                theirs = _Diagnose(against) if against else None
+                for run in range(runs):
                     env = {**_home(), "PATH": f"{codex.parent}:/usr/bin:/bin", **variables}
-                    wall, _code, _out = _timed([str(npm_codex), "doctor", "--no-color"], env)
+                    wall, cpu, _out = _timed([str(npm_codex), "doctor", "--no-color"], env)
                     doctor.append(wall)
-                    wall, _code, _out = _timed([str(codex), "doctor", "--no-color"], env)
+                    doctor_cpu.append(cpu)
+                    wall, _cpu, _out = _timed([str(codex), "doctor", "--no-color"], env)
                     native.append(wall)
-                    wall, _code, out = _timed([PY, "-m", "wizard", "diagnose", "--json"], env)
-                    wizard.append(wall)
-                    document = json.loads(out) if out else {"verdict": {}, "checks": []}
-                    causes.add(document["verdict"].get("cause", "?"))
-                    probe |= {c["status"] for c in document["checks"] if c["id"] == "codex_probe"}
+                    pair = [ours, theirs] if run % 2 == 0 else [theirs, ours]
+                    for diagnosis in pair:
+                        if diagnosis is not None:
+                            diagnosis.run(env)
                 rows[name] = {
                     "codex_doctor_s": median(doctor),
+                    "codex_doctor_cpu_s": median(doctor_cpu),
                     "codex_native_s": median(native),
-                    "diagnose_s": median(wizard),
-                    "causes": sorted(causes),
-                    "codex_probe": sorted(probe),
+                    **ours.row(),
                 }
+                if theirs is not None:
+                    rows[name]["against"] = theirs.row()
     doctor_all = median([r["codex_doctor_s"] for r in rows.values()])
     native_all = median([r["codex_native_s"] for r in rows.values()])
     wizard_all = median([r["diagnose_s"] for r in rows.values()])
+    summary: dict[str, Any] = {}
+    if against:
+        others = [r["against"] for r in rows.values()]
+        summary["against"] = {
+            "src": against,
+            "diagnose_s": median([r["diagnose_s"] for r in others]),
+            "diagnose_cpu_s": median([r["diagnose_cpu_s"] for r in others]),
+            "ratio": median([r["diagnose_s"] for r in others]) / doctor_all,
+        }
     return {
         "runs": runs,
+        **summary,
         "conditions": rows,
         "codex_doctor_s": doctor_all,
         "codex_native_s": native_all,
         "diagnose_s": wizard_all,
+        "diagnose_cpu_s": median([r["diagnose_cpu_s"] for r in rows.values()]),
         "ratio": wizard_all / doctor_all,
         "native_ratio": wizard_all / native_all,
     }
@@ -177,7 +241,16 @@ def _measure(npm_codex: Path, codex: Path, runs: int) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--against", type=Path, help="another checkout to time beside this one")
+    parser.add_argument(
+        "--conditions", default=",".join(CONDITIONS), help="lab faults, comma-separated"
+    )
     args = parser.parse_args()
+    conditions = [c for c in args.conditions.split(",") if c]
+    unknown = sorted(set(conditions) - set(CONDITIONS))
+    if unknown:
+        parser.error(f"unknown conditions {unknown}; known: {', '.join(CONDITIONS)}")
+    against = str(args.against.resolve()) if args.against else None
     sys.path.insert(0, str(ROOT))
     from tests.lab.codex_cli import lab_codex_binary, lab_codex_command
 
@@ -192,9 +265,10 @@ def main() -> int:
         script = 'ip link set lo up && mount --bind "$0" /etc/resolv.conf && exec "$@"'
         argv = ["unshare", "-rnm", "sh", "-c", script, str(resolv), PY, "-m", "bench.versus_codex"]
         env = {**os.environ, INSIDE: "1"}
-        done = subprocess.run([*argv, "--runs", str(args.runs)], env=env, cwd=ROOT, check=False)
-        return done.returncode
-    print(json.dumps(_measure(npm_codex, codex, args.runs)))
+        argv += ["--runs", str(args.runs), "--conditions", ",".join(conditions)]
+        argv += ["--against", against] if against else []
+        return subprocess.run(argv, env=env, cwd=ROOT, check=False).returncode
+    print(json.dumps(_measure(npm_codex, codex, args.runs, conditions, against)))
     return 0
 
 
