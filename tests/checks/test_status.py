@@ -11,10 +11,11 @@ import time
 import pytest
 
 from tests.helpers import make_env
-from wizard.checks.status import check_status_page
+from wizard.checks.status import check_status_page, public_ssl_context
 from wizard.core.engine import Budget, CheckContext, Shared
 from wizard.core.model import Status
 from wizard.core.profile import Profile, load_profile
+from wizard.net.trust import certifi_roots
 
 STATUS_PATH = "/api/v2/status.json"
 
@@ -169,3 +170,29 @@ def test_status_page_goes_through_codex_proxy(home, pki, status_url, auth_server
     assert outcome.status is Status.PASS
     assert outcome.evidence["via"] == proxy.url
     assert proxy.connects == [f"localhost:{auth_server.port}"]
+
+
+def test_the_public_roots_are_found_in_the_os_folder_by_name(home, pki, status_url, auth_server):
+    """A store whose folder holds every root under its hash name gives the context that
+    folder, not the roots: the handshake still finds the lab root there."""
+    from OpenSSL import crypto
+
+    from wizard.platform.trust_store import BundleTrustStore
+
+    folder = home / "certs"
+    folder.mkdir()
+    root = crypto.X509.from_cryptography(pki.cert_of(pki.ca))
+    (folder / f"{root.subject_name_hash():08x}.0").write_bytes(pki.ca_pem.read_bytes())
+    env = make_env(home)
+    env = dataclasses.replace(env, trust_store=BundleTrustStore(str(pki.ca_pem), str(folder)))
+    serve(auth_server, statuspage("none", "All Systems Operational"))
+    ctx = context(env, status_url)
+    public = public_ssl_context(ctx)  # the one the check will use (one per run)
+    certifi_count = len(set(certifi_roots().roots))
+    assert env.trust_store.lookup_folder() == str(folder)
+    assert public.cert_store_stats()["x509_ca"] == certifi_count  # only those given as data
+
+    outcome = check_status_page(ctx)
+
+    assert outcome.status is Status.PASS
+    assert public.cert_store_stats()["x509_ca"] == certifi_count + 1  # the lab root, looked up

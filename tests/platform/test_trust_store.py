@@ -145,3 +145,61 @@ def test_bundle_store_skips_broken_blocks_and_accepts_trusted_certificate_labels
         "CN=GlobalSign,O=GlobalSign,OU=GlobalSign Root CA - R3",
     ]
     assert store.describe() == str(bundle)
+
+
+def _hash_name(pem: str) -> str:
+    """The file name OpenSSL looks a root up by in a folder (what c_rehash names it)."""
+    from OpenSSL import crypto
+
+    cert = x509.load_pem_x509_certificate(pem.encode())
+    return f"{crypto.X509.from_cryptography(cert).subject_name_hash():08x}.0"
+
+
+def _indexed_store(tmp_path, bundle_text: str, folder_files: dict[str, str]) -> BundleTrustStore:
+    bundle, folder = tmp_path / "bundle.pem", tmp_path / "certs"
+    folder.mkdir(parents=True)
+    bundle.write_text(bundle_text)
+    for name, text in folder_files.items():
+        (folder / name).write_text(text)
+    return BundleTrustStore(str(bundle), str(folder))
+
+
+def test_a_folder_with_every_root_under_its_hash_name_is_the_lookup_folder(tmp_path):
+    store = _indexed_store(
+        tmp_path,
+        SYSTEM_KEYCHAIN,
+        {"SimpleMDM.pem": SYSTEM_KEYCHAIN, _hash_name(SYSTEM_KEYCHAIN): SYSTEM_KEYCHAIN},
+    )
+    assert _subjects(store.certificates()) == ["O=SimpleMDM,C=US"]
+    assert store.lookup_folder() == str(tmp_path / "certs")
+
+
+def test_a_root_only_in_the_bundle_or_an_unindexed_file_means_no_lookup_folder(tmp_path):
+    other = SYSTEM_ROOTS.split("-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"
+    in_bundle = _indexed_store(
+        tmp_path / "a", SYSTEM_KEYCHAIN + other, {_hash_name(SYSTEM_KEYCHAIN): SYSTEM_KEYCHAIN}
+    )
+    assert len(in_bundle.certificates()) == 2
+    assert in_bundle.lookup_folder() is None
+    in_plain_file = _indexed_store(
+        tmp_path / "b",
+        SYSTEM_KEYCHAIN,
+        {_hash_name(SYSTEM_KEYCHAIN): SYSTEM_KEYCHAIN, "other.pem": other},
+    )
+    assert len(in_plain_file.certificates()) == 2
+    assert in_plain_file.lookup_folder() is None
+
+
+def test_a_broken_block_in_a_hash_named_file_means_no_lookup_folder(tmp_path):
+    broken = "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n"
+    store = _indexed_store(
+        tmp_path, SYSTEM_KEYCHAIN, {_hash_name(SYSTEM_KEYCHAIN): SYSTEM_KEYCHAIN + broken}
+    )
+    assert _subjects(store.certificates()) == ["O=SimpleMDM,C=US"]
+    assert store.lookup_folder() is None
+
+
+def test_stores_without_a_folder_have_no_lookup_folder():
+    assert BundleTrustStore(certifi.where()).lookup_folder() is None
+    assert WindowsTrustStore(lambda _name: []).lookup_folder() is None
+    assert MacTrustStore(FakeRunner()).lookup_folder() is None

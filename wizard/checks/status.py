@@ -60,14 +60,11 @@ def check_status_page(ctx: CheckContext) -> Outcome:
 
 def public_ssl_context(ctx: CheckContext) -> ssl.SSLContext:
     """A verifying context with the OS roots plus certifi's public roots."""
-    from wizard.net.trust import certifi_roots, os_roots
+    from wizard.net.trust import certifi_roots, os_roots, verifying_context
 
     def build() -> ssl.SSLContext:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies chain and host name
         roots = tuple(dict.fromkeys(os_roots(ctx).roots + certifi_roots().roots))
-        if roots:
-            context.load_verify_locations(cadata=b"".join(roots))
-        return context
+        return verifying_context(ctx, roots)
 
     context: ssl.SSLContext = ctx.shared.get("ssl:public", build)
     return context

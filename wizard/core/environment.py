@@ -87,6 +87,9 @@ class OsTrustStore(Protocol):
     def describe(self) -> str:
         """Where the roots come from, for the evidence (e.g. a bundle path)."""
 
+    def lookup_folder(self) -> str | None:
+        """A folder OpenSSL finds every root of the last `certificates()` in, if there is one."""
+
 
 @dataclass(frozen=True)
 class OsVerdict:

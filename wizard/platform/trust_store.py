@@ -24,6 +24,7 @@ MAC_KEYCHAINS = (
 )
 MAC_TIMEOUT_S = 10.0
 
+_HASH_NAME = re.compile(r"^[0-9A-Fa-f]{8}\.[0-9]$")
 _PEM_BLOCK = re.compile(
     rb"-----BEGIN (?:TRUSTED )?CERTIFICATE-----.+?-----END (?:TRUSTED )?CERTIFICATE-----", re.S
 )
@@ -39,20 +40,27 @@ def pem_to_der(data: bytes) -> list[bytes]:
 
 
 def blocks_to_der(blocks: Iterable[bytes]) -> list[bytes]:
+    return [der for der in map(block_to_der, blocks) if der is not None]
+
+
+def block_to_der(block: bytes) -> bytes | None:
+    """DER of one PEM certificate block, None when it does not parse."""
     from cryptography import x509  # loaded on first use, not with the window
     from cryptography.hazmat.primitives.serialization import Encoding
 
-    found: list[bytes] = []
-    for block in blocks:
-        block = block.replace(b"TRUSTED CERTIFICATE-----", b"CERTIFICATE-----")
-        try:
-            with warnings.catch_warnings():  # old public roots with odd serials warn
-                warnings.simplefilter("ignore")
-                cert = x509.load_pem_x509_certificate(block)
-        except ValueError:
-            continue
-        found.append(cert.public_bytes(Encoding.DER))
-    return found
+    block = block.replace(b"TRUSTED CERTIFICATE-----", b"CERTIFICATE-----")
+    try:
+        with warnings.catch_warnings():  # old public roots with odd serials warn
+            warnings.simplefilter("ignore")
+            cert = x509.load_pem_x509_certificate(block)
+    except ValueError:
+        return None
+    return cert.public_bytes(Encoding.DER)
+
+
+def is_hash_name(name: str) -> bool:
+    """A c_rehash-named certificate file (`1a2b3c4d.0`), as OpenSSL looks roots up in a folder."""
+    return _HASH_NAME.match(name) is not None
 
 
 class BundleTrustStore:
@@ -60,6 +68,7 @@ class BundleTrustStore:
 
     def __init__(self, cafile: str | None, capath: str | None = None) -> None:
         self._paths: tuple[str | None, str | None] | None = (cafile, capath)
+        self._folder: str | None = None
 
     @classmethod
     def openssl_default(cls) -> BundleTrustStore:
@@ -86,18 +95,41 @@ class BundleTrustStore:
         return self._resolved()[1]
 
     def certificates(self) -> list[bytes]:
+        folder = Path(self.capath) if self.capath and Path(self.capath).is_dir() else None
         files = [Path(self.cafile)] if self.cafile else []
-        if self.capath and Path(self.capath).is_dir():
-            files += sorted(p for p in Path(self.capath).iterdir() if p.is_file())
+        if folder is not None:
+            files += sorted(p for p in folder.iterdir() if p.is_file())
         # The folder holds each root two or three times (its file, a hash-named link, the
-        # bundle): a block already seen is parsed once, in the order first met.
-        blocks: list[bytes] = []
+        # bundle): a block already seen is parsed once, in the order first met. Each block
+        # notes whether a hash-named file of the folder holds it (see lookup_folder).
+        blocks: dict[bytes, bool] = {}
         for path in files:
+            indexed = folder is not None and path.parent == folder and is_hash_name(path.name)
             try:
-                blocks.extend(_PEM_BLOCK.findall(path.read_bytes()))
+                found = _PEM_BLOCK.findall(path.read_bytes())
             except OSError:
                 continue
-        return list(dict.fromkeys(blocks_to_der(dict.fromkeys(blocks))))
+            for block in found:
+                blocks[block] = blocks.get(block, False) or indexed
+        roots: dict[bytes, bool] = {}
+        indexed_blocks_parse = True
+        for block, indexed in blocks.items():
+            der = block_to_der(block)
+            if der is None:
+                indexed_blocks_parse = indexed_blocks_parse and not indexed
+                continue
+            roots[der] = roots.get(der, False) or indexed
+        covered = bool(roots) and indexed_blocks_parse and all(roots.values())
+        self._folder = str(folder) if folder is not None and covered else None
+        return list(roots)
+
+    def lookup_folder(self) -> str | None:
+        """The folder OpenSSL can find every root of the last `certificates()` in by its
+        subject-hash name (`1a2b3c4d.0`, as c_rehash makes them): a TLS context given it
+        (`capath`) reads only the roots a handshake asks for, where loading all of them costs
+        ~20 ms of CPU under the GIL. None when a root is only in the bundle or in a file not
+        named so, or a hash-named file holds a block that does not parse."""
+        return self._folder
 
     def describe(self) -> str:
         return self.cafile or self.capath or "no system bundle found"
@@ -145,6 +177,9 @@ class WindowsTrustStore:
                     roots.append(bytes(data))
         return list(dict.fromkeys(roots))
 
+    def lookup_folder(self) -> str | None:
+        return None
+
     def describe(self) -> str:
         text = "Windows certificate store (" + ", ".join(self.stores) + ")"
         return f"{text}: {self.problem}" if self.problem else text
@@ -181,6 +216,9 @@ class MacTrustStore:
                 self.problems.append(f"{keychain}: {out.stderr.strip() or out.returncode}")
             roots.extend(pem_to_der(out.stdout.encode("utf-8", errors="replace")))
         return list(dict.fromkeys(roots))
+
+    def lookup_folder(self) -> str | None:
+        return None
 
     def describe(self) -> str:
         text = "macOS keychains (" + ", ".join(self.keychains) + ")"
