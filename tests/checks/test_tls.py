@@ -450,6 +450,16 @@ def test_find_vendor_uses_the_list_it_is_given():
     assert find_vendor([build_root("Acme Box Root", "Acme")[0]], ["Acme Box"]) == "Acme Box"
 
 
+def test_find_vendor_names_the_first_listed_vendor_of_the_top_most_issuer():
+    box, _key = build_root("Acme Box Root", "Umbrella Acme")
+    inner, _key = build_root("Zeta Root", "Zeta")
+    chain = [inner, box]  # the top of the chain (box) is looked at first
+    assert find_vendor(chain, ["Zeta", "Umbrella", "Acme"]) == "Umbrella"
+    assert find_vendor(chain, ["Zeta", "Acme", "Umbrella"]) == "Acme"
+    assert find_vendor(chain, ["Zeta", "Other"]) == "Zeta"
+    assert find_vendor(chain, ["Other"]) is None
+
+
 def test_verdict_names_the_issuer_and_the_stale_ssl_cert_file(
     home, pki, auth_server, proxy_factory
 ):
