@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
+import subprocess
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+import pytest
 
 from wizard.core.engine import Budget, CheckContext, Shared
 from wizard.core.environment import (
@@ -189,3 +193,13 @@ def run_check(
         pasted=pasted,
     )
     return check(ctx)
+
+
+def hash_file_name(pem: Path) -> str:
+    """The name OpenSSL looks the certificate in `pem` up by in a folder (`1a2b3c4d.0`, what
+    c_rehash names it). Skips the test on a machine without the openssl command."""
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl command to name a c_rehash file")
+    argv = ["openssl", "x509", "-hash", "-noout", "-in", str(pem)]
+    done = subprocess.run(argv, capture_output=True, text=True, check=True)
+    return f"{done.stdout.strip()}.0"

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.helpers import make_env
+from tests.helpers import hash_file_name, make_env
 from wizard.checks.status import check_status_page, public_ssl_context
 from wizard.core.engine import Budget, CheckContext, Shared
 from wizard.core.model import Status
@@ -175,14 +175,11 @@ def test_status_page_goes_through_codex_proxy(home, pki, status_url, auth_server
 def test_the_public_roots_are_found_in_the_os_folder_by_name(home, pki, status_url, auth_server):
     """A store whose folder holds every root under its hash name gives the context that
     folder, not the roots: the handshake still finds the lab root there."""
-    from OpenSSL import crypto
-
     from wizard.platform.trust_store import BundleTrustStore
 
     folder = home / "certs"
     folder.mkdir()
-    root = crypto.X509.from_cryptography(pki.cert_of(pki.ca))
-    (folder / f"{root.subject_name_hash():08x}.0").write_bytes(pki.ca_pem.read_bytes())
+    (folder / hash_file_name(pki.ca_pem)).write_bytes(pki.ca_pem.read_bytes())
     env = make_env(home)
     env = dataclasses.replace(env, trust_store=BundleTrustStore(str(pki.ca_pem), str(folder)))
     serve(auth_server, statuspage("none", "All Systems Operational"))

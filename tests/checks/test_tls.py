@@ -237,6 +237,40 @@ def test_connection_cut_during_the_handshake(home):
     )
 
 
+@contextlib.contextmanager
+def _plain_http_server():
+    """Answers the ClientHello in plain HTTP, as a port that is not TLS does."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(5)
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            conn, _ = listener.accept()
+            with conn:
+                conn.settimeout(5)
+                conn.recv(4096)
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                conn.recv(4096)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"https://localhost:{port}"
+    finally:
+        thread.join(timeout=5)
+        listener.close()
+
+
+def test_a_server_that_does_not_speak_tls_fails_with_openssls_reason(home):
+    with _plain_http_server() as url:
+        outcome = _tls(make_env(home), url)
+    assert outcome.status is Status.FAIL
+    assert outcome.faults == ()
+    assert outcome.evidence["error"] == "tls_failed"
+    assert outcome.evidence["detail"] == "the secure handshake failed (wrong version number)"
+
+
 def test_skipped_when_tcp_failed(home):
     outcome = _tls(make_env(home), "https://localhost:9", deps={"tcp": _dep("tcp", Status.FAIL)})
     assert outcome.status is Status.SKIP

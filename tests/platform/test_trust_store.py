@@ -8,7 +8,7 @@ import ssl
 import certifi
 from cryptography import x509
 
-from tests.helpers import FakeRunner, fixture_text
+from tests.helpers import FakeRunner, fixture_text, hash_file_name
 from wizard.platform.trust_store import (
     MAC_KEYCHAINS,
     BundleTrustStore,
@@ -147,12 +147,10 @@ def test_bundle_store_skips_broken_blocks_and_accepts_trusted_certificate_labels
     assert store.describe() == str(bundle)
 
 
-def _hash_name(pem: str) -> str:
-    """The file name OpenSSL looks a root up by in a folder (what c_rehash names it)."""
-    from OpenSSL import crypto
-
-    cert = x509.load_pem_x509_certificate(pem.encode())
-    return f"{crypto.X509.from_cryptography(cert).subject_name_hash():08x}.0"
+def _hash_name(pem: str, tmp_path) -> str:
+    path = tmp_path / "to-name.pem"
+    path.write_text(pem)
+    return hash_file_name(path)
 
 
 def _indexed_store(tmp_path, bundle_text: str, folder_files: dict[str, str]) -> BundleTrustStore:
@@ -168,7 +166,7 @@ def test_a_folder_with_every_root_under_its_hash_name_is_the_lookup_folder(tmp_p
     store = _indexed_store(
         tmp_path,
         SYSTEM_KEYCHAIN,
-        {"SimpleMDM.pem": SYSTEM_KEYCHAIN, _hash_name(SYSTEM_KEYCHAIN): SYSTEM_KEYCHAIN},
+        {"SimpleMDM.pem": SYSTEM_KEYCHAIN, _hash_name(SYSTEM_KEYCHAIN, tmp_path): SYSTEM_KEYCHAIN},
     )
     assert _subjects(store.certificates()) == ["O=SimpleMDM,C=US"]
     assert store.lookup_folder() == str(tmp_path / "certs")
@@ -177,14 +175,16 @@ def test_a_folder_with_every_root_under_its_hash_name_is_the_lookup_folder(tmp_p
 def test_a_root_only_in_the_bundle_or_an_unindexed_file_means_no_lookup_folder(tmp_path):
     other = SYSTEM_ROOTS.split("-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"
     in_bundle = _indexed_store(
-        tmp_path / "a", SYSTEM_KEYCHAIN + other, {_hash_name(SYSTEM_KEYCHAIN): SYSTEM_KEYCHAIN}
+        tmp_path / "a",
+        SYSTEM_KEYCHAIN + other,
+        {_hash_name(SYSTEM_KEYCHAIN, tmp_path): SYSTEM_KEYCHAIN},
     )
     assert len(in_bundle.certificates()) == 2
     assert in_bundle.lookup_folder() is None
     in_plain_file = _indexed_store(
         tmp_path / "b",
         SYSTEM_KEYCHAIN,
-        {_hash_name(SYSTEM_KEYCHAIN): SYSTEM_KEYCHAIN, "other.pem": other},
+        {_hash_name(SYSTEM_KEYCHAIN, tmp_path): SYSTEM_KEYCHAIN, "other.pem": other},
     )
     assert len(in_plain_file.certificates()) == 2
     assert in_plain_file.lookup_folder() is None
@@ -193,7 +193,7 @@ def test_a_root_only_in_the_bundle_or_an_unindexed_file_means_no_lookup_folder(t
 def test_a_broken_block_in_a_hash_named_file_means_no_lookup_folder(tmp_path):
     broken = "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n"
     store = _indexed_store(
-        tmp_path, SYSTEM_KEYCHAIN, {_hash_name(SYSTEM_KEYCHAIN): SYSTEM_KEYCHAIN + broken}
+        tmp_path, SYSTEM_KEYCHAIN, {_hash_name(SYSTEM_KEYCHAIN, tmp_path): SYSTEM_KEYCHAIN + broken}
     )
     assert _subjects(store.certificates()) == ["O=SimpleMDM,C=US"]
     assert store.lookup_folder() is None

@@ -3,7 +3,7 @@ trusts it. The differential is the diagnosis: the captured chain is verified aga
 Codex trusts, the OS store, public roots and every configured CA file, so the verdict can say
 "this computer trusts it, Codex does not" and name the issuer.
 
-The crypto stack (cryptography, pyOpenSSL, certifi) is imported when the check runs, not when
+The crypto stack (cryptography, certifi) is imported when the check runs, not when
 the catalog is loaded: the window's first paint stays light."""
 
 from __future__ import annotations

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import re
 import select
 import socket
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography import x509
-from OpenSSL import SSL
 
 from wizard.core.engine import Budget, CheckContext
 from wizard.core.i18n import tr
@@ -27,6 +28,7 @@ from wizard.net.tunnel import ProxyHead, connect_request, read_head
 
 MAX_PROXY_HEAD = 64 * 1024
 POLL_S = 0.2  # how often a waiting handshake looks at the cancel flag
+_REASON = re.compile(r"^\[[^]]*\] (.+?)(?: \(_ssl\.c:\d+\))?$")
 
 
 class CaptureFailed(Exception):
@@ -168,20 +170,34 @@ def _handshake(
     cancelled: Callable[[], bool],
     via: str | None,
 ) -> PresentedChain:
-    context = SSL.Context(SSL.TLS_CLIENT_METHOD)
-    context.set_verify(SSL.VERIFY_NONE)  # only to see the chain; see the module docstring
-    context.set_cipher_list(b"DEFAULT:@SECLEVEL=0")  # so weak chains can be seen and named
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # only to see the chain; see the module docstring
+    context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED  # old servers are seen too
+    context.set_ciphers("DEFAULT:@SECLEVEL=0")  # so weak chains can be seen and named
     sock.setblocking(False)
-    conn = SSL.Connection(context, sock)
-    if not _is_ip(host):
-        conn.set_tlsext_host_name(host.encode("idna"))
-    conn.set_connect_state()
+    conn = context.wrap_socket(
+        sock, server_hostname=None if _is_ip(host) else host, do_handshake_on_connect=False
+    )
+    try:  # the TLS socket now owns the connection: closing `sock` would not close it
+        _shake(conn, budget, cancelled)
+        chain = [x509.load_der_x509_certificate(der) for der in _unverified_chain(conn)]
+        protocol, cipher = conn.version(), (conn.cipher() or (None,))[0]
+        with contextlib.suppress(ssl.SSLError, OSError):
+            conn.unwrap()  # close_notify only: no application data was ever sent
+    finally:
+        conn.close()
+    return PresentedChain(tuple(chain), protocol, cipher, via)
+
+
+def _shake(conn: ssl.SSLSocket, budget: Budget, cancelled: Callable[[], bool]) -> None:
+    """The handshake on a non-blocking socket, looking at the budget and the cancel flag."""
     started = time.monotonic()
     while True:
         try:
             conn.do_handshake()
-            break
-        except (SSL.WantReadError, SSL.WantWriteError) as want:
+            return
+        except (ssl.SSLWantReadError, ssl.SSLWantWriteError) as want:
             if cancelled():
                 raise CaptureFailed("cancelled", tr("chain", "cancelled")) from None
             if budget.expired():
@@ -195,24 +211,29 @@ def _handshake(
                     ),
                 ) from None
             wait = min(POLL_S, budget.remaining())
-            if isinstance(want, SSL.WantReadError):
-                select.select([sock], [], [], wait)
+            if isinstance(want, ssl.SSLWantReadError):
+                select.select([conn], [], [], wait)
             else:
-                select.select([], [sock], [], wait)
-        except (SSL.SysCallError, SSL.ZeroReturnError, ConnectionError):
+                select.select([], [conn], [], wait)
+        except (ssl.SSLEOFError, ssl.SSLSyscallError, ssl.SSLZeroReturnError, ConnectionError):
             raise CaptureFailed(
                 "tls_no_answer", tr("chain", "the connection was cut during the secure handshake")
             ) from None
-        except SSL.Error as exc:
+        except ssl.SSLError as exc:
             raise CaptureFailed(
                 "tls_failed",
                 tr("chain", "the secure handshake failed ({reason})", reason=_ssl_reason(exc)),
             ) from None
-    chain = conn.get_peer_cert_chain(as_cryptography=True) or []
-    protocol, cipher = conn.get_protocol_version_name(), conn.get_cipher_name()
-    with contextlib.suppress(SSL.Error, OSError):
-        conn.shutdown()  # close_notify only: no application data was ever sent
-    return PresentedChain(tuple(chain), protocol, cipher, via)
+
+
+def _unverified_chain(conn: ssl.SSLSocket) -> list[bytes]:
+    """DER of the certificates the peer sent, leaf first. Python 3.13 has this as
+    SSLSocket.get_unverified_chain; 3.10-3.12 only on the socket's `_sslobj` (the same call)."""
+    public = getattr(conn, "get_unverified_chain", None)
+    if public is not None:
+        return list(public())
+    chain = conn._sslobj.get_unverified_chain() or []  # type: ignore[union-attr]
+    return [ssl.PEM_cert_to_DER_cert(cert.public_bytes()) for cert in chain]
 
 
 def _is_ip(host: str) -> bool:
@@ -223,9 +244,7 @@ def _is_ip(host: str) -> bool:
     return True
 
 
-def _ssl_reason(exc: SSL.Error) -> str:
-    """The OpenSSL reason text, e.g. 'wrong version number'."""
-    try:
-        return ", ".join(str(item[2]) for item in exc.args[0]) or str(exc)
-    except (IndexError, TypeError):
-        return str(exc)
+def _ssl_reason(exc: ssl.SSLError) -> str:
+    """OpenSSL's reason text, e.g. 'wrong version number'."""
+    match = _REASON.match(str(exc))
+    return match.group(1) if match else str(exc)
