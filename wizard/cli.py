@@ -325,8 +325,6 @@ def _is_pipe(out: TextIO | None) -> bool:
 
 def _ensure_stdout(args: argparse.Namespace) -> None:
     """Without stdout (the windowed exe), the output goes to a file in the data folder."""
-    from platformdirs import user_data_path
-
     from wizard.platform.console import ensure_stdout
 
     kind = (
@@ -336,7 +334,12 @@ def _ensure_stdout(args: argparse.Namespace) -> None:
         if getattr(args, "json", False)
         else "txt"
     )
-    fallback = user_data_path("signin-doctor", appauthor=False) / f"{args.command}-output.{kind}"
+
+    def fallback() -> Path:
+        from platformdirs import user_data_path  # only then: it imports tempfile and random
+
+        return user_data_path("signin-doctor", appauthor=False) / f"{args.command}-output.{kind}"
+
     ensure_stdout(fallback)
 
 

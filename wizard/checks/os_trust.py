@@ -14,7 +14,6 @@ from wizard.checks.revocation import can_be_checked
 from wizard.core.engine import CheckContext
 from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
-from wizard.platform.root_updates import read_root_update_policy
 
 REG_CAP_S = 4.0
 
@@ -22,6 +21,8 @@ REG_CAP_S = 4.0
 def check_os_trust_policy(ctx: CheckContext) -> Outcome:
     if ctx.env.platform != "windows":
         return Outcome(Status.SKIP, tr("os_trust", "Only relevant on Windows."))
+    from wizard.platform.root_updates import read_root_update_policy  # Windows only
+
     policy = read_root_update_policy(ctx.env.runner, lambda: ctx.budget.timeout(REG_CAP_S))
     tls = ctx.dep("tls")
     measured: dict[str, Any] = tls.evidence if tls is not None else {}

@@ -20,6 +20,7 @@ import socket
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from wizard.checks.auth_managers import auth_manager_of
 from wizard.core.engine import CheckContext
@@ -27,9 +28,11 @@ from wizard.core.environment import Environment, PortHolder
 from wizard.core.i18n import and_list, join, sentences, tr, word_list
 from wizard.core.model import Outcome, Status
 from wizard.core.profile import Profile
-from wizard.platform.port_reservations import ExcludedRange, Reservations, read_reservations
 from wizard.platform.ports import BindProbe, is_wsl_relay, probe_bind
 from wizard.platform.system import current_platform
+
+if TYPE_CHECKING:  # read on Windows only (read_reservations is imported there)
+    from wizard.platform.port_reservations import ExcludedRange, Reservations
 
 # Addresses whose listener keeps Codex from binding 127.0.0.1 (IPv4 loopback or wildcard, or
 # a dual-stack IPv6 wildcard).
@@ -135,6 +138,8 @@ def check_callback_port(ctx: CheckContext) -> Outcome:
     live = env.platform == current_platform()  # a bind test means something only here
     reservations = None
     if env.platform == "windows":
+        from wizard.platform.port_reservations import read_reservations  # Windows only
+
         reservations = read_reservations(env.runner, lambda: ctx.budget.timeout(2.0))
     ports = ctx.target.callback_ports
     if ctx.cancelled():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -39,15 +40,17 @@ def attach_parent_console() -> bool:
     return usable(sys.stdout)
 
 
-def ensure_stdout(fallback: Path) -> Path | None:
-    """Make sys.stdout usable: as it is, the parent's console, or else `fallback` (returned,
-    so the caller can say where the output went). stderr without a home goes nowhere."""
+def ensure_stdout(fallback: Callable[[], Path]) -> Path | None:
+    """Make sys.stdout usable: as it is, the parent's console, or else the file `fallback()`
+    names (returned, so the caller can say where the output went). stderr without a home goes
+    nowhere."""
     if usable(sys.stdout):
         return None
     if attach_parent_console():
         return None
-    fallback.parent.mkdir(parents=True, exist_ok=True)
-    sys.stdout = open(fallback, "w", encoding="utf-8")  # noqa: SIM115 (lives as sys.stdout)
+    path = fallback()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout = open(path, "w", encoding="utf-8")  # noqa: SIM115 (lives as sys.stdout)
     if not usable(sys.stderr):
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
-    return fallback
+    return path

@@ -7,11 +7,9 @@ either. The files are read from `env.system_root`, so a test gives its own root.
 
 from __future__ import annotations
 
-import plistlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.parsers.expat import ExpatError
 
 from wizard.core.environment import Environment
 from wizard.core.i18n import tr
@@ -42,6 +40,9 @@ def read_forced(env: Environment, domain: str) -> ForcedPreferences:
     """Every forced key of `domain` (XML or binary property lists); empty off macOS."""
     if env.platform != "darwin":
         return ForcedPreferences({})
+    import plistlib  # only on macOS: plistlib with expat costs every other run ~2 ms
+    from xml.parsers.expat import ExpatError
+
     values: dict[str, ForcedValue] = {}
     notes: list[str] = []
     for path in managed_plists(env, domain):
