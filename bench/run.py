@@ -334,11 +334,11 @@ def render(data: dict[str, Any]) -> str:
     vs = data.get("versus_codex", {})
     if "conditions" in vs:
         lines.append(
-            "- `diagnose --json` / npm `codex doctor` / native `codex doctor` per lab fault "
-            "(s, median): "
+            "- `diagnose --json` (its CPU, user + sys) / npm `codex doctor` / native "
+            "`codex doctor` per lab fault (s, median): "
             + "; ".join(
-                f"{name} {row['diagnose_s']:.2f} / {row['codex_doctor_s']:.2f} / "
-                f"{row['codex_native_s']:.2f} "
+                f"{name} {row['diagnose_s']:.2f} ({row.get('diagnose_cpu_s', float('nan')):.2f})"
+                f" / {row['codex_doctor_s']:.2f} / {row['codex_native_s']:.2f} "
                 f"(verdict {', '.join(row['causes'])}, probe {', '.join(row['codex_probe'])})"
                 for name, row in vs["conditions"].items()
             )
