@@ -18,7 +18,8 @@ nothing can leave the machine. tests/lab's AuthServer stands in for auth.openai.
 chatgpt.com and api.openai.com behind the lab proxy (`upstream_map`); every other host gets the
 proxy's refusal. Codex is on PATH for both, so `diagnose` also runs its `codex_probe` (the
 user's own Codex), as it does for anyone who has Codex installed. The real Codex needs ports
-1455/1457, so the run holds the lab's port lock."""
+1455/1457, so each run (both Codex commands and the diagnoses) holds the lab's port lock, not
+the whole measurement: a lab test waiting for the lock meanwhile would run out of its time."""
 
 from __future__ import annotations
 
@@ -188,7 +189,7 @@ def _measure(
     work = Path(tempfile.mkdtemp(prefix="bench-vs-codex-lab-", dir="/var/tmp"))
     pki = LabPKI(work / "pki")
     rows: dict[str, Any] = {}
-    with ports_lock(), _loopback_dns(), AuthServer(pki, hostnames=HOSTS) as server:
+    with _loopback_dns(), AuthServer(pki, hostnames=HOSTS) as server:
         for name in conditions:
             with _condition(name, pki, server.port, work) as variables:
                 doctor, native, doctor_cpu = [], [], []
@@ -196,15 +197,16 @@ def _measure(
                 theirs = _Diagnose(against) if against else None
                 for run in range(runs):
                     env = {**_home(), "PATH": f"{codex.parent}:/usr/bin:/bin", **variables}
-                    wall, cpu, _out = _timed([str(npm_codex), "doctor", "--no-color"], env)
-                    doctor.append(wall)
-                    doctor_cpu.append(cpu)
-                    wall, _cpu, _out = _timed([str(codex), "doctor", "--no-color"], env)
-                    native.append(wall)
-                    pair = [ours, theirs] if run % 2 == 0 else [theirs, ours]
-                    for diagnosis in pair:
-                        if diagnosis is not None:
-                            diagnosis.run(env)
+                    with ports_lock():  # one run at a time: a test waiting for it has a timeout
+                        wall, cpu, _out = _timed([str(npm_codex), "doctor", "--no-color"], env)
+                        doctor.append(wall)
+                        doctor_cpu.append(cpu)
+                        wall, _cpu, _out = _timed([str(codex), "doctor", "--no-color"], env)
+                        native.append(wall)
+                        pair = [ours, theirs] if run % 2 == 0 else [theirs, ours]
+                        for diagnosis in pair:
+                            if diagnosis is not None:
+                                diagnosis.run(env)
                 rows[name] = {
                     "codex_doctor_s": median(doctor),
                     "codex_doctor_cpu_s": median(doctor_cpu),
