@@ -5,7 +5,9 @@ kanji: a narrow box may end a line after "サイ" of "サインイン". Japanese
 mark words, so BudouX (the phrase model behind Chrome's `word-break: auto-phrase`) finds the
 phrases ("ブラウザーの|サインイン画面"), and a WORD JOINER between the characters of a phrase
 leaves Qt's own line breaking only the breaks between phrases. Text without kana or kanji is
-returned as it is; a phrase wider than its line is still broken (clipped text is worse)."""
+returned as it is; a phrase wider than its line is still broken (clipped text is worse). A
+case number ("SD-7K3F-9QXA") is never broken at its dashes, in any language; and text copied
+out of a label leaves without the joiners, so it matches what a search or a help desk has."""
 
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ WORD_JOINER = "\u2060"
 NO_BREAK_SPACE = "\u00a0"  # (our texts have none of their own)
 # Kana, kanji, CJK punctuation and full-width forms: where UAX #14 allows a break anywhere.
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# A code in capitals and digits with dashes (a case number "SD-7K3F-9QXA") is read out whole.
+_CODE = re.compile(r"\b[0-9A-Z]{2,}(?:-[0-9A-Z]+)+\b")
 _MARKUP = re.compile(r"(<[^>]*>|&[#\w]+;)")  # rich text: tags and entities stay untouched
 
 
@@ -56,10 +60,14 @@ def _joins_cjk(phrase: str, at: int) -> bool:
 
 
 def phrased(text: str) -> str:
-    """`text` with Japanese phrases held together (plain text)."""
-    if not _CJK.search(text):
-        return text
-    return "".join(_glued(phrase) for phrase in _parser().parse(unphrased(text)))
+    """`text` with Japanese phrases and case numbers held together (plain text)."""
+    if _CJK.search(text):
+        text = "".join(_glued(phrase) for phrase in _parser().parse(unphrased(text)))
+    return _CODE.sub(_whole_code, text)
+
+
+def _whole_code(match: re.Match[str]) -> str:
+    return match.group(0).replace("-", f"{WORD_JOINER}-{WORD_JOINER}")
 
 
 def phrased_rich(html: str) -> str:

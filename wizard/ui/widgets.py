@@ -6,12 +6,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QClipboard, QFont, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from wizard.core.model import Status
 from wizard.ui import theme
-from wizard.ui.line_breaking import phrased, phrased_rich, unphrased
+from wizard.ui.line_breaking import NO_BREAK_SPACE, phrased, phrased_rich, unphrased
 from wizard.ui.text import status_word, tr
 
 if TYPE_CHECKING:
@@ -31,6 +39,26 @@ class PhrasedLabel(QLabel):
 
     def text(self) -> str:
         return unphrased(super().text())
+
+
+def clean_copies(clipboard: QClipboard) -> None:
+    """Text a person copies out of a label reaches the clipboard as written, without the
+    joiners that hold its phrases together (a case number or an error message pasted into a
+    search must match). Once per clipboard; only text copied from one of our labels."""
+    if clipboard.property("signin-doctor-clean-copies"):
+        return
+    clipboard.setProperty("signin-doctor-clean-copies", True)
+
+    def cleaned() -> None:
+        text = clipboard.text()
+        if unphrased(text) != text and any(
+            text in QLabel.text(widget).replace(NO_BREAK_SPACE, " ")  # (as Qt copies it)
+            for widget in QApplication.allWidgets()
+            if isinstance(widget, PhrasedLabel)
+        ):
+            clipboard.setText(unphrased(text))
+
+    clipboard.dataChanged.connect(cleaned)
 
 
 def label(

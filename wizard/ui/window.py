@@ -7,7 +7,7 @@ import gc
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
 from wizard.app.session import Session
@@ -27,6 +27,7 @@ from wizard.ui.runner import DiagnosisRunner, RunnerBase
 from wizard.ui.screen_fit import fit_to_screen
 from wizard.ui.text import tr
 from wizard.ui.threads import Task
+from wizard.ui.widgets import clean_copies
 
 if TYPE_CHECKING:
     from wizard.app.fixing import PlannedFix
@@ -76,6 +77,7 @@ class SigninDoctorWindow(QWizard):
         self.setWindowTitle(tr("Sign-in Doctor"))
         self.setWindowIcon(theme.icon("app"))
         self.setObjectName("sign-in-doctor")
+        clean_copies(QGuiApplication.clipboard())
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
