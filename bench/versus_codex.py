@@ -121,18 +121,27 @@ def _src() -> str:
     return os.environ.get("PYTHONPATH") or str(ROOT)
 
 
-def _home() -> dict[str, str]:
-    home = Path(tempfile.mkdtemp(prefix="bench-vs-codex-", dir="/var/tmp"))
-    (home / ".codex").mkdir()
-    return {
-        "HOME": str(home),
-        "CODEX_HOME": str(home / ".codex"),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "LANG": "C.UTF-8",
-        "BROWSER": "true",
-        "PYTHONPATH": _src(),
-    }
+def _folder(prefix: str) -> tempfile.TemporaryDirectory[str]:
+    """A throw-away folder under /var/tmp, removed afterwards even if a program that ran in
+    it still had files open."""
+    return tempfile.TemporaryDirectory(prefix=prefix, dir="/var/tmp", ignore_cleanup_errors=True)
+
+
+@contextmanager
+def _home() -> Iterator[dict[str, str]]:
+    """A throw-away home for one run (removed after it), and the variables naming it."""
+    with _folder("bench-vs-codex-") as folder:
+        home = Path(folder)
+        (home / ".codex").mkdir()
+        yield {
+            "HOME": str(home),
+            "CODEX_HOME": str(home / ".codex"),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_DATA_HOME": str(home / ".local" / "share"),
+            "LANG": "C.UTF-8",
+            "BROWSER": "true",
+            "PYTHONPATH": _src(),
+        }
 
 
 def _children_cpu() -> float:
@@ -186,18 +195,21 @@ def _measure(
     from tests.lab.codex_cli import ports_lock
     from tests.lab.pki import LabPKI
 
-    work = Path(tempfile.mkdtemp(prefix="bench-vs-codex-lab-", dir="/var/tmp"))
-    pki = LabPKI(work / "pki")
     rows: dict[str, Any] = {}
-    with _loopback_dns(), AuthServer(pki, hostnames=HOSTS) as server:
+    with ExitStack() as stack:
+        work = Path(stack.enter_context(_folder("bench-vs-codex-lab-")))
+        pki = LabPKI(work / "pki")
+        stack.enter_context(_loopback_dns())
+        server = stack.enter_context(AuthServer(pki, hostnames=HOSTS))
         for name in conditions:
             with _condition(name, pki, server.port, work) as variables:
                 doctor, native, doctor_cpu = [], [], []
                 ours = _Diagnose(_src())
                 theirs = _Diagnose(against) if against else None
                 for run in range(runs):
-                    env = {**_home(), "PATH": f"{codex.parent}:/usr/bin:/bin", **variables}
-                    with ports_lock():  # one run at a time: a test waiting for it has a timeout
+                    # One run at a time holds the ports: a test waiting for them has a timeout.
+                    with ports_lock(), _home() as home:
+                        env = {**home, "PATH": f"{codex.parent}:/usr/bin:/bin", **variables}
                         wall, cpu, _out = _timed([str(npm_codex), "doctor", "--no-color"], env)
                         doctor.append(wall)
                         doctor_cpu.append(cpu)
@@ -262,14 +274,25 @@ def main() -> int:
         print(json.dumps({"skipped": "no lab Codex (make lab-codex)"}))
         return 0
     if os.environ.get(INSIDE) != "1":
-        resolv = Path(tempfile.mkdtemp(prefix="bench-vs-codex-")) / "resolv.conf"
-        resolv.write_text("nameserver 127.0.0.1\n")
-        script = 'ip link set lo up && mount --bind "$0" /etc/resolv.conf && exec "$@"'
-        argv = ["unshare", "-rnm", "sh", "-c", script, str(resolv), PY, "-m", "bench.versus_codex"]
-        env = {**os.environ, INSIDE: "1"}
-        argv += ["--runs", str(args.runs), "--conditions", ",".join(conditions)]
-        argv += ["--against", against] if against else []
-        return subprocess.run(argv, env=env, cwd=ROOT, check=False).returncode
+        with tempfile.TemporaryDirectory(prefix="bench-vs-codex-") as folder:
+            resolv = Path(folder) / "resolv.conf"
+            resolv.write_text("nameserver 127.0.0.1\n")
+            script = 'ip link set lo up && mount --bind "$0" /etc/resolv.conf && exec "$@"'
+            argv = [
+                "unshare",
+                "-rnm",
+                "sh",
+                "-c",
+                script,
+                str(resolv),
+                PY,
+                "-m",
+                "bench.versus_codex",
+            ]
+            env = {**os.environ, INSIDE: "1"}
+            argv += ["--runs", str(args.runs), "--conditions", ",".join(conditions)]
+            argv += ["--against", against] if against else []
+            return subprocess.run(argv, env=env, cwd=ROOT, check=False).returncode
     print(json.dumps(_measure(npm_codex, codex, args.runs, conditions, against)))
     return 0
 
