@@ -320,9 +320,10 @@ def render(data: dict[str, Any]) -> str:
         f"- Verdicts: latency run {lat['causes']}, silent run {data['silent']['causes']}, "
         f"window run {win['causes']} · window diagnosis took {win['diagnosis_s']:.2f} s, "
         f"RSS at its first paint {win['rss_first_paint_mb']:.1f} MB",
-        "- Longest stalls of the worst window run: "
+        "- Longest stalls of the worst window run (the GUI thread's CPU time in each): "
         + ", ".join(
-            f"{g['gap_ms']:.0f} ms at {g['at_ms']:.0f} ms ({g['page']})" for g in win["worst_gaps"]
+            f"{g['gap_ms']:.0f} ms at {g['at_ms']:.0f} ms ({g['page']}, {g['cpu_ms']:.0f} ms CPU)"
+            for g in win["worst_gaps"]
         ),
     ]
     port = data.get("callback_port")

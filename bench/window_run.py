@@ -5,10 +5,12 @@ stall of the event loop, until the verdict page has settled.
     python -m bench.window_run --auth-url URL [--timeout S] [--profile OUT.txt] [--in-process]
 
 Prints {"rss_first_paint_kb", "rss_after_kb", "diagnosis_s", "first_event_s", "verdict_s",
-"max_gap_ms", "gaps", "cause", "heavy_modules"}; --profile writes a pyinstrument profile of the
-GUI thread during the diagnosis. The window is the one `python -m wizard` opens (its checks in
-a child process, wizard.ui.child_runner); --in-process runs them in the window's own process,
-as a window over an injected world (the tests') does."""
+"max_gap_ms", "gaps", "cause", "heavy_modules"} (each of the longest gaps with the GUI thread's
+CPU time in it: far less than the gap means the thread waited rather than worked);
+--profile writes a pyinstrument profile of the GUI thread during the diagnosis, then what that
+thread ran during each of the longest stalls. The window is the one `python -m wizard` opens
+(its checks in a child process, wizard.ui.child_runner); --in-process runs them in the
+window's own process, as a window over an injected world (the tests') does."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import argparse
 import json
 import resource
 import sys
+import time
 from typing import Any
 
 PROBE_MS = 5
@@ -25,6 +28,41 @@ SETTLE_MS = 300  # the verdict page lays out and paints after it is shown
 
 def peak_rss_kb() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def _frame(entry: str) -> str:
+    """pyinstrument's 'function\\0file\\0line' as 'file:line function' (the tree's words)."""
+    function, file, line = [*entry.split("\x00"), "", ""][:3]
+    file = file.split("/wizard/", 1)[-1] if "/wizard/" in file else file.rsplit("/", 1)[-1]
+    return f"{file}:{line.split(chr(1))[0]} {function}"
+
+
+def stall_timeline(session: Any, worst: list[tuple[float, float, str, float]]) -> str:
+    """Per stall (gap, when, page): the GUI thread's samples inside it, by the last two
+    frames of the project's code under the innermost call, most time first. A stall with
+    only `exec` samples is Qt's own C++ work (layout, polish, paint)."""
+    out = ["\nWhat the GUI thread ran during the longest stalls (ms of samples):\n"]
+    spans: list[tuple[float, list[str]]] = []
+    now = 0.0
+    for stack, delta in session.frame_records:
+        now += delta * 1000
+        spans.append((now, stack))
+    for gap, at_ms, page, cpu in worst:
+        begin = at_ms - gap
+        totals: dict[str, float] = {}
+        previous = 0.0
+        for end, stack in spans:
+            overlap = min(end, at_ms) - max(previous, begin)
+            previous = end
+            if overlap <= 0:
+                continue
+            ours = [f for f in stack if "/wizard/" in f]
+            key = " > ".join(_frame(f) for f in [*ours[-2:], stack[-1]] if f) or "?"
+            totals[key] = totals.get(key, 0.0) + overlap
+        out.append(f"- {gap:.0f} ms stall ending at {at_ms:.0f} ms ({page}, {cpu:.0f} ms CPU):\n")
+        for key, ms in sorted(totals.items(), key=lambda kv: -kv[1])[:6]:
+            out.append(f"    {ms:5.1f}  {key}\n")
+    return "".join(out)
 
 
 def main() -> int:
@@ -53,17 +91,18 @@ def main() -> int:
     )
     result: dict[str, Any] = {}
     clock = QElapsedTimer()
-    gaps: list[tuple[float, float, str]] = []  # (gap ms, at ms since start, page)
-    last = [0.0]
+    # (gap ms, at ms since start, page, the GUI thread's CPU ms in it)
+    gaps: list[tuple[float, float, str, float]] = []
+    last = [0.0, 0.0]
     profiler: Any = None
 
     def at(key: str) -> None:
         result.setdefault(key, clock.nsecsElapsed() / 1e9)
 
     def tick() -> None:
-        now = clock.nsecsElapsed() / 1e6
-        gaps.append((now - last[0], now, window.current_key()))
-        last[0] = now
+        now, cpu = clock.nsecsElapsed() / 1e6, time.thread_time() * 1000
+        gaps.append((now - last[0], now, window.current_key(), cpu - last[1]))
+        last[0], last[1] = now, cpu
 
     probe = QTimer()
     probe.setTimerType(Qt.TimerType.PreciseTimer)
@@ -72,17 +111,21 @@ def main() -> int:
 
     def finish() -> None:
         probe.stop()
+        worst = sorted(gaps, reverse=True)[:5]
         if profiler is not None:
             profiler.stop()
             with open(args.profile, "w", encoding="utf-8") as fh:
                 fh.write(profiler.output_text(unicode=False, color=False))
-        worst = sorted(gaps, reverse=True)[:5]
+                fh.write(stall_timeline(profiler.last_session, worst))
         diagnosis = window.session.diagnosis
         result.update(
             diagnosis_s=clock.nsecsElapsed() / 1e9,
             rss_after_kb=peak_rss_kb(),
             max_gap_ms=worst[0][0] if worst else None,
-            gaps=[{"gap_ms": g, "at_ms": at, "page": page} for g, at, page in worst],
+            gaps=[
+                {"gap_ms": g, "at_ms": at, "page": page, "cpu_ms": round(cpu, 1)}
+                for g, at, page, cpu in worst
+            ],
             cause=diagnosis.verdict.cause if diagnosis is not None else None,
             heavy_modules=sorted(m for m in HEAVY if m in sys.modules),
         )
@@ -111,6 +154,7 @@ def main() -> int:
             profiler = Profiler(interval=0.001)  # this (the GUI) thread only
             profiler.start()
         clock.start()
+        last[1] = time.thread_time() * 1000
         probe.start()
         window.currentIdChanged.connect(page_changed)
         window.runner.checkStarted.connect(lambda *_: at("first_event_s"))
