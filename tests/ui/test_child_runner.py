@@ -4,9 +4,14 @@ same verdict, and Stop kills the child instead of leaving checks running in the 
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import psutil
 from PySide6.QtCore import Qt
 
+from tests.e2e import free_port
 from tests.helpers import make_env
 from tests.ui.test_window_flows import VERDICT_TIMEOUT_MS, lab_target, start
 from wizard.core.i18n import Text
@@ -76,3 +81,59 @@ def test_a_child_that_breaks_is_reported_as_not_finished(qtbot, home, silent_ser
     assert checking.state.text().startswith("Sign-in Doctor could not finish checking.")
     assert checking.again_button.isVisible()
     assert window.shutdown(10.0)
+
+
+# What the checks need and the window does not: they stay in the child's process.
+HEAVY = ("cryptography", "OpenSSL", "ssl", "_ssl", "httpx", "httpcore", "psutil", "certifi")
+
+WINDOW_TO_VERDICT = """
+import json, sys
+from pathlib import Path
+from wizard.core.profile import load_profile
+from wizard.platform.system import system_environment
+from wizard.ui.app import ThisComputerWindow, application, make_window, run_unattended
+app = application()
+profile = load_profile()
+target = profile.target(sys.argv[1], int(sys.argv[2]))
+window = make_window(system_environment(), profile, target, window_type=ThisComputerWindow)
+seen = {}
+def done(code):
+    diagnosis = window.session.diagnosis
+    seen.update(
+        page=window.current_key(),
+        checks=len(diagnosis.checks) if diagnosis else 0,
+        plans=window.plans_current(),
+        heavy=sorted(m for m in sys.modules if m.split(".")[0] in HEAVY),
+    )
+    app.quit()
+window.show()
+run_unattended(window, Path(sys.argv[3]), done)
+app.exec()
+window.shutdown(10.0)
+print(json.dumps(seen))
+"""
+
+
+def test_the_window_reaches_the_verdict_without_the_checks_network_and_crypto(
+    home, pki, auth_server, tmp_path
+):
+    """A real window on this computer (a fresh process, as `python -m wizard --screenshot`
+    runs it): its checks run in the child, the verdict's fix plans in the window; neither
+    brings cryptography, pyOpenSSL, ssl, httpx or psutil into the window's process."""
+    env = {
+        "HOME": str(home),
+        "PATH": "/usr/bin:/bin",
+        "CODEX_CA_CERTIFICATE": str(pki.ca_pem),
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_RUNTIME_DIR": str(tmp_path),
+    }
+    code = f"HEAVY = {HEAVY!r}\n{WINDOW_TO_VERDICT}"
+    args = [auth_server.url, str(free_port()), str(tmp_path / "verdict.png")]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["page"] == "verdict" and seen["plans"]
+    assert seen["checks"] > 20  # the whole catalog ran (in the child)
+    assert seen["heavy"] == []

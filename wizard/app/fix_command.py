@@ -14,7 +14,7 @@ from wizard.core.diagnose import diagnose
 from wizard.core.i18n import Translator, localize, tr
 from wizard.core.translations import language_from_env, translator
 from wizard.fixes.apply import PlanOutdated, apply_fix, error_text
-from wizard.fixes.catalog import all_fixes
+from wizard.fixes.catalog import find_fix, fix_ids
 from wizard.fixes.plan import FixResult
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -41,11 +41,11 @@ def run_fix_command(args: argparse.Namespace) -> int:
             failed = tr("fix_cli", "Undo failed: {error}", error=error_text(exc))
             return _finish(args, FixResult("undo", False, (), {}, None, failed))
 
-    fixes = all_fixes()
-    if args.fix_id not in fixes:
+    fix = find_fix(args.fix_id)
+    if fix is None:
         print(
             f"python -m wizard: error: unknown fix {args.fix_id!r}; "
-            f"choose from {', '.join(sorted(fixes))}",
+            f"choose from {', '.join(sorted(fix_ids()))}",
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -61,7 +61,6 @@ def run_fix_command(args: argparse.Namespace) -> int:
     case = Session(env, profile, target, None, args.timeout, extra_ca=args.extra_ca)
     case.set_diagnosis(diagnose(case.specs, env, profile, target, args.timeout))
     ctx = fixing.fix_context(case, getattr(args, "confirm_process", None))
-    fix = fixes[args.fix_id]
     plan = fix.plan(ctx)
     # The preview is what --yes consents to, so it is always shown (on stderr with --json).
     print(plan.render(translate), file=sys.stderr if args.json else sys.stdout)

@@ -37,10 +37,10 @@ class PlannedFix:
         return self.automatic or (self.fix_id in TAKES_CERTIFICATE and self.plan.applicable)
 
 
-def _catalog() -> dict[str, Any]:
-    from wizard.fixes.catalog import all_fixes
+def _find_fix(fix_id: str) -> Any:
+    from wizard.fixes.catalog import find_fix  # (each fix's module on its first use)
 
-    return dict(all_fixes())
+    return find_fix(fix_id)
 
 
 def fix_context(session: Session, consent: str | None = None) -> FixContext:
@@ -74,11 +74,10 @@ def _plan(session: Session, fix: Any) -> tuple[FixPlan, str]:
 
 def plan_fixes(session: Session, fix_ids: tuple[str, ...]) -> list[PlannedFix]:
     """Worker thread: a plan for every fix id, in the verdict's order (best first)."""
-    catalog = _catalog()
     facts = session.facts()
     planned: list[PlannedFix] = []
     for fix_id in fix_ids:
-        fix = catalog.get(fix_id)
+        fix = _find_fix(fix_id)
         plan, consent = _plan(session, fix) if fix is not None else (None, "")
         if plan is not None and plan.other_platform:
             continue  # Windows steps on Linux, say: nothing this person can do here
@@ -113,7 +112,7 @@ def apply_planned(
     with its own QThread checks, so `apply_fix` gets no specs."""
     from wizard.fixes.apply import apply_fix
 
-    fix = _catalog()[planned.fix_id]
+    fix = _find_fix(planned.fix_id)
     ctx = fix_context(session, planned.consent or None)
     return apply_fix(fix, ctx, planned.plan, journal(session), (), progress)
 

@@ -226,7 +226,7 @@ def error_text(exc: BaseException) -> str:
 
 def _fix_title(fix_id: str, saved: str) -> str:
     """The fix's title in the reader's language (the journal keeps the English one)."""
-    from wizard.fixes.catalog import all_fixes
+    from wizard.fixes.catalog import find_fix
 
-    fix = all_fixes().get(fix_id)
+    fix = find_fix(fix_id)
     return fix.title if fix is not None and fix.title == saved else saved

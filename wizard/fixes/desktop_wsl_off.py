@@ -94,3 +94,6 @@ class DesktopWslOff(ChangeFix):
             ),
             rechecks=("wsl",),
         )
+
+
+DESKTOP_WSL_OFF = DesktopWslOff()

@@ -178,3 +178,6 @@ def _reload_steps(editors: Sequence[str], platform: str) -> tuple[str, ...]:
         )
         for name in editors
     )
+
+
+IDE_WSL_OFF = IdeWslOff()
