@@ -3,6 +3,7 @@ it (Welcome's "Start checking"), while a 5 ms QTimer on the GUI thread measures 
 stall of the event loop, until the verdict page has settled.
 
     python -m bench.window_run --auth-url URL [--timeout S] [--profile OUT.txt] [--in-process]
+                               [--lang ja]
 
 Prints {"rss_first_paint_kb", "rss_after_kb", "diagnosis_s", "first_event_s", "verdict_s",
 "max_gap_ms", "gaps", "cause", "heavy_modules"} (each of the longest gaps with the GUI thread's
@@ -71,6 +72,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=6.0)
     parser.add_argument("--profile", metavar="OUT.txt")
     parser.add_argument("--in-process", action="store_true")
+    parser.add_argument("--lang", help="the window's language (as `python -m wizard --lang`)")
     args = parser.parse_args()
 
     from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
@@ -81,6 +83,10 @@ def main() -> int:
     from wizard.ui.window import SigninDoctorWindow
 
     app = application()
+    if args.lang:
+        from wizard.ui import language
+
+        language.install(args.lang)
     profile = load_profile()
     window = make_window(
         system_environment(),
