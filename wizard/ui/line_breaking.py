@@ -12,7 +12,7 @@ out of a label leaves without the joiners, so it matches what a search or a help
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -59,8 +59,11 @@ def _joins_cjk(phrase: str, at: int) -> bool:
     return bool(_CJK.match(phrase[at - 1]) or _CJK.match(phrase[at + 1]))
 
 
+@lru_cache(maxsize=4096)
 def phrased(text: str) -> str:
-    """`text` with Japanese phrases and case numbers held together (plain text)."""
+    """`text` with Japanese phrases and case numbers held together (plain text). Kept per
+    text: the same texts are laid out again and again (each width a layout asks about, each
+    language switch), and BudouX and the patterns ran again each time."""
     if _CJK.search(text):
         text = "".join(_glued(phrase) for phrase in _parser().parse(unphrased(text)))
     return _CODE.sub(_whole_code, text)

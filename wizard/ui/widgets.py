@@ -31,7 +31,11 @@ if TYPE_CHECKING:
 
 class PhrasedLabel(QLabel):
     """A QLabel whose Japanese lines break between words, not inside them (see
-    wizard.ui.line_breaking); `text()` is the text as it was set."""
+    wizard.ui.line_breaking); `text()` is the text as it was set.
+
+    Its height for a width is kept: a wrapped QLabel lays its text out anew for every width a
+    layout asks about, twice when it is selectable (its text document is laid out at that
+    width and back), and one showing of a page asks many times, at a few widths."""
 
     def setText(self, text: str) -> None:
         rich = self.textFormat() == Qt.TextFormat.RichText
@@ -39,6 +43,26 @@ class PhrasedLabel(QLabel):
 
     def text(self) -> str:
         return unphrased(super().text())
+
+    def heightForWidth(self, width: int) -> int:
+        margins = self.contentsMargins()
+        key = (
+            width,
+            super().text(),
+            self.font().key(),
+            self.wordWrap(),
+            self.textFormat().value,
+            (margins.left(), margins.top(), margins.right(), margins.bottom()),
+            self.indent(),
+            self.margin(),
+        )
+        heights: dict[tuple[object, ...], int] = self.__dict__.setdefault("_heights", {})
+        height = heights.get(key)
+        if height is None:
+            if len(heights) >= 8:
+                heights.clear()
+            height = heights[key] = super().heightForWidth(width)
+        return height
 
 
 def clean_copies(clipboard: QClipboard) -> None:
