@@ -90,3 +90,24 @@ def test_the_watch_concludes_live_stops_at_stop_and_reads_the_checks_codex_home(
     assert not any("stopped listening" in line for line in lines)
     assert "an old line" not in dialog.log.toPlainText()
     dialog.close()
+
+
+def test_watch_a_signin_is_offered_on_the_result_fix_and_share_pages_only(qtbot, open_window, home):
+    target = load_profile().target("https://localhost:9", callback_port=free_port())
+    window = open_window(make_env(home), target, specs=())
+    button = window.button(QWizard.WizardButton.CustomButton1)
+    shown: list[tuple[str, bool]] = [(window.current_key(), button.isVisible())]
+    window.currentIdChanged.connect(
+        lambda _id: shown.append((window.current_key(), button.isVisible()))
+    )
+    window.next()  # no checks: the Checking page, then straight to the verdict
+    qtbot.waitUntil(lambda: window.current_key() == "verdict", timeout=10_000)
+    window.next()  # Share…
+    window.back()
+    assert shown == [
+        ("welcome", False),
+        ("checking", False),
+        ("verdict", True),
+        ("share", True),
+        ("verdict", True),
+    ]

@@ -73,6 +73,9 @@ class _Box:
     detail_text: QTextLayout
 
 
+_Layout = tuple[float, list[_Box], bool]  # height, boxes, stacked
+
+
 class FlowDiagram(QWidget):
     stepClicked = Signal(str)  # FlowStep value
     stepsChanged = Signal()  # new steps (their keyboard buttons follow: wizard.ui.accessibility)
@@ -83,10 +86,14 @@ class FlowDiagram(QWidget):
         self._selected: int | None = None
         self._boxes: list[_Box] = []
         self.vertical = False
-        # Layout and icons are worked out once per size/font/steps, not on every paint:
-        # layouts ask for heightForWidth many times, and an icon is an SVG rendering.
-        self._steps_version = 0
-        self._layouts: dict[tuple[int, str, int], tuple[float, list[_Box], bool]] = {}
+        # Layout and icons are worked out once per size/font/texts, not on every paint:
+        # layouts ask for heightForWidth many times, and an icon is an SVG rendering. The
+        # texts are known before the states (wizard.ui.pages.verdict lays them out while the
+        # checks run), and a state changes no box's size.
+        self._texts_key: tuple[tuple[str, str], ...] = ()
+        self._layouts: dict[tuple[int, str, tuple[tuple[str, str], ...]], _Layout] = {}
+        self._widest: dict[tuple[str, tuple[tuple[str, str], ...]], float] = {}
+        self._font_set: tuple[str, tuple[QFont, QFont, QFont]] | None = None
         self._unit_key: str | None = None
         self._unit_value = 0.0
         self._pixmaps: dict[tuple[str, int, int, float], QPixmap] = {}
@@ -100,7 +107,7 @@ class FlowDiagram(QWidget):
     # -- data ---------------------------------------------------------------------------
     def set_steps(self, views: list[StepView]) -> None:
         self._views = list(views)
-        self._steps_version += 1
+        self._texts_key = tuple(self._texts(v, i) for i, v in enumerate(self._views, 1))
         self._selected = None
         self.setAccessibleDescription(
             "; ".join(f"{i}. {v.label}: {step_state_word(v.state)}" for i, v in enumerate(views, 1))
@@ -136,12 +143,15 @@ class FlowDiagram(QWidget):
 
     # -- geometry -----------------------------------------------------------------------
     def _fonts(self) -> tuple[QFont, QFont, QFont]:
-        base = QFont(self.font())
-        small = QFont(base)
-        small.setPointSizeF(base.pointSizeF() * 0.88)
-        bold = QFont(base)
-        bold.setBold(True)
-        return base, small, bold
+        key = self.font().key()
+        if self._font_set is None or self._font_set[0] != key:
+            base = QFont(self.font())
+            small = QFont(base)
+            small.setPointSizeF(base.pointSizeF() * 0.88)
+            bold = QFont(base)
+            bold.setBold(True)
+            self._font_set = (key, (base, small, bold))
+        return self._font_set[1]
 
     def _unit(self) -> float:
         font = self.font()
@@ -161,23 +171,28 @@ class FlowDiagram(QWidget):
         width = max(10.0, width)
         return [
             (paragraph(label, base, width, alignment), paragraph(detail, small, width, alignment))
-            for label, detail in (self._texts(v, i) for i, v in enumerate(self._views, 1))
+            for label, detail in self._texts_key
         ]
 
     def _widest_word(self) -> float:
         """The widest word (a phrase, in Japanese) of any label or detail: a box narrower than
-        that would break it."""
-        base, small, _bold = self._fonts()
-        widths = [0.0]
-        for i, view in enumerate(self._views, 1):
-            label, detail = self._texts(view, i)
-            widths += [widest_word(label, base), widest_word(detail, small)]
-        return max(widths)
+        that would break it (the same at every width)."""
+        key = (self.font().key(), self._texts_key)
+        widest = self._widest.get(key)
+        if widest is None:
+            base, small, _bold = self._fonts()
+            widths = [0.0]
+            for label, detail in self._texts_key:
+                widths += [widest_word(label, base), widest_word(detail, small)]
+            if len(self._widest) >= 4:
+                self._widest.clear()
+            widest = self._widest[key] = max(widths)
+        return widest
 
     def _layout(self, width: int) -> float:
         """Lay the boxes out for `width`; returns the height needed (kept until the width,
-        the font or the steps change)."""
-        key = (width, self.font().key(), self._steps_version)
+        the font or the texts change)."""
+        key = (width, self.font().key(), self._texts_key)
         known = self._layouts.get(key)
         if known is None:
             height = self._compute_layout(width)

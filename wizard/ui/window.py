@@ -105,7 +105,11 @@ class SigninDoctorWindow(QWizard):
         self.history.changed.connect(share.show_history)  # (once the page has content)
         self.walkthrough = walkthrough.attach(self)
         self._prepared: Steps | None = None
+        self._filling: Steps | None = None
         self.runner.checkStarted.connect(self._prepare_verdict)
+        checking = self.page_by_key("checking")
+        assert isinstance(checking, CheckingPage)
+        checking.runFinished.connect(self._fill_verdict)
         # (A watcher, not a paintEvent of ours: that would put Python in every repaint.)
         self._first_paint = AfterPaint(self, fallback_ms=FIRST_PAINT_FALLBACK_MS)
         self._first_paint.arm(self, self._after_first_paint)
@@ -115,6 +119,7 @@ class SigninDoctorWindow(QWizard):
         self._planning_for: object = None
         self._plans_stale = False
         self._closing = False
+        self._button_layout: list[QWizard.WizardButton] = []
         self._update_buttons(0)
 
     # -- pages make their content on first use; work that can wait waits for the first paint
@@ -154,6 +159,13 @@ class SigninDoctorWindow(QWizard):
         verdict = self.verdict_page()
         self._prepared = Steps(self, [*verdict.preparation(), verdict.warm_up])
 
+    def _fill_verdict(self, _diagnosis: object) -> None:
+        """The diagnosis is in; the Checking page shows it a moment longer (ADVANCE_DELAY_MS):
+        the Verdict page takes it meanwhile, in steps."""
+        if self._filling is not None:
+            self._filling.cancel()
+        self._filling = Steps(self, self.verdict_page().fill_ahead())
+
     # -- navigation ---------------------------------------------------------------------
     def page_id(self, key: str) -> int:
         return self._ids[key]
@@ -173,13 +185,20 @@ class SigninDoctorWindow(QWizard):
         return page.key if isinstance(page, Page) else ""
 
     def _update_buttons(self, _id: int) -> None:
+        """Welcome has the walkthrough's check box; the other pages its toggle and "Watch a
+        sign-in…", which only the pages in WATCH_PAGES show. QWizard hides and shows every
+        button again when the layout is set (each a relayout and, on X11, a round trip to the
+        X server for the pointer): it is set only when it changes."""
         self._focus_into_page()  # before the buttons move: a moved button passes the focus on
         layout = [W.Stretch, W.BackButton, W.NextButton, W.FinishButton, W.CancelButton]
-        if self.current_key() in WATCH_PAGES:
-            layout = [W.CustomButton1, *layout]
-        if self.current_key() != "welcome":  # Welcome has the walkthrough's check box
-            layout = [W.CustomButton2, *layout]
-        self.setButtonLayout(layout)
+        if self.current_key() != "welcome":
+            layout = [W.CustomButton2, W.CustomButton1, *layout]
+        if layout != self._button_layout:
+            self._button_layout = layout
+            self.setButtonLayout(layout)
+        watch = self.button(W.CustomButton1)
+        if watch.isVisibleTo(self) != (self.current_key() in WATCH_PAGES):
+            watch.setVisible(self.current_key() in WATCH_PAGES)
 
     def _focus_into_page(self) -> None:
         """QWizard gives a new page's first control the focus, looking for it among the next
@@ -191,9 +210,9 @@ class SigninDoctorWindow(QWizard):
             return
         widget = page.nextInFocusChain()
         while widget is not None and widget is not page and widget is not self:
-            if (
-                widget.focusPolicy() & Qt.FocusPolicy.TabFocus
-                and page.isAncestorOf(widget)
+            if (  # (Qt's flags are slow in Python: the other pages' widgets skip them)
+                page.isAncestorOf(widget)
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
                 and widget.isVisibleTo(page)
             ):
                 widget.setFocus()
@@ -314,8 +333,9 @@ class SigninDoctorWindow(QWizard):
             ok = self._watch.shutdown(timeout_s) and ok
         ok = self.history.shutdown(timeout_s) and ok
         self._first_paint.cancel()
-        if self._prepared is not None:
-            self._prepared.cancel()
+        for steps in (self._prepared, self._filling):
+            if steps is not None:
+                steps.cancel()
         self._detach()
         return ok
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWizard
 
 from wizard.app.session import cause_title
-from wizard.core.model import CheckResult, Diagnosis, FlowStep, Status
+from wizard.core.model import CheckResult, Diagnosis, FlowStep, Status, Target, Verdict
 from wizard.core.steps import STEPS, step_number
 from wizard.ui.accessibility import tab_chain
 from wizard.ui.pacing import AfterPaint
@@ -56,6 +56,7 @@ class VerdictPage(Page):
         self.setButtonText(QWizard.WizardButton.CancelButton, tr("Close"))
         self._route = "share"
         self._after_paint = AfterPaint(self)
+        self._filled_for: Diagnosis | None = None  # the diagnosis shown by fill_ahead
         window.plansReady.connect(self._plans_ready)
 
     def build(self) -> None:
@@ -170,6 +171,8 @@ class VerdictPage(Page):
         def load_modules() -> None:
             import html  # noqa: F401
 
+            import wizard.core.pasted
+            import wizard.report.trust_table
             import wizard.ui.accessibility
             import wizard.ui.checked_panel
             import wizard.ui.diagram  # noqa: F401
@@ -177,15 +180,39 @@ class VerdictPage(Page):
         return [load_modules, self.ensure_built, self.ensurePolished]
 
     def warm_up(self) -> None:
-        """Before the first paint: the picture's icons (the window calls it while the checks
-        run)."""
+        """Before the first paint: the picture's icons, and its boxes laid out (their texts
+        are the target's; only their states wait for the verdict). The window calls it while
+        the checks run."""
         self.ensure_built()
         self.diagram.warm_up()
+        if not self.diagram.views():  # (a quick diagnosis may have shown its own already)
+            self.diagram.set_steps(self._step_views(self.session.target, None))
+        self.diagram.sizeHint()
+        self.diagram.minimumSizeHint()
+
+    def fill_ahead(self) -> list[Callable[[], None]]:
+        """Steps for the moment the Checking page shows its last result before turning here
+        (the window runs them): the content for the diagnosis, then its style and sizes, so
+        turning to the page is showing and painting it."""
+
+        def fill() -> None:
+            if self.window_.currentPage() is not self:  # (else it shows its content already)
+                self.refresh(plan=False)
+                self._filled_for = self.session.diagnosis
+
+        def measure() -> None:
+            if self._filled_for is not None:
+                self.ensurePolished()
+                self.sizeHint()
+
+        return [fill, measure]
 
     # -- content ------------------------------------------------------------------------
     def initializePage(self) -> None:
         self.ensure_built()
-        self.refresh(plan=False)
+        if self._filled_for is not self.session.diagnosis:
+            self.refresh(plan=False)
+        self._filled_for = None  # (coming back to the page shows it as it is then)
         # The fix plans are worked out on a worker thread, once the page is on the screen.
         self._after_paint.arm(self.primary, self.window_.request_plans)
 
@@ -217,7 +244,7 @@ class VerdictPage(Page):
         )
         self.headline.setText(ltext(verdict.title))
         self.case.setText(tr("Case {case_id}").format(case_id=self.session.case_id))
-        self.diagram.set_steps(self._step_views(diagnosis))
+        self.diagram.set_steps(self._step_views(diagnosis.target, verdict))
         self.summary.setText(plain_summary(diagnosis))
         self.checked.show_checks(diagnosis)
         from wizard.core.pasted import relation
@@ -267,10 +294,9 @@ class VerdictPage(Page):
         if diagnosis is not None and self.is_built() and self.window_.plans_current():
             self._set_primary(self._primary_text(diagnosis.verdict.fixes, self.session.planned))
 
-    def _step_views(self, diagnosis: Diagnosis) -> list[StepView]:
+    def _step_views(self, target: Target, verdict: Verdict | None) -> list[StepView]:
         from wizard.ui.diagram import StepView, step_states
 
-        target = diagnosis.target
         port = target.callback_ports[0]
         auth_file = self.session.profile["codex_files"]["auth"]
         details = {
@@ -280,7 +306,7 @@ class VerdictPage(Page):
             FlowStep.TOKEN_EXCHANGE: f"{target.host}{self.session.profile['token_path']}",
             FlowStep.STORE: auth_file,
         }
-        states = step_states(diagnosis.verdict)
+        states = step_states(verdict)
         return [StepView(s, step_label(s), details[s], states[s]) for s in STEPS]
 
     @staticmethod
