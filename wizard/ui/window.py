@@ -208,6 +208,9 @@ class SigninDoctorWindow(QWizard):
         focus = QApplication.focusWidget()
         if page is None or (focus is not None and page.isAncestorOf(focus)):
             return
+        if isinstance(page, Page) and (first := page.first_stop()) is not None:
+            first.setFocus()  # (no walk through every other page's widgets to find it)
+            return
         widget = page.nextInFocusChain()
         while widget is not None and widget is not page and widget is not self:
             if (  # (Qt's flags are slow in Python: the other pages' widgets skip them)

@@ -65,6 +65,11 @@ class Page(QWizardPage):
             self.ensure_built()
             return getattr(self, name)
 
+    def first_stop(self) -> QWidget | None:
+        """The control the keyboard starts on when the page is shown; None: the first one in
+        Tab order."""
+        return None
+
     def nextId(self) -> int:
         """The next page: the one the window jumps to (a button such as "Yes, it worked"),
         else the next in order."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QVBoxLayout, QWizard
+from PySide6.QtWidgets import QVBoxLayout, QWidget, QWizard
 
 from wizard.app.session import cause_title
 from wizard.core.model import CheckResult, Diagnosis, FlowStep, Status, Target, Verdict
@@ -224,8 +224,10 @@ class VerdictPage(Page):
 
     def _focus_primary(self) -> None:
         if self.window_.currentPage() is self:
-            action = self.primary if self.primary.isVisible() else self.after_fix.action()
-            action.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.first_stop().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def first_stop(self) -> QWidget:
+        return self.primary if self.primary.isVisibleTo(self) else self.after_fix.action()
 
     def refresh(self, plan: bool = True) -> None:
         import html
