@@ -14,11 +14,12 @@ import logging
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Slot
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Slot
 
 import wizard
 from wizard.app.session import Session
@@ -28,6 +29,10 @@ from wizard.ui.runner import RunnerBase
 
 log = logging.getLogger(__name__)
 STDERR_KEPT = 4000  # characters of the child's stderr kept for Details when it breaks
+# Lines that arrive together (the checks start at once; results come in bursts) are handled
+# for this long in one turn of the event loop, the rest in the next: the rows they update
+# paint in between, and no turn grows with the size of a burst.
+TURN_BUDGET_S = 0.008
 
 
 def child_command(session: Session) -> tuple[str, list[str]]:
@@ -59,6 +64,11 @@ class ChildDiagnosisRunner(RunnerBase):
         super().__init__(parent)
         self._process: QProcess | None = None
         self._buffer = b""
+        self._lines: deque[bytes] = deque()  # read, not yet handled
+        self._next_turn = QTimer(self)
+        self._next_turn.setSingleShot(True)
+        self._next_turn.setInterval(0)
+        self._next_turn.timeout.connect(self._handle_lines)
         self._diagnosis: Diagnosis | None = None
         self._stopped = False
         self._specs: Sequence[CheckSpec] = ()
@@ -80,6 +90,7 @@ class ChildDiagnosisRunner(RunnerBase):
             process.finished.connect(self._ended)
             process.errorOccurred.connect(self._error)
             self._process, self._buffer, self._diagnosis = process, b"", None
+            self._lines.clear()
             self._stopped, self._specs, self._started, self._finished = False, specs, {}, set()
             process.start(program, args)
             process.write(pasted)
@@ -94,13 +105,25 @@ class ChildDiagnosisRunner(RunnerBase):
 
     @Slot()
     def _read(self) -> None:
-        from wizard.core.wire import decode, diagnosis_from_wire, result_from_wire
-
         if self._process is None:
             return
         self._buffer += bytes(self._process.readAllStandardOutput().data())
         *lines, self._buffer = self._buffer.split(b"\n")
-        for raw in lines:
+        self._lines.extend(lines)
+        self._handle_lines()
+
+    @Slot()
+    def _handle_lines(self, budget_s: float | None = TURN_BUDGET_S) -> None:
+        """The lines read so far, for `budget_s` (None: all of them now), the rest in the next
+        turn of the event loop."""
+        from wizard.core.wire import decode, diagnosis_from_wire, result_from_wire
+
+        deadline = None if budget_s is None else time.perf_counter() + budget_s
+        while self._lines:
+            if deadline is not None and time.perf_counter() > deadline:
+                self._next_turn.start()
+                return
+            raw = self._lines.popleft()
             try:
                 line: dict[str, Any] = json.loads(raw)
             except ValueError:  # something else wrote to its stdout: not ours to show
@@ -123,6 +146,7 @@ class ChildDiagnosisRunner(RunnerBase):
         if process is None:
             return
         self._read()
+        self._handle_lines(None)  # (what the child said last, before it is over)
         stderr = bytes(process.readAllStandardError().data()).decode("utf-8", "replace")
         self._process = None
         process.deleteLater()
