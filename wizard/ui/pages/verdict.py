@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QVBoxLayout, QWidget, QWizard
+from PySide6.QtWidgets import QStyle, QVBoxLayout, QWidget, QWizard
 
 from wizard.app.session import cause_title
 from wizard.core.model import CheckResult, Diagnosis, FlowStep, Status, Target, Verdict
@@ -147,7 +147,8 @@ class VerdictPage(Page):
         column.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scrolled(content))
+        self.area = self.scrolled(content)
+        layout.addWidget(self.area)
         tab_chain(
             [
                 self.steps.last(),
@@ -201,9 +202,17 @@ class VerdictPage(Page):
                 self._filled_for = self.session.diagnosis
 
         def measure() -> None:
-            if self._filled_for is not None:
-                self.ensurePolished()
-                self.sizeHint()
+            if self._filled_for is None:
+                return
+            self.ensurePolished()
+            self.sizeHint()
+            # Every page gets the page frame's width; the content the area's, with or
+            # without its scroll bar: each label keeps its height for those widths.
+            shown = self.window_.currentPage()
+            width = shown.width() if shown is not None else self.width()
+            bar = self.area.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+            for content_width in (width, width - bar):
+                self.area.widget().heightForWidth(content_width)
 
         return [fill, measure]
 
