@@ -26,6 +26,7 @@ from wizard.core.environment import (
     ProcessInfo,
     ProcessLauncher,
 )
+from wizard.core.findings.certificates import Handshake, TlsFindings, TrustRow
 from wizard.core.model import CheckResult, Outcome, Target
 from wizard.core.profile import load_profile
 from wizard.platform.launcher import SubprocessLauncher
@@ -203,3 +204,19 @@ def hash_file_name(pem: Path) -> str:
     argv = ["openssl", "x509", "-hash", "-noout", "-in", str(pem)]
     done = subprocess.run(argv, capture_output=True, text=True, check=True)
     return f"{done.stdout.strip()}.0"
+
+
+def tls_findings(
+    trust: Sequence[Mapping[str, object]],
+    issuer: str = "Corp Root",
+    leaf: Mapping[str, list[str]] | None = None,
+    facts: Mapping[str, str] | None = None,
+) -> TlsFindings:
+    """The secure-connection check's findings with these trust rows (each at least its `id`
+    and `trusted`), the handshake's other details left empty."""
+    rows = tuple(
+        TrustRow(**{"label": str(r["id"]), "origin": "", "roots": 0, "error": None, **r})  # type: ignore[arg-type]
+        for r in trust
+    )
+    handshake = Handshake(None, None, (), leaf, issuer, None, rows, "", ())
+    return TlsFindings("direct", handshake=handshake, facts=facts or {})

@@ -26,7 +26,7 @@ def as_result(check_id: str, outcome: Outcome) -> CheckResult:
         title=check_id,
         status=outcome.status,
         summary=outcome.summary,
-        evidence=dict(outcome.evidence),
+        findings=outcome.findings,
         faults=tuple(outcome.faults),
         duration_ms=0,
     )

@@ -11,7 +11,14 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
 from tests.checks.test_tls import DEPS, _tls
-from tests.helpers import FakeRunner, fixture_text, lab_target, make_env, run_check
+from tests.helpers import (
+    FakeRunner,
+    fixture_text,
+    lab_target,
+    make_env,
+    run_check,
+    tls_findings,
+)
 from wizard.checks.os_trust import check_os_trust_policy
 from wizard.checks.pasted_error import check_pasted_error
 from wizard.checks.revocation import can_be_checked, revocation_sources
@@ -43,9 +50,9 @@ def tls_result(os_trusts: bool, certifi_trusts: bool, leaf=LEAF_WITH_SOURCES) ->
     ]
     status = Status.PASS if os_trusts else Status.FAIL
     faults = () if os_trusts else ("tls_untrusted",)
-    evidence = {"trust": trust, "issuer": "USERTrust RSA Certification Authority"}
-    evidence |= {"leaf_revocation": leaf, "facts": {"issuer": evidence["issuer"]}}
-    return CheckResult("tls", "Secure connection", status, "s", evidence, faults, 1)
+    issuer = "USERTrust RSA Certification Authority"
+    found = tls_findings(trust, issuer, leaf, {"issuer": issuer})
+    return CheckResult("tls", "Secure connection", status, "s", found, faults, 1)
 
 
 def windows(home, runner):
@@ -76,7 +83,7 @@ def test_updates_off_and_a_public_root_missing_proves_the_policy(home):
         "Windows",
         outcome.status,
         outcome.summary,
-        outcome.evidence,
+        outcome.findings,
         outcome.faults,
         1,
     )
@@ -117,7 +124,7 @@ def test_leaf_without_revocation_addresses_warns_from_a_real_handshake(home, aut
     # The lab leaf (trustme) names no OCSP responder and no CRL, like an inspecting proxy's.
     tls = _tls(make_env(home), auth_server.url, DEPS)
     assert tls.evidence["leaf_revocation"] == {"ocsp": [], "ca_issuers": [], "crl": []}
-    dep = CheckResult("tls", "t", tls.status, tls.summary, tls.evidence, tls.faults, 1)
+    dep = CheckResult("tls", "t", tls.status, tls.summary, tls.findings, tls.faults, 1)
     outcome = run_check(check_os_trust_policy, windows(home, registry(False)), deps={"tls": dep})
     assert outcome.status is Status.WARN
     assert "(CRYPT_E_NO_REVOCATION_CHECK)" in outcome.summary
@@ -166,7 +173,7 @@ def test_pasted_schannel_revocation_error_proves_the_cause(home):
     assert outcome.status is Status.FAIL
     assert outcome.faults == ("revocation_unreachable",)
     result = CheckResult(
-        "pasted_error", "p", outcome.status, outcome.summary, outcome.evidence, outcome.faults, 1
+        "pasted_error", "p", outcome.status, outcome.summary, outcome.findings, outcome.faults, 1
     )
     verdict = decide(lab_target(), [result])
     assert verdict.cause == "os_trust_policy"

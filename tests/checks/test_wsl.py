@@ -179,7 +179,7 @@ def test_desktop_fault_names_wsl_relay_with_the_desktop_advice(home):
     LabHome(home).file(".codex/.codex-global-state.json", DESKTOP_STATE)
     outcome = run_check(check_wsl, windows(home, runner))
     result = CheckResult(
-        "wsl", "WSL", outcome.status, outcome.summary, outcome.evidence, outcome.faults, 1
+        "wsl", "WSL", outcome.status, outcome.summary, outcome.findings, outcome.faults, 1
     )
     verdict = decide(lab_target(), [result])
     assert verdict.cause == "wsl_relay"

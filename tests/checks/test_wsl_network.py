@@ -22,7 +22,7 @@ from wizard.platform.wsl_net import NETSH_SUBINTERFACES, WSLINFO_MODE, eth0_mtu_
 
 def result(check_id: str, outcome: Outcome) -> CheckResult:
     return CheckResult(
-        check_id, check_id, outcome.status, outcome.summary, outcome.evidence, outcome.faults, 1
+        check_id, check_id, outcome.status, outcome.summary, outcome.findings, outcome.faults, 1
     )
 
 

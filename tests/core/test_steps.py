@@ -3,8 +3,11 @@ merely there, Needs a look while one of the step's own checks warns."""
 
 from __future__ import annotations
 
+from dataclasses import replace as dc_replace
+
 from tests.core.test_rules import HEALTHY, replace, result
 from tests.helpers import lab_target
+from wizard.core.findings.signin import ProbeFindings, StoreFindings
 from wizard.core.model import CheckResult, FlowStep, Status
 from wizard.core.rules import decide
 from wizard.core.steps import STATES, STEPS, state_word, states_of
@@ -23,18 +26,20 @@ def test_a_free_port_is_ready_not_ok_and_the_exercised_token_step_is_ok():
 
 
 def test_a_writable_folder_is_ready():
-    writable = CheckResult(
-        "credential_store", "Saving", Status.PASS, "s", {"store_writable": True}, (), 1
-    )
+    found = StoreFindings("file", "~/.codex", True, None, (), store_writable=True)
+    writable = CheckResult("credential_store", "Saving", Status.PASS, "s", found, (), 1)
     assert steps([*HEALTHY, writable])[FlowStep.STORE] == "ready"
+    unknown = dc_replace(writable, findings=dc_replace(found, store_writable=None))
+    assert steps([*HEALTHY, unknown])[FlowStep.STORE] == "untested"
 
 
 def test_a_test_return_answered_by_codex_makes_steps_2_and_3_ok():
-    witness = CheckResult(
-        "codex_probe", "Own Codex", Status.PASS, "s", {"callback_status": 302}, (), 1
-    )
+    probe = ProbeFindings("codex", "refused", "http://localhost:1455/auth/callback", 302, 1, (), ())
+    witness = CheckResult("codex_probe", "Own Codex", Status.PASS, "s", probe, (), 1)
     states = steps([*HEALTHY, witness])
     assert states[FlowStep.CALLBACK] == states[FlowStep.LISTENER] == "ok"
+    silent = dc_replace(witness, findings=dc_replace(probe, callback_status=None))
+    assert steps([*HEALTHY, silent])[FlowStep.CALLBACK] == "untested"
 
 
 def test_a_warning_of_its_own_check_beats_ok():

@@ -1,11 +1,14 @@
 """wizard.core.wire: the diagnosis from the checks' process to the window's gives back the same
-objects: translatable texts stay translatable, times stay times, evidence stays as found."""
+objects: translatable texts stay translatable, times stay times, findings
+come back typed, as found."""
 
 from __future__ import annotations
 
 import json
 
 from tests.e2e import clean_env, free_port, run_wizard
+from wizard.core.findings.port import Listener, PortFindings, PortFound
+from wizard.core.findings.registry import Untyped
 from wizard.core.i18n import Moment, Text, localize, tr
 from wizard.core.model import CheckResult, Diagnosis, FlowStep, Status, Verdict
 from wizard.core.profile import load_profile
@@ -18,18 +21,25 @@ def _japanese(context: str, template: str) -> str:
 
 def _diagnosis() -> Diagnosis:
     busy = tr("port", "Port {port} is busy.", port=1455)
+    holder = Listener(4242, "node", "/home/ann/bin/node", "ann", "127.0.0.1")
+    port = PortFound(1455, False, "held", None, False, None, (holder,), False, None, None)
     result = CheckResult(
         id="callback_port",
         title=tr("checks", "Sign-in return port"),
         status=Status.FAIL,
         summary=busy,
-        evidence={
-            "facts": {"path": "/home/ann/.codex", "port": 1455},
-            "seen": [Moment("2026-12-04T19:00:00+00:00")],
-            "why": [busy],
-        },
+        findings=PortFindings("127.0.0.1", True, (port,), {"holders": busy}),
         faults=("callback_ports_busy",),
         duration_ms=12,
+    )
+    logs = CheckResult(
+        id="codex_logs",
+        title=tr("checks", "Last sign-in attempt"),
+        status=Status.WARN,
+        summary=busy,
+        findings=Untyped({"seen": [Moment("2026-12-04T19:00:00+00:00")], "why": [busy]}),
+        faults=(),
+        duration_ms=3,
     )
     verdict = Verdict(
         cause="callback_ports_busy",
@@ -44,7 +54,7 @@ def _diagnosis() -> Diagnosis:
         steps={FlowStep.LISTENER: "fail"},
     )
     target = load_profile().target("https://127.0.0.1:8443", 1455)
-    return Diagnosis(target, (result,), verdict, "2026-12-04T19:00:00Z", 800)
+    return Diagnosis(target, (result, logs), verdict, "2026-12-04T19:00:00Z", 800)
 
 
 def test_a_diagnosis_comes_back_as_the_same_objects():
@@ -54,8 +64,10 @@ def test_a_diagnosis_comes_back_as_the_same_objects():
     summary = back.checks[0].summary
     assert isinstance(summary, Text) and summary.params == {"port": 1455}
     assert localize(summary, _japanese) == "ポート 1455 は使用中です。"
-    assert isinstance(back.checks[0].evidence["seen"][0], Moment)
-    assert back.checks[0].evidence["facts"]["path"] == "/home/ann/.codex"  # not redacted
+    port = back.findings(PortFindings)
+    assert port is not None and port.ports[0].holders[0].exe == "/home/ann/bin/node"  # as found
+    assert isinstance(port.facts["holders"], Text)
+    assert isinstance(back.checks[1].evidence["seen"][0], Moment)
     assert back.target.is_default_host is False
 
 

@@ -56,7 +56,7 @@ def _logs_check_on(lines: list[str], tmp_path: Path, port: Outcome | None = None
     deps = {}
     if port is not None:
         deps["callback_port"] = CheckResult(
-            "callback_port", "", port.status, port.summary, port.evidence, port.faults, 0
+            "callback_port", "", port.status, port.summary, port.findings, port.faults, 0
         )
     env = make_env(tmp_path, {"CODEX_HOME": str(log.parent.parent)})
     return run_check(check_codex_logs, env, deps=deps)

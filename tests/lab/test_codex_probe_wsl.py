@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tests.helpers import make_env, run_check
 from wizard.checks.codex_probe import check_codex_probe
+from wizard.core.findings.editors import WslFindings, WslSystem
 from wizard.core.model import CheckResult, Status
 
 FAKE_WSL = """#!/bin/sh
@@ -19,8 +20,8 @@ exec "$@"
 
 
 def _wsl_result(editors: str | None) -> CheckResult:
-    evidence = {"installed": True, "default": "Ubuntu", "editors_running_codex_in_wsl": editors}
-    return CheckResult("wsl", "WSL", Status.WARN, "", evidence, (), 0)
+    system = WslSystem((), "Ubuntu", "nat", None, None, None, editors_running_codex_in_wsl=editors)
+    return CheckResult("wsl", "WSL", Status.WARN, "", WslFindings(True, system), (), 0)
 
 
 def _windows_env(tmp_path: Path, linux_home: Path, path: str, **variables: str):

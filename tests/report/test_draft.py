@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from wizard.core.findings.editors import IdeFindings
 from wizard.core.model import CheckResult, Diagnosis, Status
 from wizard.core.profile import load_profile
 from wizard.core.rules import decide
@@ -59,11 +60,13 @@ def draft(home) -> CaseDraft:
             "Editor settings",
             Status.PASS,
             f"VS Code settings ({home}/.config/Code/User/settings.json) do not get in the way.",
-            {
-                "files": [{"editor": "VS Code", "file": SETTINGS, "http.proxy": shown}],
-                "wsl_on_files": [],
-                "proxies": [{"editor": "VS Code", "file": SETTINGS, "proxy": shown}],
-            },
+            IdeFindings(
+                files=({"editor": "VS Code", "file": SETTINGS, "http.proxy": shown},),
+                wsl_setting="chatgpt.runCodexInWindowsSubsystemForLinux",
+                wsl_on_files=(),
+                unreadable=(),
+                proxies=({"editor": "VS Code", "file": SETTINGS, "proxy": shown},),
+            ),
             (),
             2,
         ),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.helpers import lab_target
+from tests.helpers import lab_target, tls_findings
+from wizard.core.findings import NOTHING
 from wizard.core.model import CheckResult, Diagnosis, Status
 from wizard.core.rules import decide
 from wizard.report.document import to_document
@@ -24,7 +25,7 @@ TRUST = [
 
 def document():
     tls = CheckResult(
-        "tls", "Secure connection", Status.FAIL, "Not trusted.", {"trust": TRUST}, (), 3
+        "tls", "Secure connection", Status.FAIL, "Not trusted.", tls_findings(TRUST), (), 3
     )
     target = lab_target()
     diagnosis = Diagnosis(target, (tls,), decide(target, [tls]), "2026-12-04T06:00:00+00:00", 3)
@@ -34,7 +35,7 @@ def document():
 
 
 def test_rows_put_codex_last_and_say_yes_or_no():
-    rows = trust_rows({"trust": TRUST})
+    rows = trust_rows(tls_findings(TRUST))
     assert [r["label"] for r in rows] == [
         "This computer's certificate store",
         "Public roots",
@@ -46,7 +47,7 @@ def test_rows_put_codex_last_and_say_yes_or_no():
         ("No", "unknown issuer"),
     ]
     assert rows[-1]["codex"] and not rows[0]["codex"]
-    assert trust_rows({}) == []
+    assert trust_rows(NOTHING) == []
 
 
 def test_the_os_row_shows_the_os_error_code():
@@ -55,7 +56,7 @@ def test_the_os_row_shows_the_os_error_code():
     windows += "trusted by the trust provider."
     row = {"id": "os", "label": "This computer's certificate store", "trusted": False,
            "error": windows, "os_code": "0x800B0109"}  # fmt: skip
-    assert trust_rows({"trust": [row]})[0]["why"] == f"{windows} (0x800B0109)"
+    assert trust_rows(tls_findings([row]))[0]["why"] == f"{windows} (0x800B0109)"
 
 
 def test_the_case_file_shows_the_table():

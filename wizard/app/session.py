@@ -91,7 +91,7 @@ class Session:
         facts: dict[str, Any] = {"host": self.target.host, "port": self.target.callback_ports[0]}
         if self.diagnosis is not None:
             for result in self.diagnosis.checks:
-                facts.update(result.evidence.get("facts", {}))
+                facts.update(result.findings.cause_facts())
         return facts
 
     def step_results(self, step: FlowStep) -> list[CheckResult]:

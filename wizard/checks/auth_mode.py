@@ -18,6 +18,7 @@ from typing import Any
 
 from wizard.checks.login_policy import login_methods
 from wizard.core.engine import CheckContext
+from wizard.core.findings.signin import AuthModeFindings, AuthVariable
 from wizard.core.i18n import and_list, or_list, sentences, tr
 from wizard.core.model import Outcome, Status
 from wizard.net.route import CodexVariables
@@ -63,14 +64,14 @@ def check_auth_mode(ctx: CheckContext) -> Outcome:
     by_effect: dict[str, list[dict[str, str]]] = {}
     for item in found:
         by_effect.setdefault(item["effect"], []).append(item)
-    evidence: dict[str, Any] = {"variables": found}
+    ignored: list[str] | None = None
     faults: list[str] = []
     said: list[Any] = []
     workload = by_effect.get("workload", [])
     replaces = by_effect.get("replaces", [])
     if replaces and "chatgpt" not in login_methods(ctx.env, ctx.profile):
         # Where only API keys are allowed, Codex 0.169 ignores an access token (measured).
-        evidence["ignored"] = [i["name"] for i in replaces]
+        ignored = [i["name"] for i in replaces]
         by_effect.setdefault("inert", []).extend(replaces)
         replaces = []
     if len(workload) == 1:
@@ -124,15 +125,21 @@ def check_auth_mode(ctx: CheckContext) -> Outcome:
         )
     # OPENAI_BASE_URL is also set on purpose (a local gateway): only named, never removed.
     removable = [i["name"] for i in workload + replaces]
-    evidence["remove"] = removable
+    facts: dict[str, str] = {}
     if faults:
         # The verdict tells the first fault (a workload identity comes first in Codex too).
         first = workload or replaces
-        evidence["facts"] = {
+        facts = {
             "variables": and_list([i["name"] for i in first]),
             "where": and_list(list(dict.fromkeys(i["where"] for i in first))),
             "remove": and_list(removable),
         }
+    evidence = AuthModeFindings(
+        variables=tuple(AuthVariable(**i) for i in found),
+        ignored=tuple(ignored) if ignored is not None else None,
+        remove=tuple(removable),
+        facts=facts,
+    )
     if faults:
         return Outcome(
             Status.FAIL, sentences(*(_sentence(s) for s in said)), evidence, tuple(faults)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.core.engine import CheckContext
+from wizard.core.findings.certificates import CaEnvFindings, CaVariable
 from wizard.core.i18n import and_list, join, tr
 from wizard.core.model import Outcome, Status
 from wizard.net.ca_variables import DIR_VARIABLES, WARN_ONLY
@@ -29,25 +30,25 @@ def check_ca_env(ctx: CheckContext) -> Outcome:
     env, profile = ctx.env, ctx.profile
     settings = ca_settings(env, profile)
     ca_file = codex_ca_file(settings, profile)
-    variables: dict[str, dict[str, Any]] = {}
+    variables: dict[str, CaVariable] = {}
     for name in profile.env_names("ca"):
         setting = settings.get(name)
         if setting is None:
-            variables[name] = _unset()
+            variables[name] = CaVariable()
             continue
         file = setting.path(env)
         variables[name] = _inspect(setting, file, env.display_path(file), ca_file is not None)
-    evidence: dict[str, Any] = {"variables": variables}
+    evidence = CaEnvFindings(variables)
 
     def where(setting: CaSetting) -> str:
         if setting.dotenv:
             return tr("ca_env", "{name} (in {dotenv})", name=setting.name, dotenv=setting.dotenv)
         return setting.name
 
-    if ca_file is not None and variables[ca_file.name]["problem"]:
+    problem = variables[ca_file.name].problem if ca_file is not None else None
+    if ca_file is not None and problem:
         path = env.display_path(ca_file.path(env))
-        problem = variables[ca_file.name]["problem"]
-        evidence["facts"] = {
+        facts = {
             "variable": where(ca_file),
             "variable_name": ca_file.name,
             "path": path,
@@ -60,13 +61,13 @@ def check_ca_env(ctx: CheckContext) -> Outcome:
             path=path,
             problem=problem,
         )
-        return Outcome(Status.FAIL, summary, evidence, ("ca_var_broken",))
+        return Outcome(Status.FAIL, summary, CaEnvFindings(variables, facts), ("ca_var_broken",))
     replacing = (
         [settings[n] for n in profile.env_names("replaces_os_store") if n in settings]
         if ca_file is not None
         else []
     )
-    soft = [s for s in settings.values() if variables[s.name]["problem"]]
+    soft = [s for s in settings.values() if variables[s.name].problem]
     if soft:
         setting = soft[0]
         path = env.display_path(setting.path(env))
@@ -85,7 +86,7 @@ def check_ca_env(ctx: CheckContext) -> Outcome:
             "{variable} points at {path}, but {problem} ({why}).",
             variable=where(setting),
             path=path,
-            problem=variables[setting.name]["problem"],
+            problem=variables[setting.name].problem,
             why=why,
         )
         return Outcome(Status.WARN, summary, evidence)
@@ -138,20 +139,7 @@ def _made_by_the_fix(env: Environment, setting: CaSetting) -> bool:
     return setting.path(env) == user_data_dir(env) / BUNDLE_NAME
 
 
-def _unset() -> dict[str, Any]:
-    return {
-        "set": False,
-        "path": None,
-        "exists": None,
-        "readable": None,
-        "is_dir": None,
-        "certificates": None,
-        "problem": None,
-        "source": None,
-    }
-
-
-def _inspect(setting: CaSetting, path: Path, shown: str, ca_file_in_use: bool) -> dict[str, Any]:
+def _inspect(setting: CaSetting, path: Path, shown: str, ca_file_in_use: bool) -> CaVariable:
     from wizard.net.trust import (
         CANNOT_BE_READ,
         PemError,
@@ -194,4 +182,4 @@ def _inspect(setting: CaSetting, path: Path, shown: str, ca_file_in_use: bool) -
             info["readable"] = False
         elif info["exists"] and not info["is_dir"]:
             info["readable"] = True
-    return info
+    return CaVariable(**info)

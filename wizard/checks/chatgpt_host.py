@@ -104,7 +104,7 @@ def _backend(ctx: CheckContext) -> Outcome:
 
 def _result(check_id: str, outcome: Outcome) -> CheckResult:
     return CheckResult(
-        check_id, check_id, outcome.status, outcome.summary, outcome.evidence, outcome.faults, 0
+        check_id, check_id, outcome.status, outcome.summary, outcome.findings, outcome.faults, 0
     )
 
 

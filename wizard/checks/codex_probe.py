@@ -29,6 +29,9 @@ from wizard.checks.endpoints import PROBE_CODE
 from wizard.checks.logs import decode_error, sanitize_excerpt
 from wizard.core.engine import Budget, CheckContext
 from wizard.core.environment import CommandNotFound, ProcessLauncher, RunningProcess
+from wizard.core.findings.editors import WslFindings
+from wizard.core.findings.port import PortFindings
+from wizard.core.findings.signin import ProbeFindings
 from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
 from wizard.platform import wsl
@@ -257,11 +260,8 @@ def find_binary(ctx: CheckContext) -> str | None:
 
 def _waiting_login(ctx: CheckContext) -> int | None:
     """A port where a Codex sign-in is waiting right now (a probe would get in its way)."""
-    port = ctx.dep("callback_port")
-    for finding in port.evidence.get("ports", []) if port else []:
-        if finding.get("state") == "codex":
-            return int(finding["port"])
-    return None
+    port = ctx.findings(PortFindings)
+    return port.waiting_codex_port() if port is not None else None
 
 
 def check_codex_probe(ctx: CheckContext) -> Outcome:
@@ -315,26 +315,28 @@ class WslCodex:
 def _wsl_codex(ctx: CheckContext) -> WslCodex | None:
     """Where to ask when an editor runs Codex inside WSL (the wsl check proved it): there the
     Linux Codex honours BROWSER, so the probe can run even though this is Windows."""
-    found = ctx.dep("wsl")
-    evidence = found.evidence if found is not None else {}
-    if ctx.env.platform != "windows" or not evidence.get("editors_running_codex_in_wsl"):
+    found = ctx.findings(WslFindings)
+    system = found.system if found is not None else None
+    if ctx.env.platform != "windows" or system is None:
         return None
-    distro = evidence.get("default")
+    if not system.editors_running_codex_in_wsl:
+        return None
+    distro = system.default
     shown = tr("codex_probe", "Codex inside WSL ({distro})", distro=distro or "WSL")
     return WslCodex(distro, shown)
 
 
 def read_probe(run: LoginRun, binary: str) -> Outcome:
     """Codex's own answer to the made-up code, as a check outcome."""
-    evidence: dict[str, Any] = {
-        "binary": binary,
-        "stage": run.stage,
-        "redirect_uri": run.redirect_uri,
-        "callback_status": run.callback_status,
-        "exit_code": run.exit_code,
-        "said": _said(run.output),
-        "decoded": [d.to_json() for d in decode_error(run.text)],
-    }
+    evidence = ProbeFindings(
+        binary=binary,
+        stage=run.stage,
+        redirect_uri=run.redirect_uri,
+        callback_status=run.callback_status,
+        exit_code=run.exit_code,
+        said=tuple(_said(run.output)),
+        decoded=tuple(d.to_json() for d in decode_error(run.text)),
+    )
     text = run.text
     if REFUSED.search(text):
         return Outcome(

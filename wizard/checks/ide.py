@@ -7,10 +7,12 @@ ignores the setting. Proxy settings are reported for the proxy check and the hel
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment
+from wizard.core.findings.editors import IdeFindings
 from wizard.core.i18n import and_list, tr
 from wizard.core.model import Outcome, Status
 from wizard.platform.editors import EditorSettings, read_editor_settings
@@ -66,21 +68,21 @@ def check_ide_settings(ctx: CheckContext) -> Outcome:
     entries = [_describe(env, f, keys) for f in files]
     broken = [f for f in files if f.values is None]
     wsl_on = wsl_editors(files, keys["wsl"])
-    evidence: dict[str, Any] = {
-        "files": entries,
-        "wsl_setting": keys["wsl"],
-        "wsl_on_files": [env.display_path(f.path) for f in wsl_on],
-        "unreadable": [f"{env.display_path(f.path)}: {f.error}" for f in broken],
-        "proxies": [
+    evidence = IdeFindings(
+        files=tuple(entries),
+        wsl_setting=keys["wsl"],
+        wsl_on_files=tuple(env.display_path(f.path) for f in wsl_on),
+        unreadable=tuple(f"{env.display_path(f.path)}: {f.error}" for f in broken),
+        proxies=tuple(
             {"editor": e["editor"], "file": e["file"], "proxy": e[keys["proxy"]]}
             for e in entries
             if e.get(keys["proxy"])
-        ],
-    }
+        ),
+    )
 
     if wsl_on and env.platform == "windows":
         editors = and_list([f.editor_name for f in wsl_on])
-        evidence["facts"] = {"editors": editors}
+        evidence = replace(evidence, facts={"editors": editors})
         summary = (
             tr(
                 "ide",
@@ -101,12 +103,13 @@ def check_ide_settings(ctx: CheckContext) -> Outcome:
             faults=("ide_wsl_on",),
         )
     if wsl_on:
-        evidence["note"] = tr(
+        note = tr(
             "ide",
             "{setting} is on in {editors}, but the extension only uses it on Windows.",
             setting=keys["wsl"],
             editors=and_list([f.editor_name for f in wsl_on]),
         )
+        evidence = replace(evidence, note=note)
     if broken:
         first = broken[0]
         line = (first.error or "").split(":")[0]

@@ -20,6 +20,7 @@ from typing import Any
 
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment
+from wizard.core.findings.port import PortFindings
 from wizard.core.i18n import Moment, tr, tr_map
 from wizard.core.model import Outcome, Status
 from wizard.core.profile import Profile, resource_path
@@ -268,9 +269,8 @@ def _never_called_back(attempt: list[str], findings: list[dict[str, Any]]) -> bo
 
 def _codex_waiting(ctx: CheckContext) -> bool:
     """A Codex sign-in still listens for the browser: its attempt is not over yet."""
-    port = ctx.dep("callback_port")
-    ports = port.evidence.get("ports", []) if port is not None else []
-    return any(p.get("state") == "codex" for p in ports)
+    port = ctx.findings(PortFindings)
+    return port is not None and port.waiting_codex_port() is not None
 
 
 # --- the check -------------------------------------------------------------------------

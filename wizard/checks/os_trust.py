@@ -12,6 +12,7 @@ from typing import Any
 
 from wizard.checks.revocation import can_be_checked
 from wizard.core.engine import CheckContext
+from wizard.core.findings.certificates import TlsFindings
 from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
 
@@ -24,17 +25,17 @@ def check_os_trust_policy(ctx: CheckContext) -> Outcome:
     from wizard.platform.root_updates import read_root_update_policy  # Windows only
 
     policy = read_root_update_policy(ctx.env.runner, lambda: ctx.budget.timeout(REG_CAP_S))
-    tls = ctx.dep("tls")
-    measured: dict[str, Any] = tls.evidence if tls is not None else {}
-    trusted = {row["id"]: row["trusted"] for row in measured.get("trust", [])}
+    measured = ctx.findings(TlsFindings)
+    handshake = measured.handshake if measured is not None else None
+    trusted = {row.id: row.trusted for row in measured.trust} if measured else {}
     host = ctx.target.host
     evidence: dict[str, Any] = {"root_auto_update": policy.to_json()}
-    leaf = measured.get("leaf_revocation")
+    leaf = handshake.leaf_revocation if handshake is not None else None
     if leaf is not None:
         evidence["leaf_revocation"] = leaf
 
     if policy.disabled_by and trusted.get("os") is False and trusted.get("certifi"):
-        root = measured.get("issuer") or tr("rules", "unknown")
+        root = (handshake.issuer if handshake else None) or tr("rules", "unknown")
         evidence["facts"] = {"host": host, "root": root}
         return Outcome(
             Status.FAIL,

@@ -25,6 +25,12 @@ from typing import TYPE_CHECKING
 from wizard.checks.auth_managers import auth_manager_of
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment, PortHolder
+from wizard.core.findings.port import (
+    FamilyFound,
+    Listener,
+    PortFindings,
+    PortFound,
+)
 from wizard.core.i18n import and_list, join, sentences, tr, word_list
 from wizard.core.model import Outcome, Status
 from wizard.core.profile import Profile
@@ -88,15 +94,15 @@ class FamilyProbe:
             self.bind.kind == "in_use" and not self.bind.lingering
         )
 
-    def to_json(self, env: Environment) -> dict[str, object]:
-        return {
-            "address": self.address,
-            "bind": self.bind.kind,
-            "bind_error": self.bind.error_json(),
-            "bind_lingering": self.bind.lingering,
-            "connect": self.connect,
-            "owners": [_holder_json(env, h) for h in self.owners],
-        }
+    def found(self, env: Environment) -> FamilyFound:
+        return FamilyFound(
+            address=self.address,
+            bind=self.bind.kind,
+            bind_error=self.bind.error_json(),
+            bind_lingering=self.bind.lingering,
+            connect=self.connect,
+            owners=tuple(_listener(env, h) for h in self.owners),
+        )
 
 
 def probe_connect(address: str, port: int, timeout: float) -> str:
@@ -328,23 +334,23 @@ def _verdict(
     if managers:
         summary = sentences(summary, *managers)
 
-    evidence: dict[str, object] = {
-        "bind_address": _bind_address(profile),
-        "bind_tested": live,
-        "ports": [_finding_json(env, f) for f in findings],
-        "facts": facts,
-    }
-    if not live:
-        evidence["bind_note"] = tr(
+    found = PortFindings(
+        bind_address=_bind_address(profile),
+        bind_tested=live,
+        ports=tuple(_found(env, f) for f in findings),
+        facts=facts,
+        bind_note=None
+        if live
+        else tr(
             "port",
             "Not bind-tested: the environment is {platform}, this machine is "
             "{machine}; based on the listed listeners and reservations.",
             platform=env.platform,
             machine=current_platform(),
-        )
-    if reservations is not None:
-        evidence["reservations"] = reservations.to_json()
-    return Outcome(status, summary, evidence, tuple(dict.fromkeys(faults)))
+        ),
+        reservations=reservations.to_json() if reservations is not None else None,
+    )
+    return Outcome(status, summary, found, tuple(dict.fromkeys(faults)))
 
 
 def _summary(
@@ -629,26 +635,21 @@ def _and(items: list[str]) -> str:
     return result
 
 
-def _finding_json(env: Environment, f: PortFinding) -> dict[str, object]:
-    return {
-        "port": f.port,
-        "free": f.state == "free",
-        "state": f.state,
-        "bind_error": f.probe.error_json() if f.probe else None,
-        "bind_lingering": bool(f.probe and f.probe.lingering),
-        "reserved_range": f.reserved.to_json() if f.reserved else None,
-        "holders": [_holder_json(env, h) for h in f.holders],
-        "codex_login_server": f.codex_login_server,
-        "fingerprint": f.fingerprint,
-        "ipv6": f.ipv6.to_json(env) if f.ipv6 else None,
-    }
+def _found(env: Environment, f: PortFinding) -> PortFound:
+    return PortFound(
+        port=f.port,
+        free=f.state == "free",
+        state=f.state,
+        bind_error=f.probe.error_json() if f.probe else None,
+        bind_lingering=bool(f.probe and f.probe.lingering),
+        reserved_range=f.reserved,
+        holders=tuple(_listener(env, h) for h in f.holders),
+        codex_login_server=f.codex_login_server,
+        fingerprint=f.fingerprint,
+        ipv6=f.ipv6.found(env) if f.ipv6 else None,
+    )
 
 
-def _holder_json(env: Environment, h: PortHolder) -> dict[str, object]:
-    return {
-        "pid": h.pid,
-        "name": h.name,
-        "exe": env.display_path(h.exe) if h.exe else None,
-        "user": h.username,
-        "address": h.address,
-    }
+def _listener(env: Environment, h: PortHolder) -> Listener:
+    exe = env.display_path(h.exe) if h.exe else None
+    return Listener(pid=h.pid, name=h.name, exe=exe, user=h.username, address=h.address)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from wizard.checks.codex import read_codex_config
 from wizard.core.engine import CheckContext
+from wizard.core.findings.signin import StoreFindings
 from wizard.core.i18n import sentences, tr
 from wizard.core.model import Outcome, Status
 from wizard.platform.keyring import KeyringState, keyring_state
@@ -48,29 +49,28 @@ def check_credential_store(ctx: CheckContext) -> Outcome:
     folder = home if home.is_dir() else home.parent
     shown = env.display_path(home)
     folder_error = probe_folder(folder)
-    evidence: dict[str, Any] = {
-        "mode": mode,
-        "folder": shown,
-        "folder_writable": folder_error is None,
-        "folder_error": folder_error,
-        "files": [
-            name
-            for name in (profile["codex_files"]["auth"], "secrets/cli_auth.age")
-            if (home / name).is_file()
-        ],
-        "store_writable": False,
-    }
     keyring: KeyringState | None = None
     if mode in ("keyring", "auto"):
         keyring = keyring_state(env.platform, env.runner, ctx.budget.timeout(KEYRING_CAP_S))
-        evidence["keyring"] = keyring.to_json()
-    facts = {
-        "path": shown,
-        "error": folder_error or "",
-        "backend": keyring.backend if keyring else "",
-        "setting": STORE_SETTING,
-    }
-    evidence["facts"] = facts
+    evidence = StoreFindings(
+        mode=mode,
+        folder=shown,
+        folder_writable=folder_error is None,
+        folder_error=folder_error,
+        files=tuple(
+            name
+            for name in (profile["codex_files"]["auth"], "secrets/cli_auth.age")
+            if (home / name).is_file()
+        ),
+        store_writable=False,
+        keyring=keyring.to_json() if keyring else None,
+        facts={
+            "path": shown,
+            "error": folder_error or "",
+            "backend": keyring.backend if keyring else "",
+            "setting": STORE_SETTING,
+        },
+    )
 
     file_ok = tr(
         "store",
@@ -84,7 +84,7 @@ def check_credential_store(ctx: CheckContext) -> Outcome:
         error=folder_error or "",
     )
     if keyring is None or (mode == "auto" and keyring.state in _UNREACHABLE):
-        evidence["store_writable"] = folder_error is None
+        evidence = replace(evidence, store_writable=folder_error is None)
         fallback = (
             tr(
                 "store",
@@ -102,7 +102,7 @@ def check_credential_store(ctx: CheckContext) -> Outcome:
 
     backend = keyring.backend
     if keyring.state == "available":
-        evidence["store_writable"] = True
+        evidence = replace(evidence, store_writable=True)
         return Outcome(
             Status.PASS,
             tr(
@@ -114,7 +114,7 @@ def check_credential_store(ctx: CheckContext) -> Outcome:
             evidence,
         )
     if keyring.state == "not_tested":
-        evidence["store_writable"] = None
+        evidence = replace(evidence, store_writable=None)
         return Outcome(
             Status.SKIP,
             tr(
@@ -154,7 +154,7 @@ def check_credential_store(ctx: CheckContext) -> Outcome:
             evidence,
             ("keyring_unavailable",),
         )
-    evidence["store_writable"] = None
+    evidence = replace(evidence, store_writable=None)
     return Outcome(
         Status.WARN,
         tr(

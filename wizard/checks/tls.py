@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from wizard.core.engine import CheckContext
+from wizard.core.findings.certificates import Certificate, Handshake, TlsFindings, TrustRow
 from wizard.core.i18n import Moment, join, sentences, tr
 from wizard.core.model import Outcome, Status
 from wizard.net.route import effective_route
@@ -49,17 +51,16 @@ def check_tls(ctx: CheckContext) -> Outcome:
         return Outcome(
             Status.SKIP, tr("tls", "Not tested: the connection to the sign-in server failed first.")
         )
-    route = effective_route(ctx)
-    via = {"route": route.proxy_display or "direct"}
+    route = effective_route(ctx).proxy_display or "direct"
     try:
         presented = presented_chain(ctx)
     except CaptureFailed as failed:
-        return _capture_failed(ctx, failed, via)
+        return _capture_failed(ctx, failed, route)
     if not presented.certificates:
         return Outcome(
             Status.FAIL,
             tr("tls", "{host} presented no certificate.", host=host),
-            via | {"error": "empty chain"},
+            TlsFindings(route, error="empty chain"),
         )
 
     chain = presented.certificates
@@ -79,28 +80,30 @@ def check_tls(ctx: CheckContext) -> Outcome:
     vendor = find_vendor(chain, ctx.profile["inspection_vendors"])
     anchor = _anchor(checks, chain, sets)
     lint = lint_chain(chain, now, anchor)
-    evidence: dict[str, Any] = {
-        **via,
-        "protocol": presented.protocol,
-        "cipher": presented.cipher,
-        "chain": [_describe(c) for c in chain],
-        "leaf_revocation": revocation_sources(chain[0]),
-        "issuer": issuer,
-        "vendor": vendor,
-        "trust": [
-            _row(s, checks[s.id], ctx.env.display_path(s.origin), asked, s.id in decided_by_os)
-            for s in sets
-        ],
-        "matrix": join(
-            [
-                tr("tls", "{label}: trusted", label=s.label)
-                if checks[s.id].trusted
-                else tr("tls", "{label}: NOT trusted", label=s.label)
+    evidence = TlsFindings(
+        route,
+        handshake=Handshake(
+            protocol=presented.protocol,
+            cipher=presented.cipher,
+            chain=tuple(_describe(c) for c in chain),
+            leaf_revocation=revocation_sources(chain[0]),
+            issuer=issuer,
+            vendor=vendor,
+            trust=tuple(
+                _row(s, checks[s.id], ctx.env.display_path(s.origin), asked, s.id in decided_by_os)
                 for s in sets
-            ]
+            ),
+            matrix=join(
+                [
+                    tr("tls", "{label}: trusted", label=s.label)
+                    if checks[s.id].trusted
+                    else tr("tls", "{label}: NOT trusted", label=s.label)
+                    for s in sets
+                ]
+            ),
+            lint=tuple(lint),
         ),
-        "lint": lint,
-    }
+    )
 
     codex = checks["codex"]
     if codex.trusted:
@@ -123,7 +126,6 @@ def check_tls(ctx: CheckContext) -> Outcome:
         )
 
     if _only_the_date_is_wrong(checks, sets, chain, host):
-        evidence["date_problem"] = True
         return Outcome(
             Status.FAIL,
             tr(
@@ -133,7 +135,7 @@ def check_tls(ctx: CheckContext) -> Outcome:
                 host=host,
                 date=Moment(now.isoformat(timespec="seconds")),
             ),
-            evidence,
+            replace(evidence, date_problem=True),
         )
 
     codex_set = next(s for s in sets if s.id == "codex")
@@ -141,12 +143,7 @@ def check_tls(ctx: CheckContext) -> Outcome:
         settings = ca_settings(ctx.env, ctx.profile)
         setting = settings[codex_set.replaced_by[0]]
         path = ctx.env.display_path(setting.path(ctx.env))
-        evidence["facts"] = {
-            "variable": setting.name,
-            "path": path,
-            "host": host,
-            "issuer": issuer,
-        }
+        facts = {"variable": setting.name, "path": path, "host": host, "issuer": issuer}
         return Outcome(
             Status.FAIL,
             tr(
@@ -157,15 +154,15 @@ def check_tls(ctx: CheckContext) -> Outcome:
                 path=path,
                 host=host,
             ),
-            evidence,
+            replace(evidence, facts=facts),
             ("ssl_cert_file_hides_os_store",),
         )
 
     trusted_by = [s.label for s in sets if checks[s.id].trusted]
     weak = _weak_reason(lint, codex)
-    evidence["facts"] = {"issuer": issuer, "host": host}
+    facts = {"issuer": issuer, "host": host}
     if vendor:
-        evidence["facts"]["vendor"] = vendor
+        facts["vendor"] = vendor
     who = (
         tr("tls", "{issuer}, a {vendor} product", issuer=issuer, vendor=vendor)
         if vendor
@@ -181,24 +178,24 @@ def check_tls(ctx: CheckContext) -> Outcome:
         also = tr("tls", "({label} trusts it.)", label=trusted_by[0])
         summary = sentences(summary, also)
     if weak:
-        evidence["facts"]["problem"] = weak
+        facts["problem"] = weak
         summary = tr(
             "tls",
             "Codex rejects the certificate {host} presents: {problem}",
             host=host,
             problem=weak,
         )
-        return Outcome(Status.FAIL, summary, evidence, ("tls_weak_ca",))
-    return Outcome(Status.FAIL, summary, evidence, ("tls_untrusted",))
+        return Outcome(Status.FAIL, summary, replace(evidence, facts=facts), ("tls_weak_ca",))
+    return Outcome(Status.FAIL, summary, replace(evidence, facts=facts), ("tls_untrusted",))
 
 
-def _capture_failed(ctx: CheckContext, failed: CaptureFailed, via: dict[str, Any]) -> Outcome:
+def _capture_failed(ctx: CheckContext, failed: CaptureFailed, route: str) -> Outcome:
     host = ctx.target.host
-    evidence: dict[str, Any] = {**via, "error": failed.kind, "detail": failed.detail}
-    if failed.status is not None:
-        evidence["proxy_status"] = failed.status
+    evidence = TlsFindings(
+        route, error=failed.kind, detail=failed.detail, proxy_status=failed.status
+    )
     if failed.kind == "tls_no_answer":
-        evidence["facts"] = {"detail": failed.detail, "host": host, "port": ctx.target.port}
+        facts = {"detail": failed.detail, "host": host, "port": ctx.target.port}
         return Outcome(
             Status.FAIL,
             tr(
@@ -207,7 +204,7 @@ def _capture_failed(ctx: CheckContext, failed: CaptureFailed, via: dict[str, Any
                 host=host,
                 detail=failed.detail,
             ),
-            evidence,
+            replace(evidence, facts=facts),
             ("tls_no_answer",),
         )
     if failed.kind in PROXY_KINDS:
@@ -323,26 +320,25 @@ def _row(
     origin: str,
     asked: OsAnswer | None,
     by_os: bool,
-) -> dict[str, Any]:
-    row = {
-        "id": trust.id,
-        "label": trust.label,
-        "origin": origin,
-        "roots": len(trust.roots),  # the listed store's, also for the OS row
-        "trusted": result.trusted,
-        "error": _plain_error(result.error),
-    }
+) -> TrustRow:
+    row = TrustRow(
+        id=trust.id,
+        label=trust.label,
+        origin=origin,
+        roots=len(trust.roots),  # the listed store's, also for the OS row
+        trusted=result.trusted,
+        error=_plain_error(result.error),
+    )
     if by_os and asked is not None:
         if asked.verdict is None:
-            row["origin"] = tr(
+            shown = tr(
                 "tls",
                 "{origin} (this computer's own check could not be asked: {problem})",
                 origin=origin,
                 problem=asked.problem,
             )
-        else:
-            row["origin"] = asked.verifier
-            row["os_code"] = asked.code
+            return replace(row, origin=shown)
+        return replace(row, origin=asked.verifier, os_code=asked.code)
     return row
 
 
@@ -353,16 +349,16 @@ def _plain_error(error: str | None) -> str | None:
     return error
 
 
-def _describe(cert: x509.Certificate) -> dict[str, Any]:
+def _describe(cert: x509.Certificate) -> Certificate:
     from cryptography.hazmat.primitives.serialization import Encoding
 
     from wizard.net.cert_lint import is_self_signed
 
-    return {
-        "subject": cert.subject.rfc4514_string(),
-        "issuer": cert.issuer.rfc4514_string(),
-        "not_before": cert.not_valid_before_utc.isoformat(),
-        "not_after": cert.not_valid_after_utc.isoformat(),
-        "sha256": hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest(),
-        "self_signed": is_self_signed(cert),
-    }
+    return Certificate(
+        subject=cert.subject.rfc4514_string(),
+        issuer=cert.issuer.rfc4514_string(),
+        not_before=cert.not_valid_before_utc.isoformat(),
+        not_after=cert.not_valid_after_utc.isoformat(),
+        sha256=hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest(),
+        self_signed=is_self_signed(cert),
+    )

@@ -7,12 +7,14 @@ sign-in port (the port check proves that), or when the desktop app's agent envir
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from wizard.checks.ide import editor_settings, wsl_editors
 from wizard.core.engine import CheckContext
 from wizard.core.environment import CommandNotFound
+from wizard.core.findings.editors import WslFindings, WslSystem
 from wizard.core.i18n import and_list, join, tr
 from wizard.core.model import Outcome, Status
 from wizard.platform import desktop_app, wsl
@@ -29,64 +31,68 @@ def check_wsl(ctx: CheckContext) -> Outcome:
     try:
         listing = env.runner.run(list(wsl.LIST_ARGS), ctx.budget.timeout(LIST_CAP_S))
     except CommandNotFound:
-        return Outcome(Status.PASS, NOT_INSTALLED, {"installed": False})
+        return Outcome(Status.PASS, NOT_INSTALLED, WslFindings(installed=False))
     except TimeoutError:
-        return Outcome(Status.WARN, tr("wsl", "WSL did not answer in time."), {"installed": None})
+        late = tr("wsl", "WSL did not answer in time.")
+        return Outcome(Status.WARN, late, WslFindings(installed=None))
     text = listing.stdout + "\n" + listing.stderr
     if wsl.not_installed(text):
-        return Outcome(Status.PASS, NOT_INSTALLED, {"installed": False})
+        return Outcome(Status.PASS, NOT_INSTALLED, WslFindings(installed=False))
 
     distros = wsl.parse_list_verbose(listing.stdout)
     profile_dir = Path(env.get("USERPROFILE") or env.home)
     config = wsl.read_wslconfig(profile_dir / ".wslconfig")
     mode = config.networking_mode
-    evidence: dict[str, Any] = {
-        "installed": True,
-        "distros": [d.to_json() for d in distros],
-        "default": next((d.name for d in distros if d.default), None),
-        "networking_mode": mode,
-        "networking_mode_source": config.source,
-        "dns_tunneling": config.dns_tunneling,
-        "auto_proxy": config.auto_proxy,
-    }
-    if config.problem:
-        evidence["wslconfig_problem"] = config.problem
+    default = next((d.name for d in distros if d.default), None)
+    status: dict[str, Any] | None = {}
     if distros and ctx.budget.remaining() > 1.0:
-        evidence["status"] = _status(ctx)
-        if evidence["default"] is None and evidence["status"]:
-            evidence["default"] = evidence["status"].get("default_distribution")
+        status = _status(ctx)
+        if default is None and status:
+            default = status.get("default_distribution")
 
     key = ctx.profile["ide"]["wsl_setting"]
     inside = wsl_editors(editor_settings(ctx), key)
     editors = and_list([f.editor_name for f in inside])
-    evidence["editors_running_codex_in_wsl"] = editors or None
     desktop = desktop_app.read_state(env, ctx.profile)
-    evidence["desktop_app"] = desktop.to_json() | {"file": env.display_path(desktop.path)}
+    system = WslSystem(
+        distros=tuple(d.to_json() for d in distros),
+        default=default,
+        networking_mode=mode,
+        networking_mode_source=config.source,
+        dns_tunneling=config.dns_tunneling,
+        auto_proxy=config.auto_proxy,
+        wslconfig_problem=config.problem or None,
+        status=status,
+        editors_running_codex_in_wsl=editors or None,
+        desktop_app=desktop.to_json() | {"file": env.display_path(desktop.path)},
+    )
+
+    def found(**more: Any) -> WslFindings:
+        return WslFindings(installed=True, system=replace(system, **more))
 
     if not distros:
         if wsl.has_no_distributions(text):
             return Outcome(
                 Status.PASS,
                 tr("wsl", "WSL is installed without any Linux system, so Codex cannot run in it."),
-                evidence,
+                found(),
             )
-        evidence["exit_code"] = listing.returncode
         return Outcome(
-            Status.WARN, tr("wsl", "WSL is installed but did not list its Linux systems."), evidence
+            Status.WARN,
+            tr("wsl", "WSL is installed but did not list its Linux systems."),
+            found(exit_code=listing.returncode),
         )
 
-    where = _describe(distros, evidence["default"], mode)
+    where = _describe(distros, default, mode)
     desktop_shell_wsl = desktop.shell == ctx.profile["desktop"]["shell_wsl"]
     if desktop.agent_in_wsl or desktop_shell_wsl:
-        evidence["facts"] = {"where": where}
         summary = (
             tr("wsl", "The Codex app runs its agent inside WSL ({where}).", where=where)
             if desktop.agent_in_wsl
             else tr("wsl", "The Codex app's terminal runs inside WSL ({where}).", where=where)
         )
-        return Outcome(Status.FAIL, summary, evidence, faults=("desktop_wsl_on",))
+        return Outcome(Status.FAIL, summary, found(facts={"where": where}), ("desktop_wsl_on",))
     if inside:
-        evidence["facts"] = {"editors": editors}
         summary = (
             tr("wsl", "{editors} runs Codex inside WSL ({where}).", editors=editors, where=where)
             if len(set(f.editor_name for f in inside)) == 1
@@ -94,11 +100,11 @@ def check_wsl(ctx: CheckContext) -> Outcome:
                 "wsl", "{editors} run Codex inside WSL ({where}).", editors=editors, where=where
             )
         )
-        return Outcome(Status.WARN, summary, evidence)
+        return Outcome(Status.WARN, summary, found(facts={"editors": editors}))
     return Outcome(
         Status.PASS,
         tr("wsl", "WSL is installed ({where}); no editor runs Codex inside it.", where=where),
-        evidence,
+        found(),
     )
 
 

@@ -19,6 +19,7 @@ import ipaddress
 from typing import Any
 
 from wizard.core.engine import CheckContext
+from wizard.core.findings.editors import WslFindings
 from wizard.core.i18n import join, sentences, tr
 from wizard.core.model import Outcome, Status
 from wizard.net.route import effective_route
@@ -133,9 +134,9 @@ def _from_windows(ctx: CheckContext) -> Outcome:
     Windows: WSL's eth0 MTU is read through wsl.exe, the adapters here. The mismatch counts when
     the user's own Codex, asked inside WSL, got no answer (`requires` codex_probe_transport)."""
     env = ctx.env
-    wsl_check = ctx.dep("wsl")
-    found = wsl_check.evidence if wsl_check is not None else {}
-    if not found.get("editors_running_codex_in_wsl"):
+    found = ctx.findings(WslFindings)
+    system = found.system if found is not None else None
+    if system is None or not system.editors_running_codex_in_wsl:
         return Outcome(
             Status.SKIP, tr("wsl_network", "Not relevant: Codex does not run inside WSL here.")
         )
@@ -143,14 +144,12 @@ def _from_windows(ctx: CheckContext) -> Outcome:
     def timeout() -> float:
         return ctx.budget.timeout(COMMAND_CAP_S)
 
-    mtu_text, mtu_problem = wsl_net.run_text(
-        env, wsl_net.eth0_mtu_argv(found.get("default")), timeout
-    )
+    mtu_text, mtu_problem = wsl_net.run_text(env, wsl_net.eth0_mtu_argv(system.default), timeout)
     eth0 = wsl_net.parse_mtu(mtu_text or "")
     table, netsh_problem = wsl_net.run_text(env, wsl_net.NETSH_SUBINTERFACES, timeout)
     adapters = wsl_net.parse_subinterfaces(table or "")
     evidence: dict[str, Any] = {
-        "networking_mode": found.get("networking_mode"),
+        "networking_mode": system.networking_mode,
         "eth0_mtu": eth0,
         "windows_adapters": [a.to_json() for a in adapters],
         "problems": {k: v for k, v in (("wsl", mtu_problem), ("netsh", netsh_problem)) if v},

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.core.environment import Environment
+from wizard.core.findings import CheckFailure, F
 from wizard.core.i18n import tr
 from wizard.core.model import CheckResult, Outcome, Status, Target
 from wizard.core.profile import Profile
@@ -98,6 +99,11 @@ class CheckContext:
 
     def dep(self, check_id: str) -> CheckResult | None:
         return self.results.get(check_id)
+
+    def findings(self, kind: type[F]) -> F | None:
+        """What the check of `kind`, one this check `needs`, found."""
+        result = self.results.get(kind.check)
+        return result.typed(kind) if result is not None else None
 
     def cancelled(self) -> bool:
         return self.cancel_event.is_set()
@@ -201,7 +207,7 @@ def run_checks(
                         "Did not finish within its time budget ({seconds:.1f} s).",
                         seconds=deadline - started,
                     ),
-                    {"timed_out": True},
+                    CheckFailure(timed_out=True),
                 )
                 log.debug("check %s abandoned: still running after its budget", check_id)
             else:
@@ -227,7 +233,7 @@ def _run_one(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
                 kind=type(exc).__name__,
                 error=str(exc),
             ),
-            {"exception": type(exc).__name__, "traceback": "".join(frames).rstrip()},
+            CheckFailure(type(exc).__name__, "".join(frames).rstrip()),
         )
     result = _stamp(spec, outcome, int((time.monotonic() - started) * 1000))
     log.debug("check %s: %s in %d ms", spec.id, result.status.value, result.duration_ms)
@@ -256,7 +262,7 @@ def _stamp(spec: CheckSpec, outcome: Outcome, duration_ms: int) -> CheckResult:
         title=spec.title,
         status=outcome.status,
         summary=outcome.summary,
-        evidence=dict(outcome.evidence),
+        findings=outcome.findings,
         faults=tuple(outcome.faults),
         duration_ms=duration_ms,
     )

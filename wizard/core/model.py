@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from wizard.core.findings import NOTHING, F, Findings, typed
+
 
 class Status(enum.StrEnum):
     PASS = "pass"
@@ -29,14 +31,22 @@ class Outcome:
     """What a check function returns: its finding, before the engine stamps id and timing.
 
     `faults` are the machine-readable facts this check proved (e.g. "tls_untrusted"); the
-    verdict rules map them to causes. `evidence` is structured, JSON-safe and never holds
-    secrets (the report redacts anyway).
+    verdict rules map them to causes. `findings` is the check's typed payload
+    (wizard.core.findings); `evidence`, its JSON, never holds secrets (the report redacts
+    anyway).
     """
 
     status: Status
     summary: str
-    evidence: Mapping[str, Any] = field(default_factory=dict)
+    findings: Findings = NOTHING
     faults: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _untyped_to_findings(self, "")
+
+    @property
+    def evidence(self) -> dict[str, Any]:
+        return self.findings.to_json()
 
 
 @dataclass(frozen=True)
@@ -45,9 +55,20 @@ class CheckResult:
     title: str
     status: Status
     summary: str
-    evidence: Mapping[str, Any]
+    findings: Findings
     faults: tuple[str, ...]
     duration_ms: int
+
+    def __post_init__(self) -> None:
+        _untyped_to_findings(self, self.id)
+
+    @property
+    def evidence(self) -> dict[str, Any]:
+        """The findings as JSON: what reports, `--json` and Details show."""
+        return self.findings.to_json()
+
+    def typed(self, kind: type[F]) -> F | None:
+        return typed(self.findings, kind)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,7 +76,7 @@ class CheckResult:
             "title": self.title,
             "status": self.status.value,
             "summary": self.summary,
-            "evidence": dict(self.evidence),
+            "evidence": self.evidence,
             "faults": list(self.faults),
             "duration_ms": self.duration_ms,
         }
@@ -123,3 +144,22 @@ class Diagnosis:
 
     def result(self, check_id: str) -> CheckResult | None:
         return next((c for c in self.checks if c.id == check_id), None)
+
+    def findings(self, kind: type[F]) -> F | None:
+        """What the check of `kind` found, when it ran and found something."""
+        result = self.result(kind.check)
+        return result.typed(kind) if result else None
+
+
+def _untyped_to_findings(owner: Outcome | CheckResult, check_id: str) -> None:
+    """Until every check has its payload class: evidence given as a plain mapping becomes
+    that check's findings (wizard.core.findings.registry), or stays as found when it is not
+    of their shape."""
+    if isinstance(owner.findings, Mapping):
+        from wizard.core.findings.registry import Untyped, rebuild
+
+        try:
+            found = rebuild(check_id, owner.status, owner.findings)
+        except (KeyError, TypeError, ValueError):
+            found = Untyped(owner.findings)
+        object.__setattr__(owner, "findings", found)

@@ -45,7 +45,7 @@ def render(template: str, facts: Mapping[str, Any]) -> Text:
 def _facts(target: Target, results: Sequence[CheckResult]) -> _Facts:
     facts = _Facts(host=target.host, port=target.port)
     for result in results:
-        facts.update(result.evidence.get("facts", {}))
+        facts.update(result.findings.cause_facts())
     return facts
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from wizard.core.findings.signin import ProbeFindings, StoreFindings
 from wizard.core.i18n import Text, tr
 from wizard.core.model import CheckResult, FlowStep, Status
 
@@ -55,7 +56,7 @@ _OWN_CHECKS: dict[FlowStep, tuple[str, ...]] = {
     FlowStep.TOKEN_EXCHANGE: STEP_CHECKS[FlowStep.TOKEN_EXCHANGE],
     FlowStep.STORE: ("codex_auth", "auth_mode", "credential_store", "chatgpt"),
 }
-WITNESS = "codex_probe"  # the user's own Codex: a test return through steps 2 to 4
+WITNESS = ProbeFindings.check  # the user's own Codex: a test return through steps 2 to 4
 
 
 def step_label(step: FlowStep | str) -> Text:
@@ -90,7 +91,8 @@ def step_states(
     by_id = {r.id: r for r in results}
     states = dict.fromkeys(STEPS, "untested")
     witness = by_id.get(WITNESS)
-    returned = witness is not None and witness.evidence.get("callback_status") is not None
+    probe = witness.typed(ProbeFindings) if witness is not None else None
+    returned = probe is not None and probe.callback_status is not None
     if returned:  # Codex's own login server answered the test return
         states[FlowStep.CALLBACK] = states[FlowStep.LISTENER] = "ok"
     port = by_id.get("callback_port")
@@ -102,7 +104,8 @@ def step_states(
     ):
         states[FlowStep.TOKEN_EXCHANGE] = "ok"
     store = by_id.get("credential_store")
-    if store is not None and store.evidence.get("store_writable") is True:
+    saving = store.typed(StoreFindings) if store is not None else None
+    if saving is not None and saving.store_writable is True:
         states[FlowStep.STORE] = "ready"
     for step, own in _OWN_CHECKS.items():
         if any(by_id[c].status is Status.WARN for c in own if c in by_id):

@@ -4,14 +4,15 @@
 The public `--events` lines are for people and scripts: texts in one language, the document
 redacted. The window needs what it would have had in-process: `Text` (it renders in the
 user's language, again after a switch), `Moment` (written in the user's time zone) and the
-evidence as found (the fixes read their facts from it). It goes through a pipe between two
-processes of the same user and is never written anywhere."""
+findings as found (typed again on arrival: wizard.core.findings.registry). It goes through a
+pipe between two processes of the same user and is never written anywhere."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from wizard.core.findings.registry import rebuild
 from wizard.core.i18n import Moment, Text
 from wizard.core.model import CheckResult, Diagnosis, FlowStep, Status, Target, Verdict
 
@@ -49,12 +50,13 @@ def result_to_wire(result: CheckResult) -> dict[str, Any]:
 
 
 def result_from_wire(data: Mapping[str, Any]) -> CheckResult:
+    status = Status(data["status"])
     return CheckResult(
         id=data["id"],
         title=decode(data["title"]),
-        status=Status(data["status"]),
+        status=status,
         summary=decode(data["summary"]),
-        evidence=decode(data["evidence"]),
+        findings=rebuild(data["id"], status, decode(data["evidence"])),
         faults=tuple(data["faults"]),
         duration_ms=data["duration_ms"],
     )

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from wizard.core.findings.signin import AuthModeFindings
 from wizard.core.i18n import tr
 from wizard.fixes.base import ChangeFix, FixContext
 from wizard.fixes.env_places import (
     RESTART,
     Stale,
-    check_result,
     clean_up,
+    findings_of,
     sentences,
     turned_off_places,
     unplaced_note,
@@ -33,8 +34,8 @@ class AuthEnvRepair(ChangeFix):
 
     def plan(self, ctx: FixContext) -> FixPlan:
         env = ctx.env
-        check = check_result(ctx, "auth_mode")
-        names: list[str] = list(check.evidence.get("remove", [])) if check else []
+        found = findings_of(ctx, AuthModeFindings)
+        names = list(found.remove) if found else []
         if not names:
             return self.not_applicable(
                 tr(

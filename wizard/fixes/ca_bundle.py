@@ -30,6 +30,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from wizard.core.engine import Budget
+from wizard.core.findings.certificates import TlsFindings
 from wizard.core.i18n import and_list, join, sentences, tr
 from wizard.core.model import CheckResult, Status
 from wizard.fixes.base import ChangeFix, FixContext
@@ -100,7 +101,7 @@ class CaBundle(ChangeFix):
         if not extra and not untrusted:
             return self.not_applicable(_why_not(tls, host))
 
-        chain = _capture(ctx) if tls is not None and tls.evidence.get("chain") else None
+        chain = _capture(ctx) if _captured(tls) else None
         os_roots = list(env.trust_store.certificates())
         roots: list[Root] = []
         if untrusted and chain:
@@ -329,8 +330,14 @@ def _preview(roots: list[Root], ders: list[bytes], before: bytes | None, os_coun
 # -- words ------------------------------------------------------------------------------------
 
 
+def _captured(tls: CheckResult | None) -> bool:
+    """The secure-connection check got a certificate chain to look at."""
+    found = tls.typed(TlsFindings) if tls is not None else None
+    return found is not None and bool(found.chain)
+
+
 def _why_not(tls: CheckResult | None, host: str) -> str:
-    if tls is None or not tls.evidence.get("chain"):
+    if tls is None or not _captured(tls):
         if tls is not None:
             return tr(
                 "ca_bundle",
@@ -351,7 +358,8 @@ def _why_not(tls: CheckResult | None, host: str) -> str:
             "Codex already trusts the connection to {host}; there is nothing to add.",
             host=host,
         )
-    if tls.evidence.get("date_problem"):
+    found = tls.typed(TlsFindings)
+    if found is not None and found.date_problem:
         return tr(
             "ca_bundle",
             "The certificate is only rejected because of this computer's date: set the clock "

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from wizard.core.findings.certificates import CaEnvFindings, TlsFindings
 from wizard.core.i18n import tr
 from wizard.fixes.base import ChangeFix, FixContext
 from wizard.fixes.env_places import (
@@ -20,6 +21,7 @@ from wizard.fixes.env_places import (
     Stale,
     check_result,
     clean_up,
+    findings_of,
     sentences,
     unplaced_note,
     where_text,
@@ -135,15 +137,15 @@ def _problems(ctx: FixContext) -> dict[str, dict[str, Any]]:
     written above every line that is turned off."""
     env = ctx.env
     found: dict[str, dict[str, Any]] = {}
-    ca_env = check_result(ctx, "ca_env")
-    variables = ca_env.evidence.get("variables", {}) if ca_env else {}
+    ca_env = findings_of(ctx, CaEnvFindings)
+    variables = ca_env.variables if ca_env else {}
     for name, info in variables.items():
-        problem = info.get("problem") if isinstance(info, dict) else None
+        problem = info.problem
         if not problem or name in WARN_ONLY:
             continue
-        if name in DIR_VARIABLES and info.get("is_dir") and info.get("readable"):
+        if name in DIR_VARIABLES and info.is_dir and info.readable:
             continue  # a folder without hashed files: Codex falls back, the check only warns
-        shown = info.get("path") or "?"
+        shown = info.path or "?"
         problem_text = (
             tr(
                 "ca_env_repair",
@@ -152,7 +154,7 @@ def _problems(ctx: FixContext) -> dict[str, dict[str, Any]]:
                 path=shown,
                 problem=problem,
             )
-            if info.get("source") == ".env"
+            if info.source == ".env"
             else tr(
                 "ca_env_repair",
                 "{name} points at {path}, but {problem}.",
@@ -173,12 +175,12 @@ def _problems(ctx: FixContext) -> dict[str, dict[str, Any]]:
         }
     tls = check_result(ctx, "tls", run_if_missing=False)
     if tls is not None and HIDES_OS_STORE in tls.faults:
-        facts = tls.evidence.get("facts", {})
-        name = str(facts.get("variable", "SSL_CERT_FILE"))
+        hiding = tls.typed(TlsFindings)
+        name = (hiding.hiding_variable() if hiding else None) or "SSL_CERT_FILE"
         setting = ca_settings(env, ctx.profile).get(name)
         if setting is not None and name not in found:
             path = setting.path(env)
-            host = facts.get("host", ctx.target.host)
+            host = ctx.target.host
             found[name] = {
                 "problem": tr(
                     "ca_env_repair",

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from wizard.core.diagnose import diagnose
 from wizard.core.environment import Environment
+from wizard.core.findings import F
 from wizard.core.i18n import and_list, join, tr
 from wizard.core.i18n import sentences as i18n_sentences
 from wizard.core.model import CheckResult
@@ -305,6 +306,12 @@ def check_result(ctx: FixContext, check_id: str, run_if_missing: bool = True) ->
     if not specs:
         return None
     return diagnose(specs, ctx.env, ctx.profile, ctx.target, 4.0).result(check_id)
+
+
+def findings_of(ctx: FixContext, kind: type[F], run_if_missing: bool = True) -> F | None:
+    """What the check of `kind` found (see `check_result`)."""
+    result = check_result(ctx, kind.check, run_if_missing)
+    return result.typed(kind) if result is not None else None
 
 
 @dataclass(frozen=True)

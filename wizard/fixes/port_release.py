@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from wizard.core.environment import PortHolder
+from wizard.core.findings.port import Listener, PortFindings, PortFound
 from wizard.core.i18n import and_list, sentences, tr
 from wizard.fixes.base import FixContext
 from wizard.fixes.env_places import check_result
@@ -66,9 +67,10 @@ class PortRelease:
         result = check_result(ctx, "callback_port")
         if result is None:
             return self._not_applicable(tr("port_release", "The sign-in port was not checked."))
-        ports: list[dict[str, Any]] = list(result.evidence.get("ports", []))
-        busy = [p for p in ports if p.get("state") in ("codex", "held")]
-        reserved = [p for p in ports if p.get("state") == "reserved"]
+        found = result.typed(PortFindings)
+        ports = found.ports if found is not None else ()
+        busy = [p for p in ports if p.busy]
+        reserved = [p for p in ports if p.state == "reserved"]
         if not busy:
             if reserved or "callback_ports_reserved" in result.faults:
                 return self._reserved(ctx, reserved)
@@ -84,10 +86,10 @@ class PortRelease:
         ending: dict[str, tuple[list[int], bool]] = {}  # name -> (its ports, is the WSL relay)
         handled: set[int] = set()
         for finding in busy:
-            port = int(finding["port"])
-            holders = [_holder(ctx, port, h) for h in finding.get("holders", [])]
+            port = finding.port
+            holders = [_holder(ctx, port, h) for h in finding.holders]
             relay = [h for h in holders if _is_relay(ctx, h)]
-            if finding.get("codex_login_server") and not relay:
+            if finding.codex_login_server and not relay:
                 actions.append({"kind": "cancel", "port": port})
                 said.append(
                     tr(
@@ -192,18 +194,16 @@ class PortRelease:
             done.append(what)
         return done
 
-    def _reserved(self, ctx: FixContext, reserved: list[dict[str, Any]]) -> FixPlan:
-        ports = ", ".join(str(p["port"]) for p in reserved) or tr(
-            "port_release", "the sign-in ports"
-        )
-        ranges = [p.get("reserved_range") for p in reserved if p.get("reserved_range")]
-        if ranges and ranges[0]:
+    def _reserved(self, ctx: FixContext, reserved: list[PortFound]) -> FixPlan:
+        ports = ", ".join(str(p.port) for p in reserved) or tr("port_release", "the sign-in ports")
+        ranges = [p.reserved_range for p in reserved if p.reserved_range]
+        if ranges:
             ports = tr(
                 "port_release",
                 "{ports} (range {start}-{end})",
                 ports=ports,
-                start=ranges[0]["start"],
-                end=ranges[0]["end"],
+                start=ranges[0].start,
+                end=ranges[0].end,
             )
         return self._not_applicable(
             tr(
@@ -233,11 +233,11 @@ def _live(ctx: FixContext) -> bool:
     return ctx.env.platform == current_platform()
 
 
-def _holder(ctx: FixContext, port: int, found: dict[str, Any]) -> Holder:
-    """The holder from the evidence, completed from the process table when it is this
+def _holder(ctx: FixContext, port: int, found: Listener) -> Holder:
+    """The holder from the findings, completed from the process table when it is this
     machine (the full program path and the start time)."""
-    pid = found.get("pid")
-    holder = Holder(port, pid, found.get("name"), found.get("exe"), found.get("user"), None)
+    pid = found.pid
+    holder = Holder(port, pid, found.name, found.exe, found.user, None)
     if pid is None or not _live(ctx):
         return holder
     import psutil
@@ -262,11 +262,8 @@ def _holder(ctx: FixContext, port: int, found: dict[str, Any]) -> Holder:
     return Holder(port, pid, name, shown, user, created)
 
 
-def _address(finding: dict[str, Any], holder: Holder) -> str:
-    for h in finding.get("holders", []):
-        if h.get("pid") == holder.pid:
-            return str(h.get("address"))
-    return ""
+def _address(finding: PortFound, holder: Holder) -> str:
+    return next((h.address for h in finding.holders if h.pid == holder.pid), "")
 
 
 def _is_relay(ctx: FixContext, holder: Holder) -> bool:

@@ -16,32 +16,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from wizard.core.environment import CommandNotFound, CommandRunner
+from wizard.core.findings.port import ExcludedRange
 
 _ROW = re.compile(r"^\s*(\d{1,5})\s+(\d{1,5})\s*(\*)?\s*$")
 FAMILIES = ("ipv4", "ipv6")
-
-
-@dataclass(frozen=True)
-class ExcludedRange:
-    start: int
-    end: int
-    administered: bool  # added by an administrator (`*`): still bindable by programs
-    family: str = "ipv4"
-
-    def contains(self, port: int) -> bool:
-        return self.start <= port <= self.end
-
-    @property
-    def blocks_binding(self) -> bool:
-        return not self.administered
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "start": self.start,
-            "end": self.end,
-            "administered": self.administered,
-            "family": self.family,
-        }
 
 
 def parse_excluded_ranges(text: str, family: str = "ipv4") -> list[ExcludedRange]:

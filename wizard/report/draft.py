@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from wizard.core.findings import typed
+from wizard.core.findings.editors import IdeFindings
+from wizard.core.findings.registry import findings_in
 from wizard.core.i18n import Text, Translator, tr
 from wizard.report.case_file import CaseFile, case_document, render_files, write_files
 from wizard.report.redact import RedactionNote
@@ -246,13 +249,9 @@ def _hideable_host(host: str) -> bool:
 def _editor_paths(document: Mapping[str, Any]) -> list[str]:
     paths: set[str] = set()
     for check in document.get("checks") or ():
-        if check.get("id") != "ide_settings":
-            continue
-        evidence = check.get("evidence") or {}
-        for entry in evidence.get("files") or ():
-            if isinstance(entry, Mapping) and isinstance(entry.get("file"), str):
-                paths.add(entry["file"])
-        paths.update(p for p in evidence.get("wsl_on_files") or () if isinstance(p, str))
+        editors = typed(findings_in(check), IdeFindings)
+        if editors is not None:
+            paths.update(editors.files_shown())
     return sorted((p for p in paths if p), key=lambda s: (-len(s), s))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 
+from wizard.core.findings.registry import findings_in
 from wizard.core.i18n import Text, Translator, localize, tr
 from wizard.core.profile import resource_path
 from wizard.core.steps import STEPS, state_word, states_of, step_label, step_number
@@ -290,9 +291,7 @@ def _check(check: Mapping[str, Any], verdict: Mapping[str, Any], w: _Words) -> d
         "duration": duration_text(check.get("duration_ms")),
         "faults": [_text(f) for f in check.get("faults") or ()],
         "evidence": pretty_json(check.get("evidence", {})),
-        "trust": [
-            {**row, "word": w(row["word"])} for row in trust_rows(check.get("evidence") or {})
-        ],
+        "trust": [{**row, "word": w(row["word"])} for row in trust_rows(findings_in(check))],
     }
 
 

@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from wizard.core.findings import Findings
+from wizard.core.findings.registry import findings_in
 from wizard.core.i18n import Translator, localize, tr
 from wizard.core.steps import state_word
 from wizard.report.html import (
@@ -165,7 +167,7 @@ def render_markdown(document: Mapping[str, Any], translate: Translator | None = 
         if faults:
             label = md_text(w(tr("report", "Proven faults:")))
             out += [f"{label} " + ", ".join(md_code(f) for f in faults), ""]
-        out += _trust_table(check.get("evidence") or {}, w)
+        out += _trust_table(findings_in(check), w)
         out += [md_block(pretty_json(check.get("evidence", {})), "json"), ""]
     out.append(
         md_text(
@@ -181,8 +183,8 @@ def render_markdown(document: Mapping[str, Any], translate: Translator | None = 
     return "\n".join(out) + "\n"
 
 
-def _trust_table(evidence: Mapping[str, Any], w: Callable[[Any], str]) -> list[str]:
-    rows = trust_rows(evidence)
+def _trust_table(findings: Findings, w: Callable[[Any], str]) -> list[str]:
+    rows = trust_rows(findings)
     if not rows:
         return []
     head = [md_text(w(HEADINGS[k])) for k in ("set", "trusted", "why")]

@@ -4,10 +4,11 @@ the window's Details and the case file alike."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from wizard.core.i18n import Text, tr
+from wizard.core.findings import Findings, typed
+from wizard.core.findings.certificates import TlsFindings, TrustRow
+from wizard.core.i18n import Text, join, tr
 
 HEADINGS: dict[str, Text] = {
     "caption": tr("report", "Who trusts the connection to the sign-in server"),
@@ -19,31 +20,33 @@ YES = ("✔", tr("report", "Yes"))
 NO = ("✖", tr("report", "No"))
 
 
-def trust_rows(evidence: Mapping[str, Any]) -> list[dict[str, Any]]:
+def trust_rows(findings: Findings) -> list[dict[str, Any]]:
     """One row per set (this computer's store, public roots, each configured file), Codex's
-    own last: label, where it comes from, trusted (bool), icon, word and why not."""
-    rows = [r for r in evidence.get("trust") or () if isinstance(r, Mapping)]
-    rows = [r for r in rows if r.get("id") != "codex"] + [r for r in rows if r.get("id") == "codex"]
+    own last: label, where it comes from, trusted (bool), icon, word and why not. Empty for
+    findings other than the secure connection's."""
+    tls = typed(findings, TlsFindings)
+    rows = tls.trust if tls is not None else ()
+    rows = tuple(r for r in rows if r.id != "codex") + tuple(r for r in rows if r.id == "codex")
     out = []
     for row in rows:
-        trusted = row.get("trusted") is True
-        icon, word = YES if trusted else NO
+        icon, word = YES if row.trusted else NO
         out.append(
             {
-                "label": row.get("label", ""),
-                "origin": row.get("origin") or "",
-                "codex": row.get("id") == "codex",
-                "trusted": trusted,
+                "label": row.label,
+                "origin": row.origin or "",
+                "codex": row.id == "codex",
+                "trusted": row.trusted,
                 "icon": icon,
                 "word": word,
-                "why": "" if trusted else _why(row),
+                "why": "" if row.trusted else _why(row),
             }
         )
     return out
 
 
-def _why(row: Mapping[str, Any]) -> str:
+def _why(row: TrustRow) -> str:
     """The reason, word for word; the OS's error code after it (what a help desk searches)."""
-    error = row.get("error") or ""
-    code = row.get("os_code")
-    return f"{error} ({code})" if error and code else error
+    error = row.error or ""
+    if not (error and row.os_code):
+        return error
+    return join([error, f"({row.os_code})"], " ")

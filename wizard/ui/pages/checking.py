@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.core.findings import CheckFailure
 from wizard.core.model import CheckResult, Diagnosis, Status
 from wizard.ui.accessibility import tab_chain
 from wizard.ui.pages.base import Page
@@ -28,7 +29,8 @@ ADVANCE_DELAY_MS = 500  # long enough to see the last row turn, short enough not
 def plain_summary(result: CheckResult) -> str:
     """The row's line: a broken check's own message is technical, so it goes to Details."""
     if result.status is Status.ERROR:
-        if result.evidence.get("timed_out"):
+        failure = result.typed(CheckFailure)
+        if failure is not None and failure.timed_out:
             return tr("This check took too long and was stopped.")
         return tr("This check ran into a problem of its own. The details are in the report.")
     return ltext(result.summary)

@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QStyle, QVBoxLayout, QWidget, QWizard
 
 from wizard.app.session import cause_title
-from wizard.core.model import CheckResult, Diagnosis, FlowStep, Status, Target, Verdict
+from wizard.core.findings import CheckFailure
+from wizard.core.model import CheckResult, Diagnosis, FlowStep, Target, Verdict
 from wizard.core.steps import STEPS, step_number
 from wizard.ui.accessibility import tab_chain
 from wizard.ui.pacing import AfterPaint
@@ -413,7 +414,8 @@ def _result_html(result: CheckResult, technical: bool) -> str:
         f"{html.escape(ltext(result.summary))}</p>"
     )
     head += _trust_html(result)
-    broke = result.evidence.get("traceback") if result.status is Status.ERROR else None
+    failure = result.typed(CheckFailure)
+    broke = failure.traceback if failure is not None else None
     if broke and not technical:  # a broken check keeps its traceback for the help desk
         return head + "<pre style='white-space: pre-wrap'>" + html.escape(str(broke)) + "</pre>"
     if not technical or not result.evidence:
@@ -436,7 +438,7 @@ def _trust_html(result: CheckResult) -> str:
 
     from wizard.report.trust_table import HEADINGS, trust_rows
 
-    rows = trust_rows(localized(dict(result.evidence)))
+    rows = localized(trust_rows(result.findings))
     if not rows:
         return ""
     cell = "<td style='padding: 2px 8px'>{}</td>"
