@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from tests.helpers import lab_target, make_env, run_check
 from wizard.checks.addresses import check_addresses
+from wizard.core.findings.network import DnsFindings, Endpoint
 from wizard.core.model import CheckResult, Status
 
 
 def _dns(*ipv4: str) -> CheckResult:
-    evidence = {"ipv4": list(ipv4), "ipv6": []}
-    return CheckResult("dns", "Finding the sign-in server", Status.PASS, "Found.", evidence, (), 1)
+    found = DnsFindings(
+        via_proxy=False,
+        connect_to=Endpoint("auth.openai.com", 443, "sign-in server"),
+        ipv4=ipv4,
+        ipv6=(),
+        errors={},
+        timed_out=False,
+    )
+    return CheckResult("dns", "Finding the sign-in server", Status.PASS, "Found.", found, (), 1)
 
 
 def test_one_address_that_answers_is_said_in_the_singular(home, auth_server):

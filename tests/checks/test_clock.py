@@ -9,6 +9,7 @@ import pytest
 from tests.helpers import make_env, run_check
 from wizard.checks.clock import check_clock, human_duration
 from wizard.checks.endpoints import check_openid
+from wizard.core.findings.network import Answer, OpenidFindings, Timing
 from wizard.core.model import CheckResult, Status
 from wizard.core.profile import load_profile
 
@@ -28,17 +29,14 @@ def openid_result(
     """The `openid` dependency as the engine hands it over (an input, built directly)."""
     sent = sent or SERVER_TIME
     received = received or sent
-    evidence = {
-        "status": 200,
-        "server_date": server_date,
-        "age": age,
-        "sent_at": sent.isoformat(),
-        "received_at": received.isoformat(),
-        "rtt_ms": int((received - sent).total_seconds() * 1000),
-    }
-    return {
-        "openid": CheckResult("openid", "Sign-in server answers", status, "", evidence, faults, 1)
-    }
+    rtt_ms = int((received - sent).total_seconds() * 1000)
+    found = OpenidFindings(
+        url="https://auth.openai.com/.well-known/openid-configuration",
+        via="direct",
+        answer=Answer(200, "OK", "application/json", None, rtt_ms),
+        timing=Timing(server_date, age, sent.isoformat(), received.isoformat()),
+    )
+    return {"openid": CheckResult("openid", "Sign-in server answers", status, "", found, faults, 1)}
 
 
 def run(home, deps) -> object:
@@ -181,7 +179,7 @@ def lab_clock_pair(home, pki, auth_server, clock=None):
         "Sign-in server answers",
         openid.status,
         openid.summary,
-        openid.evidence,
+        openid.findings,
         openid.faults,
         1,
     )

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from wizard.checks.catalog import ALL_CHECKS
@@ -21,34 +21,9 @@ from wizard.core.i18n import Moment, Text
 from wizard.core.model import CheckResult, Status
 from wizard.core.wire import result_from_wire, result_to_wire
 
-# The checks whose evidence is still a plain mapping: this list only shrinks.
-UNTYPED = {
-    "proxy",
-    "dns",
-    "tcp",
-    "addresses",
-    "os_trust_policy",
-    "openid",
-    "token_endpoint",
-    "routes",
-    "clock",
-    "chatgpt",
-    "remote_session",
-    "codex_install",
-    "codex_auth",
-    "auth_managers",
-    "codex_logs",
-    "wsl_network",
-    "login_policy",
-    "pasted_error",
-    "status_page",
-}
-
 
 def test_every_check_has_a_payload_class():
-    ids = {spec.id for spec in ALL_CHECKS}
-    assert ids - PAYLOADS.keys() == UNTYPED
-    assert PAYLOADS.keys() <= ids  # no payload class for a check that does not exist
+    assert PAYLOADS.keys() == {spec.id for spec in ALL_CHECKS}
     assert all(kind.check == check_id for check_id, kind in PAYLOADS.items())
 
 
@@ -93,6 +68,10 @@ def _records(kind: type[Record]) -> st.SearchStrategy[Any]:
 @given(data=st.data())
 def test_a_payload_comes_back_the_same_from_json_and_the_wire(kind, data):
     found = data.draw(_records(kind))
+    try:
+        found.to_json()
+    except ValueError:  # two inline records that never come together (an answer and none)
+        assume(False)
     assert kind.from_json(found.to_json()) == found
     json.dumps(found.to_json())  # JSON as it is (Text and Moment are strings)
     status = Status.ERROR if kind is CheckFailure else Status.WARN

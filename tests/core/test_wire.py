@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 
 from tests.e2e import clean_env, free_port, run_wizard
+from wizard.core.findings.codex import LogsFindings
 from wizard.core.findings.port import Listener, PortFindings, PortFound
-from wizard.core.findings.registry import Untyped
 from wizard.core.i18n import Moment, Text, localize, tr
 from wizard.core.model import CheckResult, Diagnosis, FlowStep, Status, Verdict
 from wizard.core.profile import load_profile
@@ -37,7 +37,12 @@ def _diagnosis() -> Diagnosis:
         title=tr("checks", "Last sign-in attempt"),
         status=Status.WARN,
         summary=busy,
-        findings=Untyped({"seen": [Moment("2026-12-04T19:00:00+00:00")], "why": [busy]}),
+        findings=LogsFindings(
+            login_log={"file": "~/.codex/log/codex-login.log", "outcome": "failed"},
+            ide_log=None,
+            findings=({"id": "port_busy", "meaning": busy},),
+            facts={"attempt_started": Moment("2026-12-04T19:00:00+00:00")},
+        ),
         faults=(),
         duration_ms=3,
     )
@@ -67,7 +72,9 @@ def test_a_diagnosis_comes_back_as_the_same_objects():
     port = back.findings(PortFindings)
     assert port is not None and port.ports[0].holders[0].exe == "/home/ann/bin/node"  # as found
     assert isinstance(port.facts["holders"], Text)
-    assert isinstance(back.checks[1].evidence["seen"][0], Moment)
+    logs = back.findings(LogsFindings)
+    assert logs is not None and isinstance(logs.facts["attempt_started"], Moment)
+    assert isinstance(logs.findings[0]["meaning"], Text)
     assert back.target.is_default_host is False
 
 

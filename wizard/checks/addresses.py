@@ -13,10 +13,11 @@ import socket
 import ssl
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from wizard.checks.network import connect_failure, interleave
 from wizard.core.engine import CheckContext
+from wizard.core.findings.network import AddressesFindings, DnsFindings
 from wizard.core.i18n import join, tr
 from wizard.core.model import Outcome, Status
 
@@ -84,21 +85,18 @@ def probe_all(host: str, addresses: list[str], port: int, timeout: float) -> lis
 
 def check_addresses(ctx: CheckContext) -> Outcome:
     dns = ctx.dep("dns")
-    if dns is None or dns.status not in (Status.PASS, Status.WARN):
+    found = ctx.findings(DnsFindings)
+    if dns is None or dns.status not in (Status.PASS, Status.WARN) or found is None:
         return Outcome(Status.SKIP, tr("addresses", "Not tested: the name could not be looked up."))
-    if dns.evidence.get("via_proxy"):
+    if found.via_proxy:
         return Outcome(
             Status.SKIP,
             tr("addresses", "Not tested: Codex goes through a proxy, which picks the address."),
         )
     host, port = ctx.target.host, ctx.target.port
-    addresses = interleave(list(dns.evidence.get("ipv6", [])), list(dns.evidence.get("ipv4", [])))
+    addresses = interleave(list(found.ipv6), list(found.ipv4))
     probes = probe_all(host, addresses, port, ctx.budget.timeout(ADDRESS_CAP_S))
-    evidence: dict[str, object] = {
-        "host": host,
-        "port": port,
-        "addresses": [p.to_json() for p in probes],
-    }
+    evidence = AddressesFindings(host, port, tuple(p.to_json() for p in probes))
     dead = [p for p in probes if not p.answered]
     alive = [p for p in probes if p.answered]
     if not dead:
@@ -117,7 +115,7 @@ def check_addresses(ctx: CheckContext) -> Outcome:
             evidence,
         )
     dead_list = join([f"{p.address} ({p.detail})" for p in dead])
-    evidence["facts"] = {
+    facts = {
         "host": host,
         "dead_addresses": dead_list,
         "live_addresses": join([p.address for p in alive]),
@@ -132,6 +130,6 @@ def check_addresses(ctx: CheckContext) -> Outcome:
             count=len(probes),
             dead=dead_list,
         ),
-        evidence,
+        replace(evidence, facts=facts),
         ("address_blackhole",),
     )

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from wizard.checks.codex import human_age, read_codex_config
 from wizard.core.engine import CheckContext
 from wizard.core.environment import ProcessInfo
+from wizard.core.findings.codex import AuthManagerFindings
 from wizard.core.i18n import and_list, sentences, tr
 from wizard.core.model import Outcome, Status
 from wizard.core.profile import Profile
@@ -175,14 +176,6 @@ def check_auth_managers(ctx: CheckContext) -> Outcome:
     )
     if shape:
         shape["changed_while_codex_closed"] = recent
-    evidence: dict[str, Any] = {
-        "processes_listed": table is not None,
-        "tools": tools,
-        "codex_running": codex_running,
-        "config": config,
-        "markers": markers,
-        "auth_file": shape,
-    }
     faults: list[str] = []
     said: list[Any] = []
     facts: dict[str, Any] = {}
@@ -218,7 +211,15 @@ def check_auth_managers(ctx: CheckContext) -> Outcome:
                 age=shape["age"],
             )
         )
-    evidence["facts"] = facts
+    evidence = AuthManagerFindings(
+        processes_listed=table is not None,
+        tools=tuple(tools),
+        codex_running=codex_running,
+        config=config,
+        markers=tuple(markers),
+        auth_file=shape,
+        facts=facts,
+    )
     if not said:
         return Outcome(
             Status.PASS,

@@ -14,12 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any
 
 from wizard.checks.addresses import check_addresses
 from wizard.checks.network import check_dns, check_tcp
 from wizard.checks.tls import check_tls
 from wizard.core.engine import CheckContext
+from wizard.core.findings.network import (
+    BackendAnswer,
+    BackendFindings,
+    ChatgptFindings,
+    ChatgptStep,
+)
 from wizard.core.i18n import tr
 from wizard.core.model import CheckResult, Outcome, Status
 from wizard.net import http
@@ -74,10 +79,9 @@ def _backend(ctx: CheckContext) -> Outcome:
     """GET the backend's root: any HTTP answer, even 403 or 404, proves the way works."""
     url = ctx.target.auth_url + ctx.profile["chatgpt"]["probe_path"]
     result = http.probe(ctx, "GET", url)
-    evidence: dict[str, Any] = {"url": url, "via": result.via or "direct"}
+    evidence = BackendFindings(url, result.via or "direct")
     if not result.answered:
-        evidence |= {"error": result.error, "facts": {"host": ctx.target.host}}
-        evidence["facts"]["detail"] = result.detail
+        facts = {"host": ctx.target.host, "detail": result.detail}
         return Outcome(
             Status.FAIL,
             tr(
@@ -86,10 +90,10 @@ def _backend(ctx: CheckContext) -> Outcome:
                 host=ctx.target.host,
                 detail=result.detail,
             ),
-            evidence,
+            replace(evidence, error=result.error, facts=facts),
             ("http_no_answer",),
         )
-    evidence |= {"http_status": result.status, "request_id": http.request_id(result)}
+    evidence = replace(evidence, answer=BackendAnswer(result.status, http.request_id(result)))
     return Outcome(
         Status.PASS,
         tr(
@@ -112,13 +116,10 @@ def _combined(host: str, steps: Mapping[str, Outcome], failed: str | None) -> Ou
     """One outcome for chatgpt.com: the step that failed (or a warning, or all well), every
     step's finding in the evidence, and its faults said of chatgpt.com."""
     faults = tuple(FAULTS[f] for o in steps.values() for f in o.faults if f in FAULTS)
-    evidence: dict[str, Any] = {
-        "host": host,
-        "steps": {
-            i: {"status": o.status.value, "summary": o.summary, "evidence": dict(o.evidence)}
-            for i, o in steps.items()
-        },
-    }
+    evidence = ChatgptFindings(
+        host,
+        {i: ChatgptStep(o.status.value, o.summary, o.evidence) for i, o in steps.items()},
+    )
     warned = [o for o in steps.values() if o.status is Status.WARN]
     shown = steps[failed] if failed else (warned[0] if warned else None)
     if shown is None:
@@ -132,8 +133,8 @@ def _combined(host: str, steps: Mapping[str, Outcome], failed: str | None) -> Ou
             ),
             evidence,
         )
-    evidence["facts"] = dict(shown.evidence.get("facts", {}))
-    evidence["facts"].setdefault("host", host)
-    evidence["facts"].setdefault("detail", shown.summary)
+    facts = dict(shown.findings.cause_facts())
+    facts.setdefault("host", host)
+    facts.setdefault("detail", shown.summary)
     # A step that could not run (skip) or broke (error) says so; it proves nothing more.
-    return Outcome(shown.status, shown.summary, evidence, faults)
+    return Outcome(shown.status, shown.summary, replace(evidence, facts=facts), faults)

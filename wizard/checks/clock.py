@@ -7,21 +7,22 @@ from __future__ import annotations
 
 import email.utils
 from datetime import datetime, timedelta
-from typing import Any
 
 from wizard.core.engine import CheckContext
+from wizard.core.findings.network import ClockFindings, ClockReading, OpenidFindings
 from wizard.core.i18n import tr, tr_map
 from wizard.core.model import Outcome, Status
 
 
 def check_clock(ctx: CheckContext) -> Outcome:
     openid = ctx.dep("openid")
-    evidence: dict[str, Any] = dict(openid.evidence) if openid else {}
+    found = openid.typed(OpenidFindings) if openid else None
     if openid is None or openid.status is Status.SKIP:
         return Outcome(
             Status.SKIP, tr("clock", "Not tested: the sign-in server could not be asked.")
         )
-    if not evidence.get("server_date"):
+    timing = found.timing if found else None
+    if timing is None or not timing.server_date:
         return Outcome(
             Status.SKIP, tr("clock", "Not tested: the sign-in server did not tell its time.")
         )
@@ -30,32 +31,25 @@ def check_clock(ctx: CheckContext) -> Outcome:
             Status.SKIP,
             tr("clock", "Not tested: the answer did not come from the sign-in server."),
         )
-    measured = measure_skew(
-        evidence["server_date"],
-        evidence.get("age"),
-        evidence.get("sent_at"),
-        evidence.get("received_at"),
-    )
+    measured = measure_skew(timing.server_date, timing.age, timing.sent_at, timing.received_at)
     if measured is None:
         return Outcome(
             Status.SKIP,
             tr("clock", "Not tested: the sign-in server's time could not be read."),
-            {"server_date": str(evidence["server_date"])[:80]},
+            ClockFindings(server_date=str(timing.server_date)[:80]),
         )
     skew, server_time, local_time = measured
     limit = float(ctx.profile["clock_skew_limit_s"])
     direction = tr("clock", "ahead of") if skew > 0 else tr("clock", "behind")
     facts = {"skew_human": human_duration(skew), "direction": direction}
-    details = {
-        "skew_s": round(skew, 1),
-        "limit_s": limit,
-        "server_date": evidence["server_date"],
-        "age": evidence.get("age"),
-        "server_time": server_time.isoformat(),
-        "local_time": local_time.isoformat(),
-        "rtt_ms": evidence.get("rtt_ms"),
-        "facts": facts,
-    }
+    rtt_ms = found.answer.rtt_ms if found and found.answer else None
+    details = ClockFindings(
+        skew_s=round(skew, 1),
+        limit_s=limit,
+        server_date=timing.server_date,
+        reading=ClockReading(timing.age, server_time.isoformat(), local_time.isoformat(), rtt_ms),
+        facts=facts,
+    )
     if abs(skew) > limit:
         return Outcome(
             Status.FAIL,

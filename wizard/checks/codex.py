@@ -10,11 +10,13 @@ import os
 import re
 import stat
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from wizard.core.engine import CheckContext
 from wizard.core.environment import CommandNotFound, Environment
+from wizard.core.findings.codex import CodexHomeFindings, InstallFindings, SavedSignIn
 from wizard.core.i18n import join, tr, tr_map
 from wizard.core.model import Outcome, Status
 
@@ -151,11 +153,11 @@ def check_codex_install(ctx: CheckContext) -> Outcome:
     for item in installs:
         parsed = version_tuple(item["version"]) if item["version"] else None
         item["older_than_known_good"] = bool(parsed and good and parsed < good)
-    evidence: dict[str, Any] = {
-        "installs": installs,
-        "path_entries": [env.display_path(p) for p in entries],
-        "known_good": known_good,
-    }
+    evidence = InstallFindings(
+        installs=tuple(installs),
+        path_entries=tuple(env.display_path(p) for p in entries),
+        known_good=known_good,
+    )
     if not installs:
         return Outcome(
             Status.WARN,
@@ -166,7 +168,7 @@ def check_codex_install(ctx: CheckContext) -> Outcome:
     old = [i for i in installs if i["older_than_known_good"]]
     if old:
         first = old[0]
-        evidence["facts"] = {"version": first["version"]}
+        evidence = replace(evidence, facts={"version": first["version"]})
         which = tr("codex", "{version} {where}", version=first["version"], where=first["label"])
         if len(old) > 1:
             which = tr("codex", "{which} (and {count} more)", which=which, count=len(old) - 1)
@@ -286,12 +288,12 @@ def check_codex_auth(ctx: CheckContext) -> Outcome:
     configured = env.get(var_name)
     home = env.codex_home()
     shown = env.display_path(home)
-    evidence: dict[str, Any] = {
-        "codex_home": shown,
-        "codex_home_set": bool(configured),
-        "codex_home_exists": home.is_dir(),
-        "facts": {"path": shown, "variable": var_name},
-    }
+    evidence = CodexHomeFindings(
+        codex_home=shown,
+        codex_home_set=bool(configured),
+        codex_home_exists=home.is_dir(),
+        facts={"path": shown, "variable": var_name},
+    )
     if configured and not home.is_dir():
         return Outcome(
             Status.FAIL,
@@ -306,9 +308,8 @@ def check_codex_auth(ctx: CheckContext) -> Outcome:
 
     warnings: list[tuple[str, str]] = []  # (at the start of the summary, after "; ")
     config, config_error = read_codex_config(home / files["config"])
-    evidence["config"] = _config_summary(config) if config is not None else None
+    summary_of_config = _config_summary(config) if config is not None else None
     if config_error:
-        evidence["config_error"] = config_error
         unreadable = tr(
             "codex",
             "{file} cannot be read ({error})",
@@ -316,11 +317,10 @@ def check_codex_auth(ctx: CheckContext) -> Outcome:
             error=config_error,
         )
         warnings.append((unreadable, unreadable))
-    store_kind = (evidence["config"] or {}).get("cli_auth_credentials_store") or "file"
+    store_kind = (summary_of_config or {}).get("cli_auth_credentials_store") or "file"
 
     # Whether it can be saved is the credential_store check's (wizard/checks/store.py).
     auth = _auth_file(env, home / files["auth"])
-    evidence["auth_file"] = auth
     if auth and auth.get("readable_by_others"):
         params = {"file": auth["file"], "mode": auth["mode"]}
         warnings.append(
@@ -340,9 +340,7 @@ def check_codex_auth(ctx: CheckContext) -> Outcome:
 
     auth_vars = profile["env"].get("auth", AUTH_ENV_VARS)
     present = [name for name in auth_vars if env.get(name)]
-    evidence["auth_env_vars"] = present
     if present and auth:
-        evidence["mixed_auth_signals"] = True
         names = ", ".join(present)
         warnings.append(
             (
@@ -359,6 +357,10 @@ def check_codex_auth(ctx: CheckContext) -> Outcome:
             )
         )
 
+    saved = SavedSignIn(
+        summary_of_config, config_error or None, auth, tuple(present), bool(present and auth)
+    )
+    evidence = replace(evidence, saved=saved)
     if warnings:
         parts = [warnings[0][0], *(later for _first, later in warnings[1:])]
         return Outcome(

@@ -8,10 +8,19 @@ a region refusal or a server error in its place is the diagnosis."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from wizard.core.engine import CheckContext
+from wizard.core.findings.network import (
+    Answer,
+    Exchange,
+    NoAnswer,
+    OpenidFindings,
+    Page,
+    TokenFindings,
+)
 from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
 from wizard.net import http
@@ -33,9 +42,9 @@ def check_openid(ctx: CheckContext) -> Outcome:
     url = ctx.target.auth_url + ctx.profile["openid_path"]
     result = http.probe(ctx, "GET", url)
     if not result.answered:
-        return _no_answer(ctx, result)
+        return _no_answer(ctx, result, OpenidFindings)
 
-    evidence = _answer_evidence(result) | result.timing()
+    evidence = OpenidFindings(**_answered(result), timing=result.timing())
     document = http.json_body(result)
     if result.status is not None and result.status >= 500:
         return _server_error(f"HTTP {result.status}", evidence)
@@ -52,11 +61,11 @@ def check_openid(ctx: CheckContext) -> Outcome:
         return Outcome(
             Status.FAIL,
             tr("endpoints", "Something else answered instead of the sign-in server."),
-            evidence | _page_evidence(result) | {"facts": {"detail": detail}},
+            replace(evidence, page=_page(result), facts={"detail": detail}),
             ("html_answer",),
         )
     issuer = document.get("issuer")
-    evidence["issuer"] = issuer if isinstance(issuer, str) else None
+    evidence = replace(evidence, issuer=issuer if isinstance(issuer, str) else None)
     if result.status == 200 and isinstance(issuer, str):
         return Outcome(Status.PASS, tr("endpoints", "The sign-in server answers."), evidence)
     return Outcome(
@@ -66,7 +75,7 @@ def check_openid(ctx: CheckContext) -> Outcome:
             "The sign-in server answered, but not as expected ({detail}).",
             detail=f"HTTP {result.status}",
         ),
-        evidence | {"body": http.snippet(result)},
+        replace(evidence, page=Page(http.snippet(result))),
     )
 
 
@@ -81,31 +90,33 @@ def probe_token_endpoint(ctx: CheckContext) -> Outcome:
     form = probe_exchange_form(ctx)
     result = http.probe(ctx, "POST", url, data=form)
     if not result.answered:
-        return _no_answer(ctx, result)
+        return _no_answer(ctx, result, TokenFindings)
 
     status = result.status or 0
-    evidence = _answer_evidence(result)
-    evidence["sent"] = {k: v for k, v in form.items() if k != "code_verifier"}
     document = http.json_body(result)
     code, description = _oauth_error(document)
-    evidence["error"] = code
-    evidence["error_description"] = _short(description)
+    sent = {k: v for k, v in form.items() if k != "code_verifier"}
+    exchange = Exchange(sent, code, _short(description))
+    evidence = TokenFindings(**_answered(result), exchange=exchange)
 
     if status == 403 and _is_region_block(result, code, description):
         return Outcome(
             Status.FAIL,
             tr("endpoints", "The sign-in server refuses this connection's country or region."),
-            evidence
-            | {"facts": {"detail": tr("endpoints", "country, region, or territory not supported")}},
+            replace(
+                evidence,
+                facts={"detail": tr("endpoints", "country, region, or territory not supported")},
+            ),
             ("region_blocked",),
         )
     if status >= 500:
         detail = f"HTTP {status} {result.reason}".strip()
         rid = http.request_id(result)
-        if rid:
-            evidence["request_id"] = rid
-        if document is None:
-            evidence |= _page_evidence(result)
+        evidence = replace(
+            evidence,
+            exchange=replace(exchange, request_id=rid or None),
+            page=_page(result) if document is None else None,
+        )
         return _server_error(detail, evidence)
     if document is None:
         what = _foreign_answer(result)
@@ -117,12 +128,12 @@ def probe_token_endpoint(ctx: CheckContext) -> Outcome:
                 "Something else answered instead of the sign-in server: {what}.",
                 what=what,
             ),
-            evidence | _page_evidence(result) | {"facts": {"detail": detail}},
+            replace(evidence, page=_page(result), facts={"detail": detail}),
             ("html_answer",),
         )
     if 200 <= status < 300:
         # A test code must never be accepted; say what came back without its values.
-        evidence["keys"] = sorted(str(k) for k in document)[:20]
+        evidence = replace(evidence, keys=tuple(sorted(str(k) for k in document)[:20]))
         return Outcome(
             Status.WARN,
             tr(
@@ -142,7 +153,7 @@ def probe_token_endpoint(ctx: CheckContext) -> Outcome:
             ),
             evidence,
         )
-    evidence["body"] = http.snippet(result)
+    evidence = replace(evidence, page=Page(http.snippet(result)))
     return Outcome(
         Status.WARN,
         tr(
@@ -177,16 +188,17 @@ def _needs_tls(ctx: CheckContext) -> Outcome | None:
     return None
 
 
-def _no_answer(ctx: CheckContext, result: http.Probe) -> Outcome:
+def _no_answer(
+    ctx: CheckContext, result: http.Probe, kind: type[OpenidFindings | TokenFindings]
+) -> Outcome:
     """No HTTP answer: say why, and name a fault only when this probe proves it."""
     route = effective_route(ctx)
     host = ctx.target.host
-    evidence: dict[str, Any] = {
-        "url": result.url,
-        "via": result.via or "direct",
-        "error": result.error,
-        "detail": result.detail,
-    }
+    evidence = kind(
+        url=result.url,
+        via=result.via or "direct",
+        failed=NoAnswer(error=result.error, detail=result.detail),
+    )
     proxy_facts = {"proxy": route.proxy_display, "proxy_source": route.proxy_source}
     if result.error == http.UNTRUSTED:
         # The tls check names the issuer and owns the fault; this one only reports the effect.
@@ -201,7 +213,10 @@ def _no_answer(ctx: CheckContext, result: http.Probe) -> Outcome:
             evidence,
         )
     if result.error == http.PROXY_REFUSED:
-        evidence["proxy_status"] = result.proxy_status
+        refused = NoAnswer(
+            error=result.error, detail=result.detail, proxy_status=result.proxy_status
+        )
+        evidence = replace(evidence, failed=refused)
         if result.proxy_status == 407:
             return Outcome(
                 Status.FAIL,
@@ -210,7 +225,7 @@ def _no_answer(ctx: CheckContext, result: http.Probe) -> Outcome:
                     "The proxy {proxy} wants a user name and password.",
                     proxy=route.proxy_display,
                 ),
-                evidence | {"facts": proxy_facts},
+                replace(evidence, facts=proxy_facts),
                 ("proxy_auth_required",),
             )
         detail = (
@@ -235,21 +250,21 @@ def _no_answer(ctx: CheckContext, result: http.Probe) -> Outcome:
                 proxy=route.proxy_display,
                 host=host,
             ),
-            evidence | {"facts": proxy_facts | {"detail": detail}},
+            replace(evidence, facts=proxy_facts | {"detail": detail}),
             ("proxy_blocked",),
         )
     if result.error == http.CONNECT_FAILED and route.proxy:
         return Outcome(
             Status.FAIL,
             tr("endpoints", "The proxy {proxy} does not answer.", proxy=route.proxy_display),
-            evidence | {"facts": proxy_facts},
+            replace(evidence, facts=proxy_facts),
             ("proxy_unreachable",),
         )
     if result.error in (http.NO_ANSWER, http.CONNECT_FAILED, http.TRANSPORT_ERROR):
         return Outcome(
             Status.FAIL,
             tr("endpoints", "The sign-in server does not answer ({detail}).", detail=result.detail),
-            evidence | {"facts": {"detail": result.detail}},
+            replace(evidence, facts={"detail": result.detail}),
             ("http_no_answer",),
         )
     return Outcome(
@@ -259,27 +274,25 @@ def _no_answer(ctx: CheckContext, result: http.Probe) -> Outcome:
     )
 
 
-def _answer_evidence(result: http.Probe) -> dict[str, Any]:
-    return {
-        "url": result.url,
-        "via": result.via or "direct",
-        "status": result.status,
-        "reason": result.reason,
-        "content_type": result.content_type,
-        "server": result.headers.get("server"),
-        "rtt_ms": result.rtt_ms,
-    }
+def _answered(result: http.Probe) -> dict[str, Any]:
+    """Where the request went and what answered: the start of either check's findings."""
+    answer = Answer(
+        status=result.status,
+        reason=result.reason,
+        content_type=result.content_type,
+        server=result.headers.get("server"),
+        rtt_ms=result.rtt_ms,
+    )
+    return {"url": result.url, "via": result.via or "direct", "answer": answer}
 
 
-def _page_evidence(result: http.Probe) -> dict[str, Any]:
-    extra: dict[str, Any] = {"body": http.snippet(result)}
-    title = http.page_title(result)
-    if title:
-        extra["page_title"] = title
+def _page(result: http.Probe) -> Page:
     location = result.headers.get("location")
-    if location:
-        extra["location"] = redact_secrets(location, long_runs=True)[:200]
-    return extra
+    return Page(
+        body=http.snippet(result),
+        page_title=http.page_title(result) or None,
+        location=redact_secrets(location, long_runs=True)[:200] if location else None,
+    )
 
 
 def _foreign_answer(result: http.Probe) -> str:
@@ -331,11 +344,11 @@ def _short(text: str | None, limit: int = 200) -> str | None:
     return clean if len(clean) <= limit else clean[: limit - 3] + "..."
 
 
-def _server_error(detail: str, evidence: dict[str, Any]) -> Outcome:
+def _server_error(detail: str, evidence: OpenidFindings | TokenFindings) -> Outcome:
     """A 5xx: the server's own problem, whoever asked (openid or the token endpoint)."""
     return Outcome(
         Status.FAIL,
         tr("endpoints", "The sign-in server has a problem of its own ({detail}).", detail=detail),
-        evidence | {"facts": {"detail": detail}},
+        replace(evidence, facts={"detail": detail}),
         ("server_error",),
     )

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from wizard.checks.codex import human_age, parse_codex_toml, read_codex_config
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment
+from wizard.core.findings.codex import AllowedSignIn, PolicyFindings
 from wizard.core.i18n import and_list, or_list, sentences, tr
 from wizard.core.model import Outcome, Status
 from wizard.platform.managed_prefs import read_forced
@@ -99,13 +100,14 @@ def _first(layers: list[Layer], key: str) -> tuple[list[str], Layer] | None:
 def check_login_policy(ctx: CheckContext) -> Outcome:
     env, spec = ctx.env, ctx.profile["login_policy"]
     requirements, settings, notes = policy_layers(env, ctx.profile)
-    evidence: dict[str, Any] = {"layers": [_layer_json(x) for x in requirements + settings]}
     cache = _cloud_cache(env, env.codex_home() / spec["cloud_cache"])
-    evidence["cloud_cache"] = cache
+    evidence = PolicyFindings(tuple(_layer_json(x) for x in requirements + settings), cache)
     broken = [x for x in requirements + settings if x.error]
     if broken:
-        evidence["facts"] = {"where": broken[0].where, "detail": broken[0].error}
-        return Outcome(Status.FAIL, _unreadable(broken[0]), evidence, (UNREADABLE,))
+        facts = {"where": broken[0].where, "detail": broken[0].error}
+        return Outcome(
+            Status.FAIL, _unreadable(broken[0]), replace(evidence, facts=facts), (UNREADABLE,)
+        )
 
     allowed = _first(requirements, "allowed_login_methods")
     method = _first(settings, "forced_login_method")
@@ -113,34 +115,39 @@ def check_login_policy(ctx: CheckContext) -> Outcome:
         unknown = [v for v in (found[0] if found else []) if v not in spec["methods"]]
         if found and unknown:  # Codex: "unknown variant `API`, expected `chatgpt` or `api`"
             detail = tr("login_policy", "unknown sign-in method {value}", value=unknown[0])
-            evidence["facts"] = {"where": found[1].where, "detail": detail}
+            facts = {"where": found[1].where, "detail": detail}
             bad = Layer(found[1].where, None, detail)
-            return Outcome(Status.FAIL, _unreadable(bad), evidence, (UNREADABLE,))
+            return Outcome(
+                Status.FAIL, _unreadable(bad), replace(evidence, facts=facts), (UNREADABLE,)
+            )
     workspaces = _workspaces(requirements, settings)
     methods, where = _methods(spec, allowed, method, workspaces)
-    evidence["allowed_methods"] = methods
-    evidence["workspaces"] = workspaces[0] if workspaces else None
+    held_to = tuple(workspaces[0]) if workspaces else None
+    evidence = replace(evidence, allowed=AllowedSignIn(tuple(methods), held_to))
+    places = and_list(list(dict.fromkeys(where)))
     if not methods:
-        evidence["facts"] = {"where": and_list(list(dict.fromkeys(where)))}
         summary = tr(
             "login_policy",
             "The settings in {where} leave no sign-in method Codex can use, so Codex stops "
             "with “authentication requirements do not permit any usable login method”.",
-            where=evidence["facts"]["where"],
+            where=places,
         )
-        return Outcome(Status.FAIL, summary, evidence, (NO_METHOD,))
+        return Outcome(
+            Status.FAIL, summary, replace(evidence, facts={"where": places}), (NO_METHOD,)
+        )
     if "chatgpt" not in methods:
         shown = or_list([METHOD_WORDS[m] for m in methods])
-        evidence["facts"] = {"where": and_list(list(dict.fromkeys(where))), "methods": shown}
         own = method is not None and method[1].own and allowed is None
         summary = tr(
             "login_policy",
             "{where} allows only {methods} sign-in, so signing in with ChatGPT stops with "
             "“ChatGPT login is disabled. Use API key login instead.”",
-            where=evidence["facts"]["where"],
+            where=places,
             methods=shown,
         )
-        return Outcome(Status.FAIL, summary, evidence, (OWN_SETTING if own else CHATGPT_DISABLED,))
+        fault = OWN_SETTING if own else CHATGPT_DISABLED
+        facts = {"where": places, "methods": shown}
+        return Outcome(Status.FAIL, summary, replace(evidence, facts=facts), (fault,))
     said = [_workspace_sentence(workspaces), _cache_sentence(cache), *notes]
     if workspaces is not None:
         return Outcome(Status.WARN, sentences(*said), evidence)

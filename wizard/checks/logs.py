@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import Any
 
 from wizard.core.engine import CheckContext
 from wizard.core.environment import Environment
+from wizard.core.findings.codex import LogsFindings
 from wizard.core.findings.port import PortFindings
 from wizard.core.i18n import Moment, tr, tr_map
 from wizard.core.model import Outcome, Status
@@ -278,7 +279,9 @@ def _codex_waiting(ctx: CheckContext) -> bool:
 
 def check_codex_logs(ctx: CheckContext) -> Outcome:
     env, profile = ctx.env, ctx.profile
-    evidence: dict[str, Any] = {"login_log": None, "ide_log": None, "findings": [], "facts": {}}
+    login_log: dict[str, Any] | None = None
+    ide_log: dict[str, Any] | None = None
+    facts: dict[str, Any] = {}
     findings: list[dict[str, Any]] = []
     succeeded = no_callback = False
     problems: list[str] = []
@@ -298,7 +301,7 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
             succeeded = any(ATTEMPT_SUCCEEDED.search(line) for line in attempt)
             failed = any(f["severity"] == "error" for f in attempt_findings)
             no_callback = _never_called_back(attempt, attempt_findings) and not _codex_waiting(ctx)
-            evidence["login_log"] = {
+            login_log = {
                 "file": env.display_path(login_path),
                 "modified": _iso(_mtime(login_path)),
                 "attempt_started": next((t for t in map(line_timestamp, attempt) if t), None),
@@ -312,11 +315,8 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
                     dict.fromkeys(f["log_fault"] for f in attempt_findings if f["log_fault"])
                 )
             if log_faults:
-                started = evidence["login_log"]["attempt_started"]
-                evidence["facts"] = {
-                    "log_file": login_file,
-                    "attempt_started": Moment(started or evidence["login_log"]["modified"]),
-                }
+                started = login_log["attempt_started"] or login_log["modified"]
+                facts = {"log_file": login_file, "attempt_started": Moment(started)}
 
     ide_logs = ide_log_files(env, profile)
     runs_in_wsl = False
@@ -330,7 +330,7 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
         else:
             ide_findings = _findings(env, newest, lines)
             runs_in_wsl = any(f["id"] == "wsl_spawn" for f in ide_findings)
-            evidence["ide_log"] = {
+            ide_log = {
                 "file": env.display_path(newest),
                 "editor": editor,
                 "modified": _iso(_mtime(newest)),
@@ -339,27 +339,23 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
             }
             findings.extend(ide_findings)
 
-    evidence["findings"] = findings
-    if problems:
-        evidence["unreadable"] = problems
-    if evidence["login_log"] is None and evidence["ide_log"] is None:
+    evidence = LogsFindings(login_log, ide_log, tuple(findings), facts, tuple(problems))
+    if login_log is None and ide_log is None:
         if problems:
             return Outcome(
                 Status.WARN, tr("logs", "The Codex sign-in logs could not be read."), evidence
             )
         return Outcome(Status.SKIP, tr("logs", "No Codex sign-in logs found."), evidence)
 
-    if runs_in_wsl and env.platform == "windows":
-        ide = evidence["ide_log"]
-        evidence["facts"] = {"editors": ide["editor"]}
+    if runs_in_wsl and env.platform == "windows" and ide_log is not None:
         return Outcome(
             Status.FAIL,
             tr(
                 "logs",
                 "The {editor} log shows it starts Codex inside WSL (Linux on Windows).",
-                editor=ide["editor"],
+                editor=ide_log["editor"],
             ),
-            evidence,
+            replace(evidence, facts={"editors": ide_log["editor"]}),
             faults=("log_wsl_spawn",),
         )
 
@@ -368,7 +364,7 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
     errors = [f for f in findings if f["severity"] == "error" and f["file"] != ignored]
     if errors:
         primary = errors[0]
-        evidence["primary_finding"] = primary["id"]
+        evidence = replace(evidence, primary_finding=primary["id"])
         return Outcome(Status.WARN, step_summary(primary["flow_step"]), evidence, log_faults)
     if succeeded:
         return Outcome(

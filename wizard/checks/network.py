@@ -12,9 +12,10 @@ import ipaddress
 import socket
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from wizard.core.engine import CheckContext
+from wizard.core.findings.network import DnsFindings, Endpoint, RouteOut, TcpFindings
 from wizard.core.i18n import join, tr
 from wizard.core.model import Outcome, Status
 from wizard.net.route import Route, effective_route
@@ -244,19 +245,20 @@ def check_dns(ctx: CheckContext) -> Outcome:
 def _dns_direct(ctx: CheckContext, route: Route) -> Outcome:
     host, port = ctx.target.host, ctx.target.port
     found = lookup(host, port, ctx.budget.timeout())
-    evidence: dict[str, object] = {
-        "via_proxy": False,
-        "connect_to": {"host": host, "port": port, "role": "sign-in server"},
-        "ipv4": found.ipv4,
-        "ipv6": found.ipv6,
-        "errors": found.errors,
-        "timed_out": found.timed_out,
-    }
+    evidence = DnsFindings(
+        via_proxy=False,
+        connect_to=Endpoint(host, port, "sign-in server"),
+        ipv4=tuple(found.ipv4),
+        ipv6=tuple(found.ipv6),
+        errors=found.errors,
+        timed_out=found.timed_out,
+    )
     if not found.addresses:
         detail = found.failure()
-        evidence["facts"] = {"host": host, "detail": detail}
-        evidence["route_out"] = ctx.env.route_out()
-        if evidence["route_out"] is False:
+        route_out = ctx.env.route_out()
+        facts = {"host": host, "detail": detail}
+        evidence = replace(evidence, facts=facts, outbound=RouteOut(route_out))
+        if route_out is False:
             return Outcome(
                 Status.FAIL,
                 tr(
@@ -293,16 +295,16 @@ def _dns_via_proxy(ctx: CheckContext, route: Route) -> Outcome:
     proxy = PendingLookup(proxy_host, proxy_port) if proxy_host else None
     proxy_found = proxy.wait(ctx.budget.timeout()) if proxy else Lookup(proxy_host)
     local_found = local.wait(ctx.budget.timeout(LOCAL_LOOKUP_CAP_S))
-    evidence: dict[str, object] = {
-        "via_proxy": True,
-        "proxy": display,
-        "connect_to": {"host": proxy_host, "port": proxy_port, "role": "proxy"},
-        "ipv4": proxy_found.ipv4,
-        "ipv6": proxy_found.ipv6,
-        "errors": proxy_found.errors,
-        "timed_out": proxy_found.timed_out,
-        "local_resolution": local_found.to_json(),
-    }
+    evidence = DnsFindings(
+        via_proxy=True,
+        proxy=display,
+        connect_to=Endpoint(proxy_host, proxy_port, "proxy"),
+        ipv4=tuple(proxy_found.ipv4),
+        ipv6=tuple(proxy_found.ipv6),
+        errors=proxy_found.errors,
+        timed_out=proxy_found.timed_out,
+        local_resolution=local_found.to_json(),
+    )
     if not proxy_found.addresses:
         detail = (
             tr(
@@ -314,7 +316,8 @@ def _dns_via_proxy(ctx: CheckContext, route: Route) -> Outcome:
             if proxy_host
             else tr("network", "its address has no host name")
         )
-        evidence["facts"] = {"proxy": display, "proxy_source": route.proxy_source, "detail": detail}
+        facts = {"proxy": display, "proxy_source": route.proxy_source, "detail": detail}
+        evidence = replace(evidence, facts=facts)
         return Outcome(
             Status.FAIL,
             tr(
@@ -342,24 +345,25 @@ def _dns_via_proxy(ctx: CheckContext, route: Route) -> Outcome:
 
 def check_tcp(ctx: CheckContext) -> Outcome:
     dns = ctx.dep("dns")
+    found = ctx.findings(DnsFindings)
     if dns is None or dns.status not in (Status.PASS, Status.WARN):
         return Outcome(Status.SKIP, tr("network", "Not tested: the name could not be looked up."))
     route = effective_route(ctx)
-    target = dns.evidence.get("connect_to", {})
-    host, port = str(target.get("host", ctx.target.host)), int(target.get("port", ctx.target.port))
-    addresses = interleave(list(dns.evidence.get("ipv6", [])), list(dns.evidence.get("ipv4", [])))
+    target = found.connect_to if found else Endpoint(ctx.target.host, ctx.target.port, "")
+    host, port = target.host, target.port
+    addresses = interleave(list(found.ipv6), list(found.ipv4)) if found else []
     timeout = ctx.budget.timeout(CONNECT_CAP_S)
     sock, attempts = connect_first(addresses, port, timeout)
-    evidence: dict[str, object] = {
-        "via_proxy": not route.direct,
-        "host": host,
-        "port": port,
-        "attempts": [a.to_json() for a in attempts],
-    }
+    evidence = TcpFindings(
+        via_proxy=not route.direct,
+        host=host,
+        port=port,
+        attempts=tuple(a.to_json() for a in attempts),
+    )
     if sock is not None:
         sock.close()
         winner = next(a for a in attempts if a.ok)
-        evidence.update(address=winner.address, connect_ms=winner.ms)
+        evidence = replace(evidence, address=winner.address, connect_ms=winner.ms)
         where = (
             tr("network", "the proxy {proxy}", proxy=route.proxy_display)
             if not route.direct
@@ -378,11 +382,8 @@ def check_tcp(ctx: CheckContext) -> Outcome:
         )
     detail = summarize_failures(attempts)
     if not route.direct:
-        evidence["facts"] = {
-            "proxy": route.proxy_display,
-            "proxy_source": route.proxy_source,
-            "detail": detail,
-        }
+        facts = {"proxy": route.proxy_display, "proxy_source": route.proxy_source, "detail": detail}
+        evidence = replace(evidence, facts=facts)
         return Outcome(
             Status.FAIL,
             tr(
@@ -394,7 +395,7 @@ def check_tcp(ctx: CheckContext) -> Outcome:
             evidence,
             ("proxy_unreachable",),
         )
-    evidence["facts"] = {"host": host, "port": port, "detail": detail}
+    evidence = replace(evidence, facts={"host": host, "port": port, "detail": detail})
     return Outcome(
         Status.FAIL,
         tr(

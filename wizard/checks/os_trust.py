@@ -8,11 +8,12 @@ Elsewhere it is not applicable and costs nothing."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 from wizard.checks.revocation import can_be_checked
 from wizard.core.engine import CheckContext
 from wizard.core.findings.certificates import TlsFindings
+from wizard.core.findings.system import RootUpdateFindings
 from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
 
@@ -29,14 +30,11 @@ def check_os_trust_policy(ctx: CheckContext) -> Outcome:
     handshake = measured.handshake if measured is not None else None
     trusted = {row.id: row.trusted for row in measured.trust} if measured else {}
     host = ctx.target.host
-    evidence: dict[str, Any] = {"root_auto_update": policy.to_json()}
     leaf = handshake.leaf_revocation if handshake is not None else None
-    if leaf is not None:
-        evidence["leaf_revocation"] = leaf
+    evidence = RootUpdateFindings(policy.to_json(), leaf)
 
     if policy.disabled_by and trusted.get("os") is False and trusted.get("certifi"):
         root = (handshake.issuer if handshake else None) or tr("rules", "unknown")
-        evidence["facts"] = {"host": host, "root": root}
         return Outcome(
             Status.FAIL,
             tr(
@@ -46,7 +44,7 @@ def check_os_trust_policy(ctx: CheckContext) -> Outcome:
                 host=host,
                 root=root,
             ),
-            evidence,
+            replace(evidence, facts={"host": host, "root": root}),
             ("root_auto_update_off",),
         )
     if leaf is not None and not can_be_checked(leaf):

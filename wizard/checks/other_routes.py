@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any
 
 from wizard.checks.endpoints import probe_token_endpoint
 from wizard.core.engine import CheckContext
+from wizard.core.findings.network import OtherWays, RoutesFindings
 from wizard.core.i18n import sentences, tr
 from wizard.core.model import Outcome, Status
 from wizard.net.route import Route, Way, effective_route
@@ -45,7 +45,7 @@ def check_other_routes(ctx: CheckContext) -> Outcome:
                 "Codex follows the proxy script too (respect_system_proxy = true), and Sign-in "
                 "Doctor cannot run it, so Codex's way could not be tried here.",
             ),
-            {"os_way": script.describe()},
+            RoutesFindings(os_way=script.describe()),
         )
     others = [w for w in route.ways if w != codex_way]
     if route.os_way is not None and not route.os_way.pac and route.os_way not in others:
@@ -56,16 +56,18 @@ def check_other_routes(ctx: CheckContext) -> Outcome:
             tr("routes", "No other way to the sign-in server is set up on this computer."),
         )
     tried = _try_all(ctx, others)
-    evidence: dict[str, Any] = {
-        "codex_way": codex_way.describe(),
-        "os_way": route.os_way.describe() if route.os_way else None,
-        "respect_system_proxy": route.respect_system_proxy,
-        "system_proxy_fallback": route.system_proxy_fallback,
-        "tried": [
-            {"way": w.describe(), "status": o.status.value, "summary": o.summary}
-            for w, o in tried.items()
-        ],
-    }
+    evidence = RoutesFindings(
+        codex_way=codex_way.describe(),
+        os_way=route.os_way.describe() if route.os_way else None,
+        ways=OtherWays(
+            route.respect_system_proxy,
+            route.system_proxy_fallback,
+            tuple(
+                {"way": w.describe(), "status": o.status.value, "summary": o.summary}
+                for w, o in tried.items()
+            ),
+        ),
+    )
     working = [w for w, o in tried.items() if o.status is Status.PASS]
     browser = route.os_way
     if browser is not None and browser != codex_way and (browser.pac or browser in working):
@@ -111,7 +113,7 @@ def _first_failure(ctx: CheckContext) -> str:
     return ""
 
 
-def _mismatch(route: Route, browser: Way, failure: str, evidence: dict[str, Any]) -> Outcome:
+def _mismatch(route: Route, browser: Way, failure: str, evidence: RoutesFindings) -> Outcome:
     if browser.pac:
         tested = tr(
             "routes",
@@ -135,7 +137,7 @@ def _mismatch(route: Route, browser: Way, failure: str, evidence: dict[str, Any]
             "system's settings (system_proxy_fallback, on by default); the option makes every "
             "request go that way.",
         )
-    evidence["facts"] = {
+    facts = {
         "browser_way": browser.describe(),
         "codex_way": route.way.describe(),
         "detail": failure,
@@ -151,6 +153,6 @@ def _mismatch(route: Route, browser: Way, failure: str, evidence: dict[str, Any]
     return Outcome(
         Status.FAIL,
         sentences(summary, tested),
-        evidence,
+        replace(evidence, facts=facts),
         (MISMATCH_SCRIPT if browser.pac else MISMATCH,),
     )

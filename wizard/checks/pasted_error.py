@@ -5,10 +5,11 @@ The decoder patterns that do say so with `proves` (resources/decoder.json)."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 from wizard.checks.logs import decode_error
 from wizard.core.engine import CheckContext
+from wizard.core.findings.system import PastedFindings
 from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
 
@@ -17,10 +18,7 @@ def check_pasted_error(ctx: CheckContext) -> Outcome:
     if not ctx.pasted.strip():
         return Outcome(Status.SKIP, tr("pasted", "No error message was pasted."))
     decoded = decode_error(ctx.pasted)
-    evidence: dict[str, Any] = {
-        "decoded": [{"id": d.id, "excerpt": d.excerpt} for d in decoded],
-        "facts": {},
-    }
+    evidence = PastedFindings(tuple({"id": d.id, "excerpt": d.excerpt} for d in decoded))
     if not decoded:
         return Outcome(
             Status.SKIP,
@@ -30,7 +28,6 @@ def check_pasted_error(ctx: CheckContext) -> Outcome:
     proving = [d for d in decoded if d.proves]
     if proving:
         first = proving[0]
-        evidence["facts"] = dict(first.groups)
         faults = tuple(dict.fromkeys(d.proves for d in proving if d.proves))
-        return Outcome(Status.FAIL, first.meaning, evidence, faults=faults)
+        return Outcome(Status.FAIL, first.meaning, replace(evidence, facts=first.groups), faults)
     return Outcome(Status.WARN, decoded[0].meaning, evidence)

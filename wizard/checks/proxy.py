@@ -10,7 +10,7 @@ import re
 import socket
 import ssl
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from wizard.checks.network import (
     PendingLookup,
@@ -19,6 +19,7 @@ from wizard.checks.network import (
     summarize_failures,
 )
 from wizard.core.engine import CheckContext
+from wizard.core.findings.network import ProxyFindings
 from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
 from wizard.net.route import (
@@ -72,17 +73,18 @@ class ProbeResult:
 
 def check_proxy(ctx: CheckContext) -> Outcome:
     route = effective_route(ctx)
-    evidence: dict[str, object] = {
-        "effective": {
+    notes = list(route.notes)
+    if route.proxy and not no_proxy_covers_loopback(route.no_proxy[1] if route.no_proxy else ""):
+        notes.append(LOOPBACK_NOTE)
+    evidence = ProxyFindings(
+        effective={
             "url": route.proxy_display,
             "source": route.proxy_source,
             "bypassed_by": route.bypassed_by,
         },
-        "settings": [s.to_json() for s in route.settings],
-        "notes": list(route.notes),
-    }
-    if route.proxy and not no_proxy_covers_loopback(route.no_proxy[1] if route.no_proxy else ""):
-        evidence["notes"] = [*route.notes, LOOPBACK_NOTE]
+        settings=tuple(s.to_json() for s in route.settings),
+        notes=tuple(notes),
+    )
     if route.direct:
         return _direct(ctx, route, evidence)
 
@@ -92,7 +94,7 @@ def check_proxy(ctx: CheckContext) -> Outcome:
     if scheme not in HTTP_SCHEMES:
         # A SOCKS address (route.py leaves out what Codex ignores): Codex 0.169 takes it,
         # then fails before it connects to it (tests/lab/test_codex_routes.py).
-        evidence["facts"] = facts
+        evidence = replace(evidence, facts=facts)
         return Outcome(
             Status.FAIL,
             tr(
@@ -107,11 +109,11 @@ def check_proxy(ctx: CheckContext) -> Outcome:
         )
 
     result = probe_proxy(ctx, route)
-    evidence["probe"] = result.to_json()
+    evidence = replace(evidence, probe=result.to_json())
     host = ctx.target.host
     if result.failure is not None:
         facts["detail"] = result.failure
-        evidence["facts"] = facts
+        evidence = replace(evidence, facts=facts)
         summary = (
             tr(
                 "proxy",
@@ -149,7 +151,7 @@ def check_proxy(ctx: CheckContext) -> Outcome:
             else tr("proxy", "it answered 407 and no user name and password are configured")
         )
         facts["credentials_sent"] = sent
-        evidence["facts"] = facts
+        evidence = replace(evidence, facts=facts)
         summary = (
             tr(
                 "proxy",
@@ -184,7 +186,7 @@ def check_proxy(ctx: CheckContext) -> Outcome:
             host=host,
             answer=answer,
         )
-    evidence["facts"] = facts
+    evidence = replace(evidence, facts=facts)
     return Outcome(
         Status.FAIL,
         summary,
@@ -193,7 +195,7 @@ def check_proxy(ctx: CheckContext) -> Outcome:
     )
 
 
-def _direct(ctx: CheckContext, route: Route, evidence: dict[str, object]) -> Outcome:
+def _direct(ctx: CheckContext, route: Route, evidence: ProxyFindings) -> Outcome:
     active = [s for s in route.settings if s.active]
     if not active:
         return Outcome(

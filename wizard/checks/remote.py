@@ -10,9 +10,10 @@ network, and WSL's localhost forwarding, do carry the return."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 from wizard.core.engine import CheckContext
+from wizard.core.findings.system import RemoteFindings
 from wizard.core.i18n import and_list, tr
 from wizard.core.model import Outcome, Status
 
@@ -47,7 +48,7 @@ def check_remote_session(ctx: CheckContext) -> Outcome:
     markers = remote_markers(ctx)
     kinds = list(dict.fromkeys(m["kind"] for m in markers))
     display = [name for name in spec["display_vars"] if env.get(name)]
-    evidence: dict[str, Any] = {"markers": markers, "display": display}
+    evidence = RemoteFindings(tuple(markers), tuple(display))
     if not markers:
         return Outcome(
             Status.PASS,
@@ -61,7 +62,7 @@ def check_remote_session(ctx: CheckContext) -> Outcome:
     remote = [k for k in kinds if k in spec["remote_kinds"]]
     where = and_list([_WHERE[k] for k in (remote or kinds)])
     port = ctx.target.callback_ports[0]
-    evidence["facts"] = {"where": where, "port": str(port)}
+    evidence = replace(evidence, facts={"where": where, "port": str(port)})
     # A browser started in the session itself (X11 forwarding) returns to this machine.
     local_browser = env.platform == "linux" and bool(display)
     if remote and not local_browser:

@@ -7,10 +7,11 @@ page is OpenAI's, not Codex's, and a trust problem there is not the diagnosis.""
 from __future__ import annotations
 
 import ssl
-from typing import Any
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from wizard.core.engine import CheckContext
+from wizard.core.findings.network import StatusPageFindings
 from wizard.core.i18n import tr
 from wizard.core.model import Outcome, Status
 from wizard.net import http
@@ -29,19 +30,19 @@ def check_status_page(ctx: CheckContext) -> Outcome:
     )
     url = str(ctx.profile["status_url"])
     result = http.probe(ctx, "GET", url, verify=public_ssl_context(ctx))
-    evidence: dict[str, Any] = {"url": url, "via": result.via or "direct"}
+    evidence = StatusPageFindings(url, result.via or "direct")
     if not result.answered:
         return Outcome(
-            Status.SKIP, unreachable, evidence | {"error": result.error, "detail": result.detail}
+            Status.SKIP, unreachable, replace(evidence, error=result.error, detail=result.detail)
         )
-    evidence["http_status"] = result.status
+    evidence = replace(evidence, http_status=result.status)
     status = (http.json_body(result) or {}).get("status")
     status = status if isinstance(status, dict) else {}
     indicator = status.get("indicator")
     if result.status != 200 or indicator not in INDICATORS:
-        return Outcome(Status.SKIP, unreachable, evidence | {"body": http.snippet(result, 120)})
+        return Outcome(Status.SKIP, unreachable, replace(evidence, body=http.snippet(result, 120)))
     description = str(status.get("description") or indicator)[:200]
-    evidence |= {"indicator": indicator, "description": description}
+    evidence = replace(evidence, indicator=indicator, description=description)
     if indicator == "none":
         return Outcome(Status.PASS, tr("status", "OpenAI reports no problems right now."), evidence)
     if indicator == "minor":
@@ -53,7 +54,7 @@ def check_status_page(ctx: CheckContext) -> Outcome:
     return Outcome(
         Status.FAIL,
         tr("status", "OpenAI reports a problem right now: {description}.", description=description),
-        evidence | {"facts": {"indicator": indicator, "description": description}},
+        replace(evidence, facts={"indicator": indicator, "description": description}),
         ("status_incident",),
     )
 

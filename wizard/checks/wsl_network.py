@@ -16,10 +16,12 @@ Codex inside WSL got no answer. Elsewhere it costs nothing."""
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import replace
 from typing import Any
 
 from wizard.core.engine import CheckContext
 from wizard.core.findings.editors import WslFindings
+from wizard.core.findings.system import WslNetworkFindings
 from wizard.core.i18n import join, sentences, tr
 from wizard.core.model import Outcome, Status
 from wizard.net.route import effective_route
@@ -44,16 +46,16 @@ def check_wsl_network(ctx: CheckContext) -> Outcome:
     table, netsh_problem = wsl_net.run_text(env, wsl_net.NETSH_SUBINTERFACES, timeout)
     adapters = wsl_net.parse_subinterfaces(table or "")
     nameservers = wsl_net.read_nameservers(env)
-    evidence: dict[str, Any] = {
-        "networking_mode": mode,
-        "eth0_mtu": eth0,
-        "windows_adapters": [a.to_json() for a in adapters],
-        "nameservers": nameservers,
+    evidence = WslNetworkFindings(
+        networking_mode=mode,
+        eth0_mtu=eth0,
+        windows_adapters=tuple(a.to_json() for a in adapters),
+        nameservers=tuple(nameservers),
         # A Codex build that asks 127.0.0.1:53 instead of resolv.conf's server (#42528) gets
         # an answer only if something listens there.
-        "port_53_listeners": sorted({h.address for h in env.ports.listeners(53)}),
-        "problems": {k: v for k, v in (("wslinfo", mode_problem), ("netsh", netsh_problem)) if v},
-    }
+        port_53_listeners=tuple(sorted({h.address for h in env.ports.listeners(53)})),
+        problems={k: v for k, v in (("wslinfo", mode_problem), ("netsh", netsh_problem)) if v},
+    )
     facts: dict[str, Any] = {"mode": mode, "host": ctx.target.host}
     faults: list[str] = []
     summaries: list[str] = []
@@ -91,7 +93,7 @@ def check_wsl_network(ctx: CheckContext) -> Outcome:
                 host=ctx.target.host,
             )
         )
-    evidence["facts"] = facts
+    evidence = replace(evidence, facts=facts)
     if "wsl_dns_unanswered" in faults:
         return Outcome(Status.FAIL, sentences(*summaries), evidence, tuple(faults))
     if summaries:
@@ -148,12 +150,12 @@ def _from_windows(ctx: CheckContext) -> Outcome:
     eth0 = wsl_net.parse_mtu(mtu_text or "")
     table, netsh_problem = wsl_net.run_text(env, wsl_net.NETSH_SUBINTERFACES, timeout)
     adapters = wsl_net.parse_subinterfaces(table or "")
-    evidence: dict[str, Any] = {
-        "networking_mode": system.networking_mode,
-        "eth0_mtu": eth0,
-        "windows_adapters": [a.to_json() for a in adapters],
-        "problems": {k: v for k, v in (("wsl", mtu_problem), ("netsh", netsh_problem)) if v},
-    }
+    evidence = WslNetworkFindings(
+        networking_mode=system.networking_mode,
+        eth0_mtu=eth0,
+        windows_adapters=tuple(a.to_json() for a in adapters),
+        problems={k: v for k, v in (("wsl", mtu_problem), ("netsh", netsh_problem)) if v},
+    )
     if eth0 is None or not adapters:
         return Outcome(
             Status.SKIP,
@@ -167,9 +169,12 @@ def _from_windows(ctx: CheckContext) -> Outcome:
             tr("wsl_network", "WSL's packet size matches this computer's connections."),
             evidence,
         )
-    evidence["facts"] = {"host": ctx.target.host} | _mtu_facts(eth0, narrower)
+    facts = {"host": ctx.target.host} | _mtu_facts(eth0, narrower)
     return Outcome(
-        Status.WARN, _mtu_sentence(eth0, narrower), evidence, ("wsl_mtu_mismatch_probe",)
+        Status.WARN,
+        _mtu_sentence(eth0, narrower),
+        replace(evidence, facts=facts),
+        ("wsl_mtu_mismatch_probe",),
     )
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
 from wizard.core.engine import CheckContext
+from wizard.core.findings.network import Timing
 from wizard.core.i18n import tr
 from wizard.net.route import effective_route
 from wizard.report.redact import redact_secrets
@@ -66,15 +67,14 @@ class Probe:
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
 
-    def timing(self) -> dict[str, Any]:
-        """The facts the clock check needs, JSON-safe."""
-        return {
-            "server_date": self.headers.get("date"),
-            "age": self.headers.get("age"),
-            "sent_at": self.sent_at.isoformat() if self.sent_at else None,
-            "received_at": self.received_at.isoformat() if self.received_at else None,
-            "rtt_ms": self.rtt_ms,
-        }
+    def timing(self) -> Timing:
+        """The facts the clock check needs (with the answer's `rtt_ms`)."""
+        return Timing(
+            server_date=self.headers.get("date"),
+            age=self.headers.get("age"),
+            sent_at=self.sent_at.isoformat() if self.sent_at else None,
+            received_at=self.received_at.isoformat() if self.received_at else None,
+        )
 
 
 def probe_client(ctx: CheckContext, verify: ssl.SSLContext | None = None) -> httpx.Client:

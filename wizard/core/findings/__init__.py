@@ -29,7 +29,8 @@ def optional(default: Any = None, factory: Callable[[], Any] | None = None) -> A
 
 def inline() -> Any:
     """A record field (or None) whose own fields stand in the JSON in its place, not nested:
-    keys that come together, in an outcome that has them (a handshake's, say)."""
+    keys that come together, in an outcome that has them (a handshake's, say). Read back when
+    the JSON has every key the record requires."""
     return dataclasses.field(default=None, metadata={_INLINE: True})
 
 
@@ -43,7 +44,10 @@ class Record:
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
             value = getattr(self, f.name)
             if f.metadata.get(_INLINE):
-                out.update(value.to_json() if value is not None else {})
+                inlined = value.to_json() if value is not None else {}
+                if out.keys() & inlined.keys():  # e.g. an error of no answer beside an answer's
+                    raise ValueError(f"{type(self).__name__}: {f.name} repeats keys it follows")
+                out.update(inlined)
             elif not (f.metadata.get(_OMIT) and value == _default(f)):
                 out[f.name] = _dump(value)
         return out
@@ -54,8 +58,7 @@ class Record:
         for f in dataclasses.fields(cls):  # type: ignore[arg-type]
             kind = _record_type(hints[f.name])
             if f.metadata.get(_INLINE) and kind is not None:
-                first = dataclasses.fields(kind)[0].name  # type: ignore[arg-type]
-                values[f.name] = kind.from_json(data) if first in data else None
+                values[f.name] = kind.from_json(data) if _inlined(kind, data) else None
             elif f.name in data:
                 values[f.name] = _load(hints[f.name], data[f.name])
         return cls(**values)
@@ -117,6 +120,14 @@ def _hints(cls: type) -> dict[str, Any]:
     if cls not in _HINTS:
         _HINTS[cls] = typing.get_type_hints(cls)
     return _HINTS[cls]
+
+
+def _inlined(kind: type[Record], data: JsonObject) -> bool:
+    """Whether `data` holds an inline record of `kind`: every key it must have (or, with
+    none required, any of its keys)."""
+    fields = dataclasses.fields(kind)  # type: ignore[arg-type]
+    required = [f.name for f in fields if _default(f) is dataclasses.MISSING]
+    return all(n in data for n in required) if required else any(f.name in data for f in fields)
 
 
 def _record_type(hint: Any) -> type[Record] | None:

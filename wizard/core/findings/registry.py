@@ -9,22 +9,66 @@ from typing import Any
 
 from wizard.core.findings import NOTHING, CheckFailure, Findings, JsonObject
 from wizard.core.findings.certificates import CaEnvFindings, TlsFindings
+from wizard.core.findings.codex import (
+    AuthManagerFindings,
+    CodexHomeFindings,
+    InstallFindings,
+    LogsFindings,
+    PolicyFindings,
+)
 from wizard.core.findings.editors import IdeFindings, WslFindings
+from wizard.core.findings.network import (
+    AddressesFindings,
+    ChatgptFindings,
+    ClockFindings,
+    DnsFindings,
+    OpenidFindings,
+    ProxyFindings,
+    RoutesFindings,
+    StatusPageFindings,
+    TcpFindings,
+    TokenFindings,
+)
 from wizard.core.findings.port import PortFindings
 from wizard.core.findings.signin import AuthModeFindings, ProbeFindings, StoreFindings
+from wizard.core.findings.system import (
+    PastedFindings,
+    RemoteFindings,
+    RootUpdateFindings,
+    WslNetworkFindings,
+)
 from wizard.core.model import Status
 
 PAYLOADS: dict[str, type[Findings]] = {
     kind.check: kind
     for kind in (
+        AddressesFindings,
+        AuthManagerFindings,
         AuthModeFindings,
         CaEnvFindings,
+        ChatgptFindings,
+        ClockFindings,
+        CodexHomeFindings,
+        DnsFindings,
         IdeFindings,
+        InstallFindings,
+        LogsFindings,
+        OpenidFindings,
+        PastedFindings,
+        PolicyFindings,
         PortFindings,
         ProbeFindings,
+        ProxyFindings,
+        RemoteFindings,
+        RootUpdateFindings,
+        RoutesFindings,
+        StatusPageFindings,
         StoreFindings,
+        TcpFindings,
         TlsFindings,
+        TokenFindings,
         WslFindings,
+        WslNetworkFindings,
     )
 }
 
