@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,7 @@ from wizard.core.environment import (
     ProcessInfo,
     ProcessLauncher,
 )
+from wizard.core.findings import Findings
 from wizard.core.findings.certificates import Handshake, TlsFindings, TrustRow
 from wizard.core.model import CheckResult, Outcome, Target
 from wizard.core.profile import load_profile
@@ -220,3 +222,17 @@ def tls_findings(
     )
     handshake = Handshake(None, None, (), leaf, issuer, None, rows, "", ())
     return TlsFindings("direct", handshake=handshake, facts=facts or {})
+
+
+@dataclass(frozen=True, slots=True)
+class AsFound(Findings):
+    """Findings of any shape, for a test of what reads only their JSON or their facts (the
+    verdict rules, the reports): `to_json()` gives `data` back as it is."""
+
+    data: Mapping[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.data)
+
+    def cause_facts(self) -> Mapping[str, Any]:
+        return self.data.get("facts") or {}

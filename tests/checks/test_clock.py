@@ -9,6 +9,7 @@ import pytest
 from tests.helpers import make_env, run_check
 from wizard.checks.clock import check_clock, human_duration
 from wizard.checks.endpoints import check_openid
+from wizard.core.findings import NOTHING
 from wizard.core.findings.network import Answer, OpenidFindings, Timing
 from wizard.core.model import CheckResult, Status
 from wizard.core.profile import load_profile
@@ -171,7 +172,7 @@ def lab_clock_pair(home, pki, auth_server, clock=None):
     """Run openid against the lab for real, then clock on its result (as the engine would)."""
     env = make_env(home, {"CODEX_CA_CERTIFICATE": str(pki.ca_pem)}, clock=clock)
     target = PROFILE.target(auth_server.url)
-    tls = {"tls": CheckResult("tls", "Secure connection", Status.PASS, "", {}, (), 1)}
+    tls = {"tls": CheckResult("tls", "Secure connection", Status.PASS, "", NOTHING, (), 1)}
     openid = run_check(check_openid, env, target, tls)
     assert openid.status is Status.PASS
     result = CheckResult(

@@ -11,6 +11,7 @@ import pytest
 from tests.helpers import make_env, run_check
 from tests.lab.proxy import BLOCK_PAGE
 from wizard.checks.endpoints import check_openid, check_token_endpoint
+from wizard.core.findings import NOTHING
 from wizard.core.model import CheckResult, Status
 from wizard.core.profile import load_profile
 
@@ -19,7 +20,7 @@ PROFILE = load_profile()
 
 def tls_result(status: Status = Status.PASS) -> dict[str, CheckResult]:
     """The `tls` dependency as the engine would hand it over (an input, built directly)."""
-    return {"tls": CheckResult("tls", "Secure connection", status, "", {}, (), 1)}
+    return {"tls": CheckResult("tls", "Secure connection", status, "", NOTHING, (), 1)}
 
 
 @pytest.fixture

@@ -100,7 +100,7 @@ def test_the_verdict_is_remote_listener_at_the_callback_step(home, root):
         "Where Codex runs",
         outcome.status,
         outcome.summary,
-        outcome.evidence,
+        outcome.findings,
         outcome.faults,
         0,
     )

@@ -26,6 +26,7 @@ from tests.lab.pki import CORP_CN, CORP_ORG, build_root, to_trustme
 from wizard.checks.catalog import ALL_CHECKS
 from wizard.checks.tls import check_tls, find_vendor
 from wizard.core.diagnose import diagnose
+from wizard.core.findings import NOTHING
 from wizard.core.model import CheckResult, Status
 from wizard.core.profile import load_profile
 
@@ -33,7 +34,7 @@ CORP_ISSUER = f"{CORP_CN} ({CORP_ORG})"
 
 
 def _dep(check_id: str, status: Status = Status.PASS) -> CheckResult:
-    return CheckResult(check_id, check_id, status, "", {}, (), 0)
+    return CheckResult(check_id, check_id, status, "", NOTHING, (), 0)
 
 
 DEPS = {"tcp": _dep("tcp"), "ca_env": _dep("ca_env")}

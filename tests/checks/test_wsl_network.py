@@ -15,6 +15,8 @@ from wizard.checks.proxy import check_proxy
 from wizard.checks.tls import check_tls
 from wizard.checks.wsl import check_wsl
 from wizard.checks.wsl_network import check_wsl_network
+from wizard.core.findings import NOTHING
+from wizard.core.findings.editors import WslFindings
 from wizard.core.model import CheckResult, Outcome, Status
 from wizard.core.rules import decide
 from wizard.platform.wsl_net import NETSH_SUBINTERFACES, WSLINFO_MODE, eth0_mtu_argv
@@ -166,7 +168,7 @@ def test_windows_commands_missing_leave_the_facts_unknown(home, tmp_path):
 
 
 def _passed(check_id: str) -> CheckResult:
-    return CheckResult(check_id, check_id, Status.PASS, "", {}, (), 0)
+    return CheckResult(check_id, check_id, Status.PASS, "", NOTHING, (), 0)
 
 
 def _free_port() -> int:
@@ -201,7 +203,9 @@ def test_from_windows_the_vpn_mtu_explains_codex_in_wsl_getting_no_answer(home):
     assert outcome.faults == ("wsl_mtu_mismatch_probe",)
     assert tuple(eth0_mtu_argv("Ubuntu")) in runner.calls
     # The user's own Codex, asked inside WSL, got no answer (its check's fault).
-    probe = CheckResult("codex_probe", "p", Status.FAIL, "s", {}, ("codex_probe_transport",), 1)
+    probe = CheckResult(
+        "codex_probe", "p", Status.FAIL, "s", NOTHING, ("codex_probe_transport",), 1
+    )
     token = _passed("token_endpoint")  # this computer itself reaches the server
     verdict = decide(lab_target(), [token, probe, result("wsl_network", outcome)])
     assert verdict.cause == "wsl_network"
@@ -221,7 +225,7 @@ def test_from_windows_without_a_vpn_the_sizes_match(home):
 def test_from_windows_without_codex_in_wsl_asks_nothing(home):
     runner = FakeRunner()
     env = make_env(home, platform="windows", runner=runner)
-    wsl = CheckResult("wsl", "w", Status.PASS, "s", {"installed": False}, (), 1)
+    wsl = CheckResult("wsl", "w", Status.PASS, "s", WslFindings(installed=False), (), 1)
     outcome = run_check(check_wsl_network, env, deps={"dns": _passed("dns"), "wsl": wsl})
     assert outcome.status is Status.SKIP
     assert runner.calls == []

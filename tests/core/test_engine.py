@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import lab_target, make_env
+from tests.helpers import AsFound, lab_target, make_env
 from wizard.core.engine import Budget, CheckContext, CheckSpec, run_checks
+from wizard.core.findings import CheckFailure
 from wizard.core.model import Outcome, Status
 from wizard.core.profile import load_profile
 
@@ -22,7 +23,7 @@ def _run(specs, home, timeout_s=1.0, **kwargs):
 
 
 def _ok(ctx: CheckContext) -> Outcome:
-    return Outcome(Status.PASS, "fine", {"saw": sorted(ctx.results)})
+    return Outcome(Status.PASS, "fine", AsFound({"saw": sorted(ctx.results)}))
 
 
 def test_dependencies_run_first_and_are_passed_in(home):
@@ -80,6 +81,20 @@ def test_a_fault_causes_json_does_not_know_is_a_broken_check(home):
     assert result.summary == (
         "The check itself failed: ValueError: faults not in causes.json: tls_untrustd"
     )
+
+
+def test_a_check_of_the_catalog_that_reports_other_findings_is_a_broken_check(home):
+    # The wire and a case file type the evidence again by the check's own payload class.
+    def stray(ctx):
+        return Outcome(Status.PASS, "fine", AsFound({"chain": []}))
+
+    (result,) = _run([CheckSpec("tls", "Secure connection", stray)], home)
+    assert result.status is Status.ERROR
+    assert result.summary == (
+        "The check itself failed: TypeError: tls reported AsFound, not TlsFindings"
+    )
+    failure = result.typed(CheckFailure)
+    assert failure is not None and failure.exception == "TypeError"
 
 
 def test_every_fault_in_causes_json_is_proven_somewhere():

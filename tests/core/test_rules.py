@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from tests.helpers import lab_target
+from tests.helpers import AsFound, lab_target
+from wizard.core.findings import NOTHING
 from wizard.core.model import CheckResult, FlowStep, Status
 from wizard.core.rules import cause_table, decide
 
 
 def result(check_id, status=Status.PASS, faults=(), facts=None, summary="s"):
-    evidence = {"facts": facts} if facts else {}
-    return CheckResult(check_id, check_id.title(), status, summary, evidence, tuple(faults), 1)
+    found = AsFound({"facts": facts}) if facts else NOTHING
+    return CheckResult(check_id, check_id.title(), status, summary, found, tuple(faults), 1)
 
 
 HEALTHY = [

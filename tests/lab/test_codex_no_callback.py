@@ -11,6 +11,7 @@ from tests.core.test_rules import HEALTHY
 from tests.helpers import FIXTURES, lab_target, make_env, run_check
 from tests.lab.codex_cli import codex_env
 from wizard.checks.logs import check_codex_logs
+from wizard.core.findings import NOTHING
 from wizard.core.model import CheckResult
 from wizard.core.rules import decide
 
@@ -38,6 +39,8 @@ def test_a_real_sign_in_without_a_callback_is_likely_account_side(home, codex_po
     ]
     outcome = run_check(check_codex_logs, make_env(home))
     assert outcome.faults == ("login_no_callback",), outcome
-    logs = CheckResult("codex_logs", "Logs", outcome.status, outcome.summary, {}, outcome.faults, 1)
+    logs = CheckResult(
+        "codex_logs", "Logs", outcome.status, outcome.summary, NOTHING, outcome.faults, 1
+    )
     verdict = decide(lab_target(), [*HEALTHY, logs])
     assert verdict.cause == "account_side_likely" and verdict.title.startswith("Likely account")

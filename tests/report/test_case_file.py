@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import AsFound
+from wizard.core.findings import NOTHING
 from wizard.core.model import CheckResult, Diagnosis, Status
 from wizard.core.profile import load_profile
 from wizard.core.rules import decide
@@ -26,7 +28,8 @@ JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTYifQ.c2lnbmF0dXJlMTIzNDU2Nzg5"
 
 
 def _result(cid, title, status, summary, evidence=None, faults=(), ms=5):
-    return CheckResult(cid, title, status, summary, evidence or {}, tuple(faults), ms)
+    found = AsFound(evidence) if evidence else NOTHING
+    return CheckResult(cid, title, status, summary, found, tuple(faults), ms)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.helpers import AsFound
 from wizard.core.findings.editors import IdeFindings
 from wizard.core.model import CheckResult, Diagnosis, Status
 from wizard.core.profile import load_profile
@@ -38,11 +39,13 @@ def draft(home) -> CaseDraft:
             "Proxy settings",
             Status.FAIL,
             f"Your proxy {shown} cannot be reached: the connection was refused.",
-            {
-                "effective": {"url": proxy, "source": "HTTPS_PROXY"},
-                "settings": [{"name": "HTTPS_PROXY", "value": proxy, "source": "environment"}],
-                "facts": {"proxy": shown, "proxy_source": "HTTPS_PROXY"},
-            },
+            AsFound(
+                {
+                    "effective": {"url": proxy, "source": "HTTPS_PROXY"},
+                    "settings": [{"name": "HTTPS_PROXY", "value": proxy, "source": "environment"}],
+                    "facts": {"proxy": shown, "proxy_source": "HTTPS_PROXY"},
+                }
+            ),
             ("proxy_unreachable",),
             3,
         ),
@@ -51,7 +54,9 @@ def draft(home) -> CaseDraft:
             "Connecting to the sign-in server",
             Status.SKIP,
             "Not tested: the proxy does not answer.",
-            {"host": "proxy.corp.example", "port": 8080, "note": "via proxy.corp.example:8080"},
+            AsFound(
+                {"host": "proxy.corp.example", "port": 8080, "note": "via proxy.corp.example:8080"}
+            ),
             (),
             1,
         ),
@@ -75,7 +80,9 @@ def draft(home) -> CaseDraft:
             "Last sign-in attempt",
             Status.WARN,
             "The last attempt failed.",
-            {"line": f"GET /auth/callback?code={CODE}&state=st4te0987 Bearer {JWT} {API_KEY}"},
+            AsFound(
+                {"line": f"GET /auth/callback?code={CODE}&state=st4te0987 Bearer {JWT} {API_KEY}"}
+            ),
             (),
             2,
         ),

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.helpers import make_env
+from tests.helpers import AsFound, make_env
+from wizard.core.findings import NOTHING
 from wizard.core.model import CheckResult, Diagnosis, Status
 from wizard.core.profile import load_profile
 from wizard.core.rules import decide
@@ -41,7 +42,7 @@ def _diagnosis(home, *, broken: bool) -> Diagnosis:
             "Proxy settings",
             status,
             f"Your proxy {proxy} does not answer (key {API_KEY}, mail alice@example.com).",
-            {"facts": {"proxy": proxy, "proxy_source": "HTTPS_PROXY"}},
+            AsFound({"facts": {"proxy": proxy, "proxy_source": "HTTPS_PROXY"}}),
             ("proxy_unreachable",) if broken else (),
             3,
         ),
@@ -50,7 +51,7 @@ def _diagnosis(home, *, broken: bool) -> Diagnosis:
             "Last sign-in attempt",
             Status.WARN,
             f"GET /auth/callback?code={CODE}&state=st4te0987 Bearer {JWT} in {home}/.codex/log",
-            {},
+            NOTHING,
             (),
             2,
         ),

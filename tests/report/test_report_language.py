@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.helpers import AsFound
+from wizard.core.findings import NOTHING
 from wizard.core.i18n import localize, tr
 from wizard.core.model import CheckResult, Diagnosis, Status
 from wizard.core.profile import load_profile
@@ -40,7 +42,7 @@ def diagnosis() -> Diagnosis:
                 path=CA_FILE,
                 problem=problem,
             ),
-            {"facts": {"variable": "SSL_CERT_FILE", "path": CA_FILE, "problem": problem}},
+            AsFound({"facts": {"variable": "SSL_CERT_FILE", "path": CA_FILE, "problem": problem}}),
             ("ca_var_broken",),
             4,
         ),
@@ -49,7 +51,7 @@ def diagnosis() -> Diagnosis:
             tr("checks", "Computer clock"),
             Status.PASS,
             tr("clock", "This computer's clock is right (off by {off} s).", off=2),
-            {},
+            NOTHING,
             (),
             1,
         ),

@@ -29,6 +29,10 @@ from tests.e2e import free_port
 from tests.helpers import lab_target, make_env
 from wizard.checks.catalog import ALL_CHECKS
 from wizard.core.engine import CheckSpec
+from wizard.core.findings.certificates import TlsFindings
+from wizard.core.findings.codex import LogsFindings
+from wizard.core.findings.network import ProxyFindings
+from wizard.core.findings.port import PortFindings
 from wizard.core.model import Outcome, Status
 from wizard.ui.accessibility import StepButton
 
@@ -83,17 +87,23 @@ def leaky_log_spec(home: Path) -> CheckSpec:
     return _spec(
         "codex_logs",
         "Last sign-in attempt",
-        Outcome(Status.PASS, f"The last attempt got this far: {line}", {"line": line}),
+        Outcome(
+            Status.PASS,
+            f"The last attempt got this far: {line}",
+            LogsFindings(None, None, ({"excerpt": line},)),
+        ),
     )
 
 
 def fake_specs(home: Path) -> tuple[CheckSpec, ...]:
     """An intercepting proxy (the verdict has fixes: steps with commands to copy)."""
     ok = Status.PASS
-    proxy = {
-        "effective": {"url": CORP_PROXY, "source": "HTTPS_PROXY"},
-        "facts": {"proxy": CORP_PROXY, "proxy_source": "HTTPS_PROXY"},
-    }
+    proxy = ProxyFindings(
+        effective={"url": CORP_PROXY, "source": "HTTPS_PROXY"},
+        settings=(),
+        notes=(),
+        facts={"proxy": CORP_PROXY, "proxy_source": "HTTPS_PROXY"},
+    )
     return (
         _spec(
             "proxy",
@@ -108,7 +118,9 @@ def fake_specs(home: Path) -> tuple[CheckSpec, ...]:
             Outcome(
                 Status.FAIL,
                 "Codex does not trust the certificate, issued by Contoso Inspection Root.",
-                {"facts": {"issuer": "Contoso Inspection Root (Contoso Web Inspection)"}},
+                TlsFindings(
+                    "direct", facts={"issuer": "Contoso Inspection Root (Contoso Web Inspection)"}
+                ),
                 ("tls_untrusted",),
             ),
         ),
@@ -116,7 +128,7 @@ def fake_specs(home: Path) -> tuple[CheckSpec, ...]:
         _spec(
             "callback_port",
             "Sign-in return port",
-            Outcome(ok, "Port is free.", {"bind_address": "127.0.0.1"}),
+            Outcome(ok, "Port is free.", PortFindings("127.0.0.1", True, ())),
         ),
         leaky_log_spec(home),
     )

@@ -12,9 +12,10 @@ import pytest
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
 from PySide6.QtWidgets import QLabel
 
-from tests.helpers import make_env
+from tests.helpers import AsFound, make_env
 from tests.ui.conftest import save_screen
 from tests.ui.japanese_words import broken_words
+from wizard.core.findings import NOTHING
 from wizard.core.i18n import Moment
 from wizard.core.model import CheckResult, Diagnosis, FlowStep, Status
 from wizard.core.profile import load_profile
@@ -40,7 +41,7 @@ def result(
         check_id.replace("_", " ").title(),
         status,
         summary or f"{check_id} {status.value}",
-        evidence,
+        AsFound(evidence) if evidence else NOTHING,
         faults,
         5,
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.core.environment import Environment
-from wizard.core.findings import CheckFailure, F
+from wizard.core.findings import NOTHING, CheckFailure, F
 from wizard.core.i18n import tr
 from wizard.core.model import CheckResult, Outcome, Status, Target
 from wizard.core.profile import Profile
@@ -221,6 +221,7 @@ def _run_one(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
     log.debug("check %s started (budget %.1f s)", spec.id, ctx.budget.remaining())
     try:
         outcome = spec.run(ctx)
+        _own_findings(spec.id, outcome)
         _known_faults_only(outcome.faults)
     except Exception as exc:  # a broken check must never break the run
         log.debug("check %s broke", spec.id, exc_info=True)
@@ -238,6 +239,17 @@ def _run_one(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
     result = _stamp(spec, outcome, int((time.monotonic() - started) * 1000))
     log.debug("check %s: %s in %d ms", spec.id, result.status.value, result.duration_ms)
     return result
+
+
+def _own_findings(check_id: str, outcome: Outcome) -> None:
+    """A check of the catalog reports its own payload class (or nothing): the window's wire
+    and a case file type its evidence again by that class."""
+    from wizard.core.findings.registry import PAYLOADS
+
+    kind = PAYLOADS.get(check_id)
+    found = outcome.findings
+    if kind is not None and found is not NOTHING and not isinstance(found, kind):
+        raise TypeError(f"{check_id} reported {type(found).__name__}, not {kind.__name__}")
 
 
 def _known_faults_only(faults: Sequence[str]) -> None:

@@ -41,9 +41,6 @@ class Outcome:
     findings: Findings = NOTHING
     faults: tuple[str, ...] = ()
 
-    def __post_init__(self) -> None:
-        _untyped_to_findings(self, "")
-
     @property
     def evidence(self) -> dict[str, Any]:
         return self.findings.to_json()
@@ -58,9 +55,6 @@ class CheckResult:
     findings: Findings
     faults: tuple[str, ...]
     duration_ms: int
-
-    def __post_init__(self) -> None:
-        _untyped_to_findings(self, self.id)
 
     @property
     def evidence(self) -> dict[str, Any]:
@@ -149,17 +143,3 @@ class Diagnosis:
         """What the check of `kind` found, when it ran and found something."""
         result = self.result(kind.check)
         return result.typed(kind) if result else None
-
-
-def _untyped_to_findings(owner: Outcome | CheckResult, check_id: str) -> None:
-    """Until every check has its payload class: evidence given as a plain mapping becomes
-    that check's findings (wizard.core.findings.registry), or stays as found when it is not
-    of their shape."""
-    if isinstance(owner.findings, Mapping):
-        from wizard.core.findings.registry import Untyped, rebuild
-
-        try:
-            found = rebuild(check_id, owner.status, owner.findings)
-        except (KeyError, TypeError, ValueError):
-            found = Untyped(owner.findings)
-        object.__setattr__(owner, "findings", found)

@@ -3,10 +3,6 @@ back the typed object a check returned (see wizard.core.findings)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
-
 from wizard.core.findings import NOTHING, CheckFailure, Findings, JsonObject
 from wizard.core.findings.certificates import CaEnvFindings, TlsFindings
 from wizard.core.findings.codex import (
@@ -73,28 +69,14 @@ PAYLOADS: dict[str, type[Findings]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Untyped(Findings):
-    """The evidence of a check that has no payload class yet, as found."""
-
-    data: JsonObject
-
-    def to_json(self) -> dict[str, Any]:
-        return dict(self.data)
-
-    def cause_facts(self) -> Mapping[str, Any]:
-        facts = self.data.get("facts")
-        return facts if isinstance(facts, Mapping) else {}
-
-
 def rebuild(check_id: str, status: Status, evidence: JsonObject) -> Findings:
-    """The findings whose JSON `evidence` is, for a result of `check_id` with `status`."""
+    """The findings whose JSON `evidence` is, for a result of `check_id` with `status`
+    (KeyError for a check there is none of, TypeError for evidence of another shape)."""
     if not evidence:
         return NOTHING
     if status is Status.ERROR:
         return CheckFailure.from_json(evidence)
-    kind = PAYLOADS.get(check_id)
-    return kind.from_json(evidence) if kind is not None else Untyped(evidence)
+    return PAYLOADS[check_id].from_json(evidence)
 
 
 def findings_in(check: JsonObject) -> Findings:
