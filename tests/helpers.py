@@ -217,7 +217,7 @@ def tls_findings(
     """The secure-connection check's findings with these trust rows (each at least its `id`
     and `trusted`), the handshake's other details left empty."""
     rows = tuple(
-        TrustRow(**{"label": str(r["id"]), "origin": "", "roots": 0, "error": None, **r})  # type: ignore[arg-type]
+        TrustRow(**{"label": str(r["id"]), "origin": "", "roots": 0, "error": None, **r})
         for r in trust
     )
     handshake = Handshake(None, None, (), leaf, issuer, None, rows, "", ())

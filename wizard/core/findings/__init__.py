@@ -3,9 +3,10 @@ attribute (the fixes, the verdict's step picture, the other checks), never by st
 
 A payload is a `Record`: `to_json()` is the check's `evidence` exactly as `diagnose --json`
 prints it (fields in declaration order, nested records as objects, tuples as lists, a field
-made with `optional()` left out while it holds its default), and `from_json()` builds the same
-object back from that JSON (the window's wire, a case file). Each check's payload class names
-its check (`check`); wizard.core.findings.registry maps check ids to those classes."""
+made with `optional()` left out while it holds its default, the keys of an `inline()` record
+in its place), and `from_json()` builds the same object back from that JSON (the window's
+wire, a case file). Each check's payload class names its check (`check`);
+wizard.core.findings.registry maps check ids to those classes."""
 
 from __future__ import annotations
 
