@@ -125,6 +125,7 @@ class _Watcher:
         self.current: set[tuple[int, int | None, str]] = set()
         self.callbacks: list[dict[str, Any]] = []
         self.seen_connections: set[tuple[tuple[str, int], tuple[str, int]]] = set()
+        self.there_before: set[tuple[int, int | None, str]] = set()
         self.log_lines: list[dict[str, Any]] = []
         self.ticks = 0
         self.decode, self.sanitize, self.ide_logs = _log_tools()
@@ -135,8 +136,13 @@ class _Watcher:
         for path in self._ide_candidates():
             self._tail(path, from_end=True)
         self.ide_log = self._newest_ide_log()
-        # Connections from before the watch (a previous attempt's TIME_WAIT) are not news.
-        _, earlier = self._activity()
+        # Listeners and connections from before the watch (a previous attempt's TIME_WAIT) are
+        # not news: this look is taken before the person is told to sign in, so a program that
+        # starts listening after that did start, however soon the first poll comes.
+        holders, earlier = self._activity()
+        self.there_before.update(
+            (p, h.pid, h.address) for p, listed in holders.items() for h in listed
+        )
         self.seen_connections.update((tuple(c.local), tuple(c.remote)) for c in earlier)
 
     # --- one poll ---------------------------------------------------------------------
@@ -199,7 +205,7 @@ class _Watcher:
                             where=where,
                             what=what,
                         )
-                        if self.ticks == 1
+                        if key in self.there_before
                         else tr(
                             "watch",
                             "port {port}: {holder} started listening{where}{what}",
@@ -217,6 +223,7 @@ class _Watcher:
                     )
                 entry["last_seen"] = now
         for key in self.current - present:
+            self.there_before.discard(key)  # back later, it started listening again
             entry = self.holders[key]
             self._event(
                 "stopped",
