@@ -59,3 +59,11 @@ print(before, seen, spec.run.load().__name__)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False ['check-worker'] check_wsl"
+
+
+def test_the_probe_starts_its_codex_after_the_checks_that_list_programs_and_ports():
+    """The probe's own `codex login` is no program of the user's: a check reading the process
+    table or the callback ports beside it would count it or not by timing alone (a late
+    auth_managers called it a running Codex on a slow machine)."""
+    needs = {s.id: set(s.needs) for s in ALL_CHECKS}
+    assert {"auth_managers", "callback_port"} <= needs["codex_probe"]

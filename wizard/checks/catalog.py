@@ -187,6 +187,8 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
         "codex_probe",
         tr("checks", "Your own Codex tries it"),
         lazy("codex_probe", "check_codex_probe"),
-        needs=("callback_port", "wsl"),
+        # after auth_managers: it counts the Codex programs running, and the probe's own is
+        # not the user's (read beside it, the table held it or not by timing alone)
+        needs=("callback_port", "wsl", "auth_managers"),
     ),
 )
