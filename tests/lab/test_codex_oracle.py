@@ -7,7 +7,9 @@ from functools import partial
 from urllib.parse import parse_qs
 
 from tests.e2e import clean_env, run_wizard
+from tests.helpers import fixture_text
 from tests.lab.codex_cli import codex_env
+from tests.lab.home import LabHome
 from tests.lab.hosts import hosts_argv
 
 REFUSED = "Token exchange failed: token endpoint returned status 400 Bad Request"
@@ -46,8 +48,11 @@ def test_real_codex_fails_behind_an_untrusted_interception(
     env = codex_env(home, HTTPS_PROXY=proxy.url, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
     run = codex_ports.login(env)
     assert TRANSPORT in run.output, run.output
-    assert "oauth token exchange transport failure" in run.log
-    assert "is_connect=true" in run.log
+    # The connection itself failed (the proxy's certificate), by the line Codex logs before
+    # it retries. Not by its final ERROR line (is_connect=true, in the recorded log of this
+    # run, tests/fixtures/codex-0.169): Codex exits without waiting for its log writer, which
+    # on a loaded machine has not written its last lines yet (seen on CI).
+    assert "oauth token connection failed; retrying with system proxy" in run.log, run.log
     assert "UnknownIssuer" not in run.log
 
 
@@ -102,17 +107,16 @@ def test_behind_interception_the_probe_confirms_the_emulated_cause(
 
 
 def test_codex_own_log_of_a_request_without_answer_is_the_verdict_when_all_works_here(
-    codex_ports, openai_direct, openai_via_proxy, pki, home
+    codex_ports, openai_direct, pki, home
 ):
     """Codex signed in through a proxy this environment does not have (an editor's, say) and
     its exchange never got an answer: the wizard, run without that proxy, finds nothing live,
-    and must say what Codex's own log proves instead of "most likely OpenAI's side"."""
-    proxy = openai_via_proxy("intercept")
-    env = codex_env(home, HTTPS_PROXY=proxy.url, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
-    with codex_ports.waiting(env) as login:
-        login.finish("signin-doctor-probe")
-    log = (home / ".codex" / "log" / "codex-login.log").read_text()
-    assert "is_connect=true" in log and "UnknownIssuer" not in log
+    and must say what Codex's own log proves instead of "most likely OpenAI's side".
+
+    The log is the one this Codex wrote through the lab's untrusted interception (recorded,
+    tests/fixtures/codex-0.169): the lines that prove it are Codex's last, and Codex exits
+    without waiting for its log writer, so a live run on a loaded machine can lose them."""
+    LabHome(home).codex_log(fixture_text("codex-0.169", "codex-login-log_intercept.log"))
     here = clean_env(home, CODEX_CA_CERTIFICATE=str(pki.ca_pem))
     wrap = partial(hosts_argv, openai_direct.hosts)
     run = run_wizard(["diagnose", "--json", "--timeout", "20"], here, timeout=120, wrap=wrap)
