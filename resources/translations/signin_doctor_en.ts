@@ -2786,6 +2786,21 @@
         <translation>Let Codex follow this computer&apos;s proxy settings (the fix below sets respect_system_proxy in Codex&apos;s config.toml), then quit Codex completely, start it again and sign in.</translation>
     </message>
     <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The Codex app cannot save its own state file</source>
+        <translation>The Codex app cannot save its own state file</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The Codex app&apos;s log ({desktop_log}) shows that the app cannot save its state file, .codex-global-state.json in your .codex folder: Windows refuses to put the new copy in place (EXDEV, &quot;cross-device link not permitted&quot;). What the app changes there is lost when it restarts. This was reported after an update of the Windows app, together with the app failing right after sign-in (openai/codex#46786); what exactly it costs the sign-in is not known.</source>
+        <translation>The Codex app&apos;s log ({desktop_log}) shows that the app cannot save its state file, .codex-global-state.json in your .codex folder: Windows refuses to put the new copy in place (EXDEV, &quot;cross-device link not permitted&quot;). What the app changes there is lost when it restarts. This was reported after an update of the Windows app, together with the app failing right after sign-in (openai/codex#46786); what exactly it costs the sign-in is not known.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Update the Codex app. If the error stays after the update, report it to OpenAI with the log line under Details: Sign-in Doctor knows of no repair on this computer for it.</source>
+        <translation>Update the Codex app. If the error stays after the update, report it to OpenAI with the log line under Details: Sign-in Doctor knows of no repair on this computer for it.</translation>
+    </message>
+    <message>
         <source>{setting} turns off Windows&apos; automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</source>
         <translation type="vanished">{setting} turns off Windows&apos; automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</translation>
     </message>
@@ -4054,6 +4069,36 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
+        <source>The Codex app cannot save its own state file (.codex-global-state.json in your .codex folder): Windows refuses to put the new copy in place (EXDEV). What the app changes there is lost when it restarts.</source>
+        <translation>The Codex app cannot save its own state file (.codex-global-state.json in your .codex folder): Windows refuses to put the new copy in place (EXDEV). What the app changes there is lost when it restarts.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Desktop log: [global-state] Failed to persist global state errorCode=EXDEV, across several starts of app 26.915.4065.0 and beside the 432 answers (openai/codex#46786). EXDEV is Node.js&apos;s &quot;cross-device link not permitted&quot;: a rename the system sees as crossing drives.</source>
+        <translation>Desktop log: [global-state] Failed to persist global state errorCode=EXDEV, across several starts of app 26.915.4065.0 and beside the 432 answers (openai/codex#46786). EXDEV is Node.js&apos;s &quot;cross-device link not permitted&quot;: a rename the system sees as crossing drives.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The Codex app has lost its sign-in: it sends its requests to chatgpt.com without it, so it shows the sign-in screen (or &quot;token revoked&quot;) again, even while &quot;codex login status&quot; says you are signed in.</source>
+        <translation>The Codex app has lost its sign-in: it sends its requests to chatgpt.com without it, so it shows the sign-in screen (or &quot;token revoked&quot;) again, even while &quot;codex login status&quot; says you are signed in.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Desktop log: auth_status_result hasToken=false nullReason=auth_token_missing, then desktop_fetch_auth_401 hadToken=false skipRetryReason=no_token_attached; chatgpt.com answers &quot;Unauthorized - Access token is missing&quot; (openai/codex#39491, #39850, #40699, #44578).</source>
+        <translation>Desktop log: auth_status_result hasToken=false nullReason=auth_token_missing, then desktop_fetch_auth_401 hadToken=false skipRetryReason=no_token_attached; chatgpt.com answers &quot;Unauthorized - Access token is missing&quot; (openai/codex#39491, #39850, #40699, #44578).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>chatgpt.com refused a request of the Codex app as not signed in (HTTP 401). In the reported cases the app lost its sign-in right after.</source>
+        <translation>chatgpt.com refused a request of the Codex app as not signed in (HTTP 401). In the reported cases the app lost its sign-in right after.</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Desktop log: desktop_fetch_auth_401 hadToken=true tokenSource=cached willRetry=true, or sa_server_request_failed status=401 (openai/codex#30775, #39850, #44578).</source>
+        <translation>Desktop log: desktop_fetch_auth_401 hadToken=true tokenSource=cached willRetry=true, or sa_server_request_failed status=401 (openai/codex#30775, #39850, #44578).</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
         <source>Your ChatGPT workspace does not include Codex. Ask your workspace administrator for access.</source>
         <translation>Your ChatGPT workspace does not include Codex. Ask your workspace administrator for access.</translation>
     </message>
@@ -4181,6 +4226,10 @@
         <location filename="../../resources/decoder.json"/>
         <source>The last sign-in worked, but Codex could not save it on this computer.</source>
         <translation>The last sign-in worked, but Codex could not save it on this computer.</translation>
+    </message>
+    <message>
+        <source>chatgpt.com refused a request of the Codex app as not signed in (HTTP 401). The app then renews its sign-in; when that fails too, it loses the sign-in.</source>
+        <translation type="vanished">chatgpt.com refused a request of the Codex app as not signed in (HTTP 401). The app then renews its sign-in; when that fails too, it loses the sign-in.</translation>
     </message>
     <message>
         <source>wsl.exe&apos;s warning: autoProxy found a localhost proxy and did not pass it on, because NAT mode cannot reach Windows&apos; loopback (microsoft/WSL#12245; field-failure-modes-2026 §1.14).</source>
@@ -4917,6 +4966,26 @@
         <location filename="../../wizard/fixes/windows_guidance.py"/>
         <source>If your company&apos;s VPN needs its own name servers, your IT department can tell you which ones WSL should use.</source>
         <translation>If your company&apos;s VPN needs its own name servers, your IT department can tell you which ones WSL should use.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Update the Codex app, then report what stays</source>
+        <translation>Update the Codex app, then report what stays</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>The Codex app&apos;s own log shows an error with the app&apos;s own files that no setting of this computer is known to cause. It was reported after app updates (openai/codex#46786), and only OpenAI can change the app.</source>
+        <translation>The Codex app&apos;s own log shows an error with the app&apos;s own files that no setting of this computer is known to cause. It was reported after app updates (openai/codex#46786), and only OpenAI can change the app.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Update the Codex app: Microsoft Store &gt; Library &gt; Get updates (or the update button in the app), then close the app completely and start it again.</source>
+        <translation>Update the Codex app: Microsoft Store &gt; Library &gt; Get updates (or the update button in the app), then close the app completely and start it again.</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>If the error stays, report it at https://github.com/openai/codex/issues (the report #46786 describes it) with your app version and the log line under Details.</source>
+        <translation>If the error stays, report it at https://github.com/openai/codex/issues (the report #46786 describes it) with your app version and the log line under Details.</translation>
     </message>
     <message>
         <source>Open https://auth.openai.com/codex/device in any browser, sign in and type the code the terminal shows (it expires after 15 minutes).</source>

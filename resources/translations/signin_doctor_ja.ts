@@ -2778,6 +2778,21 @@
         <translation>Codex がこのコンピューターのプロキシ設定に従うようにしてください（下の修正で Codex の config.toml に respect_system_proxy を設定します）。そのあと Codex を完全に終了してから起動し直し、サインインしてください。</translation>
     </message>
     <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The Codex app cannot save its own state file</source>
+        <translation>Codex アプリが自分の状態ファイルを保存できません</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>The Codex app&apos;s log ({desktop_log}) shows that the app cannot save its state file, .codex-global-state.json in your .codex folder: Windows refuses to put the new copy in place (EXDEV, &quot;cross-device link not permitted&quot;). What the app changes there is lost when it restarts. This was reported after an update of the Windows app, together with the app failing right after sign-in (openai/codex#46786); what exactly it costs the sign-in is not known.</source>
+        <translation>Codex アプリのログ（{desktop_log}）によると、アプリは .codex フォルダーにある状態ファイル .codex-global-state.json を保存できません。新しい内容を元の場所に置くことを Windows が拒んでいます（EXDEV、「cross-device link not permitted」）。アプリがそこで変えた内容は、再起動すると失われます。これは Windows 版アプリの更新後に、サインイン直後にアプリが動かなくなる問題と一緒に報告されています（openai/codex#46786）。サインインに具体的にどう影響するかはわかっていません。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/causes.json"/>
+        <source>Update the Codex app. If the error stays after the update, report it to OpenAI with the log line under Details: Sign-in Doctor knows of no repair on this computer for it.</source>
+        <translation>Codex アプリを更新してください。更新してもエラーが続く場合は、「詳細」にあるログの行を添えて OpenAI に報告してください。このコンピューター側でできる修復は、Sign-in Doctor では知られていません。</translation>
+    </message>
+    <message>
         <source>{setting} turns off Windows&apos; automatic root certificate updates, and the root that vouches for {host} ({root}) was never downloaded. Codex uses Windows&apos; own certificate check, so it refuses the secure connection even where your browser works.</source>
         <translation type="vanished">{setting} によって Windows のルート証明書の自動更新がオフになっていて、{host} を保証するルート証明書（{root}）がダウンロードされていません。Codex は Windows 自身の証明書チェックを使うため、ブラウザーでは開けても、安全な接続を拒否します。</translation>
     </message>
@@ -4034,6 +4049,36 @@
     </message>
     <message>
         <location filename="../../resources/decoder.json"/>
+        <source>The Codex app cannot save its own state file (.codex-global-state.json in your .codex folder): Windows refuses to put the new copy in place (EXDEV). What the app changes there is lost when it restarts.</source>
+        <translation>Codex アプリが自分の状態ファイル（.codex フォルダーの .codex-global-state.json）を保存できません。新しい内容を元の場所に置くことを Windows が拒んでいます（EXDEV）。アプリがそこで変えた内容は、再起動すると失われます。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Desktop log: [global-state] Failed to persist global state errorCode=EXDEV, across several starts of app 26.915.4065.0 and beside the 432 answers (openai/codex#46786). EXDEV is Node.js&apos;s &quot;cross-device link not permitted&quot;: a rename the system sees as crossing drives.</source>
+        <translation>デスクトップアプリのログ: [global-state] Failed to persist global state errorCode=EXDEV。アプリ 26.915.4065.0 の何回もの起動で、432 の応答と並んで記録されています（openai/codex#46786）。EXDEV は Node.js の「cross-device link not permitted」で、システムがドライブをまたぐと見なした名前の変更（rename）です。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>The Codex app has lost its sign-in: it sends its requests to chatgpt.com without it, so it shows the sign-in screen (or &quot;token revoked&quot;) again, even while &quot;codex login status&quot; says you are signed in.</source>
+        <translation>Codex アプリがサインインを失っています。chatgpt.com への要求をサインインなしで送るため、「codex login status」ではサインイン済みと表示されていても、サインイン画面（または「token revoked」）がまた表示されます。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Desktop log: auth_status_result hasToken=false nullReason=auth_token_missing, then desktop_fetch_auth_401 hadToken=false skipRetryReason=no_token_attached; chatgpt.com answers &quot;Unauthorized - Access token is missing&quot; (openai/codex#39491, #39850, #40699, #44578).</source>
+        <translation>デスクトップアプリのログ: auth_status_result hasToken=false nullReason=auth_token_missing、続いて desktop_fetch_auth_401 hadToken=false skipRetryReason=no_token_attached。chatgpt.com は「Unauthorized - Access token is missing」と応答します（openai/codex#39491、#39850、#40699、#44578）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>chatgpt.com refused a request of the Codex app as not signed in (HTTP 401). In the reported cases the app lost its sign-in right after.</source>
+        <translation>chatgpt.com が Codex アプリの要求を、サインインしていないとして拒否しました（HTTP 401）。報告された例では、その直後にアプリがサインインを失っています。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
+        <source>Desktop log: desktop_fetch_auth_401 hadToken=true tokenSource=cached willRetry=true, or sa_server_request_failed status=401 (openai/codex#30775, #39850, #44578).</source>
+        <translation>デスクトップアプリのログ: desktop_fetch_auth_401 hadToken=true tokenSource=cached willRetry=true、または sa_server_request_failed status=401（openai/codex#30775、#39850、#44578）。</translation>
+    </message>
+    <message>
+        <location filename="../../resources/decoder.json"/>
         <source>Your ChatGPT workspace does not include Codex. Ask your workspace administrator for access.</source>
         <translation>お使いの ChatGPT ワークスペースには Codex が含まれていません。ワークスペースの管理者にアクセス権を依頼してください。</translation>
     </message>
@@ -4893,6 +4938,26 @@
         <location filename="../../wizard/fixes/windows_guidance.py"/>
         <source>If your company&apos;s VPN needs its own name servers, your IT department can tell you which ones WSL should use.</source>
         <translation>会社の VPN に専用のネーム サーバーが必要な場合は、WSL がどれを使うべきか IT 部門に確認してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Update the Codex app, then report what stays</source>
+        <translation>Codex アプリを更新し、残る問題を報告する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>The Codex app&apos;s own log shows an error with the app&apos;s own files that no setting of this computer is known to cause. It was reported after app updates (openai/codex#46786), and only OpenAI can change the app.</source>
+        <translation>Codex アプリ自身のログに、アプリ自身のファイルに関するエラーが出ています。このコンピューターのどの設定が原因になるかは知られていません。アプリの更新後に報告されており（openai/codex#46786）、アプリを変えられるのは OpenAI だけです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>Update the Codex app: Microsoft Store &gt; Library &gt; Get updates (or the update button in the app), then close the app completely and start it again.</source>
+        <translation>Codex アプリを更新します。Microsoft Store &gt;［ライブラリ］&gt;［更新プログラムを取得する］（またはアプリ内の更新ボタン）を使い、そのあとアプリを完全に終了してから起動し直してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/fixes/windows_guidance.py"/>
+        <source>If the error stays, report it at https://github.com/openai/codex/issues (the report #46786 describes it) with your app version and the log line under Details.</source>
+        <translation>エラーが続く場合は、アプリのバージョンと「詳細」にあるログの行を添えて https://github.com/openai/codex/issues に報告してください（報告 #46786 にこのエラーが書かれています）。</translation>
     </message>
     <message>
         <source>Open https://auth.openai.com/codex/device in any browser, sign in and type the code the terminal shows (it expires after 15 minutes).</source>

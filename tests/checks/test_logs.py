@@ -226,6 +226,17 @@ REAL_STRINGS = [
         fixture_text("routing", "desktop-signin-requirements.txt"),
         ["signin_requirements_unavailable"],
     ),
+    # the desktop app's log (tests/fixtures/desktop/SOURCES.md)
+    (fixture_text("desktop", "routing-432-46812.log"), ["workspace_routing_unavailable"]),
+    (fixture_text("desktop", "routing-432-46786.txt"), ["workspace_routing_unavailable"]),
+    (fixture_text("desktop", "global-state-exdev-46786.txt"), ["desktop_state_exdev"]),
+    (fixture_text("desktop", "access-token-missing-44578.txt"), ["desktop_token_missing"]),
+    (
+        fixture_text("desktop", "no-token-attached-39491.txt"),
+        ["desktop_token_missing", "desktop_auth_401"],
+    ),
+    (fixture_text("desktop", "auth-401-44578.log"), ["desktop_auth_401"]),
+    (fixture_text("desktop", "bootstrap-401-30775.log"), ["desktop_auth_401"]),
 ]
 
 

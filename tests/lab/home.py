@@ -9,9 +9,13 @@ reinvent "where does Cursor keep settings.json on Windows". Text is written byte
 from __future__ import annotations
 
 import os
+import time
+from datetime import date
 from pathlib import Path
 
 IDE_LOG_SESSION = "20261121T101010"
+# The shape of openai/codex#46812's file name; session and pid are the tests' own.
+DESKTOP_LOG_NAME = "codex-desktop-5f2c9a1e-4410-t0-i1-132812-0.log"
 
 
 def _write(path: Path, text: str | bytes, mode: int | None = None) -> Path:
@@ -85,6 +89,17 @@ class LabHome:
             / "Codex.log",
             text,
         )
+
+    def desktop_log(
+        self, text: str | bytes, day: date, name: str = DESKTOP_LOG_NAME, *, age_s: float = 0
+    ) -> Path:
+        """The Windows desktop app's log, AppData/Local/Codex/Logs/YYYY/MM/DD/<name>
+        (openai/codex#46812), last written `age_s` seconds ago."""
+        folder = self.path / "AppData" / "Local" / "Codex" / "Logs"
+        path = _write(folder / f"{day:%Y}" / f"{day:%m}" / f"{day:%d}" / name, text)
+        written = time.time() - age_s
+        os.utime(path, (written, written))
+        return path
 
     def auth_json(self, text: str | bytes = "{}", mode: int = 0o600) -> Path:
         """~/.codex/auth.json with ``mode`` (0600 like Codex writes it)."""

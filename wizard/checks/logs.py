@@ -1,11 +1,15 @@
 """What Codex's own logs say about the last sign-in, and a decoder for its error messages.
 
-Two logs count: `$CODEX_HOME/log/codex-login.log` (direct `codex login`; only the lines of the
-latest attempt) and the newest `Codex.log` of the editor extension. The decoder patterns live in
+Three logs count: `$CODEX_HOME/log/codex-login.log` (direct `codex login`; only the lines of the
+latest attempt), the newest `Codex.log` of the editor extension, and the desktop app's own log
+(its newest session of the last days, wizard.platform.desktop_logs). The decoder patterns live in
 resources/decoder.json. Logs tell what happened, not why: a failure found here is a warning and
-the live checks decide the cause. Two things a log proves: "Codex runs inside WSL" in the newest
-editor log, and a latest codex-login.log attempt whose request never got an answer (a pattern
-with a `log_fault`), which names the cause only when the live checks find nothing."""
+the live checks decide the cause. What a log proves: "Codex runs inside WSL" in the newest
+editor log; a latest codex-login.log attempt whose request never got an answer (a pattern with a
+`log_fault`), which names the cause only when the live checks find nothing; and in the desktop
+app's log, what the same line would prove when pasted (a pattern's `proves`: the app signed in
+and then got "Workspace routing is unavailable", say), since the app's own words are evidence
+no probe from here can give."""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from wizard.core.findings.port import PortFindings
 from wizard.core.i18n import Moment, tr, tr_map
 from wizard.core.model import Outcome, Status
 from wizard.core.profile import Profile, resource_path
+from wizard.platform.desktop_logs import modified_time, newest_session_logs
 from wizard.report.redact import drop_url_queries, redact_secrets
 
 MAX_LOG_BYTES = 1_000_000  # only the tail of a log is read
@@ -220,13 +225,6 @@ def ide_log_files(env: Environment, profile: Profile) -> list[tuple[str, Path]]:
     return found
 
 
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
-
-
 def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
 
@@ -250,9 +248,9 @@ def _findings(env: Environment, path: Path, lines: list[str]) -> list[dict[str, 
     return sorted(found.values(), key=lambda f: order[f["id"]])
 
 
-def _read_lines(path: Path) -> list[str] | str:
+def _read_lines(path: Path, limit: int = MAX_LOG_BYTES) -> list[str] | str:
     try:
-        return read_tail(path).splitlines()
+        return read_tail(path, limit).splitlines()
     except OSError as exc:
         return tr("logs", "cannot be read: {error}", error=str(exc.strerror or exc))
 
@@ -266,6 +264,34 @@ def _never_called_back(attempt: list[str], findings: list[dict[str, Any]]) -> bo
         return False
     troubled = {"port_fallback", "login_server_cancel_failed"}
     return not any(f["severity"] == "error" or f["id"] in troubled for f in findings)
+
+
+def _desktop_log(
+    env: Environment, profile: Profile, problems: list[str]
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The desktop app's newest session: what was read, and its decoded lines. The session's
+    files share one read budget, so a long session costs no more than one log."""
+    files = newest_session_logs(env, profile)
+    findings: list[dict[str, Any]] = []
+    read: list[str] = []
+    for path in reversed(files):  # oldest first: the first finding is the earliest
+        lines = _read_lines(path, MAX_LOG_BYTES // len(files))
+        if isinstance(lines, str):
+            problems.append(
+                tr("logs", "{file} {problem}", file=env.display_path(path), problem=lines)
+            )
+            continue
+        read.append(env.display_path(path))
+        findings.extend(_findings(env, path, lines))
+    if not read:
+        return None, []
+    return {"files": read, "modified": _iso(modified_time(files[0]))}, findings
+
+
+def _proven(findings: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
+    """(finding, the fault its text proves: decoder `proves`), in the findings' order."""
+    proves = {p.id: p.proves for p in decoder_patterns() if p.proves}
+    return [(f, proves[f["id"]]) for f in findings if f["id"] in proves]
 
 
 def _codex_waiting(ctx: CheckContext) -> bool:
@@ -303,7 +329,7 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
             no_callback = _never_called_back(attempt, attempt_findings) and not _codex_waiting(ctx)
             login_log = {
                 "file": env.display_path(login_path),
-                "modified": _iso(_mtime(login_path)),
+                "modified": _iso(modified_time(login_path)),
                 "attempt_started": next((t for t in map(line_timestamp, attempt) if t), None),
                 "attempt_lines": len(attempt),
                 "outcome": "succeeded" if succeeded else "failed" if failed else "unclear",
@@ -321,7 +347,7 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
     ide_logs = ide_log_files(env, profile)
     runs_in_wsl = False
     if ide_logs:
-        editor, newest = max(ide_logs, key=lambda item: _mtime(item[1]))
+        editor, newest = max(ide_logs, key=lambda item: modified_time(item[1]))
         lines = _read_lines(newest)
         if isinstance(lines, str):
             problems.append(
@@ -333,14 +359,19 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
             ide_log = {
                 "file": env.display_path(newest),
                 "editor": editor,
-                "modified": _iso(_mtime(newest)),
+                "modified": _iso(modified_time(newest)),
                 "runs_codex_in_wsl": runs_in_wsl,
                 "logs_found": len(ide_logs),
             }
             findings.extend(ide_findings)
 
-    evidence = LogsFindings(login_log, ide_log, tuple(findings), facts, tuple(problems))
-    if login_log is None and ide_log is None:
+    desktop_log, desktop_findings = _desktop_log(env, profile, problems)
+    findings.extend(desktop_findings)
+
+    evidence = LogsFindings(
+        login_log, ide_log, tuple(findings), facts, tuple(problems), desktop_log=desktop_log
+    )
+    if login_log is None and ide_log is None and desktop_log is None:
         if problems:
             return Outcome(
                 Status.WARN, tr("logs", "The Codex sign-in logs could not be read."), evidence
@@ -359,13 +390,25 @@ def check_codex_logs(ctx: CheckContext) -> Outcome:
             faults=("log_wsl_spawn",),
         )
 
+    proving = _proven(desktop_findings)
+    if proving:
+        # The app's own log says what stopped it (after a sign-in that worked, typically).
+        primary = proving[0][0]
+        facts = {**facts, "desktop_log": primary["file"]}
+        evidence = replace(evidence, facts=facts, primary_finding=primary["id"])
+        faults = tuple(dict.fromkeys((*log_faults, *(fault for _f, fault in proving))))
+        return Outcome(Status.FAIL, primary["meaning"], evidence, faults)
+
     # An attempt that ended in success outweighs the errors on its way (a stray callback, say).
     ignored = login_file if succeeded else None
     errors = [f for f in findings if f["severity"] == "error" and f["file"] != ignored]
     if errors:
         primary = errors[0]
         evidence = replace(evidence, primary_finding=primary["id"])
-        return Outcome(Status.WARN, step_summary(primary["flow_step"]), evidence, log_faults)
+        # The desktop app's lines say it in their own words; the sign-in steps are the CLI's.
+        in_app = desktop_log is not None and primary["file"] in desktop_log["files"]
+        summary = primary["meaning"] if in_app else step_summary(primary["flow_step"])
+        return Outcome(Status.WARN, summary, evidence, log_faults)
     if succeeded:
         return Outcome(
             Status.PASS, tr("logs", "The last sign-in in the Codex log worked."), evidence

@@ -22,6 +22,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "wsl-proxy-address": ("windows_guidance", "WSL_PROXY_ADDRESS"),
     "wsl-mtu": ("windows_guidance", "WSL_MTU"),
     "wsl-dns": ("windows_guidance", "WSL_DNS"),
+    "desktop-app-update": ("windows_guidance", "DESKTOP_APP_UPDATE"),
     "account-support": ("account_guidance", "ACCOUNT_SUPPORT"),
     "workspace-admin": ("account_guidance", "WORKSPACE_ADMIN"),
     "policy-admin": ("account_guidance", "POLICY_ADMIN"),

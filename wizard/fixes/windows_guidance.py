@@ -121,3 +121,27 @@ WSL_DNS = GuidanceFix(
     ("wsl --shutdown", "dnsTunneling=true"),
     platforms=WSL,
 )
+
+DESKTOP_APP_UPDATE = GuidanceFix(
+    "desktop-app-update",
+    tr("guidance", "Update the Codex app, then report what stays"),
+    tr(
+        "guidance",
+        "The Codex app's own log shows an error with the app's own files that no setting of "
+        "this computer is known to cause. It was reported after app updates "
+        "(openai/codex#46786), and only OpenAI can change the app.",
+    ),
+    (
+        tr(
+            "guidance",
+            "Update the Codex app: Microsoft Store > Library > Get updates (or the update "
+            "button in the app), then close the app completely and start it again.",
+        ),
+        tr(
+            "guidance",
+            "If the error stays, report it at https://github.com/openai/codex/issues (the "
+            "report #46786 describes it) with your app version and the log line under Details.",
+        ),
+    ),
+    platforms=("windows",),
+)

@@ -9,12 +9,17 @@ from wizard.core.environment import Environment
 APP_DIR = "signin-doctor"
 
 
+def local_appdata(env: Environment) -> Path:
+    """Windows' per-user, per-machine data root: %LOCALAPPDATA% (AppData\\Local)."""
+    local = env.get("LOCALAPPDATA")
+    return Path(local) if local else env.home / "AppData" / "Local"
+
+
 def user_data_dir(env: Environment) -> Path:
     """%LOCALAPPDATA%\\signin-doctor, ~/Library/Application Support/signin-doctor, or
     $XDG_DATA_HOME/signin-doctor (platformdirs' choices, computed from the injected env)."""
     if env.platform == "windows":
-        local = env.get("LOCALAPPDATA")
-        return (Path(local) if local else env.home / "AppData" / "Local") / APP_DIR
+        return local_appdata(env) / APP_DIR
     if env.platform == "darwin":
         return env.home / "Library" / "Application Support" / APP_DIR
     xdg = env.get("XDG_DATA_HOME")

@@ -52,6 +52,7 @@ class LogsFindings(Findings):
     facts: Mapping[str, Any] = field(default_factory=dict)
     unreadable: tuple[str, ...] = optional(())
     primary_finding: str | None = optional()  # the id of the error the verdict follows
+    desktop_log: JsonObject | None = optional()  # the desktop app's newest session (Windows)
 
 
 @dataclass(frozen=True, slots=True)
