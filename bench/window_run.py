@@ -6,12 +6,13 @@ stall of the event loop, until the verdict page has settled.
                                [--lang ja]
 
 Prints {"rss_first_paint_kb", "rss_after_kb", "diagnosis_s", "first_event_s", "verdict_s",
-"max_gap_ms", "gaps", "cause", "heavy_modules"} (each of the longest gaps with the GUI thread's
-CPU time in it: far less than the gap means the thread waited rather than worked);
---profile writes a pyinstrument profile of the GUI thread during the diagnosis, then what that
-thread ran during each of the longest stalls. The window is the one `python -m wizard` opens
-(its checks in a child process, wizard.ui.child_runner); --in-process runs them in the
-window's own process, as a window over an injected world (the tests') does."""
+"max_gap_ms", "gaps", "page_gaps", "cause", "heavy_modules"} (each of the longest gaps, and
+each page's longest, with the GUI thread's CPU time in it: far less than the gap means the
+thread waited rather than worked); --profile writes a pyinstrument profile of the GUI thread
+during the diagnosis, then what that thread ran during each of those stalls. The window is
+the one `python -m wizard` opens (its checks in a child process, wizard.ui.child_runner);
+--in-process runs them in the window's own process, as a window over an injected world (the
+tests') does."""
 
 from __future__ import annotations
 
@@ -118,11 +119,15 @@ def main() -> int:
     def finish() -> None:
         probe.stop()
         worst = sorted(gaps, reverse=True)[:5]
+        by_page: dict[str, tuple[float, float, str, float]] = {}
+        for gap in sorted(gaps, reverse=True):
+            by_page.setdefault(gap[2], gap)  # each page's longest
         if profiler is not None:
             profiler.stop()
             with open(args.profile, "w", encoding="utf-8") as fh:
                 fh.write(profiler.output_text(unicode=False, color=False))
-                fh.write(stall_timeline(profiler.last_session, worst))
+                shown = [*worst, *(g for g in by_page.values() if g not in worst)]
+                fh.write(stall_timeline(profiler.last_session, shown))
         diagnosis = window.session.diagnosis
         result.update(
             diagnosis_s=clock.nsecsElapsed() / 1e9,
@@ -132,6 +137,9 @@ def main() -> int:
                 {"gap_ms": g, "at_ms": at, "page": page, "cpu_ms": round(cpu, 1)}
                 for g, at, page, cpu in worst
             ],
+            page_gaps={
+                page: {"gap_ms": g, "cpu_ms": round(cpu, 1)} for g, _, page, cpu in by_page.values()
+            },
             cause=diagnosis.verdict.cause if diagnosis is not None else None,
             heavy_modules=sorted(m for m in HEAVY if m in sys.modules),
         )
