@@ -202,20 +202,30 @@ class VerdictPage(Page):
                 self.refresh(plan=False)
                 self._filled_for = self.session.diagnosis
 
-        def measure() -> None:
+        def polish() -> None:
             if self._filled_for is None:
                 return
             self.ensurePolished()
             self.sizeHint()
+            # While the page is hidden, a label that changed inside a widget with a layout of
+            # its own (the card) does not reach the layouts above it: Qt carries that up on a
+            # LayoutRequest, which a hidden widget's layout ignores, so they would answer
+            # `measure` with the sizes they had before, asking no label. Each widget updating
+            # its geometry makes them ask again.
+            for child in self.area.widget().findChildren(QWidget):
+                child.updateGeometry()
+
+        def measure(with_bar: bool) -> None:
+            if self._filled_for is None:
+                return
             # Every page gets the page frame's width; the content the area's, with or
             # without its scroll bar: each label keeps its height for those widths.
             shown = self.window_.currentPage()
             width = shown.width() if shown is not None else self.width()
             bar = self.area.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-            for content_width in (width, width - bar):
-                self.area.widget().heightForWidth(content_width)
+            self.area.widget().heightForWidth(width - bar if with_bar else width)
 
-        return [fill, measure]
+        return [fill, polish, lambda: measure(with_bar=False), lambda: measure(with_bar=True)]
 
     # -- content ------------------------------------------------------------------------
     def initializePage(self) -> None:
