@@ -2,7 +2,7 @@
 
 Each id names the module its fix lives in, imported the first time that fix is asked for:
 planning a verdict's fixes loads only those (the window plans in its own process, and
-ca-bundle alone brings cryptography, pyOpenSSL and ssl; a verdict without fixes loads none)."""
+ca-bundle alone brings cryptography and ssl; a verdict without fixes loads none)."""
 
 from __future__ import annotations
 
