@@ -204,6 +204,13 @@ def describe(widget: QWidget | None) -> str:
     return f"{type(widget).__name__}({name!r})"
 
 
+def settles_unclipped(qtbot, window) -> None:
+    """Once the page has taken its new size (the button row and the panels refit one turn of
+    the event loop after a resize or page change, however long a slow machine takes to get
+    there), nothing on it is clipped; a layout that never fits fails after the hang guard."""
+    qtbot.waitUntil(lambda: nothing_clipped(window), timeout=10_000)
+
+
 def nothing_clipped(window) -> None:
     """At the current size nothing on the page scrolls sideways, is cut off, or squeezed."""
     page = window.currentPage()

@@ -28,8 +28,8 @@ from tests.ui.scenarios import (
     VERDICT_TIMEOUT_MS,
     Keys,
     fake_world,
-    nothing_clipped,
     open_world,
+    settles_unclipped,
     stale_proxy_world,
 )
 from tests.ui.test_look_and_threads import INTERCEPTED
@@ -360,23 +360,19 @@ def test_the_walkthrough_pages_reflow_at_200_percent(qtbot, open_window, home, l
     window.walkthrough.set_enabled(True)
     window.resize(MIN_SIZE)
     qtbot.waitUntil(lambda: window.size() == MIN_SIZE)
-    qtbot.wait(50)
-    nothing_clipped(window)
+    settles_unclipped(qtbot, window)
     save_screen(window, "large-text-walkthrough-1-welcome")
     window.next()
     qtbot.waitUntil(lambda: window.current_key() == "verdict", timeout=VERDICT_TIMEOUT_MS)
     qtbot.waitUntil(window.verdict_page().primary_settled, timeout=10_000)
-    qtbot.wait(50)
-    nothing_clipped(window)
+    settles_unclipped(qtbot, window)
     save_screen(window, "large-text-walkthrough-3-verdict")
     window.verdict_page().act()
     qtbot.waitUntil(window.page_by_key("fix").plans_ready, timeout=10_000)
-    qtbot.wait(50)
-    nothing_clipped(window)
+    settles_unclipped(qtbot, window)
     save_screen(window, "large-text-walkthrough-4-fix")
     window.next()
-    qtbot.wait(50)
-    nothing_clipped(window)
+    settles_unclipped(qtbot, window)
     save_screen(window, "large-text-walkthrough-5-share")
     # The panel takes at most part of the page; the page itself stays usable.
     area = window.walkthrough.areas["share"]

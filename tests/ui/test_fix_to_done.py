@@ -24,7 +24,7 @@ from tests.e2e import free_port
 from tests.helpers import make_env
 from tests.lab.port_holder import hold_port
 from tests.ui.conftest import save_screen
-from tests.ui.scenarios import nothing_clipped
+from tests.ui.scenarios import settles_unclipped
 from tests.ui.test_fix_page import cursor_in_wsl
 from tests.ui.test_window_flows import VERDICT_TIMEOUT_MS, lab_target, run_to_verdict
 from wizard.app.guidance import FALLBACKS
@@ -196,7 +196,7 @@ def test_a_fix_that_needs_a_reload_says_so_offers_check_again_then_asks(
         assert text.startswith("One more step before it works: In Cursor:")
         assert "Developer: Reload Window" in text and text.endswith("Then press Check again.")
         assert panel.check_again.isVisible() and not panel.yes.isVisible()
-        qtbot.waitUntil(lambda: nothing_clipped(window) is None, timeout=2000)
+        settles_unclipped(qtbot, window)
         save_screen(window, "reload-4-fix-applied")
         window.back()
         verdict_panel = window.verdict_page().after_fix

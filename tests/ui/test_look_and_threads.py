@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from tests.e2e import clean_env, free_port, run_wizard
 from tests.helpers import make_env
 from tests.ui.conftest import SCREENS, save_screen
-from tests.ui.scenarios import nothing_clipped, offscreen_screen
+from tests.ui.scenarios import offscreen_screen, settles_unclipped
 from tests.ui.test_verdict_page import (
     HEALTHY_TOKEN_PATH,
     TARGET,
@@ -117,19 +117,16 @@ def test_200_percent_text_reflows_at_the_minimum_size(qtbot, open_window, home, 
     window, page = show_verdict(qtbot, open_window, home, diagnosis_of(*HEALTHY_TOKEN_PATH, busy))
     window.resize(MIN_SIZE)
     qtbot.waitUntil(lambda: window.size() == MIN_SIZE)
-    qtbot.wait(50)  # the button row refits one event-loop turn after a resize or page change
+    settles_unclipped(qtbot, window)
     save_screen(window, "large-text-3-verdict")
-    nothing_clipped(window)
     page.act()
     fix = window.page_by_key("fix")
     qtbot.waitUntil(fix.plans_ready, timeout=10_000)
-    qtbot.wait(50)
+    settles_unclipped(qtbot, window)
     save_screen(window, "large-text-4-fix")
-    nothing_clipped(window)
     window.next()
-    qtbot.wait(50)
+    settles_unclipped(qtbot, window)
     save_screen(window, "large-text-5-share")
-    nothing_clipped(window)
 
 
 @pytest.mark.parametrize("scale", ["1", "2"])

@@ -17,7 +17,7 @@ from tests.e2e import free_port
 from tests.helpers import make_env
 from tests.lab.port_holder import hold_port
 from tests.ui.conftest import save_screen
-from tests.ui.scenarios import nothing_clipped, open_world, stale_proxy_world
+from tests.ui.scenarios import open_world, settles_unclipped, stale_proxy_world
 from tests.ui.test_fix_page import cursor_in_wsl
 from tests.ui.test_fix_to_done import FLAG, assert_no_command_line, click, wait_done
 from tests.ui.test_window_flows import lab_target, run_to_verdict
@@ -59,7 +59,7 @@ def fault(
 
 def shot(qtbot, window, name: str, lang: str = "", page: str = "") -> None:
     assert_no_command_line(window)
-    qtbot.waitUntil(lambda: nothing_clipped(window), timeout=3000)
+    settles_unclipped(qtbot, window)
     qtbot.wait(50)  # (the picture: after the layouts settled, as a person sees it)
     lang = lang or language.current_language()
     save_screen(window, f"walk-{name}-{page or window.current_key()}-{lang}")
