@@ -11,12 +11,13 @@ import sys
 import psutil
 from PySide6.QtCore import Qt
 
-from tests.e2e import free_port
+from tests.e2e import free_port, own_process_table
 from tests.helpers import make_env
 from tests.ui.test_window_flows import VERDICT_TIMEOUT_MS, lab_target, start
 from wizard.core.i18n import Text
 from wizard.core.model import Status
 from wizard.core.profile import load_profile
+from wizard.ui import child_runner
 from wizard.ui.app import ThisComputerWindow, application, make_window
 from wizard.ui.child_runner import ChildDiagnosisRunner
 
@@ -34,7 +35,23 @@ def _children() -> list[psutil.Process]:
     return [p for p in psutil.Process().children() if "--wire" in p.cmdline()]
 
 
-def test_a_healthy_run_in_the_child_ends_on_the_clean_verdict(qtbot, home, pki, auth_server):
+def _in_own_process_table(monkeypatch) -> None:
+    """The child lists only the programs it starts (tests/e2e.py own_process_table): not an
+    account switcher another test run on this machine has running."""
+    command = child_runner.child_command
+
+    def isolated(session):
+        program, args = command(session)
+        first, *rest = own_process_table([program, *args])
+        return first, rest
+
+    monkeypatch.setattr(child_runner, "child_command", isolated)
+
+
+def test_a_healthy_run_in_the_child_ends_on_the_clean_verdict(
+    qtbot, home, pki, auth_server, monkeypatch
+):
+    _in_own_process_table(monkeypatch)
     env = make_env(home, {"CODEX_CA_CERTIFICATE": str(pki.ca_pem)})
     window = _open(qtbot, env, lab_target(auth_server.url))
     assert isinstance(window.runner, ChildDiagnosisRunner)
