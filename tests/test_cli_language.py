@@ -14,7 +14,7 @@ JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 @pytest.fixture
 def lab_args(auth_server):
-    return ["--auth-url", auth_server.url, "--callback-port", str(free_port()), "--timeout", "3"]
+    return ["--auth-url", auth_server.url, "--callback-port", str(free_port()), "--timeout", "20"]
 
 
 def test_diagnose_lang_ja_speaks_japanese(home, pki, auth_server, lab_args):

@@ -46,7 +46,7 @@ def statuses(run) -> dict[str, str]:
 
 def diagnose_cli(home, url, **variables):
     args = ["diagnose", "--json", "--auth-url", url, "--callback-port", str(free_port())]
-    return run_wizard([*args, "--timeout", "3"], clean_env(home, **variables))
+    return run_wizard([*args, "--timeout", "20"], clean_env(home, **variables))
 
 
 def test_end_to_end_through_the_intercepting_proxy(home, pki, auth_server, proxy_factory):
@@ -61,7 +61,7 @@ def test_end_to_end_through_the_intercepting_proxy(home, pki, auth_server, proxy
     args = ["fix", "ca-bundle", "--yes", "--json", "--extra-ca", str(pki.corp_ca_pem)]
     args += ["--auth-url", auth_server.url, "--callback-port", str(free_port())]
     env = clean_env(home, CODEX_CA_CERTIFICATE=str(pki.ca_pem), HTTPS_PROXY=proxy.url)
-    run = run_wizard([*args, "--timeout", "3"], env)
+    run = run_wizard([*args, "--timeout", "20"], env)
     assert run.returncode == 0, run.stdout + run.stderr
     document = run.json
     print(json.dumps(document, indent=2))  # the fix JSON of a ca-bundle run
