@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from tests.e2e import clean_env, free_port, run_wizard
 
-# A sign-in server that does not answer: the checks that run without one.
-OFFLINE = {
+# What every diagnosis finds the same way, with or without a sign-in server.
+EVERYWHERE = {
     "proxy": ["effective", "settings", "notes"],
     "ca_env": ["variables"],
     "dns": ["via_proxy", "connect_to", "ipv4", "ipv6", "errors", "timed_out"],
-    "tcp": ["via_proxy", "host", "port", "attempts", "facts"],
     "addresses": ["host", "port", "addresses"],
     "callback_port": ["bind_address", "bind_tested", "ports", "facts"],
     "remote_session": ["markers", "display", "facts"],
@@ -48,13 +47,14 @@ OFFLINE = {
     "codex_logs": ["login_log", "ide_log", "findings", "facts"],
     "login_policy": ["layers", "cloud_cache", "allowed_methods", "workspaces"],
 }
+# A sign-in server that does not answer: the checks that run without one.
+OFFLINE = {
+    "tcp": ["via_proxy", "host", "port", "attempts", "facts"],
+    **EVERYWHERE,
+}
 # The lab's sign-in server, trusted through CODEX_CA_CERTIFICATE: the handshake and answers.
 LAB = {
-    "proxy": ["effective", "settings", "notes"],
-    "ca_env": ["variables"],
-    "dns": ["via_proxy", "connect_to", "ipv4", "ipv6", "errors", "timed_out"],
     "tcp": ["via_proxy", "host", "port", "attempts", "address", "connect_ms"],
-    "addresses": ["host", "port", "addresses"],
     "tls": [
         "route",
         "protocol",
@@ -103,44 +103,12 @@ LAB = {
         "rtt_ms",
         "facts",
     ],
-    "callback_port": ["bind_address", "bind_tested", "ports", "facts"],
-    "remote_session": ["markers", "display", "facts"],
-    "codex_install": ["installs", "path_entries", "known_good"],
-    "codex_auth": [
-        "codex_home",
-        "codex_home_set",
-        "codex_home_exists",
-        "facts",
-        "config",
-        "auth_file",
-        "auth_env_vars",
-    ],
-    "auth_mode": ["variables", "remove"],
-    "credential_store": [
-        "mode",
-        "folder",
-        "folder_writable",
-        "folder_error",
-        "files",
-        "store_writable",
-        "facts",
-    ],
-    "auth_managers": [
-        "processes_listed",
-        "tools",
-        "codex_running",
-        "config",
-        "markers",
-        "auth_file",
-        "facts",
-    ],
-    "codex_logs": ["login_log", "ide_log", "findings", "facts"],
-    "login_policy": ["layers", "cloud_cache", "allowed_methods", "workspaces"],
+    **EVERYWHERE,
 }
 
 
 def evidence_keys(home, url, **env):
-    args = ["diagnose", "--json", "--timeout", "3", "--auth-url", url]
+    args = ["diagnose", "--json", "--timeout", "20", "--auth-url", url]  # (as the lab's)
     run = run_wizard([*args, "--callback-port", str(free_port())], clean_env(home, **env))
     return {c["id"]: list(c["evidence"]) for c in run.json["checks"] if c["evidence"]}
 
