@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field, replace
 
 from wizard.core.engine import CheckContext
+from wizard.core.findings import JsonObject
 from wizard.core.findings.network import DnsFindings, Endpoint, RouteOut, TcpFindings
 from wizard.core.i18n import join, tr
 from wizard.core.model import Outcome, Status
@@ -242,17 +243,31 @@ def check_dns(ctx: CheckContext) -> Outcome:
     return _dns_via_proxy(ctx, route)
 
 
-def _dns_direct(ctx: CheckContext, route: Route) -> Outcome:
-    host, port = ctx.target.host, ctx.target.port
-    found = lookup(host, port, ctx.budget.timeout())
-    evidence = DnsFindings(
-        via_proxy=False,
-        connect_to=Endpoint(host, port, "sign-in server"),
+def _dns_findings(
+    found: Lookup,
+    connect_to: Endpoint,
+    *,
+    via_proxy: bool,
+    proxy: str | None = None,
+    local_resolution: JsonObject | None = None,
+) -> DnsFindings:
+    """What one lookup found, for `connect_to` (through `proxy`, when there is one)."""
+    return DnsFindings(
+        via_proxy=via_proxy,
+        proxy=proxy,
+        connect_to=connect_to,
         ipv4=tuple(found.ipv4),
         ipv6=tuple(found.ipv6),
         errors=found.errors,
         timed_out=found.timed_out,
+        local_resolution=local_resolution,
     )
+
+
+def _dns_direct(ctx: CheckContext, route: Route) -> Outcome:
+    host, port = ctx.target.host, ctx.target.port
+    found = lookup(host, port, ctx.budget.timeout())
+    evidence = _dns_findings(found, Endpoint(host, port, "sign-in server"), via_proxy=False)
     if not found.addresses:
         detail = found.failure()
         route_out = ctx.env.route_out()
@@ -295,14 +310,11 @@ def _dns_via_proxy(ctx: CheckContext, route: Route) -> Outcome:
     proxy = PendingLookup(proxy_host, proxy_port) if proxy_host else None
     proxy_found = proxy.wait(ctx.budget.timeout()) if proxy else Lookup(proxy_host)
     local_found = local.wait(ctx.budget.timeout(LOCAL_LOOKUP_CAP_S))
-    evidence = DnsFindings(
+    evidence = _dns_findings(
+        proxy_found,
+        Endpoint(proxy_host, proxy_port, "proxy"),
         via_proxy=True,
         proxy=display,
-        connect_to=Endpoint(proxy_host, proxy_port, "proxy"),
-        ipv4=tuple(proxy_found.ipv4),
-        ipv6=tuple(proxy_found.ipv6),
-        errors=proxy_found.errors,
-        timed_out=proxy_found.timed_out,
         local_resolution=local_found.to_json(),
     )
     if not proxy_found.addresses:
