@@ -16,7 +16,7 @@ def _lines(stdout: str) -> list[dict]:
 
 def test_every_check_starts_then_finishes_and_the_diagnosis_comes_last(home):
     url = f"https://127.0.0.1:{free_port()}"
-    args = ["diagnose", "--timeout", "2", "--auth-url", url]
+    args = ["diagnose", "--timeout", "20", "--auth-url", url]  # (a refused port: no wait)
     run = run_wizard([*args, "--events"], clean_env(home))
     lines = _lines(run.stdout)
     *checks, last = lines

@@ -41,7 +41,7 @@ def test_without_stdout_the_json_goes_to_the_data_folder(home):
 def test_debug_logs_every_check_and_keeps_stdout_json(home):
     url = f"https://127.0.0.1:{free_port()}"
     run = run_wizard(
-        ["--debug", "diagnose", "--json", "--timeout", "2", "--auth-url", url], clean_env(home)
+        ["--debug", "diagnose", "--json", "--timeout", "20", "--auth-url", url], clean_env(home)
     )
     assert run.json["verdict"]["cause"] == "network_blocked"
     ids = {c["id"] for c in run.json["checks"]}

@@ -80,7 +80,7 @@ def test_a_diagnosis_comes_back_as_the_same_objects():
 
 def test_the_window_child_lines_decode_to_the_diagnosis_the_command_line_reports(home):
     url = f"https://127.0.0.1:{free_port()}"
-    args = ["diagnose", "--timeout", "2", "--auth-url", url]
+    args = ["diagnose", "--timeout", "20", "--auth-url", url]  # (a refused port: no wait)
     wire = run_wizard([*args, "--wire"], clean_env(home))
     lines = [json.loads(line) for line in wire.stdout.splitlines()]
     diagnosis = diagnosis_from_wire(lines[-1]["diagnosis"])
