@@ -12,6 +12,7 @@ import ssl
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -204,8 +205,8 @@ def test_silent_server_is_tls_no_answer_within_the_budget(home, silent_server):
 
 
 @contextlib.contextmanager
-def _cutting_server():
-    """Accepts, reads the ClientHello, then resets the connection (like a firewall RST)."""
+def _one_connection_server(answer: Callable[[socket.socket], None]):
+    """A loopback server that accepts one connection, reads the ClientHello and `answer`s it."""
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(5)
     port = listener.getsockname()[1]
@@ -215,10 +216,7 @@ def _cutting_server():
             conn, _ = listener.accept()
             conn.settimeout(5)
             conn.recv(4096)
-            conn.setsockopt(
-                socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
-            )
-            conn.close()
+            answer(conn)
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
@@ -229,8 +227,21 @@ def _cutting_server():
         listener.close()
 
 
+def _cut(conn: socket.socket) -> None:
+    """Resets the connection (like a firewall RST)."""
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    conn.close()
+
+
+def _plain_http(conn: socket.socket) -> None:
+    """Answers in plain HTTP, as a port that is not TLS does."""
+    with conn:
+        conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+        conn.recv(4096)
+
+
 def test_connection_cut_during_the_handshake(home):
-    with _cutting_server() as url:
+    with _one_connection_server(_cut) as url:
         outcome = _tls(make_env(home), url)
     assert outcome.faults == ("tls_no_answer",)
     assert (
@@ -238,33 +249,8 @@ def test_connection_cut_during_the_handshake(home):
     )
 
 
-@contextlib.contextmanager
-def _plain_http_server():
-    """Answers the ClientHello in plain HTTP, as a port that is not TLS does."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(5)
-    port = listener.getsockname()[1]
-
-    def serve() -> None:
-        with contextlib.suppress(OSError):
-            conn, _ = listener.accept()
-            with conn:
-                conn.settimeout(5)
-                conn.recv(4096)
-                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
-                conn.recv(4096)
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"https://localhost:{port}"
-    finally:
-        thread.join(timeout=5)
-        listener.close()
-
-
 def test_a_server_that_does_not_speak_tls_fails_with_openssls_reason(home):
-    with _plain_http_server() as url:
+    with _one_connection_server(_plain_http) as url:
         outcome = _tls(make_env(home), url)
     assert outcome.status is Status.FAIL
     assert outcome.faults == ()
