@@ -147,6 +147,20 @@ def test_bundle_store_skips_broken_blocks_and_accepts_trusted_certificate_labels
     assert store.describe() == str(bundle)
 
 
+def test_a_block_ends_at_the_first_end_line_after_its_begin_line():
+    good = SYSTEM_KEYCHAIN.strip()
+    unterminated = "-----BEGIN CERTIFICATE-----\nMII-A-\n"  # runs on into the next block
+    dashes = "-----BEGIN CERTIFICATE-----\n----END CERTIFICATE-----\n-----END TRUSTED X-----\n"
+    assert _subjects(pem_to_der(f"{unterminated}{good}\n{good}\n".encode())) == ["O=SimpleMDM,C=US"]
+    assert pem_to_der(f"{dashes}-----END CERTIFICATE-----\n{good}".encode()) == pem_to_der(
+        good.encode()
+    )
+    # an END line right after BEGIN does not end the block (it holds at least one byte): the
+    # block runs on to the good one's END and does not parse, so it hides the good one
+    empty = "-----BEGIN CERTIFICATE----------END CERTIFICATE-----\n"
+    assert pem_to_der(f"{empty}{good}".encode()) == []
+
+
 def _hash_name(pem: str, tmp_path) -> str:
     path = tmp_path / "to-name.pem"
     path.write_text(pem)

@@ -25,8 +25,16 @@ MAC_KEYCHAINS = (
 MAC_TIMEOUT_S = 10.0
 
 _HASH_NAME = re.compile(r"^[0-9A-Fa-f]{8}\.[0-9]$")
+# A block runs from its BEGIN line to the first END line at least one byte on. The body is
+# read a run of bytes that are not "-" at a time, and a "-" only where no END line starts: the
+# same blocks as `BEGIN.+?END` (re.S), found ~10x faster - that form tries the END line after
+# every byte, ~10 ms of CPU under the GIL for the OS store's folder and bundle.
+_PEM_END = rb"-----END (?:TRUSTED )?CERTIFICATE-----"
 _PEM_BLOCK = re.compile(
-    rb"-----BEGIN (?:TRUSTED )?CERTIFICATE-----.+?-----END (?:TRUSTED )?CERTIFICATE-----", re.S
+    rb"-----BEGIN (?:TRUSTED )?CERTIFICATE-----(?s:.)(?:[^-]++|-(?!"
+    + _PEM_END[1:]
+    + rb"))*?"
+    + _PEM_END
 )
 
 # (certificate bytes, encoding "x509_asn" | "pkcs_7_asn", trust True | set of EKU OIDs)
