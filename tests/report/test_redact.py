@@ -366,6 +366,14 @@ def test_log_lists_what_was_removed_and_where():
     assert [n.kind for n in notes] == ["token", "oauth_code", "oauth_state", "email", "user_name"]
 
 
+def test_a_text_met_again_is_redacted_and_counted_again():
+    doc = {"a": {"summary": f"see {JWT}", "id": "dns"}, "b": {"summary": f"see {JWT}", "id": "dns"}}
+    out, notes = redact_document_with_log(doc, home_hints=())
+    assert out["a"] == out["b"] == {"summary": f"see {REDACTED}", "id": "dns"}
+    [note] = notes
+    assert (note.kind, note.count, note.places) == ("token", 2, ("a.summary", "b.summary"))
+
+
 def test_nothing_to_redact_gives_an_empty_log():
     doc = {"checks": [{"summary": "Nothing else is using port 1455.", "evidence": {"port": 1455}}]}
     out, notes = redact_document_with_log(doc, home_hints=())
