@@ -149,6 +149,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", metavar="N", type=_positive_float, default=60.0)
     p.add_argument("--callback-port", metavar="N", type=_port, help="preferred callback port")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    # The window's planning child (wizard.ui.child_planner), not a command people run: the
+    # case comes on stdin (the diagnosis, the certificate file picked; never in argv), the
+    # Fix page's plans go out as one lossless line (wizard.app.plans_wire), to a pipe only.
+    sub.metavar = "{" + ",".join(sub.choices) + "}"  # (help lists the commands above)
+    p = sub.add_parser("plan")
+    _add_debug_option(p, argparse.SUPPRESS)
+    _add_target_options(p)
+    p.add_argument("--wire", action="store_true", required=True, help=argparse.SUPPRESS)
     return parser
 
 
@@ -187,7 +196,11 @@ def dispatch(args: argparse.Namespace) -> int:
         if not _is_pipe(sys.stdout):  # never a terminal or a file: these lines are not redacted
             print("python -m wizard: error: --wire writes to a pipe only", file=sys.stderr)
             return EXIT_USAGE
-        args.error = (sys.stdin.read() if sys.stdin is not None else "") or None
+        given = sys.stdin.read() if sys.stdin is not None else ""
+        if args.command == "plan":
+            args.request = given
+        else:
+            args.error = given or None
     elif args.command is not None:
         _ensure_stdout(args)
     configure(args.debug)
@@ -213,6 +226,10 @@ def dispatch(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"python -m wizard: error: --auth-url {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.command == "plan":
+        from wizard.app.plan_command import run_plan_command
+
+        return run_plan_command(json.loads(args.request), profile, target)
     wire = args.command == "diagnose" and args.wire
     events = args.command == "diagnose" and (args.events or wire)
     quiet = args.command == "diagnose" and (args.json or events)
