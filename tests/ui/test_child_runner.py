@@ -17,7 +17,7 @@ from tests.ui.test_window_flows import VERDICT_TIMEOUT_MS, lab_target, start
 from wizard.core.i18n import Text
 from wizard.core.model import Status
 from wizard.core.profile import load_profile
-from wizard.ui import child_runner
+from wizard.ui import child_process
 from wizard.ui.app import ThisComputerWindow, application, make_window
 from wizard.ui.child_runner import ChildDiagnosisRunner
 
@@ -31,21 +31,21 @@ def _open(qtbot, env, target, timeout_s: float = 4.0):
     return window
 
 
-def _children() -> list[psutil.Process]:
-    return [p for p in psutil.Process().children() if "--wire" in p.cmdline()]
+def _children(command: str = "diagnose") -> list[psutil.Process]:
+    return [p for p in psutil.Process().children() if command in p.cmdline()]
 
 
 def _in_own_process_table(monkeypatch) -> None:
     """The child lists only the programs it starts (tests/e2e.py own_process_table): not an
     account switcher another test run on this machine has running."""
-    command = child_runner.child_command
+    command = child_process.this_program
 
-    def isolated(session):
-        program, args = command(session)
-        first, *rest = own_process_table([program, *args])
+    def isolated(args):
+        program, argv = command(args)
+        first, *rest = own_process_table([program, *argv])
         return first, rest
 
-    monkeypatch.setattr(child_runner, "child_command", isolated)
+    monkeypatch.setattr(child_process, "this_program", isolated)
 
 
 def test_a_healthy_run_in_the_child_ends_on_the_clean_verdict(
