@@ -135,7 +135,7 @@ def test_the_window_reaches_the_verdict_without_the_checks_network_and_crypto(
     home, pki, auth_server, tmp_path
 ):
     """A real window on this computer (a fresh process, as `python -m wizard --screenshot`
-    runs it): its checks run in the child, the verdict's fix plans in the window; neither
+    runs it): its checks run in one child, the verdict's fix plans in another; neither
     brings cryptography, pyOpenSSL, ssl, httpx or psutil into the window's process."""
     env = {
         "HOME": str(home),

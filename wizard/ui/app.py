@@ -17,6 +17,7 @@ from wizard.core.i18n import tr
 from wizard.core.model import Target
 from wizard.core.profile import Profile, load_profile
 from wizard.ui import theme
+from wizard.ui.child_planner import ChildPlanner
 from wizard.ui.child_runner import ChildDiagnosisRunner
 from wizard.ui.window import SigninDoctorWindow
 
@@ -52,10 +53,12 @@ def application() -> QApplication:
 
 
 class ThisComputerWindow(SigninDoctorWindow):
-    """The window diagnosing this computer as it is: the checks run in a child process of the
-    same program (wizard.ui.child_runner), which sees this computer's environment itself."""
+    """The window diagnosing this computer as it is: the checks run, and the fix plans are
+    made, in child processes of the same program (wizard.ui.child_runner,
+    wizard.ui.child_planner), which see this computer's environment themselves."""
 
     runner_type = ChildDiagnosisRunner
+    planner_type = ChildPlanner
 
 
 def make_window(
@@ -68,7 +71,8 @@ def make_window(
 ) -> SigninDoctorWindow:
     """The window over an injected world (tests pass their own Environment and lab target);
     `specs=None` means the real check catalog. `window_type=ThisComputerWindow` for the real
-    computer: its checks run in a child process, which cannot take an injected world."""
+    computer: its checks and plans run in child processes, which cannot take an injected
+    world."""
     # In the window the certificate file is chosen with a button on the Fix page.
     hint = tr("fixing", "and choose it with the button below.")
     return window_type(Session(env, profile, target, specs, timeout_s, file_hint=hint))

@@ -23,10 +23,10 @@ from wizard.ui.pages.fix import FixPage
 from wizard.ui.pages.share import SharePage
 from wizard.ui.pages.verdict import VerdictPage
 from wizard.ui.pages.welcome import WelcomePage
+from wizard.ui.planner import Planner, ThreadPlanner
 from wizard.ui.runner import DiagnosisRunner, RunnerBase
 from wizard.ui.screen_fit import fit_to_screen
 from wizard.ui.text import tr
-from wizard.ui.threads import Task
 from wizard.ui.widgets import clean_copies
 
 if TYPE_CHECKING:
@@ -64,14 +64,16 @@ W = QWizard.WizardButton
 class SigninDoctorWindow(QWizard):
     plansReady = Signal()  # session.planned now belongs to session.diagnosis
     # The checks in this process: the session's injected world (tests) stays usable.
-    # ThisComputerWindow (wizard.ui.app) runs them in a child process instead.
+    # ThisComputerWindow (wizard.ui.app) runs them, and makes the fix plans, in child
+    # processes instead.
     runner_type: type[RunnerBase] = DiagnosisRunner
+    planner_type: type[Planner] = ThreadPlanner
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.runner = self.runner_type(self)
-        self._planner = Task(self)
+        self._planner = self.planner_type(self)
         self._planner.finished.connect(self._on_plans)
         self._planner.failed.connect(self._on_plans_failed)
         self.setWindowTitle(tr("Sign-in Doctor"))
@@ -243,7 +245,7 @@ class SigninDoctorWindow(QWizard):
         finally:
             self.jump_to = ""
 
-    # -- fix plans (they read files: worker thread) --------------------------------------
+    # -- fix plans (they read files and the network: off the GUI thread) ------------------
     def request_plans(self) -> None:
         diagnosis = self.session.diagnosis
         if diagnosis is None or self._planner.is_running():
@@ -251,16 +253,9 @@ class SigninDoctorWindow(QWizard):
         if self.session.planned_for is diagnosis and self.session.planned is not None:
             self.plansReady.emit()
             return
-        session, fixes = self.session, diagnosis.verdict.fixes
         self._planning_for = diagnosis
         self._plans_stale = False
-
-        def plan() -> list[PlannedFix]:
-            from wizard.app import fixing  # with the fixes it plans, on the worker thread
-
-            return fixing.plan_fixes(session, fixes)
-
-        self._planner.start(plan)
+        self._planner.start(self.session)
 
     def replan(self) -> None:
         """Plans depend on more than the diagnosis (a picked certificate file): redo them."""
@@ -309,6 +304,7 @@ class SigninDoctorWindow(QWizard):
         if not self._closing and self.runner.is_running() and self.current_key() == "checking":
             self.page_by_key("checking").stop()  # type: ignore[attr-defined]
             return
+        self._planner.cancel()  # (closing: plans for no one)
         super().reject()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -320,6 +316,7 @@ class SigninDoctorWindow(QWizard):
     def closeEvent(self, event: QCloseEvent) -> None:
         # The title bar's close button always closes (QDialog routes it through reject()).
         self.runner.cancel()
+        self._planner.cancel()
         self._closing = True
         try:
             super().closeEvent(event)
