@@ -1716,147 +1716,147 @@
         <translation>Builds a certificate bundle with your organisation&apos;s root and points Codex at it.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>The certificate that signed the connection is neither in this computer&apos;s store nor sent by the network. Ask your IT department for your organisation&apos;s root certificate file {how}</source>
         <translation>The certificate that signed the connection is neither in this computer&apos;s store nor sent by the network. Ask your IT department for your organisation&apos;s root certificate file {how}</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Even with {roots} the connection to {host} would not be trusted ({error}); nothing was changed. Ask your IT department for the right root certificate.</source>
         <translation>Even with {roots} the connection to {host} would not be trusted ({error}); nothing was changed. Ask your IT department for the right root certificate.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>replaced by the certificate bundle {file}</source>
         <translation>replaced by the certificate bundle {file}</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>The file {file} cannot be read ({error}).</source>
         <translation>The file {file} cannot be read ({error}).</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>The file {file} holds no certificate (neither PEM nor DER).</source>
         <translation>The file {file} holds no certificate (neither PEM nor DER).</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>The file {file} holds no certificate authority, only a server&apos;s own certificate ({subject}); ask your IT department for the root certificate instead.</source>
         <translation>The file {file} holds no certificate authority, only a server&apos;s own certificate ({subject}); ask your IT department for the root certificate instead.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>  (replaced: a PEM bundle of {count} certificates)</source>
         <translation>  (replaced: a PEM bundle of {count} certificates)</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>  (new file: a PEM bundle of {count} certificates)</source>
         <translation>  (new file: a PEM bundle of {count} certificates)</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>  + this computer&apos;s trusted roots ({count}) and the public roots (certifi)</source>
         <translation>  + this computer&apos;s trusted roots ({count}) and the public roots (certifi)</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>No certificate chain from {host} was captured ({detail}), and no --extra-ca file was given, so there is no certificate to add.</source>
         <translation>No certificate chain from {host} was captured ({detail}), and no --extra-ca file was given, so there is no certificate to add.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>No certificate chain from {host} was captured, and no --extra-ca file was given, so there is no certificate to add.</source>
         <translation>No certificate chain from {host} was captured, and no --extra-ca file was given, so there is no certificate to add.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Codex already trusts the connection to {host}; there is nothing to add.</source>
         <translation>Codex already trusts the connection to {host}; there is nothing to add.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>The certificate is only rejected because of this computer&apos;s date: set the clock (clock-sync) instead.</source>
         <translation>The certificate is only rejected because of this computer&apos;s date: set the clock (clock-sync) instead.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>The secure connection to {host} fails for another reason: {detail}</source>
         <translation>The secure connection to {host} fails for another reason: {detail}</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>found in this computer&apos;s certificate store (your IT department installed it; Codex&apos;s own list lacks it)</source>
         <translation>found in this computer&apos;s certificate store (your IT department installed it; Codex&apos;s own list lacks it)</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>from the file you gave ({file})</source>
         <translation>from the file you gave ({file})</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>TAKEN FROM THE NETWORK CONNECTION ITSELF, not from this computer or your IT department</source>
         <translation>TAKEN FROM THE NETWORK CONNECTION ITSELF, not from this computer or your IT department</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Codex does not trust the certificate {host} presents.</source>
         <translation>Codex does not trust the certificate {host} presents.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>This writes a certificate bundle ({count} certificates: your organisation&apos;s root, this computer&apos;s trusted roots and the public roots) to {file} and sets {names} to it for your user account.</source>
         <translation>This writes a certificate bundle ({count} certificates: your organisation&apos;s root, this computer&apos;s trusted roots and the public roots) to {file} and sets {names} to it for your user account.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Your organisation&apos;s root, {where}: {roots}.</source>
         <translation>Your organisation&apos;s root, {where}: {roots}.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>{name} in {places}</source>
         <translation>{name} in {places}</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Older settings are turned off: {settings}.</source>
         <translation>Older settings are turned off: {settings}.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>CAUTION: the root below comes from the network, so anyone in the middle could have sent it. Apply only if your IT department confirms its fingerprint.</source>
         <translation>CAUTION: the root below comes from the network, so anyone in the middle could have sent it. Apply only if your IT department confirms its fingerprint.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Compare with your IT department: {subject}, SHA-256 {fingerprint}</source>
         <translation>Compare with your IT department: {subject}, SHA-256 {fingerprint}</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Apply makes a certificate file for Codex with it and sets it for your user account; you can undo it.</source>
         <translation>Apply makes a certificate file for Codex with it and sets it for your user account; you can undo it.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Careful: the certificate of {issuer} was taken from the network connection itself, not from this computer or your IT department. Apply only after IT has confirmed its fingerprint (under Details).</source>
         <translation>Careful: the certificate of {issuer} was taken from the network connection itself, not from this computer or your IT department. Apply only after IT has confirmed its fingerprint (under Details).</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Codex will trust {issuer}, found in this computer&apos;s certificate store (your IT department installed it).</source>
         <translation>Codex will trust {issuer}, found in this computer&apos;s certificate store (your IT department installed it).</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Codex will trust {issuer}, from the file you chose.</source>
         <translation>Codex will trust {issuer}, from the file you chose.</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>no certificate in the bundle vouches for it</source>
         <translation>no certificate in the bundle vouches for it</translation>
     </message>

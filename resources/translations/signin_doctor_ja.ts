@@ -1708,147 +1708,147 @@
         <translation>組織のルート証明書を含む証明書バンドルを作り、Codex がそれを使うように設定します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>The certificate that signed the connection is neither in this computer&apos;s store nor sent by the network. Ask your IT department for your organisation&apos;s root certificate file {how}</source>
         <translation>接続に署名した証明書は、このコンピューターの証明書ストアにも、ネットワークから送られたものの中にもありません。IT 部門から組織のルート証明書のファイルをもらい{how}</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Even with {roots} the connection to {host} would not be trusted ({error}); nothing was changed. Ask your IT department for the right root certificate.</source>
         <translation>{roots} を加えても {host} への接続は信頼されません（{error}）。何も変更していません。正しいルート証明書を IT 部門に依頼してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>replaced by the certificate bundle {file}</source>
         <translation>証明書バンドル {file} に置き換えました</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>The file {file} cannot be read ({error}).</source>
         <translation>ファイル {file} を読み込めません（{error}）。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>The file {file} holds no certificate (neither PEM nor DER).</source>
         <translation>ファイル {file} に証明書が入っていません（PEM でも DER でもありません）。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>The file {file} holds no certificate authority, only a server&apos;s own certificate ({subject}); ask your IT department for the root certificate instead.</source>
         <translation>ファイル {file} には認証局の証明書がなく、サーバー自身の証明書（{subject}）だけが入っています。代わりにルート証明書を IT 部門に依頼してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>  (replaced: a PEM bundle of {count} certificates)</source>
         <translation>  （置き換え: {count} 件の証明書を含む PEM バンドル）</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>  (new file: a PEM bundle of {count} certificates)</source>
         <translation>  （新しいファイル: {count} 件の証明書を含む PEM バンドル）</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>  + this computer&apos;s trusted roots ({count}) and the public roots (certifi)</source>
         <translation>  + このコンピューターの信頼済みルート証明書（{count} 件）と公開のルート証明書（certifi）</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>No certificate chain from {host} was captured ({detail}), and no --extra-ca file was given, so there is no certificate to add.</source>
         <translation>{host} の証明書チェーンを取得できず（{detail}）、--extra-ca のファイルも指定されていないため、追加する証明書がありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>No certificate chain from {host} was captured, and no --extra-ca file was given, so there is no certificate to add.</source>
         <translation>{host} の証明書チェーンを取得できず、--extra-ca のファイルも指定されていないため、追加する証明書がありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Codex already trusts the connection to {host}; there is nothing to add.</source>
         <translation>Codex はすでに {host} への接続を信頼しています。追加するものはありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>The certificate is only rejected because of this computer&apos;s date: set the clock (clock-sync) instead.</source>
         <translation>証明書が拒否されているのは、このコンピューターの日付のせいだけです。代わりに時計を合わせてください（clock-sync）。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>The secure connection to {host} fails for another reason: {detail}</source>
         <translation>{host} との安全な接続は別の理由で失敗しています: {detail}</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>found in this computer&apos;s certificate store (your IT department installed it; Codex&apos;s own list lacks it)</source>
         <translation>このコンピューターの証明書ストアで見つけたもの（IT 部門がインストールしたもので、Codex 自身の一覧にはありません）</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>from the file you gave ({file})</source>
         <translation>指定されたファイル（{file}）のもの</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>TAKEN FROM THE NETWORK CONNECTION ITSELF, not from this computer or your IT department</source>
         <translation>このコンピューターや IT 部門からではなく、【ネットワーク接続そのものから取得したもの】</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Codex does not trust the certificate {host} presents.</source>
         <translation>Codex は {host} が提示する証明書を信頼していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>This writes a certificate bundle ({count} certificates: your organisation&apos;s root, this computer&apos;s trusted roots and the public roots) to {file} and sets {names} to it for your user account.</source>
         <translation>この修正は、証明書バンドル（{count} 件の証明書: 組織のルート証明書、このコンピューターの信頼済みルート証明書、公開のルート証明書）を {file} に書き込み、お使いのユーザーアカウントの {names} をそのファイルに設定します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Your organisation&apos;s root, {where}: {roots}.</source>
         <translation>組織のルート証明書（{where}）: {roots}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>{name} in {places}</source>
         <translation>{places}の {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Older settings are turned off: {settings}.</source>
         <translation>古い設定はオフにします: {settings}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>CAUTION: the root below comes from the network, so anyone in the middle could have sent it. Apply only if your IT department confirms its fingerprint.</source>
         <translation>注意: 次のルート証明書はネットワークから取得したものなので、途中にいる誰かが送った可能性があります。IT 部門がその指紋（フィンガープリント）を確認した場合にだけ適用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Compare with your IT department: {subject}, SHA-256 {fingerprint}</source>
         <translation>IT 部門と照合してください: {subject}、SHA-256 {fingerprint}</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Apply makes a certificate file for Codex with it and sets it for your user account; you can undo it.</source>
         <translation>「適用」を押すと、この証明書を入れた Codex 用の証明書ファイルを作り、あなたのユーザーアカウントに設定します。元に戻すこともできます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Careful: the certificate of {issuer} was taken from the network connection itself, not from this computer or your IT department. Apply only after IT has confirmed its fingerprint (under Details).</source>
         <translation>注意: {issuer} の証明書は、このコンピューターや IT 部門からではなく、ネットワーク接続そのものから取り出したものです。IT 部門がフィンガープリント（「詳細」の中）を確認してから適用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Codex will trust {issuer}, found in this computer&apos;s certificate store (your IT department installed it).</source>
         <translation>このコンピューターの証明書ストアにある {issuer}（IT 部門が入れたもの）を、Codex も信頼するようにします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>Codex will trust {issuer}, from the file you chose.</source>
         <translation>選んだファイルの {issuer} を、Codex も信頼するようにします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/fixes/ca_bundle.py"/>
+        <location filename="../../wizard/fixes/ca_bundle_plan.py"/>
         <source>no certificate in the bundle vouches for it</source>
         <translation>バンドル内にそれを保証する証明書がありません</translation>
     </message>

@@ -22,7 +22,8 @@ from wizard.core.environment import OsVerdict
 from wizard.core.profile import load_profile
 from wizard.fixes.apply import apply_fix, undo_last
 from wizard.fixes.base import FixContext
-from wizard.fixes.ca_bundle import CA_BUNDLE, fingerprint
+from wizard.fixes.ca_bundle import CA_BUNDLE
+from wizard.fixes.ca_bundle_plan import fingerprint
 from wizard.fixes.journal import Journal
 from wizard.platform.env_store import BEGIN, END
 

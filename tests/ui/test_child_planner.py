@@ -43,10 +43,17 @@ def card(fix_id):
         "apply": found is not None and found.apply_button is not None,
     }
 
-def with_certificate():
-    seen.update(with_file=card("ca-bundle"), page=window.current_key())
-    seen["heavy"] = sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))
+def heavy():
+    return sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))
+
+def applied():
+    seen.update(after=window.session.diagnosis.verdict.cause, heavy_after_apply=heavy())
     app.quit()
+
+def with_certificate():
+    seen.update(with_file=card("ca-bundle"), page=window.current_key(), heavy=heavy())
+    fix.cards["ca-bundle"].apply_button.click()
+    when(lambda: not fix.is_busy(), applied)  # applied, then checked again (in a child)
 
 def on_fix_page():
     seen.update(cause=window.session.diagnosis.verdict.cause, cards=sorted(fix.cards))
@@ -76,8 +83,8 @@ def test_the_window_shows_the_interception_fixes_without_crypto(
 ):
     """A real window on this computer (a fresh process) behind the lab's intercepting proxy,
     through to the Fix page: the certificate step, then - the organisation's root picked -
-    the plan to apply; neither the plans nor the capture of the network's chain they need
-    bring cryptography, ssl, httpx or psutil into the window's process."""
+    the plan, applied and checked again; neither the plans nor the capture of the network's
+    chain they need nor Apply bring cryptography, ssl, httpx or psutil into the window."""
     proxy = proxy_factory("intercept")
     env = {
         "HOME": str(home),
@@ -99,6 +106,9 @@ def test_the_window_shows_the_interception_fixes_without_crypto(
     assert seen["without_file"] == {"pick": True, "apply": False}
     assert seen["with_file"] == {"pick": False, "apply": True}
     assert seen["heavy"] == []
+    # Apply writes the plan that came over the wire: the window needs no crypto for it.
+    assert seen["after"] == "none"
+    assert seen["heavy_after_apply"] == []
 
 
 def _intercepted(home, pki, auth_server, proxy_factory):

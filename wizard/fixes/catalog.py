@@ -1,8 +1,9 @@
 """Every fix by id (the ids in DESIGN.md); the verdict lists them best first.
 
 Each id names the module its fix lives in, imported the first time that fix is asked for:
-planning a verdict's fixes loads only those (the window plans in its own process, and
-ca-bundle alone brings cryptography and ssl; a verdict without fixes loads none)."""
+planning a verdict's fixes loads only those (a verdict without fixes loads none; ca-bundle's
+plan alone brings cryptography and ssl, and only where plans are made: wizard.fixes.ca_bundle
+is the fix that Apply needs, its plan another module)."""
 
 from __future__ import annotations
 
