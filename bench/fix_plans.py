@@ -1,13 +1,14 @@
 """The Fix page's plans for the lab's TLS interception, in the window `python -m wizard` opens:
 how long from `request_plans` to `plansReady` (the first plans, on the Verdict page, and the
 plans again after the organisation's certificate file is picked on the Fix page), and the
-window's memory once the Fix page shows them.
+window's memory once the Fix page shows them and once that plan is applied and checked again.
 
     python -m bench.fix_plans [--runs 5] [--src DIR]     # fresh windows, medians and each run
     python -m bench.fix_plans --one --auth-url URL --corp-ca PEM   # one window (what is run)
 
 Each run prints {"plans_s", "replan_s", "rss_fix_kb" (resident now), "maxrss_fix_kb" (peak),
-"heavy_modules", "cards"}; --src measures another checkout's `wizard` (before/after)."""
+"heavy_modules", "cards", "rss_applied_kb", "heavy_applied", "after" (the cause then)};
+--src measures another checkout's `wizard` (before/after)."""
 
 from __future__ import annotations
 
@@ -59,14 +60,23 @@ def one(auth_url: str, corp_ca: Path) -> dict[str, Any]:
     window.plansReady.connect(ready)
     fix = window.page_by_key("fix")
 
-    def finish() -> None:
+    def heavy() -> list[str]:
+        return sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))
+
+    def applied() -> None:
+        result.update(rss_applied_kb=resident_kb(), heavy_applied=heavy())
+        result["after"] = window.session.diagnosis.verdict.cause  # type: ignore[union-attr]
+        app.quit()
+
+    def shown() -> None:
         result.update(
             rss_fix_kb=resident_kb(),
             maxrss_fix_kb=int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
-            heavy_modules=sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY)),
+            heavy_modules=heavy(),
             cards=sorted(fix.cards),  # type: ignore[attr-defined]
         )
-        app.quit()
+        fix.cards["ca-bundle"].apply_button.click()  # type: ignore[attr-defined]
+        when(lambda: not fix.is_busy(), applied)  # type: ignore[attr-defined]
 
     def when(condition: Any, then: Any) -> None:
         if condition():
@@ -76,7 +86,7 @@ def one(auth_url: str, corp_ca: Path) -> dict[str, Any]:
 
     def on_fix_page() -> None:
         fix.use_certificate(corp_ca)  # type: ignore[attr-defined]
-        when(lambda: fix.plans_ready() and "replan_s" in result, finish)  # type: ignore[attr-defined]
+        when(lambda: fix.plans_ready() and "replan_s" in result, shown)  # type: ignore[attr-defined]
 
     def on_verdict() -> None:
         window.verdict_page().primary.click()  # "Fix it"
@@ -121,7 +131,7 @@ def main() -> int:
             rows.append(run_json([*argv, "--corp-ca", str(corp_ca)], env))
     summary = {
         key: median([r[key] for r in rows])
-        for key in ("plans_s", "replan_s", "rss_fix_kb", "maxrss_fix_kb")
+        for key in ("plans_s", "replan_s", "rss_fix_kb", "maxrss_fix_kb", "rss_applied_kb")
     }
     print(json.dumps({"median": summary, "runs": rows}))
     return 0
