@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.e2e import clean_env, free_port, run_wizard
 from wizard.core.findings.codex import LogsFindings
 from wizard.core.findings.port import Listener, PortFindings, PortFound
@@ -91,14 +93,15 @@ def test_the_window_child_lines_decode_to_the_diagnosis_the_command_line_reports
     assert {line["event"] for line in lines[:-1]} == {"started", "finished"}
 
 
-def test_the_lossless_lines_go_to_a_pipe_only(home, tmp_path):
+@pytest.mark.parametrize("command", ["diagnose", "plan"])  # (the window's two children)
+def test_the_lossless_lines_go_to_a_pipe_only(home, tmp_path, command):
     import subprocess
     import sys
 
     out = tmp_path / "lines.jsonl"
     with out.open("w") as fh:
         done = subprocess.run(
-            [sys.executable, "-m", "wizard", "diagnose", "--wire"],
+            [sys.executable, "-m", "wizard", command, "--wire"],
             stdout=fh,
             stderr=subprocess.PIPE,
             text=True,
