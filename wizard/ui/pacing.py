@@ -1,9 +1,12 @@
 """Keeping the GUI thread responsive: work that can wait runs after a widget has painted,
 or in small steps with the event loop in between, never as one long block.
 
-The GUI thread shares Python's GIL with the check threads: while they run, every Python call
-Qt makes (a slot, an overridden event handler, a wrapper's first use) can wait for the GIL.
-So the heavy first paint of a page happens before the threads that compete with it start."""
+The real window's checks and plans run in child processes, but the GUI thread still waits for
+a core while the child starts beside it, and shares Python's GIL with its own worker threads
+(Apply, the stored runs, the decoder's patterns) and, in tests, with the in-process checks:
+every Python call Qt makes (a slot, an overridden event handler, a wrapper's first use) can
+wait. So the heavy first paint of a page happens before the work that competes with it starts
+(bench/RESULTS.md measures what each of these measures keeps)."""
 
 from __future__ import annotations
 
