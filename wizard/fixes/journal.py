@@ -3,7 +3,6 @@ changed and the previous value (or absence) of each variable, so `undo --last` r
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,6 +39,9 @@ class Journal:
 
     def begin(self, plan: FixPlan) -> JournalEntry:
         """Record the originals BEFORE anything is written (state "applying")."""
+        # hashlib loads OpenSSL's libcrypto (3.5 MB): the window pays for it only once it applies.
+        import hashlib
+
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         folder = self.root / f"{stamp}-{plan.fix_id}"
         folder.mkdir(parents=True, exist_ok=False)
